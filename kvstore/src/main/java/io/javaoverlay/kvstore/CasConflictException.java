@@ -1,0 +1,13 @@
+package io.javaoverlay.kvstore;
+
+/** A compare-and-set condition failed: someone else wrote first. Re-read and retry. */
+public class CasConflictException extends KvStoreException {
+    public CasConflictException(String message) {
+        super(message);
+    }
+
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
+}

@@ -1,0 +1,4 @@
+package io.javaoverlay.netlink;
+
+/** An interface address. Equivalent to one line of {@code ip addr show}. */
+public record Addr(int linkIndex, IpPrefix prefix, int scope, int flags) {}

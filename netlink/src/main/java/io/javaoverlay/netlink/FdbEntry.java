@@ -1,0 +1,35 @@
+package io.javaoverlay.netlink;
+
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A bridge forwarding-database entry (AF_BRIDGE neighbour). On a VXLAN device with
+ * {@code NTF_SELF}, {@code destination} is the remote VTEP.
+ * Equivalent to one line of {@code bridge fdb show}.
+ *
+ * @param state       NUD_* (0x80 = permanent)
+ * @param flags       NTF_* (0x02 = self, 0x04 = master)
+ * @param vni         NDA_VNI, 0 when absent
+ * @param masterIndex NDA_MASTER, 0 when absent
+ */
+public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> destination, int state, int flags,
+                       int vni, int masterIndex) {
+    public static final int NTF_SELF = 0x02;
+    public static final int NTF_MASTER = 0x04;
+
+    public FdbEntry {
+        Objects.requireNonNull(mac, "mac");
+        destination = Objects.requireNonNullElse(destination, Optional.empty());
+    }
+
+    /** A permanent self entry MAC → remote VTEP on a VXLAN device. */
+    public static FdbEntry toVtep(int vxlanIndex, MacAddress mac, InetAddress vtep) {
+        return new FdbEntry(vxlanIndex, mac, Optional.of(vtep), Neighbor.NUD_PERMANENT, NTF_SELF, 0, 0);
+    }
+
+    public boolean isPermanent() {
+        return (state & Neighbor.NUD_PERMANENT) != 0;
+    }
+}

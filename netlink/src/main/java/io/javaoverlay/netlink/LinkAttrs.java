@@ -1,0 +1,61 @@
+package io.javaoverlay.netlink;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Attributes shared by every link kind.
+ *
+ * @param index        ifindex; 0 in a creation spec
+ * @param name         interface name, 1..15 bytes
+ * @param mtu          MTU; 0 in a creation spec means the kernel default
+ * @param hardwareAddr MAC address
+ * @param masterIndex  ifindex of the master (bridge), 0 for none
+ * @param up           administratively up (IFF_UP)
+ * @param lowerUp      carrier (IFF_LOWER_UP); ignored in a creation spec
+ * @param alias        IFLA_IFALIAS
+ */
+public record LinkAttrs(int index, String name, int mtu, Optional<MacAddress> hardwareAddr,
+                        int masterIndex, boolean up, boolean lowerUp, Optional<String> alias) {
+
+    public static final int MAX_NAME_BYTES = 15;
+
+    public LinkAttrs {
+        Objects.requireNonNull(name, "name");
+        int len = name.getBytes(StandardCharsets.UTF_8).length;
+        if (len == 0 || len > MAX_NAME_BYTES || name.contains("/") || name.isBlank()) {
+            throw new IllegalArgumentException("invalid interface name '" + name + "': 1.." + MAX_NAME_BYTES + " bytes, no '/'");
+        }
+        if (mtu < 0) {
+            throw new IllegalArgumentException("negative MTU " + mtu);
+        }
+        hardwareAddr = Objects.requireNonNullElse(hardwareAddr, Optional.empty());
+        alias = Objects.requireNonNullElse(alias, Optional.empty());
+    }
+
+    /** A creation spec with only a name. */
+    public static LinkAttrs named(String name) {
+        return new LinkAttrs(0, name, 0, Optional.empty(), 0, false, false, Optional.empty());
+    }
+
+    public LinkAttrs withMtu(int newMtu) {
+        return new LinkAttrs(index, name, newMtu, hardwareAddr, masterIndex, up, lowerUp, alias);
+    }
+
+    public LinkAttrs withHardwareAddr(MacAddress mac) {
+        return new LinkAttrs(index, name, mtu, Optional.of(mac), masterIndex, up, lowerUp, alias);
+    }
+
+    public LinkAttrs withMaster(int newMasterIndex) {
+        return new LinkAttrs(index, name, mtu, hardwareAddr, newMasterIndex, up, lowerUp, alias);
+    }
+
+    public LinkAttrs withUp(boolean newUp) {
+        return new LinkAttrs(index, name, mtu, hardwareAddr, masterIndex, newUp, lowerUp, alias);
+    }
+
+    public LinkAttrs withAlias(String newAlias) {
+        return new LinkAttrs(index, name, mtu, hardwareAddr, masterIndex, up, lowerUp, Optional.of(newAlias));
+    }
+}

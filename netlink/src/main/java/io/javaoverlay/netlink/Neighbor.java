@@ -1,0 +1,31 @@
+package io.javaoverlay.netlink;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * An ARP (IPv4) or ND (IPv6) neighbour entry.
+ * Equivalent to one line of {@code ip neigh show}.
+ *
+ * @param state NUD_* bit set (0x80 = PERMANENT)
+ * @param flags NTF_* bit set
+ */
+public record Neighbor(int linkIndex, InetAddress ip, MacAddress mac, int state, int flags) {
+    public static final int NUD_PERMANENT = 0x80;
+    public static final int NUD_NOARP = 0x40;
+    public static final int NUD_REACHABLE = 0x02;
+    public static final int NUD_STALE = 0x04;
+
+    public Neighbor {
+        Objects.requireNonNull(ip, "ip");
+    }
+
+    /** A permanent entry IP → MAC on a link. */
+    public static Neighbor permanent(int linkIndex, InetAddress ip, MacAddress mac) {
+        return new Neighbor(linkIndex, ip, Objects.requireNonNull(mac, "mac"), NUD_PERMANENT, 0);
+    }
+
+    public boolean isPermanent() {
+        return (state & NUD_PERMANENT) != 0;
+    }
+}

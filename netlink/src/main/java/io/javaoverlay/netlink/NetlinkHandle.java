@@ -1,0 +1,158 @@
+package io.javaoverlay.netlink;
+
+import java.io.Closeable;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A handle on rtnetlink bound to one network namespace (the one it was opened in; see
+ * {@link Netlink#open()} and {@link Netlink#openIn(NetNs)}). Thread-safe: requests on one handle
+ * are serialised. No operation mutates its arguments; results are read back from the kernel.
+ *
+ * <p>Method names follow iproute2 verbs; each Javadoc names the equivalent command.
+ */
+public interface NetlinkHandle extends Closeable {
+
+    // ---- links -------------------------------------------------------------------------
+
+    /**
+     * Creates a link (CREATE|EXCL) of the kind given by {@code spec}'s type and returns it as
+     * read back from the kernel. For a {@link Veth} the peer is created too, in
+     * {@link Veth#peerNamespace()} when present. If {@code spec.attrs().masterIndex()} is set the
+     * link is enslaved in the same request; if {@code spec.attrs().up()} it is brought up after.
+     * Equivalent to {@code ip link add NAME type KIND ...}.
+     *
+     * @throws AlreadyExistsException if a link of that name exists
+     */
+    Link linkAdd(Link spec) throws NetlinkException;
+
+    /** Deletes a link by index. Equivalent to {@code ip link del dev DEV}. */
+    void linkDel(int index) throws NetlinkException;
+
+    /** Deletes a link by name. Equivalent to {@code ip link del NAME}. */
+    void linkDel(String name) throws NetlinkException;
+
+    /** Equivalent to {@code ip -d link show NAME}. @throws NotFoundException if absent */
+    Link linkByName(String name) throws NetlinkException;
+
+    /** Equivalent to {@code ip -d link show NAME}, empty when absent. */
+    Optional<Link> findLinkByName(String name) throws NetlinkException;
+
+    /** Equivalent to {@code ip -d link show} for one ifindex. @throws NotFoundException if absent */
+    Link linkByIndex(int index) throws NetlinkException;
+
+    /** Dumps every link in the namespace. Equivalent to {@code ip -d link show}. */
+    List<Link> linkList() throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV up}. */
+    void linkSetUp(int index) throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV down}. */
+    void linkSetDown(int index) throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV mtu MTU}. */
+    void linkSetMtu(int index, int mtu) throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV master BR}. */
+    void linkSetMaster(int index, int masterIndex) throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV nomaster}. */
+    void linkSetNoMaster(int index) throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV name NAME}. */
+    void linkSetName(int index, String name) throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV address MAC}. */
+    void linkSetHardwareAddr(int index, MacAddress mac) throws NetlinkException;
+
+    /** Equivalent to {@code ip link set DEV alias ALIAS}. */
+    void linkSetAlias(int index, String alias) throws NetlinkException;
+
+    /** Moves a link into another namespace. Equivalent to {@code ip link set DEV netns NS}. */
+    void linkSetNs(int index, NetNs target) throws NetlinkException;
+
+    /** Moves a link into the namespace of a process. Equivalent to {@code ip link set DEV netns PID}. */
+    void linkSetNsPid(int index, int pid) throws NetlinkException;
+
+    // ---- addresses ---------------------------------------------------------------------
+
+    /** Equivalent to {@code ip addr add PREFIX dev DEV}. */
+    void addrAdd(int linkIndex, IpPrefix address) throws NetlinkException;
+
+    /** Equivalent to {@code ip addr replace PREFIX dev DEV}. */
+    void addrReplace(int linkIndex, IpPrefix address) throws NetlinkException;
+
+    /** Equivalent to {@code ip addr del PREFIX dev DEV}. */
+    void addrDel(int linkIndex, IpPrefix address) throws NetlinkException;
+
+    /** Addresses of one link ({@code linkIndex > 0}) or all links (0). Equivalent to {@code ip addr show}. */
+    List<Addr> addrList(int linkIndex, Family family) throws NetlinkException;
+
+    // ---- routes ------------------------------------------------------------------------
+
+    /** Equivalent to {@code ip route add ...}. */
+    void routeAdd(Route route) throws NetlinkException;
+
+    /** Equivalent to {@code ip route replace ...}. */
+    void routeReplace(Route route) throws NetlinkException;
+
+    /** Equivalent to {@code ip route del ...}. */
+    void routeDel(Route route) throws NetlinkException;
+
+    /** Routes of the main table. Equivalent to {@code ip route show table main}. */
+    List<Route> routeList(Family family) throws NetlinkException;
+
+    /** The route the kernel would use to reach {@code destination}. Equivalent to {@code ip route get ADDR}. */
+    Route routeGet(InetAddress destination) throws NetlinkException;
+
+    // ---- neighbours (ARP / ND) ---------------------------------------------------------
+
+    /** CREATE|EXCL. Equivalent to {@code ip neigh add IP lladdr MAC dev DEV nud STATE}. */
+    void neighAdd(Neighbor neighbor) throws NetlinkException;
+
+    /** CREATE|REPLACE. Equivalent to {@code ip neigh replace IP lladdr MAC dev DEV nud STATE}. */
+    void neighSet(Neighbor neighbor) throws NetlinkException;
+
+    /** Equivalent to {@code ip neigh del IP dev DEV}. */
+    void neighDel(Neighbor neighbor) throws NetlinkException;
+
+    /** Equivalent to {@code ip neigh show dev DEV} (all links when {@code linkIndex == 0}). */
+    List<Neighbor> neighList(int linkIndex, Family family) throws NetlinkException;
+
+    // ---- FDB (AF_BRIDGE) ---------------------------------------------------------------
+
+    /** CREATE|EXCL. Equivalent to {@code bridge fdb add MAC dev DEV dst IP self permanent}. */
+    void fdbAdd(FdbEntry entry) throws NetlinkException;
+
+    /** CREATE|REPLACE. Equivalent to {@code bridge fdb replace MAC dev DEV dst IP self permanent}. */
+    void fdbSet(FdbEntry entry) throws NetlinkException;
+
+    /**
+     * CREATE|APPEND, for several remote VTEPs on one MAC (the all-zeros MAC for head-end
+     * replication). Equivalent to {@code bridge fdb append MAC dev DEV dst IP self permanent}.
+     */
+    void fdbAppend(FdbEntry entry) throws NetlinkException;
+
+    /** Equivalent to {@code bridge fdb del MAC dev DEV dst IP self}. */
+    void fdbDel(FdbEntry entry) throws NetlinkException;
+
+    /** FDB entries whose device is {@code linkIndex}. Equivalent to {@code bridge fdb show dev DEV}. */
+    List<FdbEntry> fdbList(int linkIndex) throws NetlinkException;
+
+    // ---- events ------------------------------------------------------------------------
+
+    /**
+     * Subscribes to link events (RTNLGRP_LINK) in this handle's namespace on a separate socket.
+     * Events are delivered on a dedicated daemon thread. If the kernel drops events (ENOBUFS) the
+     * listener receives {@link LinkEvent.Overflow} and must resync with a dump.
+     */
+    LinkSubscription subscribeLinks(Consumer<LinkEvent> listener) throws NetlinkException;
+
+    /** The namespace this handle operates in. */
+    NetNs namespace();
+
+    @Override
+    void close();
+}
