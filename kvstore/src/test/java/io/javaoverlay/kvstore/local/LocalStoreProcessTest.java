@@ -3,6 +3,7 @@ package io.javaoverlay.kvstore.local;
 import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.StoreUnavailableException;
+import io.javaoverlay.kvstore.WatchResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,6 +157,18 @@ class LocalStoreProcessTest {
             holder.destroyForcibly();
             assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
             assertEquals("1", store.get("k").orElseThrow().valueAsString());
+        }
+    }
+
+    @Test
+    void aWatcherNoticesACommitByAnotherProcess() throws Exception {
+        try (LocalKvStore store = LocalKvStore.open(dir)) {
+            WatchResult before = store.watch("k/", 0, Duration.ZERO);
+            Process writer = spawn("increment", dir.toString(), "1");
+            WatchResult after = store.watch("k/", before.index(), Duration.ofSeconds(60));
+            assertTrue(after.index() > before.index(), after + " vs " + before);
+            assertEquals(1, after.entries().size());
+            assertTrue(writer.waitFor(60, TimeUnit.SECONDS));
         }
     }
 }
