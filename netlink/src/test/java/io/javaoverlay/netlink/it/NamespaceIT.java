@@ -117,13 +117,16 @@ class NamespaceIT {
     void linkEventsArriveOnTheirOwnThread(TestNetns t) throws Exception {
         LinkedBlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
         long before = threadNs();
-        try (LinkSubscription sub = t.handle().subscribeLinks(events::add)) {
+        LinkSubscription sub = t.handle().subscribeLinks(events::add);
+        try {
             assertEquals(before, threadNs());
             t.ip("link", "add", "jo-ev0", "type", "bridge");
             LinkEvent.Changed added = awaitEvent(events, LinkEvent.Changed.class, "jo-ev0");
             assertInstanceOf(Bridge.class, added.link());
             t.ip("link", "del", "jo-ev0");
             awaitEvent(events, LinkEvent.Deleted.class, "jo-ev0");
+        } finally {
+            sub.close();
         }
     }
 

@@ -75,7 +75,7 @@ class OverlayTrafficIT {
 
         NetlinkHandle c = container.handle();
         Link eth = c.linkByName("jo-eth0");
-        c.linkSetMtu(eth.index(), OVERLAY_MTU);
+        assertEquals(OVERLAY_MTU, eth.attrs().mtu(), "both veth ends get the spec's MTU");
         c.linkSetHardwareAddr(eth.index(), containerMac(n));
         c.addrAdd(eth.index(), new IpPrefix(containerIp(n), 24));
         c.linkSetUp(eth.index());
