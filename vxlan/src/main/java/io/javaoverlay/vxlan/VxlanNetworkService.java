@@ -249,11 +249,16 @@ public final class VxlanNetworkService implements NetworkService {
         NetworkReconciler r = reconcilers.of(nid);
         return r.exclusive("join endpoint " + eid, CALL_TIMEOUT, () -> {
             PassReport pass = r.passAndSchedule();
-            Link bridge = handle.findLinkByName(DeviceNames.bridge(net.vni())).orElseThrow(() ->
-                    new OverlayException(Kind.UNAVAILABLE, "network " + nid + ": bridge "
-                            + DeviceNames.bridge(net.vni()) + " could not be set up: " + pass.summary()));
+            // Both devices are required: a bridge without its vxlan would give the container a
+            // network that silently cannot reach other hosts. Failed FDB entries are not fatal:
+            // they concern single peers and the reconciler retries them.
+            Optional<Link> bridge = handle.findLinkByName(DeviceNames.bridge(net.vni()));
+            if (bridge.isEmpty() || handle.findLinkByName(DeviceNames.vxlan(net.vni())).isEmpty()) {
+                throw new OverlayException(Kind.UNAVAILABLE, "network " + nid + ": could not set up "
+                        + DeviceNames.bridge(net.vni()) + " and " + DeviceNames.vxlan(net.vni()) + ": " + pass.summary());
+            }
             try {
-                new VethPlumber(handle).ensure(nid, ep, mtu, bridge.index());
+                new VethPlumber(handle).ensure(nid, ep, mtu, bridge.get().index());
             } catch (NetlinkException e) {
                 throw new OverlayException(Kind.UNAVAILABLE, "endpoint " + eid + ": cannot create its veth pair: "
                         + e.operation() + ": " + e.getMessage(), e);

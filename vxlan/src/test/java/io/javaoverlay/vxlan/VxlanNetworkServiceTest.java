@@ -291,6 +291,18 @@ class VxlanNetworkServiceTest {
     }
 
     @Test
+    void joinFailsClearlyWhenAForeignVxlanHoldsTheVni() throws Exception {
+        nlA.linkAdd(new Vxlan(io.javaoverlay.netlink.LinkAttrs.named("vxlan0"), 1, Optional.empty(), 4789, true, false,
+                false, false, 0, 0));
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        OverlayException e = fails(Kind.UNAVAILABLE, () -> a.join("n1", "ea", "k"));
+        assertTrue(e.getMessage().contains("VNI 1 on UDP port 4789 is already used by device vxlan0"), e.getMessage());
+        assertTrue(nlA.findLinkByName("jo-h-ea").isEmpty(), "no half-plumbed veth is left behind");
+        assertTrue(nlA.findLinkByName("vxlan0").isPresent(), "the foreign device is untouched");
+    }
+
+    @Test
     void deleteNetworkOfUnknownIdSucceeds() {
         a.deleteNetwork("never-seen");
         fails(Kind.INVALID_REQUEST, () -> a.deleteNetwork("bad id"));

@@ -123,7 +123,8 @@ public final class Reconcilers implements AutoCloseable {
         }
         try {
             for (Link l : handle.linkList()) {
-                DeviceNames.parseAlias(l.attrs().alias()).ifPresent(o -> nids.add(o.networkId()));
+                DeviceNames.parseAlias(l.attrs().alias()).map(DeviceNames.Owner::networkId)
+                        .filter(NetworkKeys::isValidId).ifPresent(nids::add);
             }
         } catch (NetlinkException | RuntimeException e) {
             LOG.log(Level.DEBUG, "resync: link dump failed (" + Applier.describe(e) + ")");
@@ -153,7 +154,8 @@ public final class Reconcilers implements AutoCloseable {
         }
         Link l = ev instanceof LinkEvent.Changed c ? c.link() : ((LinkEvent.Deleted) ev).link();
         Optional<String> nid = DeviceNames.parseAlias(l.attrs().alias()).map(DeviceNames.Owner::networkId)
-                .or(() -> DeviceNames.vniOf(l.name()).map(vniToNetwork::get));
+                .or(() -> DeviceNames.vniOf(l.name()).map(vniToNetwork::get))
+                .filter(NetworkKeys::isValidId);
         nid.ifPresent(n -> of(n).trigger());
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** A minimal thread-safe in-memory {@link KvStore} for unit tests (no leases). */
-public final class InMemoryKvStore implements KvStore {
+public class InMemoryKvStore implements KvStore {
     private final TreeMap<String, KvEntry> data = new TreeMap<>();
     private long index = 1;
     private volatile boolean down;
