@@ -166,7 +166,7 @@ public final class Reconcilers implements AutoCloseable {
         if (s != null) {
             s.close();
         }
-        scheduler.shutdownNow();
         byNetwork.values().forEach(NetworkReconciler::shutdown);
+        scheduler.shutdownNow();
     }
 }

@@ -33,6 +33,8 @@ public final class TwoHostTopology implements AutoCloseable {
     public final String hostB;
     public final VxlanNetworkService a;
     public final VxlanNetworkService b;
+    /** The store both hosts share. */
+    public final InMemoryKvStore store = new InMemoryKvStore();
     private final List<String> namespaces = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -46,9 +48,8 @@ public final class TwoHostTopology implements AutoCloseable {
             sh("ip", "-n", hostB, "addr", "add", "198.18.0.2/24", "dev", "u0");
             sh("ip", "-n", hostA, "link", "set", "u0", "up");
             sh("ip", "-n", hostB, "link", "set", "u0", "up");
-            InMemoryKvStore kv = new InMemoryKvStore();
-            a = service(hostA, "host-a", "u0", kv, watchWait);
-            b = service(hostB, "host-b", "198.18.0.2", kv, watchWait);
+            a = service(hostA, "host-a", "u0", store, watchWait);
+            b = service(hostB, "host-b", "198.18.0.2", store, watchWait);
         } catch (Exception | Error e) {
             close();
             throw e;
