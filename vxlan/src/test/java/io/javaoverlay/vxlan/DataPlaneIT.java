@@ -31,10 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class DataPlaneIT {
     TwoHostTopology t;
 
+    /** The topology under test; the Consul variant overrides it. */
+    protected TwoHostTopology topology() throws Exception {
+        return new TwoHostTopology(Duration.ofMillis(300));
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         requirePrivileged(true);
-        t = new TwoHostTopology(Duration.ofMillis(300));
+        t = topology();
     }
 
     @AfterEach

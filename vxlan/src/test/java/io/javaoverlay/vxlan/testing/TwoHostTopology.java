@@ -1,5 +1,6 @@
 package io.javaoverlay.vxlan.testing;
 
+import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
@@ -33,12 +34,26 @@ public final class TwoHostTopology implements AutoCloseable {
     public final String hostB;
     public final VxlanNetworkService a;
     public final VxlanNetworkService b;
-    /** The store both hosts share. */
-    public final InMemoryKvStore store = new InMemoryKvStore();
+    /** Host A's store client (host B's sees the same data). */
+    public final KvStore store;
     private final List<String> namespaces = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
+    /** Both hosts on one shared in-memory store. */
     public TwoHostTopology(Duration watchWait) throws Exception {
+        this(watchWait, new InMemoryKvStore(), null);
+    }
+
+    /**
+     * Host A on {@code storeA}, host B on {@code storeB} (two clients of one backend), or on
+     * {@code storeA} too when {@code storeB} is null.
+     */
+    public TwoHostTopology(Duration watchWait, KvStore storeA, KvStore storeB) throws Exception {
+        this.store = storeA;
+        closeables.add(storeA);
+        if (storeB != null) {
+            closeables.add(storeB);
+        }
         try {
             hostA = ns("ha");
             hostB = ns("hb");
@@ -48,8 +63,8 @@ public final class TwoHostTopology implements AutoCloseable {
             sh("ip", "-n", hostB, "addr", "add", "198.18.0.2/24", "dev", "u0");
             sh("ip", "-n", hostA, "link", "set", "u0", "up");
             sh("ip", "-n", hostB, "link", "set", "u0", "up");
-            a = service(hostA, "host-a", "u0", store, watchWait);
-            b = service(hostB, "host-b", "198.18.0.2", store, watchWait);
+            a = service(hostA, "host-a", "u0", storeA, watchWait);
+            b = service(hostB, "host-b", "198.18.0.2", storeB == null ? storeA : storeB, watchWait);
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -62,7 +77,7 @@ public final class TwoHostTopology implements AutoCloseable {
         return n;
     }
 
-    private VxlanNetworkService service(String ns, String hostId, String advertise, InMemoryKvStore kv,
+    private VxlanNetworkService service(String ns, String hostId, String advertise, KvStore kv,
                                         Duration watchWait) throws Exception {
         NetlinkHandle h = openHandle(ns);
         closeables.add(h);
