@@ -88,7 +88,16 @@ class VxlanNetworkServiceTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
+                StringBuilder dump = new StringBuilder("timed out waiting for: " + what + "\nthreads:");
+                Thread.getAllStackTraces().forEach((t, st) -> {
+                    if (t.getName().startsWith("jo-")) {
+                        dump.append("\n  ").append(t.getName()).append(' ').append(t.getState());
+                        for (int i = 0; i < Math.min(6, st.length); i++) {
+                            dump.append("\n    at ").append(st[i]);
+                        }
+                    }
+                });
+                throw new AssertionError(dump.toString());
             }
             Thread.sleep(20);
         }
@@ -270,7 +279,9 @@ class VxlanNetworkServiceTest {
         nlA.linkDel("jo-vx-1");
         await("link event recreates the vxlan device", () -> fdbCount(nlA) == 1);
         b.deleteEndpoint("n1", "eb");
-        await("A's watch removes B's endpoint", () -> fdbCount(nlA) == 0);
+        await("A's watch removes B's endpoint (last pass: "
+                + a.reconcilers().of("n1").lastReport().map(PassReport::summary).orElse("none") + ")",
+                () -> fdbCount(nlA) == 0);
         b.deleteNetwork("n1");
         await("A notices the deletion through the store", () -> nlA.findLinkByName("jo-br-1").isEmpty()
                 && nlA.findLinkByName("jo-h-ea").isEmpty());

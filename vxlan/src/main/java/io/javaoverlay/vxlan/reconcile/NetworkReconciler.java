@@ -72,6 +72,7 @@ public final class NetworkReconciler {
         executor.allowCoreThreadTimeOut(true);
     }
 
+    /** The network this reconciler owns. */
     public String networkId() {
         return networkId;
     }

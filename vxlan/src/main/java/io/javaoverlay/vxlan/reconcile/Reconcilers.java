@@ -160,6 +160,7 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     @Override
+    /** Stops watches, the link subscription, timers and every network executor. */
     public void close() {
         watchers.forEach(StoreWatcher::stop);
         LinkSubscription s = subscription;
