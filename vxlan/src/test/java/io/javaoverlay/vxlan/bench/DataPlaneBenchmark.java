@@ -33,21 +33,21 @@ public final class DataPlaneBenchmark {
         try (TwoHostTopology t = new TwoHostTopology(Duration.ofMillis(300))) {
             t.a.createNetwork(network("n1"));
             long s = System.nanoTime();
-            Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "10.20.0.5/24");
+            Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "198.19.0.5/24");
             System.out.printf("first Join incl. bridge+vxlan creation and moving the interface: %.1f ms%n",
                     (System.nanoTime() - s) / 1e6);
-            Container cb = t.container(t.b, t.hostB, "n1", "eb000001", "10.20.0.6/24");
+            Container cb = t.container(t.b, t.hostB, "n1", "eb000001", "198.19.0.6/24");
             ItSupport.await("peer", () -> ItSupport.fdbSummary(t.hostA, "jo-vx-1").size() == 1);
-            System.out.println("ping RTT overlay   (avg of 50): " + rtt(ca.ns(), "10.20.0.6") + " ms");
+            System.out.println("ping RTT overlay   (avg of 50): " + rtt(ca.ns(), "198.19.0.6") + " ms");
             System.out.println("ping RTT underlay  (avg of 50): " + rtt(t.hostA, "198.18.0.2") + " ms");
-            System.out.println("TCP overlay  (iperf3 5 s, MTU 1350): " + iperf(cb.ns(), ca.ns(), "10.20.0.6") + " Gbit/s");
+            System.out.println("TCP overlay  (iperf3 5 s, MTU 1350): " + iperf(cb.ns(), ca.ns(), "198.19.0.6") + " Gbit/s");
             System.out.println("TCP underlay (iperf3 5 s, MTU 1400): " + iperf(t.hostB, t.hostA, "198.18.0.2") + " Gbit/s");
 
             // Seeding the store wakes host A's watch; measure until A's kernel holds every peer.
             long t0 = System.nanoTime();
             io.javaoverlay.vxlan.state.OverlayStore store = new io.javaoverlay.vxlan.state.OverlayStore(store(t));
             for (int i = 0; i < peers; i++) {
-                byte[] ip = {10, 20, (byte) (1 + i / 250), (byte) (i % 250 + 1)};
+                byte[] ip = {(byte) 198, 19, (byte) (1 + i / 250), (byte) (i % 250 + 1)};
                 store.createEndpoint(EndpointRecord.of("n1", "r" + i,
                         "host-r" + i, InetAddress.getByAddress(new byte[]{(byte) 198, 18, 0, (byte) (10 + i % 200)}),
                         MacAddress.of(new byte[]{2, 0x42, ip[0], ip[1], ip[2], ip[3]}),
