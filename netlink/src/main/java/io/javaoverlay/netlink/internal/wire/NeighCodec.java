@@ -47,12 +47,25 @@ public final class NeighCodec {
         return new NlMsgBuilder(RTM_GETNEIGH, NLM_F_DUMP).raw(new NdMsg(af, 0, 0, 0, 0).encode());
     }
 
+    /**
+     * RTM_GETNEIGH AF_BRIDGE dump of one device's FDB. Like {@code bridge fdb show dev DEV} this
+     * sends a 16-byte {@code ifinfomsg} rather than an ndmsg: the kernel's legacy parser
+     * ({@code valid_fdb_dump_legacy}) reads {@code ifi_index} as the port filter only then, and
+     * ignores the index of a 12-byte ndmsg. Callers still filter, for kernels that do not.
+     */
+    public static NlMsgBuilder encodeFdbDump(int linkIndex) {
+        return new NlMsgBuilder(RTM_GETNEIGH, NLM_F_DUMP).raw(new IfInfoMsg(AF_BRIDGE, 0, linkIndex, 0, 0).encode());
+    }
+
     public static NlMsgBuilder encodeDump(Family family) {
         return encodeDump(family.af());
     }
 
     /** Decodes an ARP/ND entry; empty for AF_BRIDGE or entries without a destination. */
     public static Optional<Neighbor> decodeNeighbor(NlMessage m) {
+        if (!m.fits(NdMsg.SIZE)) {
+            return Optional.empty();
+        }
         NdMsg nd = NdMsg.parse(m.payload());
         if (nd.family() != AF_INET && nd.family() != AF_INET6) {
             return Optional.empty();
@@ -66,6 +79,9 @@ public final class NeighCodec {
 
     /** Decodes an AF_BRIDGE entry; empty for other families. */
     public static Optional<FdbEntry> decodeFdb(NlMessage m) {
+        if (!m.fits(NdMsg.SIZE)) {
+            return Optional.empty();
+        }
         NdMsg nd = NdMsg.parse(m.payload());
         if (nd.family() != AF_BRIDGE) {
             return Optional.empty();
