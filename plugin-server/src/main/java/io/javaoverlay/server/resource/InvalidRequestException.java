@@ -1,0 +1,14 @@
+package io.javaoverlay.server.resource;
+
+/** A request that parsed as JSON but carries a bad or missing value; the message names the object. */
+public final class InvalidRequestException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidRequestException(String message) {
+        super(message);
+    }
+
+    public InvalidRequestException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
