@@ -25,6 +25,9 @@ import java.util.Optional;
 public final class UdsListener implements Closeable {
     private static final System.Logger LOG = System.getLogger(UdsListener.class.getName());
 
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
     private final ServerSocketChannel channel;
     private final Path path;
     private final boolean owned;
@@ -94,6 +97,11 @@ public final class UdsListener implements Closeable {
 
     /** Connect-probe an existing file: refused means a crashed run left it behind. */
     private static void removeIfStale(Path path) throws IOException {
+        // connect() to a regular file also says ECONNREFUSED: never delete something that is not a socket.
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            throw new IOException("socket path " + path + " exists and is not a socket; refusing to replace it");
+        }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             throw new SocketInUseException(path);
         } catch (ConnectException refused) {
