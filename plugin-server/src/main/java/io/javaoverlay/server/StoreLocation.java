@@ -53,6 +53,9 @@ public sealed interface StoreLocation permits StoreLocation.Consul, StoreLocatio
      */
     static StoreLocation parse(String text, Map<String, String> env) {
         String s = text.trim();
+        if (s.equalsIgnoreCase("consul://") || s.equalsIgnoreCase("consul:")) {
+            s = "consul:///";       // java.net.URI rejects an empty authority without a path
+        }
         URI uri;
         try {
             uri = new URI(s);
