@@ -67,6 +67,10 @@ public final class Daemon implements Closeable {
             listener.close();
             throw e;
         }
+        if (closing) {              // SIGTERM arrived while binding: undo and let main return
+            server.close();
+            return;
+        }
         warmUp(listener.path());
         long ms = ProcessHandle.current().info().startInstant()
                 .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);

@@ -46,6 +46,17 @@ public final class Main {
         LogSetup.install(config.logLevel(), env);
         System.Logger log = System.getLogger(Main.class.getName());
         Daemon daemon = new Daemon(config, factory, SdNotify.fromEnvironment(env));
+        // Installed before start so that a SIGTERM during start-up is handled the same way.
+        // SIGTERM/SIGINT: close cleanly and exit 0 (a JVM killed through its hooks would exit 143,
+        // which systemd counts as a failure). The hook still covers other exits.
+        for (String sig : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> daemon.close());
+            } catch (IllegalArgumentException e) {
+                log.log(Level.DEBUG, "cannot handle SIG" + sig + ": " + e.getMessage());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
         try {
             daemon.start();
         } catch (SocketInUseException e) {
@@ -57,16 +68,6 @@ public final class Main {
             daemon.close();
             return EXIT_FAILURE;
         }
-        // SIGTERM/SIGINT: close cleanly and exit 0 (a JVM killed through its hooks would exit 143,
-        // which systemd counts as a failure). The hook still covers other exits.
-        for (String sig : List.of("TERM", "INT")) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> daemon.close());
-            } catch (IllegalArgumentException e) {
-                log.log(Level.DEBUG, "cannot handle SIG" + sig + ": " + e.getMessage());
-            }
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
         try {
             daemon.awaitStopped();
         } catch (InterruptedException e) {
