@@ -72,15 +72,29 @@ public final class Daemon implements Closeable {
             return;
         }
         warmUp(listener.path());
-        long ms = ProcessHandle.current().info().startInstant()
-                .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
-        LOG.log(Level.INFO, "socket ready: " + listener.path() + " answers Docker (" + ms + " ms after process start); scope "
+        LOG.log(Level.INFO, "socket ready: " + listener.path() + " answers Docker (" + sinceLaunch() + "); scope "
                 + config.scope() + ", store " + config.store());
         gate.status("connecting to the store " + config.store());
         notify.ready("serving " + listener.path() + "; connecting to the store " + config.store());
         starter = new Thread(this::startBackends, "backend-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /**
+     * Start-to-ready time: from the launcher's timestamp ({@code -Djavaoverlay.launchEpochMicros},
+     * set by bin/javaoverlay) when present, else from the kernel's process start time (coarse).
+     */
+    private static String sinceLaunch() {
+        String launch = System.getProperty("javaoverlay.launchEpochMicros", "");
+        Instant now = Instant.now();
+        if (launch.matches("\\d{10,}")) {
+            long micros = Long.parseLong(launch);
+            Instant t = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
+            return Duration.between(t, now).toMillis() + " ms after launch";
+        }
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, now).toMillis() + " ms after process start").orElse("start time unknown");
     }
 
     /** The readiness gate the resources use. */
