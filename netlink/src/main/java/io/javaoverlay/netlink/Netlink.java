@@ -1,6 +1,13 @@
 package io.javaoverlay.netlink;
 
+import io.javaoverlay.netlink.internal.FdNetNs;
+import io.javaoverlay.netlink.internal.Namespaces;
+import io.javaoverlay.netlink.internal.RtnlHandle;
+import io.javaoverlay.netlink.internal.sys.Native;
+import io.javaoverlay.netlink.internal.sys.SysTransport;
+import io.javaoverlay.netlink.internal.wire.NetlinkSocket;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,44 +31,80 @@ public final class Netlink {
 
     /** The reason netlink cannot be used, or empty. Computed once. */
     public static Optional<Throwable> unavailabilityCause() {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        return Probe.CAUSE;
     }
 
-    /** Opens a handle in the namespace of the calling process (the host namespace for the daemon). */
+    private static final class Probe {
+        static final Optional<Throwable> CAUSE = Native.probe();
+    }
+
+    /** Request sockets give up on a kernel that does not answer within this time (EAGAIN). */
+    private static final int REQUEST_TIMEOUT_MILLIS = 30_000;
+
+    /** Opens a handle in the namespace of the calling thread (the host namespace for the daemon). */
     public static NetlinkHandle open() throws NetlinkException {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        NetNs self = FdNetNs.open("self", "/proc/thread-self/ns/net");
+        try {
+            NetlinkSocket socket = new NetlinkSocket(SysTransport.open(0, REQUEST_TIMEOUT_MILLIS));
+            return new RtnlHandle(socket, self, SysTransport::open);
+        } catch (NetlinkException | RuntimeException e) {
+            self.close();
+            throw e;
+        }
     }
 
     /**
      * Opens a handle bound to {@code ns}: on a dedicated platform thread it enters {@code ns},
      * opens the socket and returns to its original namespace. The socket stays in {@code ns}.
+     * The handle keeps its own reference to the namespace, so {@code ns} may be closed afterwards.
+     * Equivalent to running {@code ip -n NS ...} commands.
      */
     public static NetlinkHandle openIn(NetNs ns) throws NetlinkException {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        Objects.requireNonNull(ns, "ns");
+        Object[] opened = Namespaces.onDedicatedThread(ns, ns.name(), () -> {
+            NetNs own = FdNetNs.open(ns.name(), "/proc/thread-self/ns/net");
+            try {
+                return new Object[] {own, SysTransport.open(0, REQUEST_TIMEOUT_MILLIS)};
+            } catch (NetlinkException | RuntimeException e) {
+                own.close();
+                throw e;
+            }
+        });
+        NetNs own = (NetNs) opened[0];
+        RtnlHandle.TransportFactory inNs = (groups, timeout) ->
+                Namespaces.onDedicatedThread(own, own.name(), () -> SysTransport.open(groups, timeout));
+        return new RtnlHandle(new NetlinkSocket((SysTransport) opened[1]), own, inNs);
     }
 
-    /** Creates a named namespace like {@code ip netns add NAME} and returns it open. */
+    /**
+     * Creates a named namespace like {@code ip netns add NAME} and returns it open.
+     *
+     * @throws AlreadyExistsException if {@code /run/netns/NAME} exists
+     */
     public static NetNs createNamedNs(String name) throws NetlinkException {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        return Namespaces.create(name);
     }
 
     /** Opens {@code /run/netns/NAME}. @throws NotFoundException if it does not exist */
     public static NetNs openNamedNs(String name) throws NetlinkException {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        return FdNetNs.open(name, Namespaces.pathOf(name));
     }
 
     /** Deletes a named namespace like {@code ip netns del NAME}; absent is fine. */
     public static void deleteNamedNs(String name) throws NetlinkException {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        Namespaces.delete(name);
     }
 
     /** Opens a namespace file such as {@code /proc/PID/ns/net} or a Docker sandbox key. */
     public static NetNs openNsPath(Path path) throws NetlinkException {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        return FdNetNs.open(path.toString(), path.toString());
     }
 
     /** Opens the namespace of process {@code pid}. */
     public static NetNs openNsOfPid(int pid) throws NetlinkException {
-        throw new UnsupportedOperationException("TODO netlink helper");
+        if (pid <= 0) {
+            throw new IllegalArgumentException("invalid pid " + pid);
+        }
+        return FdNetNs.open("pid:" + pid, "/proc/" + pid + "/ns/net");
     }
 }

@@ -1,0 +1,364 @@
+package io.javaoverlay.netlink.internal;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
+
+import io.javaoverlay.netlink.Addr;
+import io.javaoverlay.netlink.DumpInterruptedException;
+import io.javaoverlay.netlink.Family;
+import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.Link;
+import io.javaoverlay.netlink.LinkEvent;
+import io.javaoverlay.netlink.LinkSubscription;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.netlink.NetNs;
+import io.javaoverlay.netlink.NetlinkException;
+import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.netlink.NotFoundException;
+import io.javaoverlay.netlink.Route;
+import io.javaoverlay.netlink.internal.wire.AddrCodec;
+import io.javaoverlay.netlink.internal.wire.Errors;
+import io.javaoverlay.netlink.internal.wire.LinkCodec;
+import io.javaoverlay.netlink.internal.wire.NeighCodec;
+import io.javaoverlay.netlink.internal.wire.NetlinkSocket;
+import io.javaoverlay.netlink.internal.wire.NetlinkTransport;
+import io.javaoverlay.netlink.internal.wire.NlMessage;
+import io.javaoverlay.netlink.internal.wire.NlMsgBuilder;
+import io.javaoverlay.netlink.internal.wire.RouteCodec;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * {@link NetlinkHandle} over one {@link NetlinkSocket}. Encoding lives in the wire codecs; this
+ * class picks the header flags (they encode intent: add = CREATE|EXCL, set = CREATE|REPLACE,
+ * append = CREATE|APPEND), names each operation for error messages, and retries interrupted dumps.
+ */
+public final class RtnlHandle implements NetlinkHandle {
+    /** Attempts for a dump that keeps coming back with NLM_F_DUMP_INTR. */
+    static final int DUMP_ATTEMPTS = 5;
+
+    /** Opens another socket in this handle's namespace (for event subscriptions). */
+    @FunctionalInterface
+    public interface TransportFactory {
+        NetlinkTransport open(int groups, int rcvTimeoutMillis) throws NetlinkException;
+    }
+
+    private final NetlinkSocket socket;
+    private final NetNs namespace;
+    private final TransportFactory factory;
+
+    public RtnlHandle(NetlinkSocket socket, NetNs namespace, TransportFactory factory) {
+        this.socket = Objects.requireNonNull(socket, "socket");
+        this.namespace = namespace;
+        this.factory = factory;
+    }
+
+    private <T> List<T> dumpAll(NlMsgBuilder req, String op, Function<NlMessage, Optional<T>> decode)
+            throws NetlinkException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<T> out = new ArrayList<>();
+                for (NlMessage m : socket.dump(req, op)) {
+                    decode.apply(m).ifPresent(out::add);
+                }
+                return out;
+            } catch (DumpInterruptedException e) {
+                if (attempt >= DUMP_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String op(NlMsgBuilder b, String object) {
+        return rtmName(b.type()) + " " + object;
+    }
+
+    private void ack(NlMsgBuilder b, String object) throws NetlinkException {
+        socket.request(b, op(b, object));
+    }
+
+    private static String dev(int index) {
+        return "ifindex " + index;
+    }
+
+    // ---- links ---------------------------------------------------------------------------
+
+    @Override
+    public Link linkAdd(Link spec) throws NetlinkException {
+        Objects.requireNonNull(spec, "spec");
+        ack(LinkCodec.encodeCreate(spec, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL), spec.name());
+        Link created = linkByName(spec.name());
+        if (spec.attrs().up()) {
+            linkSetUp(created.index());
+            created = linkByIndex(created.index());
+        }
+        return created;
+    }
+
+    @Override
+    public void linkDel(int index) throws NetlinkException {
+        ack(LinkCodec.encodeDelete(index, null), dev(index));
+    }
+
+    @Override
+    public void linkDel(String name) throws NetlinkException {
+        ack(LinkCodec.encodeDelete(0, name), name);
+    }
+
+    @Override
+    public Link linkByName(String name) throws NetlinkException {
+        NlMsgBuilder b = LinkCodec.encodeGet(0, name);
+        return single(socket.request(b, op(b, name)), op(b, name));
+    }
+
+    @Override
+    public Optional<Link> findLinkByName(String name) throws NetlinkException {
+        try {
+            return Optional.of(linkByName(name));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Link linkByIndex(int index) throws NetlinkException {
+        NlMsgBuilder b = LinkCodec.encodeGet(index, null);
+        return single(socket.request(b, op(b, dev(index))), op(b, dev(index)));
+    }
+
+    private static Link single(List<NlMessage> replies, String op) throws NetlinkException {
+        for (NlMessage m : replies) {
+            if (m.header().type() == RTM_NEWLINK) {
+                return LinkCodec.decode(m);
+            }
+        }
+        throw Errors.local(op, "no RTM_NEWLINK in the reply");
+    }
+
+    @Override
+    public List<Link> linkList() throws NetlinkException {
+        return dumpAll(LinkCodec.encodeDump(), "RTM_GETLINK dump",
+                m -> m.header().type() == RTM_NEWLINK ? Optional.of(LinkCodec.decode(m)) : Optional.empty());
+    }
+
+    @Override
+    public void linkSetUp(int index) throws NetlinkException {
+        ack(LinkCodec.encodeChange(index, IFF_UP, IFF_UP), dev(index) + " up");
+    }
+
+    @Override
+    public void linkSetDown(int index) throws NetlinkException {
+        ack(LinkCodec.encodeChange(index, 0, IFF_UP), dev(index) + " down");
+    }
+
+    @Override
+    public void linkSetMtu(int index, int mtu) throws NetlinkException {
+        if (mtu <= 0) {
+            throw new IllegalArgumentException("invalid MTU " + mtu + " for " + dev(index));
+        }
+        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_MTU, mtu), dev(index) + " mtu " + mtu);
+    }
+
+    @Override
+    public void linkSetMaster(int index, int masterIndex) throws NetlinkException {
+        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_MASTER, masterIndex), dev(index) + " master " + masterIndex);
+    }
+
+    @Override
+    public void linkSetNoMaster(int index) throws NetlinkException {
+        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_MASTER, 0), dev(index) + " nomaster");
+    }
+
+    @Override
+    public void linkSetName(int index, String name) throws NetlinkException {
+        io.javaoverlay.netlink.LinkAttrs.named(name); // validates
+        ack(LinkCodec.encodeChange(index, 0, 0).attrString(IFLA_IFNAME, name), dev(index) + " name " + name);
+    }
+
+    @Override
+    public void linkSetHardwareAddr(int index, MacAddress mac) throws NetlinkException {
+        Objects.requireNonNull(mac, "mac");
+        ack(LinkCodec.encodeChange(index, 0, 0).attr(IFLA_ADDRESS, mac.bytes()), dev(index) + " address " + mac);
+    }
+
+    @Override
+    public void linkSetAlias(int index, String alias) throws NetlinkException {
+        Objects.requireNonNull(alias, "alias");
+        ack(LinkCodec.encodeChange(index, 0, 0).attrString(IFLA_IFALIAS, alias), dev(index) + " alias " + alias);
+    }
+
+    @Override
+    public void linkSetNs(int index, NetNs target) throws NetlinkException {
+        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_NET_NS_FD, target.fd()), dev(index) + " netns " + target.name());
+    }
+
+    @Override
+    public void linkSetNsPid(int index, int pid) throws NetlinkException {
+        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_NET_NS_PID, pid), dev(index) + " netns pid " + pid);
+    }
+
+    // ---- addresses -----------------------------------------------------------------------
+
+    @Override
+    public void addrAdd(int linkIndex, IpPrefix address) throws NetlinkException {
+        ack(AddrCodec.encode(RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, linkIndex, address),
+                address + " dev " + dev(linkIndex));
+    }
+
+    @Override
+    public void addrReplace(int linkIndex, IpPrefix address) throws NetlinkException {
+        ack(AddrCodec.encode(RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, linkIndex, address),
+                address + " dev " + dev(linkIndex));
+    }
+
+    @Override
+    public void addrDel(int linkIndex, IpPrefix address) throws NetlinkException {
+        ack(AddrCodec.encode(RTM_DELADDR, NLM_F_ACK, linkIndex, address), address + " dev " + dev(linkIndex));
+    }
+
+    @Override
+    public List<Addr> addrList(int linkIndex, Family family) throws NetlinkException {
+        return dumpAll(AddrCodec.encodeDump(family), "RTM_GETADDR dump",
+                m -> m.header().type() == RTM_NEWADDR ? AddrCodec.decode(m)
+                        .filter(a -> linkIndex == 0 || a.linkIndex() == linkIndex) : Optional.empty());
+    }
+
+    // ---- routes --------------------------------------------------------------------------
+
+    private static String describe(Route r) {
+        return r.destination().map(IpPrefix::toString).orElse("default")
+                + r.gateway().map(g -> " via " + g.getHostAddress()).orElse("")
+                + (r.outputIndex() > 0 ? " dev " + dev(r.outputIndex()) : "") + " table " + r.table();
+    }
+
+    @Override
+    public void routeAdd(Route route) throws NetlinkException {
+        ack(RouteCodec.encode(RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, route), describe(route));
+    }
+
+    @Override
+    public void routeReplace(Route route) throws NetlinkException {
+        ack(RouteCodec.encode(RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, route), describe(route));
+    }
+
+    @Override
+    public void routeDel(Route route) throws NetlinkException {
+        ack(RouteCodec.encode(RTM_DELROUTE, NLM_F_ACK, route), describe(route));
+    }
+
+    @Override
+    public List<Route> routeList(Family family) throws NetlinkException {
+        return dumpAll(RouteCodec.encodeDump(family), "RTM_GETROUTE dump",
+                m -> m.header().type() == RTM_NEWROUTE ? RouteCodec.decode(m)
+                        .filter(r -> r.table() == RT_TABLE_MAIN) : Optional.empty());
+    }
+
+    @Override
+    public Route routeGet(InetAddress destination) throws NetlinkException {
+        NlMsgBuilder b = RouteCodec.encodeGet(destination);
+        String op = op(b, destination.getHostAddress());
+        for (NlMessage m : socket.request(b, op)) {
+            if (m.header().type() == RTM_NEWROUTE) {
+                Optional<Route> r = RouteCodec.decode(m);
+                if (r.isPresent()) {
+                    return r.get();
+                }
+            }
+        }
+        throw Errors.local(op, "no RTM_NEWROUTE in the reply");
+    }
+
+    // ---- neighbours ----------------------------------------------------------------------
+
+    private static String describe(Neighbor n) {
+        return n.ip().getHostAddress() + (n.mac() != null ? " lladdr " + n.mac() : "") + " dev " + dev(n.linkIndex());
+    }
+
+    @Override
+    public void neighAdd(Neighbor n) throws NetlinkException {
+        ack(NeighCodec.encodeNeighbor(RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, n), describe(n));
+    }
+
+    @Override
+    public void neighSet(Neighbor n) throws NetlinkException {
+        ack(NeighCodec.encodeNeighbor(RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, n), describe(n));
+    }
+
+    @Override
+    public void neighDel(Neighbor n) throws NetlinkException {
+        ack(NeighCodec.encodeNeighbor(RTM_DELNEIGH, NLM_F_ACK, n), describe(n));
+    }
+
+    @Override
+    public List<Neighbor> neighList(int linkIndex, Family family) throws NetlinkException {
+        return dumpAll(NeighCodec.encodeDump(family), "RTM_GETNEIGH dump",
+                m -> m.header().type() == RTM_NEWNEIGH ? NeighCodec.decodeNeighbor(m)
+                        .filter(n -> linkIndex == 0 || n.linkIndex() == linkIndex) : Optional.empty());
+    }
+
+    // ---- FDB -----------------------------------------------------------------------------
+
+    private static String describe(FdbEntry e) {
+        return e.mac() + " dev " + dev(e.linkIndex()) + e.destination().map(d -> " dst " + d.getHostAddress()).orElse("");
+    }
+
+    @Override
+    public void fdbAdd(FdbEntry e) throws NetlinkException {
+        ack(NeighCodec.encodeFdb(RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, e), describe(e));
+    }
+
+    @Override
+    public void fdbSet(FdbEntry e) throws NetlinkException {
+        ack(NeighCodec.encodeFdb(RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, e), describe(e));
+    }
+
+    @Override
+    public void fdbAppend(FdbEntry e) throws NetlinkException {
+        ack(NeighCodec.encodeFdb(RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND, e), describe(e));
+    }
+
+    @Override
+    public void fdbDel(FdbEntry e) throws NetlinkException {
+        ack(NeighCodec.encodeFdb(RTM_DELNEIGH, NLM_F_ACK, e), describe(e));
+    }
+
+    @Override
+    public List<FdbEntry> fdbList(int linkIndex) throws NetlinkException {
+        // Filter here: how the kernel filters AF_BRIDGE dumps depends on strict checking.
+        return dumpAll(NeighCodec.encodeDump(AF_BRIDGE), "RTM_GETNEIGH AF_BRIDGE dump",
+                m -> m.header().type() == RTM_NEWNEIGH ? NeighCodec.decodeFdb(m)
+                        .filter(e -> e.linkIndex() == linkIndex) : Optional.empty());
+    }
+
+    // ---- events --------------------------------------------------------------------------
+
+    @Override
+    public LinkSubscription subscribeLinks(Consumer<LinkEvent> listener) throws NetlinkException {
+        Objects.requireNonNull(listener, "listener");
+        if (factory == null) {
+            throw Errors.local("subscribe RTNLGRP_LINK", "this handle cannot open further sockets");
+        }
+        return LinkWatcher.start(factory.open(RTMGRP_LINK, LinkWatcher.POLL_MILLIS), listener,
+                namespace == null ? "?" : namespace.name());
+    }
+
+    @Override
+    public NetNs namespace() {
+        return namespace;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+        if (namespace != null) {
+            namespace.close();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.javaoverlay.netlink.internal.wire;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
+
+import io.javaoverlay.netlink.Family;
+import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.netlink.Neighbor;
+import java.net.Inet4Address;
+import java.util.Optional;
+
+/**
+ * RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH for ARP/ND entries (AF_INET, AF_INET6) and for the
+ * bridge FDB (AF_BRIDGE; on a VXLAN device NDA_DST is the remote VTEP). The verbs differ only in
+ * header flags, which the caller passes.
+ */
+public final class NeighCodec {
+    private NeighCodec() {}
+
+    /** An ARP/ND entry: ndmsg{AF_INET|AF_INET6, ifindex, state, flags}; NDA_DST; NDA_LLADDR. */
+    public static NlMsgBuilder encodeNeighbor(int type, int flags, Neighbor n) {
+        int af = n.ip() instanceof Inet4Address ? AF_INET : AF_INET6;
+        NlMsgBuilder b = new NlMsgBuilder(type, flags).raw(new NdMsg(af, n.linkIndex(), n.state(), n.flags(), 0).encode())
+                .attrAddress(NDA_DST, n.ip());
+        if (n.mac() != null) {
+            b.attr(NDA_LLADDR, n.mac().bytes());
+        }
+        return b;
+    }
+
+    /** An FDB entry: ndmsg{AF_BRIDGE, ifindex, state, flags}; NDA_LLADDR; NDA_DST (VTEP); NDA_VNI; NDA_MASTER. */
+    public static NlMsgBuilder encodeFdb(int type, int flags, FdbEntry e) {
+        NlMsgBuilder b = new NlMsgBuilder(type, flags).raw(new NdMsg(AF_BRIDGE, e.linkIndex(), e.state(), e.flags(), 0)
+                .encode()).attr(NDA_LLADDR, e.mac().bytes());
+        e.destination().ifPresent(ip -> b.attrAddress(NDA_DST, ip));
+        if (e.vni() > 0) {
+            b.attrU32(NDA_VNI, e.vni());
+        }
+        if (e.masterIndex() > 0) {
+            b.attrU32(NDA_MASTER, e.masterIndex());
+        }
+        return b;
+    }
+
+    /** RTM_GETNEIGH dump: AF_INET/AF_INET6/AF_UNSPEC for neighbours, AF_BRIDGE for the FDB. */
+    public static NlMsgBuilder encodeDump(int af) {
+        return new NlMsgBuilder(RTM_GETNEIGH, NLM_F_DUMP).raw(new NdMsg(af, 0, 0, 0, 0).encode());
+    }
+
+    public static NlMsgBuilder encodeDump(Family family) {
+        return encodeDump(family.af());
+    }
+
+    /** Decodes an ARP/ND entry; empty for AF_BRIDGE or entries without a destination. */
+    public static Optional<Neighbor> decodeNeighbor(NlMessage m) {
+        NdMsg nd = NdMsg.parse(m.payload());
+        if (nd.family() != AF_INET && nd.family() != AF_INET6) {
+            return Optional.empty();
+        }
+        NlAttrs a = m.attrs(NdMsg.SIZE);
+        byte[] ll = a.bytes(NDA_LLADDR);
+        // Incomplete entries have no lladdr; tunnels can have 4-byte ones, which are not MACs.
+        MacAddress mac = ll != null && ll.length == 6 ? MacAddress.of(ll) : null;
+        return a.address(NDA_DST).map(ip -> new Neighbor(nd.ifindex(), ip, mac, nd.state(), nd.flags()));
+    }
+
+    /** Decodes an AF_BRIDGE entry; empty for other families. */
+    public static Optional<FdbEntry> decodeFdb(NlMessage m) {
+        NdMsg nd = NdMsg.parse(m.payload());
+        if (nd.family() != AF_BRIDGE) {
+            return Optional.empty();
+        }
+        NlAttrs a = m.attrs(NdMsg.SIZE);
+        byte[] ll = a.bytes(NDA_LLADDR);
+        if (ll == null || ll.length != 6) {
+            return Optional.empty();
+        }
+        return Optional.of(new FdbEntry(nd.ifindex(), MacAddress.of(ll), a.address(NDA_DST), nd.state(), nd.flags(),
+                a.u32(NDA_VNI).orElse(0), a.u32(NDA_MASTER).orElse(0)));
+    }
+}

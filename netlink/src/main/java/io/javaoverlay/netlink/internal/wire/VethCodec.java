@@ -1,0 +1,39 @@
+package io.javaoverlay.netlink.internal.wire;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
+
+import io.javaoverlay.netlink.LinkAttrs;
+import io.javaoverlay.netlink.Veth;
+import java.util.Optional;
+
+/**
+ * {@code IFLA_INFO_KIND "veth"} (linux/veth.h). The peer is described by {@code VETH_INFO_PEER},
+ * whose payload starts with a full 16-byte {@code ifinfomsg} followed by ordinary IFLA attributes;
+ * {@code IFLA_NET_NS_FD} there creates the peer directly in another namespace. The kernel reports
+ * only the peer's ifindex (IFLA_LINK), never its name.
+ */
+final class VethCodec implements LinkKindCodec<Veth> {
+    @Override
+    public String kind() {
+        return "veth";
+    }
+
+    @Override
+    public Class<Veth> type() {
+        return Veth.class;
+    }
+
+    @Override
+    public void encodeInfoData(Veth v, NlMsgBuilder b) {
+        int peer = b.beginNest(VETH_INFO_PEER);
+        b.raw(new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).encode());
+        b.attrString(IFLA_IFNAME, v.peerName());
+        v.peerNamespace().ifPresent(ns -> b.attrU32(IFLA_NET_NS_FD, ns.fd()));
+        b.endNest(peer);
+    }
+
+    @Override
+    public Veth decode(LinkAttrs common, NlAttrs a, NlAttrs d) {
+        return new Veth(common, "", Optional.empty(), a.u32(IFLA_LINK).orElse(0));
+    }
+}
