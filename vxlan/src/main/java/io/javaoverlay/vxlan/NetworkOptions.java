@@ -1,0 +1,81 @@
+package io.javaoverlay.vxlan;
+
+import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.vxlan.OverlayException.Kind;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The driver options javaoverlay understands ({@code docker network create -o KEY=VALUE}), parsed
+ * and validated. Unknown {@code javaoverlay.*} keys are refused (a typo would otherwise be
+ * silently ignored); other keys (Docker's own) are kept as given.
+ *
+ * @param vni        {@code javaoverlay.vni}: an explicit VNI
+ * @param mtu        {@code com.docker.network.driver.mtu}: the container MTU
+ */
+public record NetworkOptions(Optional<Integer> vni, Optional<Integer> mtu) {
+    public static final String VNI = "javaoverlay.vni";
+    public static final String MTU = "com.docker.network.driver.mtu";
+    private static final Set<String> KNOWN = Set.of(VNI);
+
+    /** Parses the options of network {@code networkId}. @throws OverlayException INVALID_REQUEST */
+    public static NetworkOptions parse(String networkId, Map<String, String> options) {
+        Set<String> unknown = new TreeSet<>();
+        for (String k : options.keySet()) {
+            if (k.startsWith("javaoverlay.") && !KNOWN.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new OverlayException(Kind.INVALID_REQUEST, "network " + networkId + ": unknown driver option(s) "
+                    + unknown + "; javaoverlay knows " + new TreeSet<>(KNOWN) + " and " + MTU);
+        }
+        Optional<Integer> vni = integer(networkId, options, VNI, 1, Vxlan.MAX_VNI);
+        Optional<Integer> mtu = integer(networkId, options, MTU, 68, 65535);
+        return new NetworkOptions(vni, mtu);
+    }
+
+    /**
+     * Checks an explicit container MTU against what the underlay can carry and what IPv6 needs.
+     *
+     * @throws OverlayException INVALID_REQUEST with the numbers
+     */
+    public void checkMtu(String networkId, VxlanConfig config, boolean ipv6) {
+        if (mtu.isEmpty()) {
+            return;
+        }
+        int want = mtu.get();
+        int max = config.maxContainerMtu();
+        if (want > max) {
+            throw new OverlayException(Kind.INVALID_REQUEST, "network " + networkId + ": " + MTU + "=" + want
+                    + " is too large: the underlay device " + config.underlay().deviceName() + " has MTU "
+                    + config.underlay().mtu() + " and VXLAN needs " + config.overhead()
+                    + " bytes, so the container MTU can be at most " + max);
+        }
+        if (ipv6 && want < 1280) {
+            throw new OverlayException(Kind.INVALID_REQUEST, "network " + networkId + ": " + MTU + "=" + want
+                    + " is below 1280, the minimum MTU of IPv6");
+        }
+    }
+
+    private static Optional<Integer> integer(String networkId, Map<String, String> options, String key, int min,
+                                             int max) {
+        String v = options.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(n);
+        } catch (NumberFormatException e) {
+            throw new OverlayException(Kind.INVALID_REQUEST, "network " + networkId + ": option " + key + "='" + v
+                    + "' is not a number in " + min + ".." + max);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.javaoverlay.vxlan.reconcile;
+
+import io.javaoverlay.netlink.MacAddress;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * One idempotent kernel change planned by {@link Planner} and carried out by {@link Applier}.
+ * Devices are referred to by name because a device created earlier in the same pass has no
+ * ifindex at planning time.
+ */
+public sealed interface Action {
+
+    /** {@code ip link add NAME mtu MTU type bridge; ip link set NAME alias ALIAS}. */
+    record CreateBridge(String name, int mtu, String alias) implements Action {}
+
+    /**
+     * {@code ip link add NAME mtu MTU type vxlan id VNI local VTEP dstport PORT nolearning proxy dev UNDERLAY}
+     * plus the alias.
+     */
+    record CreateVxlan(String name, int vni, InetAddress local, int port, int underlayIndex, int mtu, String alias)
+            implements Action {}
+
+    /** {@code ip link del NAME}; NotFound is success. {@code reason} goes to the log. */
+    record DeleteLink(String name, int index, String reason) implements Action {}
+
+    /** {@code ip link set NAME mtu MTU}. */
+    record SetMtu(String name, int mtu) implements Action {}
+
+    /** {@code ip link set NAME alias ALIAS}. */
+    record SetAlias(String name, String alias) implements Action {}
+
+    /** {@code ip link set NAME master MASTER}. */
+    record SetMaster(String name, String master) implements Action {}
+
+    /** {@code ip link set NAME up}. */
+    record SetUp(String name) implements Action {}
+
+    /** {@code bridge fdb replace MAC dev DEVICE dst VTEP self permanent}. */
+    record FdbReplace(String device, MacAddress mac, InetAddress vtep) implements Action {}
+
+    /** {@code bridge fdb del MAC dev DEVICE dst VTEP self}; NotFound is success. */
+    record FdbDelete(String device, MacAddress mac, Optional<InetAddress> dst) implements Action {}
+
+    /** {@code ip neigh replace IP lladdr MAC dev DEVICE nud permanent}. */
+    record NeighReplace(String device, InetAddress ip, MacAddress mac) implements Action {}
+
+    /** {@code ip neigh del IP dev DEVICE}; NotFound is success. */
+    record NeighDelete(String device, InetAddress ip, MacAddress mac) implements Action {}
+
+    /** Something the planner must not fix (a foreign device in the way); always counts as failed. */
+    record Refuse(String name, String reason) implements Action {}
+}

@@ -1,0 +1,115 @@
+package io.javaoverlay.vxlan.state;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one owner of the vxlan module's key layout and record codec. Keys are relative to the
+ * store's versioned prefix ({@code javaoverlay/v1/} for Consul):
+ * <pre>
+ *   networks/&lt;networkId&gt;                 → {@link NetworkRecord} JSON
+ *   vni/&lt;vni&gt;                            → networkId (claimed in the same txn as the network record)
+ *   endpoints/&lt;networkId&gt;/&lt;endpointId&gt;  → {@link EndpointRecord} JSON
+ * </pre>
+ * Host membership / lease keys come with cross-host replication (a later issue); they will live
+ * under {@code hosts/} and not change these three.
+ */
+public final class NetworkKeys {
+    public static final String NETWORKS = "networks/";
+    public static final String VNIS = "vni/";
+    public static final String ENDPOINTS = "endpoints/";
+
+    /** Docker IDs are 64 hex chars; we accept any key-safe token so tests can use short ones. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private NetworkKeys() {}
+
+    /** True when {@code id} can be used as a network or endpoint ID in a key. */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    public static String network(String networkId) {
+        return NETWORKS + requireId(networkId);
+    }
+
+    public static String vni(int vni) {
+        return VNIS + vni;
+    }
+
+    public static String endpointsOf(String networkId) {
+        return ENDPOINTS + requireId(networkId) + "/";
+    }
+
+    public static String endpoint(String networkId, String endpointId) {
+        return endpointsOf(networkId) + requireId(endpointId);
+    }
+
+    /** The network ID of a {@code networks/<id>} or {@code endpoints/<id>/<eid>} key. */
+    public static Optional<String> networkIdOf(String key) {
+        String rest;
+        if (key.startsWith(NETWORKS)) {
+            rest = key.substring(NETWORKS.length());
+        } else if (key.startsWith(ENDPOINTS)) {
+            rest = key.substring(ENDPOINTS.length());
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                return Optional.empty();
+            }
+            rest = rest.substring(0, slash);
+        } else {
+            return Optional.empty();
+        }
+        return isValidId(rest) ? Optional.of(rest) : Optional.empty();
+    }
+
+    /** The VNI of a {@code vni/<n>} key. */
+    public static Optional<Integer> vniOf(String key) {
+        if (!key.startsWith(VNIS)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(key.substring(VNIS.length())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static byte[] encode(Object record) {
+        try {
+            return JSON.writeValueAsBytes(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + record, e);
+        }
+    }
+
+    /**
+     * Decodes a stored record.
+     *
+     * @throws IllegalArgumentException if the bytes are not a valid record (names the key)
+     */
+    public static <T> T decode(String key, byte[] value, Class<T> type) {
+        try {
+            return JSON.readValue(value, type);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("corrupt record at key " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String requireId(String id) {
+        if (!isValidId(id)) {
+            throw new IllegalArgumentException("invalid ID '" + id + "'");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,68 @@
+package io.javaoverlay.vxlan.state;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A network as stored under {@code networks/<networkId>} (see {@link NetworkKeys}). Strings keep
+ * the JSON stable and readable with {@code consul kv get}; typed views are on {@link Pool}.
+ *
+ * @param networkId     Docker's network ID
+ * @param vni           the VNI claimed for it ({@code vni/<vni>} points back here)
+ * @param mtu           container MTU override ({@code -o com.docker.network.driver.mtu}); null = each
+ *                      host derives it from its underlay
+ * @param ipv4          IPv4 pools with gateways
+ * @param ipv6          IPv6 pools with gateways
+ * @param options       the driver options as given
+ * @param ipv6Enabled   {@code --ipv6}
+ * @param internal      {@code --internal}
+ * @param createdBy     host ID of the host that ran {@code docker network create}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> ipv4, List<Pool> ipv6,
+                            Map<String, String> options, boolean ipv6Enabled, boolean internal, String createdBy) {
+
+    public NetworkRecord {
+        Objects.requireNonNull(networkId, "networkId");
+        ipv4 = ipv4 == null ? List.of() : List.copyOf(ipv4);
+        ipv6 = ipv6 == null ? List.of() : List.copyOf(ipv6);
+        options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    /** The MTU override, when the user gave one. */
+    public Optional<Integer> mtuOverride() {
+        return Optional.ofNullable(mtu);
+    }
+
+    /** Same network definition, ignoring who created it. Used for idempotent CreateNetwork. */
+    public boolean sameSpec(NetworkRecord other) {
+        return networkId.equals(other.networkId) && vni == other.vni && Objects.equals(mtu, other.mtu)
+                && ipv4.equals(other.ipv4) && ipv6.equals(other.ipv6) && options.equals(other.options)
+                && ipv6Enabled == other.ipv6Enabled && internal == other.internal;
+    }
+
+    /** This record with another VNI (used while allocating). */
+    public NetworkRecord withVni(int newVni) {
+        return new NetworkRecord(networkId, newVni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+    }
+
+    /**
+     * One IPAM pool as Docker passed it in IPv4Data / IPv6Data (CIDR strings).
+     *
+     * @param gateway CIDR form such as {@code 10.20.0.1/24}, or null
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Pool(String addressSpace, String pool, String gateway, Map<String, String> auxAddresses) {
+        public Pool {
+            Objects.requireNonNull(pool, "pool");
+            auxAddresses = auxAddresses == null ? Map.of() : Map.copyOf(auxAddresses);
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package io.javaoverlay.vxlan;
+
+import io.javaoverlay.netlink.Bridge;
+import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.Link;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.netlink.Veth;
+import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
+import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
+import io.javaoverlay.vxlan.NetworkService.IpamData;
+import io.javaoverlay.vxlan.NetworkService.JoinResult;
+import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
+import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.state.EndpointRecord;
+import io.javaoverlay.vxlan.state.NetworkKeys;
+import io.javaoverlay.vxlan.state.OverlayStore;
+import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
+import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Service logic against the in-memory kernel and store: two simulated hosts share one store. */
+class VxlanNetworkServiceTest {
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    InMemoryKvStore kv;
+    FakeNetlinkHandle nlA;
+    FakeNetlinkHandle nlB;
+    VxlanNetworkService a;
+    VxlanNetworkService b;
+
+    static VxlanConfig config(String host, String vtep, int underlayIndex) {
+        return VxlanConfig.builder(host, new Underlay(IpPrefix.parseAddress(vtep), underlayIndex, "eth0", 1400))
+                .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200)).build();
+    }
+
+    @BeforeEach
+    void setUp() {
+        kv = new InMemoryKvStore();
+        nlA = new FakeNetlinkHandle();
+        nlB = new FakeNetlinkHandle();
+        int ia = nlA.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.1/24"));
+        int ib = nlB.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.2/24"));
+        a = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", ia));
+        b = new VxlanNetworkService(nlB, kv, config("host-b", "198.18.0.2", ib));
+    }
+
+    @AfterEach
+    void tearDown() {
+        a.close();
+        b.close();
+    }
+
+    static NetworkSpec net(String id, Map<String, String> opts) {
+        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("10.20.0.0/24"),
+                Optional.of(IpPrefix.parse("10.20.0.1/24")), Map.of())), List.of(), opts, false, false);
+    }
+
+    static EndpointSpec ep(String nid, String eid, String ip) {
+        return new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(ip)), Optional.empty(), Optional.empty());
+    }
+
+    static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    OverlayException fails(Kind kind, Runnable r) {
+        OverlayException e = assertThrows(OverlayException.class, r::run);
+        assertEquals(kind, e.kind(), e.getMessage());
+        return e;
+    }
+
+    int vniOf(String nid) {
+        return new OverlayStore(kv).findNetwork(nid).orElseThrow().vni();
+    }
+
+    @Test
+    void vnisAreAllocatedLowestFirstAndCreateIsIdempotent() {
+        a.createNetwork(net("n1", Map.of()));
+        a.createNetwork(net("n2", Map.of()));
+        assertEquals(1, vniOf("n1"));
+        assertEquals(2, vniOf("n2"));
+        b.createNetwork(net("n1", Map.of())); // same spec from another host: success
+        assertEquals(1, vniOf("n1"));
+        OverlayException e = fails(Kind.CONFLICT, () -> a.createNetwork(net("n1", Map.of("com.docker.network.driver.mtu", "1300"))));
+        assertTrue(e.getMessage().contains("network n1 already exists"), e.getMessage());
+        a.deleteNetwork("n1");
+        a.createNetwork(net("n3", Map.of()));
+        assertEquals(1, vniOf("n3"), "freed VNI is reused");
+    }
+
+    @Test
+    void explicitVniConflictNamesTheOtherNetwork() {
+        a.createNetwork(net("n1", Map.of("javaoverlay.vni", "300")));
+        assertEquals(300, vniOf("n1"));
+        OverlayException e = fails(Kind.CONFLICT, () -> a.createNetwork(net("n2", Map.of("javaoverlay.vni", "300"))));
+        assertEquals("VNI 300 requested for network n2 is already used by network n1", e.getMessage());
+        assertTrue(new OverlayStore(kv).findNetwork("n2").isEmpty(), "a refused create changes no state");
+    }
+
+    @Test
+    void badOptionsAreRefusedWithTheNumbers() {
+        OverlayException mtu = fails(Kind.INVALID_REQUEST,
+                () -> a.createNetwork(net("n1", Map.of("com.docker.network.driver.mtu", "1400"))));
+        assertTrue(mtu.getMessage().contains("MTU 1400 and VXLAN needs 50 bytes, so the container MTU can be at most 1350"),
+                mtu.getMessage());
+        fails(Kind.INVALID_REQUEST, () -> a.createNetwork(net("n1", Map.of("javaoverlay.vni", "x"))));
+        OverlayException typo = fails(Kind.INVALID_REQUEST, () -> a.createNetwork(net("n1", Map.of("javaoverlay.vin", "5"))));
+        assertTrue(typo.getMessage().contains("javaoverlay.vin"), typo.getMessage());
+        assertTrue(new OverlayStore(kv).networks().isEmpty());
+    }
+
+    @Test
+    void dockerDefaultIpamIsRefusedUnlessSingleHost() {
+        NetworkSpec local = new NetworkSpec("n1", List.of(new IpamData("LocalDefault", IpPrefix.parse("172.18.0.0/16"),
+                Optional.empty(), Map.of())), List.of(), Map.of(), false, false);
+        OverlayException e = fails(Kind.INVALID_REQUEST, () -> a.createNetwork(local));
+        assertTrue(e.getMessage().contains("docker network create -d javaoverlay --ipam-driver javaoverlay [--subnet ...] NAME"),
+                e.getMessage());
+        VxlanConfig single = VxlanConfig.builder("solo", new Underlay(IpPrefix.parseAddress("198.18.0.1"), 1, "eth0", 1500))
+                .singleHost(true).build();
+        try (VxlanNetworkService s = new VxlanNetworkService(nlA, kv, single)) {
+            s.createNetwork(local);
+        }
+    }
+
+    @Test
+    void createEndpointPersistsBeforeAnsweringAndDerivesTheMac() {
+        a.createNetwork(net("n1", Map.of()));
+        EndpointGrant g = a.createEndpoint(ep("n1", "e1", "10.20.0.5/24"));
+        assertEquals(Optional.of(MacAddress.parse("02:42:0a:14:00:05")), g.assignedMac());
+        EndpointRecord r = new OverlayStore(kv).findEndpoint("n1", "e1").orElseThrow();
+        assertEquals(new EndpointRecord("n1", "e1", "host-a", "198.18.0.1", "02:42:0a:14:00:05", "10.20.0.5/24", null), r);
+        assertEquals(g, a.createEndpoint(ep("n1", "e1", "10.20.0.5/24")), "repeat is idempotent");
+        EndpointGrant given = a.createEndpoint(new EndpointSpec("n1", "e2", Optional.of(IpPrefix.parse("10.20.0.6/24")),
+                Optional.empty(), Optional.of(MacAddress.parse("02:00:00:00:00:01"))));
+        assertEquals(Optional.empty(), given.assignedMac(), "never echo a MAC Docker sent");
+        OverlayException dup = fails(Kind.CONFLICT, () -> b.createEndpoint(ep("n1", "e3", "10.20.0.5/24")));
+        assertTrue(dup.getMessage().contains("already used by endpoint e1 on host host-a"), dup.getMessage());
+        fails(Kind.INVALID_REQUEST, () -> a.createEndpoint(ep("n1", "e4", "10.99.0.5/24")));
+        OverlayException unknown = fails(Kind.NOT_FOUND, () -> a.createEndpoint(ep("nope", "e5", "10.20.0.7/24")));
+        assertEquals("network nope is not known to javaoverlay", unknown.getMessage());
+        fails(Kind.NOT_FOUND, () -> a.join("nope", "e5", "/var/run/docker/netns/x"));
+    }
+
+    @Test
+    void joinBuildsBridgeVxlanAndVeth() throws Exception {
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "e1abcdef99", "10.20.0.5/24"));
+        JoinResult j = a.join("n1", "e1abcdef99", "/var/run/docker/netns/abc");
+        assertEquals(new JoinResult("jo-c-e1abcdef", "eth", Optional.empty(), Optional.empty(), List.of(), false), j);
+        Bridge br = assertInstanceOf(Bridge.class, nlA.linkByName("jo-br-1"));
+        Vxlan vx = assertInstanceOf(Vxlan.class, nlA.linkByName("jo-vx-1"));
+        assertEquals(1, vx.vni());
+        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.0.1")), vx.local());
+        assertFalse(vx.learning());
+        assertTrue(vx.proxy());
+        assertEquals(4789, vx.port());
+        assertEquals(1350, vx.attrs().mtu());
+        assertEquals(br.index(), vx.attrs().masterIndex());
+        assertEquals(Optional.of("javaoverlay:n1"), vx.attrs().alias());
+        assertTrue(br.attrs().up() && vx.attrs().up());
+        Link host = nlA.linkByName("jo-h-e1abcdef");
+        Link ctr = nlA.linkByName("jo-c-e1abcdef");
+        assertEquals(br.index(), host.attrs().masterIndex());
+        assertTrue(host.attrs().up());
+        assertEquals(1350, host.attrs().mtu());
+        assertEquals(1350, ctr.attrs().mtu());
+        assertEquals(Optional.of(MacAddress.parse("02:42:0a:14:00:05")), ctr.attrs().hardwareAddr());
+        assertEquals(j, a.join("n1", "e1abcdef99", "/var/run/docker/netns/abc"), "repeated Join adopts the pair");
+        assertEquals(List.of(), a.reconcilers().of("n1").reconcileNow(WAIT).planned(), "second pass plans nothing");
+    }
+
+    @Test
+    void peersAreProgrammedAndRemovedAcrossHosts() {
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        a.join("n1", "ea", "k");
+        b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
+        b.join("n1", "eb", "k");
+        a.reconcilers().of("n1").reconcileNow(WAIT);
+        int vxA = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
+        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:0a:14:00:06"), IpPrefix.parseAddress("198.18.0.2"))),
+                nlA.fdbList(vxA));
+        assertEquals(List.of(Neighbor.permanent(vxA, IpPrefix.parseAddress("10.20.0.6"), MacAddress.parse("02:42:0a:14:00:06"))),
+                nlA.neighList(vxA, io.javaoverlay.netlink.Family.ALL));
+        int vxB = nlB.findLinkByName("jo-vx-1").orElseThrow().index();
+        assertEquals(1, nlB.fdbList(vxB).size(), "B learned A at its own Join");
+
+        b.deleteEndpoint("n1", "eb");
+        assertTrue(nlB.findLinkByName("jo-h-eb").isEmpty());
+        assertTrue(nlB.findLinkByName("jo-vx-1").isEmpty(), "last local endpoint gone: B's data plane is torn down");
+        assertTrue(nlB.findLinkByName("jo-br-1").isEmpty());
+        a.reconcilers().of("n1").reconcileNow(WAIT);
+        assertEquals(List.of(), nlA.fdbList(vxA));
+        assertEquals(List.of(), nlA.neighList(vxA, io.javaoverlay.netlink.Family.ALL));
+        b.deleteEndpoint("n1", "eb"); // repeated: success
+        b.leave("n1", "eb");
+    }
+
+    @Test
+    void brokenKernelStateIsRepairedAndOutageKeepsState() throws Exception {
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        a.join("n1", "ea", "k");
+        b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
+        nlA.linkDel("jo-vx-1");
+        PassReport repair = a.reconcilers().of("n1").reconcileNow(WAIT);
+        assertTrue(repair.converged(), repair.summary());
+        int vxA = nlA.linkByName("jo-vx-1").index();
+        assertEquals(nlA.linkByName("jo-br-1").index(), nlA.linkByName("jo-vx-1").attrs().masterIndex());
+        assertEquals(1, nlA.fdbList(vxA).size());
+        assertEquals(List.of(), a.reconcilers().of("n1").reconcileNow(WAIT).planned());
+
+        kv.setDown(true);
+        PassReport down = a.reconcilers().of("n1").reconcileNow(WAIT);
+        assertFalse(down.converged());
+        assertTrue(nlA.findLinkByName("jo-vx-1").isPresent(), "a store outage never tears the data plane down");
+        kv.setDown(false);
+
+        nlA.failWhen(op -> op.startsWith("fdbSet"));
+        nlA.fdbDel(nlA.fdbList(vxA).get(0));
+        PassReport failing = a.reconcilers().of("n1").reconcileNow(WAIT);
+        assertEquals(1, failing.result().failures().size(), failing.summary());
+        nlA.failWhen(op -> false);
+        await("backoff retry reprograms the FDB entry", () -> nlA.fdbList(vxA).size() == 1);
+    }
+
+    @Test
+    void watchesAndLinkEventsTriggerPasses() throws Exception {
+        a.start();
+        b.start();
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        a.join("n1", "ea", "k");
+        b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
+        await("A's watch installs B's endpoint", () -> fdbCount(nlA) == 1);
+        nlA.linkDel("jo-vx-1");
+        await("link event recreates the vxlan device", () -> fdbCount(nlA) == 1);
+        b.deleteEndpoint("n1", "eb");
+        await("A's watch removes B's endpoint", () -> fdbCount(nlA) == 0);
+        b.deleteNetwork("n1");
+        await("A notices the deletion through the store", () -> nlA.findLinkByName("jo-br-1").isEmpty()
+                && nlA.findLinkByName("jo-h-ea").isEmpty());
+        assertTrue(kv.list(NetworkKeys.ENDPOINTS).isEmpty());
+        assertTrue(kv.list(NetworkKeys.VNIS).isEmpty());
+    }
+
+    private static int fdbCount(FakeNetlinkHandle nl) {
+        return nl.findLinkByName("jo-vx-1").map(l -> nl.fdbList(l.index()).size()).orElse(-1);
+    }
+
+    @Test
+    void startupCollectsGarbageOfDeletedNetworks() throws Exception {
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        a.join("n1", "ea", "k");
+        a.close();
+        new OverlayStore(kv).deleteNetwork("n1"); // deleted while this host's plugin was down
+        nlA.linkAdd(new Bridge(io.javaoverlay.netlink.LinkAttrs.named("jo-br-99").withAlias("not-ours")));
+        try (VxlanNetworkService again = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", 10))) {
+            again.start();
+            assertTrue(nlA.findLinkByName("jo-br-1").isEmpty());
+            assertTrue(nlA.findLinkByName("jo-vx-1").isEmpty());
+            assertTrue(nlA.findLinkByName("jo-h-ea").isEmpty());
+            assertTrue(nlA.findLinkByName("jo-br-99").isPresent(), "foreign device survives");
+        }
+    }
+
+    @Test
+    void joinFailsClearlyWhenAForeignVxlanHoldsTheVni() throws Exception {
+        nlA.linkAdd(new Vxlan(io.javaoverlay.netlink.LinkAttrs.named("vxlan0"), 1, Optional.empty(), 4789, true, false,
+                false, false, 0, 0));
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        OverlayException e = fails(Kind.UNAVAILABLE, () -> a.join("n1", "ea", "k"));
+        assertTrue(e.getMessage().contains("VNI 1 on UDP port 4789 is already used by device vxlan0"), e.getMessage());
+        assertTrue(nlA.findLinkByName("jo-h-ea").isEmpty(), "no half-plumbed veth is left behind");
+        assertTrue(nlA.findLinkByName("vxlan0").isPresent(), "the foreign device is untouched");
+    }
+
+    @Test
+    void deleteNetworkOfUnknownIdSucceeds() {
+        a.deleteNetwork("never-seen");
+        fails(Kind.INVALID_REQUEST, () -> a.deleteNetwork("bad id"));
+    }
+
+    @Test
+    void underlayResolvesDefaultRouteExplicitAddressAndInterface() throws Exception {
+        FakeNetlinkHandle nl = new FakeNetlinkHandle();
+        nl.addDevice("lo0", 65536, IpPrefix.parse("127.0.0.1/8"));
+        int eth = nl.addDevice("eth0", 1400, IpPrefix.parse("198.18.5.5/24"));
+        nl.addDefaultRoute(IpPrefix.parseAddress("198.18.5.1"), eth);
+        Underlay u = Underlay.resolve(nl, Optional.empty());
+        assertEquals(new Underlay(IpPrefix.parseAddress("198.18.5.5"), eth, "eth0", 1400), u);
+        assertEquals(u, Underlay.resolve(nl, Optional.of("198.18.5.5")));
+        assertEquals(u, Underlay.resolve(nl, Optional.of("eth0")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Underlay.resolve(nl, Optional.of("198.18.9.9")));
+        assertEquals("advertise address 198.18.9.9 is not configured on any interface", e.getMessage());
+        assertEquals(1350, VxlanConfig.builder("h", u).build().maxContainerMtu());
+    }
+
+    @Test
+    void ipv6OnlyEndpointGetsMacFromItsAddress() {
+        assertEquals(MacAddress.parse("02:42:00:00:00:05"),
+                Macs.derive(Optional.empty(), Optional.of(IpPrefix.parse("fd00::5/64"))));
+        assertTrue(VxlanNetworkService.contains(IpPrefix.parse("10.20.0.0/22"), IpPrefix.parseAddress("10.20.3.255")));
+        assertFalse(VxlanNetworkService.contains(IpPrefix.parse("10.20.0.0/22"), IpPrefix.parseAddress("10.20.4.0")));
+        assertInstanceOf(Veth.class, new Veth(io.javaoverlay.netlink.LinkAttrs.named("x"), "y", Optional.empty(), 0));
+    }
+}

@@ -1,0 +1,89 @@
+package io.javaoverlay.vxlan.reconcile;
+
+import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.kvstore.StoreUnavailableException;
+import io.javaoverlay.kvstore.WatchResult;
+import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Snapshot-vs-delta handling of the store watch, with a scripted store. */
+class StoreWatcherTest {
+
+    /** Answers watch() from a script; an exception entry is thrown; then blocks forever-ish. */
+    static final class ScriptedStore extends InMemoryKvStore {
+        final Deque<Object> script = new ArrayDeque<>();
+        final List<Long> askedIndexes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public synchronized WatchResult watch(String prefix, long index, Duration maxWait) throws KvStoreException {
+            askedIndexes.add(index);
+            Object next = script.poll();
+            if (next == null) {
+                try {
+                    wait(50);
+                } catch (InterruptedException e) {
+                    throw new StoreUnavailableException("stopped", e);
+                }
+                return new WatchResult(index, List.of(), false);
+            }
+            if (next instanceof KvStoreException e) {
+                throw e;
+            }
+            return (WatchResult) next;
+        }
+    }
+
+    static KvEntry e(String key, long idx) {
+        return new KvEntry(key, new byte[0], idx);
+    }
+
+    @Test
+    void reportsChangedNetworksAndTreatsBackwardsIndexAsSnapshot() throws Exception {
+        ScriptedStore store = new ScriptedStore();
+        store.script.add(new WatchResult(10, List.of(e("endpoints/n1/a", 5), e("endpoints/n2/b", 6)), false));
+        store.script.add(new WatchResult(11, List.of(e("endpoints/n1/a", 5), e("endpoints/n2/b", 11),
+                e("endpoints/n3/c", 11)), false));
+        store.script.add(new WatchResult(12, List.of(e("endpoints/n1/a", 5)), false));
+        store.script.add(new WatchResult(3, List.of(e("endpoints/n4/d", 2)), true));
+        List<Set<String>> seen = new CopyOnWriteArrayList<>();
+        StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), seen::add, entries -> { });
+        w.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (seen.size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        w.stop();
+        assertEquals(List.of(Set.of("n1", "n2"), Set.of("n2", "n3"), Set.of("n2", "n3"), Set.of("n1", "n4")),
+                new ArrayList<>(seen.subList(0, 4)));
+    }
+
+    @Test
+    void failedQueryRestartsFromAFullSnapshot() throws Exception {
+        ScriptedStore store = new ScriptedStore();
+        store.script.add(new WatchResult(10, List.of(e("networks/n1", 5)), false));
+        store.script.add(new StoreUnavailableException("consul down", null));
+        store.script.add(new WatchResult(20, List.of(e("networks/n1", 5)), false));
+        List<Set<String>> seen = new CopyOnWriteArrayList<>();
+        StoreWatcher w = new StoreWatcher(store, "networks/", Duration.ofMillis(10), seen::add, entries -> { });
+        w.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (seen.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        w.stop();
+        assertEquals(List.of(Set.of("n1"), Set.of("n1")), new ArrayList<>(seen.subList(0, 2)),
+                "unchanged n1 is reported again after the failure (full resync)");
+        assertEquals(List.of(0L, 10L, 0L), store.askedIndexes.subList(0, 3));
+    }
+}

@@ -1,0 +1,396 @@
+package io.javaoverlay.vxlan.testing;
+
+import io.javaoverlay.netlink.Addr;
+import io.javaoverlay.netlink.AlreadyExistsException;
+import io.javaoverlay.netlink.Bridge;
+import io.javaoverlay.netlink.Device;
+import io.javaoverlay.netlink.Family;
+import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.GenericLink;
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.Link;
+import io.javaoverlay.netlink.LinkAttrs;
+import io.javaoverlay.netlink.LinkEvent;
+import io.javaoverlay.netlink.LinkSubscription;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.netlink.NetNs;
+import io.javaoverlay.netlink.NetlinkException;
+import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.netlink.NotFoundException;
+import io.javaoverlay.netlink.Route;
+import io.javaoverlay.netlink.Veth;
+import io.javaoverlay.netlink.Vxlan;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * An in-memory kernel for unit tests: links (with the EEXIST/ENODEV rules that matter here,
+ * including "one vxlan per VNI and port"), FDB and neighbour tables, link events. Operations
+ * can be made to fail with {@link #failWhen}.
+ */
+public final class FakeNetlinkHandle implements NetlinkHandle {
+    private final Map<Integer, Link> links = new TreeMap<>();
+    private final List<FdbEntry> fdb = new ArrayList<>();
+    private final List<Neighbor> neigh = new ArrayList<>();
+    private final List<Addr> addrs = new ArrayList<>();
+    private final List<Route> routes = new ArrayList<>();
+    private final List<Consumer<LinkEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<String> mutations = new ArrayList<>();
+    private volatile Predicate<String> failing = op -> false;
+    private int nextIndex = 10;
+    private int nextMac = 1;
+
+    /** Adds a plain device (like eth0) with an address; returns its index. */
+    public synchronized int addDevice(String name, int mtu, IpPrefix addr) {
+        int idx = nextIndex++;
+        links.put(idx, new Device(new LinkAttrs(idx, name, mtu, Optional.of(mac()), 0, true, true, Optional.empty())));
+        addrs.add(new Addr(idx, addr, 0, 0));
+        return idx;
+    }
+
+    /** Adds a default route via {@code gw} out of {@code index}. */
+    public synchronized void addDefaultRoute(InetAddress gw, int index) {
+        routes.add(new Route(Family.INET, Optional.empty(), Optional.of(gw), index, Optional.empty(), 254, 4, 0, 1));
+    }
+
+    /** Operations whose name (e.g. "linkAdd jo-vx-1", "fdbSet") matches fail with errno 5. */
+    public void failWhen(Predicate<String> op) {
+        this.failing = op;
+    }
+
+    /** Names of mutating calls so far, e.g. {@code linkAdd jo-br-1}. */
+    public synchronized List<String> mutations() {
+        return List.copyOf(mutations);
+    }
+
+    public synchronized void clearMutations() {
+        mutations.clear();
+    }
+
+    private void op(String name) throws NetlinkException {
+        if (failing.test(name)) {
+            throw new NetlinkException(5, name, null, "injected failure");
+        }
+        mutations.add(name);
+    }
+
+    private MacAddress mac() {
+        int n = nextMac++;
+        return MacAddress.of(new byte[]{0x0a, 0, 0, 0, (byte) (n >> 8), (byte) n});
+    }
+
+    private static NotFoundException notFound(String op) {
+        return new NotFoundException(19, op, null, "No such device");
+    }
+
+    private static Link withAttrs(Link l, LinkAttrs a) {
+        if (l instanceof Bridge) {
+            return new Bridge(a);
+        } else if (l instanceof Vxlan v) {
+            return new Vxlan(a, v.vni(), v.local(), v.port(), v.learning(), v.proxy(), v.l2miss(), v.l3miss(),
+                    v.ttl(), v.underlayIndex());
+        } else if (l instanceof Veth v) {
+            return new Veth(a, "", Optional.empty(), v.peerIndex());
+        } else if (l instanceof Device) {
+            return new Device(a);
+        }
+        return new GenericLink(a, l.kind());
+    }
+
+    private synchronized Link update(int index, String op, UnaryOperator<LinkAttrs> f) throws NetlinkException {
+        Link l = links.get(index);
+        if (l == null) {
+            throw notFound(op + " " + index);
+        }
+        op(op + " " + l.name());
+        Link n = withAttrs(l, f.apply(l.attrs()));
+        links.put(index, n);
+        fire(new LinkEvent.Changed(n));
+        return n;
+    }
+
+    private void fire(LinkEvent e) {
+        listeners.forEach(c -> c.accept(e));
+    }
+
+    private Optional<Link> byName(String name) {
+        return links.values().stream().filter(l -> l.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public synchronized Link linkAdd(Link spec) throws NetlinkException {
+        String op = "linkAdd " + spec.name();
+        if (failing.test(op)) {
+            throw new NetlinkException(5, op, null, "injected failure");
+        }
+        if (byName(spec.name()).isPresent()) {
+            throw new AlreadyExistsException(17, op, null, "File exists");
+        }
+        if (spec instanceof Vxlan v && links.values().stream().anyMatch(l -> l instanceof Vxlan o
+                && o.vni() == v.vni() && o.port() == v.port())) {
+            throw new AlreadyExistsException(17, op, "A VXLAN device with the specified VNI already exists", "File exists");
+        }
+        op(op);
+        LinkAttrs s = spec.attrs();
+        int idx = nextIndex++;
+        LinkAttrs a = new LinkAttrs(idx, s.name(), s.mtu() == 0 ? 1500 : s.mtu(),
+                Optional.of(s.hardwareAddr().orElseGet(this::mac)), s.masterIndex(), s.up(), s.up(), s.alias());
+        Link created;
+        if (spec instanceof Veth v) {
+            if (byName(v.peerName()).isPresent()) {
+                throw new AlreadyExistsException(17, op, null, "File exists");
+            }
+            int peerIdx = nextIndex++;
+            Link peer = new Veth(new LinkAttrs(peerIdx, v.peerName(), 1500, Optional.of(mac()), 0, false, false,
+                    Optional.empty()), "", Optional.empty(), idx);
+            links.put(peerIdx, peer);
+            created = new Veth(a, "", Optional.empty(), peerIdx);
+            fire(new LinkEvent.Changed(peer));
+        } else {
+            created = withAttrs(spec, a);
+        }
+        links.put(idx, created);
+        fire(new LinkEvent.Changed(created));
+        return created;
+    }
+
+    @Override
+    public synchronized void linkDel(int index) throws NetlinkException {
+        Link l = links.get(index);
+        if (l == null) {
+            throw notFound("linkDel " + index);
+        }
+        op("linkDel " + l.name());
+        links.remove(index);
+        fdb.removeIf(e -> e.linkIndex() == index);
+        neigh.removeIf(n -> n.linkIndex() == index);
+        for (Link other : new ArrayList<>(links.values())) {
+            if (other.attrs().masterIndex() == index) {
+                links.put(other.index(), withAttrs(other, other.attrs().withMaster(0)));
+            }
+        }
+        if (l instanceof Veth v && links.containsKey(v.peerIndex())) {
+            Link peer = links.remove(v.peerIndex());
+            fire(new LinkEvent.Deleted(peer));
+        }
+        fire(new LinkEvent.Deleted(l));
+    }
+
+    @Override
+    public synchronized void linkDel(String name) throws NetlinkException {
+        linkDel(byName(name).orElseThrow(() -> notFound("linkDel " + name)).index());
+    }
+
+    @Override
+    public synchronized Link linkByName(String name) throws NetlinkException {
+        return byName(name).orElseThrow(() -> notFound("linkByName " + name));
+    }
+
+    @Override
+    public synchronized Optional<Link> findLinkByName(String name) {
+        return byName(name);
+    }
+
+    @Override
+    public synchronized Link linkByIndex(int index) throws NetlinkException {
+        Link l = links.get(index);
+        if (l == null) {
+            throw notFound("linkByIndex " + index);
+        }
+        return l;
+    }
+
+    @Override
+    public synchronized List<Link> linkList() {
+        return List.copyOf(links.values());
+    }
+
+    @Override
+    public void linkSetUp(int index) throws NetlinkException {
+        update(index, "linkSetUp", a -> a.withUp(true));
+    }
+
+    @Override
+    public void linkSetDown(int index) throws NetlinkException {
+        update(index, "linkSetDown", a -> a.withUp(false));
+    }
+
+    @Override
+    public void linkSetMtu(int index, int mtu) throws NetlinkException {
+        update(index, "linkSetMtu", a -> a.withMtu(mtu));
+    }
+
+    @Override
+    public synchronized void linkSetMaster(int index, int masterIndex) throws NetlinkException {
+        if (!links.containsKey(masterIndex)) {
+            throw notFound("linkSetMaster " + masterIndex);
+        }
+        update(index, "linkSetMaster", a -> a.withMaster(masterIndex));
+    }
+
+    @Override
+    public void linkSetNoMaster(int index) throws NetlinkException {
+        update(index, "linkSetNoMaster", a -> a.withMaster(0));
+    }
+
+    @Override
+    public void linkSetName(int index, String name) throws NetlinkException {
+        update(index, "linkSetName", a -> new LinkAttrs(a.index(), name, a.mtu(), a.hardwareAddr(), a.masterIndex(),
+                a.up(), a.lowerUp(), a.alias()));
+    }
+
+    @Override
+    public void linkSetHardwareAddr(int index, MacAddress mac) throws NetlinkException {
+        update(index, "linkSetHardwareAddr", a -> a.withHardwareAddr(mac));
+    }
+
+    @Override
+    public void linkSetAlias(int index, String alias) throws NetlinkException {
+        update(index, "linkSetAlias", a -> a.withAlias(alias));
+    }
+
+    @Override
+    public synchronized void linkSetNs(int index, NetNs target) throws NetlinkException {
+        Link l = linkByIndex(index);
+        op("linkSetNs " + l.name());
+        links.remove(index);
+        fire(new LinkEvent.Deleted(l));
+    }
+
+    @Override
+    public void linkSetNsPid(int index, int pid) throws NetlinkException {
+        linkSetNs(index, null);
+    }
+
+    @Override
+    public void addrAdd(int linkIndex, IpPrefix address) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void addrReplace(int linkIndex, IpPrefix address) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void addrDel(int linkIndex, IpPrefix address) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public synchronized List<Addr> addrList(int linkIndex, Family family) {
+        return addrs.stream().filter(a -> linkIndex == 0 || a.linkIndex() == linkIndex)
+                .filter(a -> family == Family.ALL || a.prefix().family() == family).toList();
+    }
+
+    @Override
+    public void routeAdd(Route route) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void routeReplace(Route route) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void routeDel(Route route) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public synchronized List<Route> routeList(Family family) {
+        return routes.stream().filter(r -> family == Family.ALL || r.family() == family).toList();
+    }
+
+    @Override
+    public Route routeGet(InetAddress destination) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public synchronized void neighAdd(Neighbor n) throws NetlinkException {
+        neighSet(n);
+    }
+
+    @Override
+    public synchronized void neighSet(Neighbor n) throws NetlinkException {
+        linkByIndex(n.linkIndex());
+        op("neighSet " + n.ip().getHostAddress());
+        neigh.removeIf(o -> o.linkIndex() == n.linkIndex() && o.ip().equals(n.ip()));
+        neigh.add(n);
+    }
+
+    @Override
+    public synchronized void neighDel(Neighbor n) throws NetlinkException {
+        op("neighDel " + n.ip().getHostAddress());
+        if (!neigh.removeIf(o -> o.linkIndex() == n.linkIndex() && o.ip().equals(n.ip()))) {
+            throw notFound("neighDel " + n.ip());
+        }
+    }
+
+    @Override
+    public synchronized List<Neighbor> neighList(int linkIndex, Family family) {
+        return neigh.stream().filter(n -> linkIndex == 0 || n.linkIndex() == linkIndex).toList();
+    }
+
+    @Override
+    public synchronized void fdbAdd(FdbEntry e) throws NetlinkException {
+        fdbAppend(e);
+    }
+
+    @Override
+    public synchronized void fdbSet(FdbEntry e) throws NetlinkException {
+        linkByIndex(e.linkIndex());
+        op("fdbSet " + e.mac());
+        fdb.removeIf(o -> o.linkIndex() == e.linkIndex() && o.mac().equals(e.mac()));
+        fdb.add(e);
+    }
+
+    @Override
+    public synchronized void fdbAppend(FdbEntry e) throws NetlinkException {
+        linkByIndex(e.linkIndex());
+        op("fdbAppend " + e.mac());
+        fdb.add(e);
+    }
+
+    @Override
+    public synchronized void fdbDel(FdbEntry e) throws NetlinkException {
+        op("fdbDel " + e.mac());
+        boolean removed = fdb.removeIf(o -> o.linkIndex() == e.linkIndex() && o.mac().equals(e.mac())
+                && (e.destination().isEmpty() || o.destination().equals(e.destination())));
+        if (!removed) {
+            throw notFound("fdbDel " + e.mac());
+        }
+    }
+
+    @Override
+    public synchronized List<FdbEntry> fdbList(int linkIndex) {
+        return fdb.stream().filter(e -> e.linkIndex() == linkIndex).toList();
+    }
+
+    @Override
+    public LinkSubscription subscribeLinks(Consumer<LinkEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public NetNs namespace() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,241 @@
+package io.javaoverlay.vxlan.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javaoverlay.netlink.Netlink;
+import io.javaoverlay.netlink.NetlinkException;
+import io.javaoverlay.netlink.NetlinkHandle;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Shared plumbing of the privileged ITs: requirement checks (skip on a laptop, fail under
+ * {@code CI=true}), throw-away {@code jo-it-*} namespaces, iproute2 cross-check helpers and the
+ * choice of handle. Handles are real JNR netlink handles ({@code Netlink.openIn}) when the netlink
+ * module is implemented; otherwise (and with {@code -Djo.it.handle=iproute2}) the iproute2-backed
+ * {@link IprouteHandle}. Under CI the real one is required.
+ */
+public final class ItSupport {
+    private static final System.Logger LOG = System.getLogger(ItSupport.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static boolean versionsLogged;
+
+    private ItSupport() {}
+
+    public static boolean ci() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    /** Skips (laptop) or fails (CI) when {@code ok} is false. */
+    public static void require(boolean ok, String what) {
+        if (!ok) {
+            if (ci()) {
+                fail("required for this test under CI=true: " + what);
+            }
+            assumeTrue(false, "skipped: " + what);
+        }
+    }
+
+    /** Root, iproute2 and (optionally) ping; logs {@code ip -V} and {@code uname -r} once. */
+    public static void requirePrivileged(boolean needPing) {
+        require(isRoot(), "root (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
+        require(onPath("ip") && onPath("bridge"), "iproute2 (ip, bridge)");
+        if (needPing) {
+            require(onPath("ping"), "ping (Debian package iputils-ping)");
+        }
+        synchronized (ItSupport.class) {
+            if (!versionsLogged) {
+                versionsLogged = true;
+                LOG.log(System.Logger.Level.INFO, "iproute2: " + sh("ip", "-V").trim() + "; kernel: " + sh("uname", "-r").trim());
+            }
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Creates a named namespace {@code jo-it-<tag>-<random>} with loopback up. */
+    public static String newNs(String tag) {
+        String name = "jo-it-" + tag + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        sh("ip", "netns", "add", name);
+        sh("ip", "-n", name, "link", "set", "lo", "up");
+        return name;
+    }
+
+    /** Deletes a namespace (and with it every device in it); absent is fine. */
+    public static void deleteNs(String name) {
+        run(List.of("ip", "netns", "del", name));
+    }
+
+    /** True when the JNR netlink implementation is usable here. */
+    public static boolean netlinkImplemented() {
+        try {
+            return Netlink.isAvailable();
+        } catch (Throwable notYet) {
+            return false;
+        }
+    }
+
+    /** A handle bound to namespace {@code ns} (see class comment for which kind). */
+    public static NetlinkHandle openHandle(String ns) throws NetlinkException {
+        String mode = System.getProperty("jo.it.handle", "auto");
+        if (!mode.equals("iproute2") && netlinkImplemented()) {
+            return Netlink.openIn(Netlink.openNamedNs(ns));
+        }
+        if (ci() && !mode.equals("iproute2")) {
+            fail("the JNR netlink implementation is required under CI=true");
+        }
+        LOG.log(System.Logger.Level.INFO, "netlink module not usable here: using the iproute2 test handle for " + ns);
+        return new IprouteHandle(ns);
+    }
+
+    /** Runs a command; throws with its stderr on failure. */
+    public static String sh(String... cmd) {
+        Result r = run(List.of(cmd));
+        if (r.code != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.code + "): " + r.err);
+        }
+        return r.out;
+    }
+
+    /** Exit code of a command (output discarded). */
+    public static int exitCode(String... cmd) {
+        return run(List.of(cmd)).code;
+    }
+
+    /** {@code ip -n NS -j ARGS} parsed. */
+    public static JsonNode ipJson(String ns, String... args) {
+        return parse(tool("ip", ns, args));
+    }
+
+    /** {@code bridge -n NS -j ARGS} parsed. */
+    public static JsonNode bridgeJson(String ns, String... args) {
+        return parse(tool("bridge", ns, args));
+    }
+
+    private static String tool(String tool, String ns, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(tool, "-n", ns, "-j"));
+        cmd.addAll(List.of(args));
+        return sh(cmd.toArray(String[]::new));
+    }
+
+    private static JsonNode parse(String out) {
+        try {
+            return out.isBlank() ? JSON.createArrayNode() : JSON.readTree(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("bad JSON from iproute2: " + out, e);
+        }
+    }
+
+    /**
+     * One device from {@code ip -d -j link show NAME}, normalised to the allow-listed keys:
+     * {@code kind, id, local, port, learning, proxy, master, mtu, alias, up}. Empty string when absent.
+     */
+    public static String linkSummary(String ns, String name) {
+        JsonNode arr = ipJson(ns, "-d", "link", "show", name);
+        JsonNode n = arr.get(0);
+        JsonNode d = n.path("linkinfo").path("info_data");
+        StringBuilder sb = new StringBuilder("kind=").append(n.path("linkinfo").path("info_kind").asText());
+        if (d.has("id")) {
+            sb.append(" id=").append(d.path("id").asInt()).append(" local=").append(d.path("local").asText())
+                    .append(" port=").append(d.path("port").asInt()).append(" learning=")
+                    .append(d.path("learning").asBoolean()).append(" proxy=").append(d.path("proxy").asBoolean());
+        }
+        sb.append(" master=").append(n.path("master").asText("")).append(" mtu=").append(n.path("mtu").asInt())
+                .append(" alias=").append(n.path("ifalias").asText(""));
+        boolean up = false;
+        for (JsonNode f : n.path("flags")) {
+            up |= f.asText().equals("UP");
+        }
+        return sb.append(" up=").append(up).toString();
+    }
+
+    /** {@code bridge fdb show dev DEV} self entries as "mac>dst state" strings (iproute2 6.1: lowercase state). */
+    public static List<String> fdbSummary(String ns, String dev) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : bridgeJson(ns, "fdb", "show", "dev", dev)) {
+            boolean self = false;
+            for (JsonNode f : e.path("flags")) {
+                self |= f.asText().equals("self");
+            }
+            if (self && e.has("dst")) {
+                out.add(e.path("mac").asText() + ">" + e.path("dst").asText() + " " + e.path("state").asText());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** {@code ip neigh show dev DEV} as "ip>lladdr STATE" strings (iproute2 6.1: uppercase state array). */
+    public static List<String> neighSummary(String ns, String dev) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : ipJson(ns, "neigh", "show", "dev", dev)) {
+            List<String> states = new ArrayList<>();
+            e.path("state").forEach(s -> states.add(s.asText()));
+            out.add(e.path("dst").asText() + ">" + e.path("lladdr").asText() + " " + String.join(",", states));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    public static boolean linkExists(String ns, String name) {
+        return exitCode("ip", "-n", ns, "link", "show", name) == 0;
+    }
+
+    /** Polls {@code cond} for up to 15 s (convergence of asynchronous triggers, not a timing check). */
+    public static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new Result(p.waitFor(), out, err);
+        } catch (IOException e) {
+            return new Result(127, "", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(130, "", "interrupted");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.javaoverlay.vxlan.testing;
+
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
+import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
+import io.javaoverlay.vxlan.NetworkService.IpamData;
+import io.javaoverlay.vxlan.NetworkService.JoinResult;
+import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
+import io.javaoverlay.vxlan.Underlay;
+import io.javaoverlay.vxlan.VxlanConfig;
+import io.javaoverlay.vxlan.VxlanNetworkService;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.javaoverlay.vxlan.testing.ItSupport.deleteNs;
+import static io.javaoverlay.vxlan.testing.ItSupport.newNs;
+import static io.javaoverlay.vxlan.testing.ItSupport.openHandle;
+import static io.javaoverlay.vxlan.testing.ItSupport.sh;
+
+/**
+ * Two simulated hosts without Docker: namespaces {@code hostA}/{@code hostB} joined by an
+ * underlay veth {@code u0} (198.18.0.1/24 and .2/24, MTU 1400), each running its own
+ * {@link VxlanNetworkService} on one shared in-memory store. {@link #container} plays Docker.
+ * Closing it stops the services and deletes every namespace it made.
+ */
+public final class TwoHostTopology implements AutoCloseable {
+    public final String hostA;
+    public final String hostB;
+    public final VxlanNetworkService a;
+    public final VxlanNetworkService b;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    public TwoHostTopology(Duration watchWait) throws Exception {
+        try {
+            hostA = ns("ha");
+            hostB = ns("hb");
+            sh("ip", "-n", hostA, "link", "add", "u0", "mtu", "1400", "type", "veth", "peer", "name", "u0", "netns", hostB);
+            sh("ip", "-n", hostB, "link", "set", "u0", "mtu", "1400");
+            sh("ip", "-n", hostA, "addr", "add", "198.18.0.1/24", "dev", "u0");
+            sh("ip", "-n", hostB, "addr", "add", "198.18.0.2/24", "dev", "u0");
+            sh("ip", "-n", hostA, "link", "set", "u0", "up");
+            sh("ip", "-n", hostB, "link", "set", "u0", "up");
+            InMemoryKvStore kv = new InMemoryKvStore();
+            a = service(hostA, "host-a", "u0", kv, watchWait);
+            b = service(hostB, "host-b", "198.18.0.2", kv, watchWait);
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private String ns(String tag) {
+        String n = newNs(tag);
+        namespaces.add(n);
+        return n;
+    }
+
+    private VxlanNetworkService service(String ns, String hostId, String advertise, InMemoryKvStore kv,
+                                        Duration watchWait) throws Exception {
+        NetlinkHandle h = openHandle(ns);
+        closeables.add(h);
+        VxlanConfig cfg = VxlanConfig.builder(hostId, Underlay.resolve(h, Optional.of(advertise)))
+                .watchWait(watchWait).resyncInterval(Duration.ofSeconds(30)).build();
+        VxlanNetworkService s = new VxlanNetworkService(h, kv, cfg);
+        closeables.add(0, s);
+        s.start();
+        return s;
+    }
+
+    /** A network on 10.20.0.0/24 from javaoverlay's address space. */
+    public static NetworkSpec network(String id) {
+        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("10.20.0.0/24"),
+                Optional.of(IpPrefix.parse("10.20.0.1/24")), Map.of())), List.of(), Map.of(), false, false);
+    }
+
+    /** The Join answer and the namespace the container end was moved into. */
+    public record Container(String ns, JoinResult join) {}
+
+    /**
+     * CreateEndpoint + Join on {@code host}, then what Docker does with SrcName: move it into a
+     * fresh namespace, rename it {@code eth0}, set MAC and address, bring it up.
+     */
+    public Container container(VxlanNetworkService host, String hostNs, String nid, String eid, String cidr) {
+        EndpointGrant g = host.createEndpoint(new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(cidr)),
+                Optional.empty(), Optional.empty()));
+        JoinResult j = host.join(nid, eid, "/var/run/docker/netns/" + eid);
+        String c = ns("c" + eid);
+        sh("ip", "-n", hostNs, "link", "set", j.srcName(), "netns", c);
+        sh("ip", "-n", c, "link", "set", j.srcName(), "name", "eth0");
+        sh("ip", "-n", c, "link", "set", "eth0", "address", g.assignedMac().orElseThrow().toString());
+        sh("ip", "-n", c, "addr", "add", cidr, "dev", "eth0");
+        sh("ip", "-n", c, "link", "set", "eth0", "up");
+        return new Container(c, j);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort: the namespaces go anyway
+            }
+        }
+        namespaces.forEach(ItSupport::deleteNs);
+    }
+}
