@@ -42,6 +42,9 @@ public final class CommandLine {
             new Flag("advertise-addr", "JAVAOVERLAY_ADVERTISE_ADDR", "IP|IFACE",
                     "this host's VTEP address, or an interface whose first IPv4 address is used.\n"
                     + "Default: the address of the default-route interface."),
+            new Flag("host-id", "JAVAOVERLAY_HOST_ID", "ID",
+                    "this host's identity in the store ([A-Za-z0-9._:-], stable across restarts).\n"
+                    + "Default: the advertise address."),
             new Flag("socket", "JAVAOVERLAY_SOCKET", "PATH",
                     "plugin socket. Default: " + DaemonConfig.DEFAULT_SOCKET
                     + " (ignored under systemd socket activation)."),
@@ -166,7 +169,7 @@ public final class CommandLine {
                 pools.add(DaemonConfig.DefaultPool.parse(p));
             }
         }
-        return new DaemonConfig(store, setting(given, env, "advertise-addr"), socket, scope, level,
+        return new DaemonConfig(store, setting(given, env, "advertise-addr"), setting(given, env, "host-id"), socket, scope, level,
                 setting(given, env, "consul-token"), port, vnis,
                 pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools,
                 io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES);

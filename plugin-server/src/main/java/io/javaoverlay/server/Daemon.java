@@ -157,8 +157,8 @@ public final class Daemon implements Closeable {
                 if (closing) {
                     return;
                 }
-                String msg = "store " + config.store() + " not usable yet: " + e.getMessage() + "; retrying in "
-                        + backoff.toSeconds() + " s";
+                String msg = "services not started (store " + config.store() + "): " + e.getMessage()
+                        + "; retrying in " + backoff.toSeconds() + " s";
                 gate.status(msg);
                 LOG.log(Level.WARNING, msg);
                 notify.status(msg);

@@ -14,6 +14,7 @@ import java.util.Optional;
  *
  * @param store         where state lives
  * @param advertiseAddr VTEP address or interface name; empty = the default-route interface's address
+ * @param hostId        this host's identity in the store; empty = the resolved VTEP address
  * @param socket        the plugin socket path
  * @param scope         {@code local} or {@code global} (GetCapabilities Scope)
  * @param logLevel      minimum level logged
@@ -23,18 +24,23 @@ import java.util.Optional;
  * @param defaultPools  IPv4 pools for RequestPool without {@code --subnet}
  * @param maxBodyBytes  request body limit
  */
-public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Path socket, String scope,
+public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
                            List<DefaultPool> defaultPools, long maxBodyBytes) {
 
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
     public static final int DEFAULT_VXLAN_PORT = 4789;
-    public static final VniRange DEFAULT_VNI_RANGE = new VniRange(4096, (1 << 24) - 1);
+    /** Below 4096, where Docker swarm's own overlay VNIs start. */
+    public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
     public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
 
     public DaemonConfig {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(advertiseAddr, "advertiseAddr");
+        Objects.requireNonNull(hostId, "hostId");
+        if (hostId.isPresent() && !hostId.get().matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new IllegalArgumentException("--host-id '" + hostId.get() + "' must be 1-64 of [A-Za-z0-9._:-]");
+        }
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(consulToken, "consulToken");
@@ -68,7 +74,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             } catch (NumberFormatException e) {
                 // fall through to the message below
             }
-            throw new IllegalArgumentException("--vni-range '" + text + "' is not FIRST-LAST, e.g. 4096-16777215");
+            throw new IllegalArgumentException("--vni-range '" + text + "' is not FIRST-LAST, e.g. 1-4095");
         }
 
         @Override

@@ -24,7 +24,7 @@ public final class Main {
 
     /** Entry point; exits with the status of {@link #run}. */
     public static void main(String[] args) {
-        int status = run(Arrays.asList(args), System.getenv(), Wiring.production(), System.out, System.err);
+        int status = run(Arrays.asList(args), System.getenv(), Wiring.production(System.getenv()), System.out, System.err);
         System.exit(status);
     }
 

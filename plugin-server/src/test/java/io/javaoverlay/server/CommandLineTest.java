@@ -33,6 +33,7 @@ class CommandLineTest {
         assertEquals("local", c.scope());
         assertEquals(Level.INFO, c.logLevel());
         assertEquals(Optional.empty(), c.advertiseAddr());
+        assertEquals(Optional.empty(), c.hostId());
         assertEquals(Optional.empty(), c.consulToken());
         assertEquals(4789, c.vxlanPort());
         assertEquals(DaemonConfig.DEFAULT_VNI_RANGE, c.vniRange());
@@ -58,7 +59,7 @@ class CommandLineTest {
                 fromEnv.defaultPools());
 
         DaemonConfig fromFlags = run(env, "daemon", "--store", "file:///srv/jo", "--scope=local", "--socket", "/tmp/flag.sock",
-                "--log-level", "warn", "--consul-token", "flagtoken", "--advertise-addr", "198.18.0.1", "--vxlan-port", "4790",
+                "--log-level", "warn", "--consul-token", "flagtoken", "--advertise-addr", "198.18.0.1", "--host-id", "node-1", "--vxlan-port", "4790",
                 "--vni-range", "100-200", "--default-pool", "base=10.70.0.0/16,size=24");
         assertEquals(new StoreLocation.File(Path.of("/srv/jo")), fromFlags.store());
         assertEquals("local", fromFlags.scope());
@@ -66,6 +67,7 @@ class CommandLineTest {
         assertEquals(Level.WARNING, fromFlags.logLevel());
         assertEquals(Optional.of("flagtoken"), fromFlags.consulToken());
         assertEquals(Optional.of("198.18.0.1"), fromFlags.advertiseAddr());
+        assertEquals(Optional.of("node-1"), fromFlags.hostId());
         assertEquals(4790, fromFlags.vxlanPort());
         assertEquals(new DaemonConfig.VniRange(100, 200), fromFlags.vniRange());
         assertEquals(List.of(new DaemonConfig.DefaultPool("10.70.0.0/16", 24)), fromFlags.defaultPools());
@@ -99,7 +101,7 @@ class CommandLineTest {
                 usageError(Map.of(), "daemon", "--store", "file://rel"));
         assertEquals("--log-level 'loud' must be error, warn, info, debug or trace", usageError(Map.of(), "daemon", "--log-level", "loud"));
         assertEquals("--socket 'rel.sock' must be an absolute path", usageError(Map.of(), "daemon", "--socket", "rel.sock"));
-        assertEquals("--vni-range '5-x' is not FIRST-LAST, e.g. 4096-16777215", usageError(Map.of(), "daemon", "--vni-range", "5-x"));
+        assertEquals("--vni-range '5-x' is not FIRST-LAST, e.g. 1-4095", usageError(Map.of(), "daemon", "--vni-range", "5-x"));
         assertEquals("--default-pool '10.0.0.0/8' is not BASE/LEN:SIZE, e.g. 10.200.0.0/16:24",
                 usageError(Map.of(), "daemon", "--default-pool", "10.0.0.0/8"));
         assertTrue(usageError(Map.of("JAVAOVERLAY_SCOPE", "bad"), "daemon").contains("'bad'"));
@@ -111,7 +113,7 @@ class CommandLineTest {
         assertInstanceOf(CommandLine.Help.class, CommandLine.parse(List.of("daemon", "-h"), Map.of()));
         String usage = CommandLine.usage();
         for (String flag : List.of("--store", "--advertise-addr", "--socket", "--scope", "--log-level", "--consul-token",
-                "--vxlan-port", "--vni-range", "--default-pool", "JAVAOVERLAY_STORE", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_ADDR")) {
+                "--vxlan-port", "--vni-range", "--host-id", "--default-pool", "JAVAOVERLAY_STORE", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_ADDR")) {
             assertTrue(usage.contains(flag), flag);
         }
     }
