@@ -172,6 +172,12 @@ class PluginErrorsTest {
                 "{\"Err\":\"plugin endpoint /IpamDriver.RequestPool accepts only POST, not PUT\"}");
         expectError(raw("DELETE /NetworkDriver.DeleteNetwork HTTP/1.1\r\nHost: plugin.moby.localhost\r\n\r\n"), 405,
                 "{\"Err\":\"plugin endpoint /NetworkDriver.DeleteNetwork accepts only POST, not DELETE\"}");
+        Response options = raw("OPTIONS /Plugin.Activate HTTP/1.1\r\nHost: plugin.moby.localhost\r\n\r\n");
+        expectError(options, 405, "{\"Err\":\"plugin endpoint /Plugin.Activate accepts only POST, not OPTIONS\"}");
+        assertEquals("POST", options.header("allow"));
+        // GET on an unknown path: still the method that is wrong first
+        expectError(raw("GET /nope HTTP/1.1\r\nHost: plugin.moby.localhost\r\n\r\n"), 405,
+                "{\"Err\":\"plugin endpoint /nope accepts only POST, not GET\"}");
     }
 
     @Test

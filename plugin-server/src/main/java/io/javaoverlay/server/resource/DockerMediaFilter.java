@@ -1,5 +1,7 @@
 package io.javaoverlay.server.resource;
 
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -33,6 +35,11 @@ public final class DockerMediaFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext ctx) {
+        // Docker only ever POSTs. Refusing other methods here also covers HEAD and OPTIONS,
+        // which Jersey would otherwise answer itself (200/204 without a JSON body).
+        if (!HttpMethod.POST.equals(ctx.getMethod())) {
+            throw new NotAllowedException(HttpMethod.POST);
+        }
         ctx.getHeaders().putSingle(HttpHeaders.ACCEPT, MediaType.WILDCARD);
         ctx.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
         String declared = ctx.getHeaderString(HttpHeaders.CONTENT_LENGTH);

@@ -74,7 +74,11 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         } else if (!message.contains("correlation id")) {
             LOG.log(Level.WARNING, method + " " + path + " -> " + status + ": " + message);
         }
-        return Response.status(status).type(Json.DOCKER_PLUGIN_JSON).entity(new ErrorResponse(message)).build();
+        Response.ResponseBuilder rb = Response.status(status).type(Json.DOCKER_PLUGIN_JSON).entity(new ErrorResponse(message));
+        if (status == 405) {
+            rb.header("Allow", "POST");
+        }
+        return rb.build();
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {
