@@ -72,6 +72,9 @@ public final class Daemon implements Closeable {
             return;
         }
         warmUp(listener.path());
+        if (closing) {              // stopped during the warm-up: never announce READY after STOPPING
+            return;
+        }
         LOG.log(Level.INFO, "socket ready: " + listener.path() + " answers Docker (" + sinceLaunch() + "); scope "
                 + config.scope() + ", store " + config.store());
         gate.status("connecting to the store " + config.store());
