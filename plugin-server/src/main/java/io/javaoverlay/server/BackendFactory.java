@@ -19,6 +19,7 @@ public interface BackendFactory {
     final class NotWiredException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        /** @param message why no implementation is available */
         public NotWiredException(String message) {
             super(message);
         }

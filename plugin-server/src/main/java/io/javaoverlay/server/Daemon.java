@@ -40,6 +40,7 @@ public final class Daemon implements Closeable {
     private volatile Thread starter;
     private volatile boolean closing;
 
+    /** A daemon that is not started yet; {@link #start()} opens the socket. */
     public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify) {
         this.config = Objects.requireNonNull(config, "config");
         this.factory = Objects.requireNonNull(factory, "factory");

@@ -28,10 +28,13 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
                            List<DefaultPool> defaultPools, long maxBodyBytes) {
 
+    /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
+    /** IANA VXLAN port. */
     public static final int DEFAULT_VXLAN_PORT = 4789;
     /** Below 4096, where Docker swarm's own overlay VNIs start. */
     public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
+    /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
     public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
 
     public DaemonConfig {

@@ -117,7 +117,9 @@ public final class NetworkDriverMessages {
     public record StaticRoute(@JsonProperty("Destination") String destination,
                               @JsonProperty("RouteType") int routeType,
                               @JsonProperty("NextHop") String nextHop) {
+        /** Routed via {@code NextHop}. */
         public static final int NEXTHOP = 0;
+        /** On-link, no {@code NextHop}. */
         public static final int CONNECTED = 1;
     }
 
@@ -144,6 +146,7 @@ public final class NetworkDriverMessages {
     /** DiscoverNew/DiscoverDelete request; only type 1 (node discovery) reaches remote drivers. */
     public record DiscoveryNotification(@JsonProperty("DiscoveryType") int discoveryType,
                                         @JsonProperty("DiscoveryData") NodeDiscoveryData discoveryData) {
+        /** The only type Docker forwards to remote drivers. */
         public static final int NODE_DISCOVERY = 1;
     }
 

@@ -14,10 +14,13 @@ import java.util.Map;
 public final class OptionMaps {
     /** Key under which CreateNetwork carries the user's {@code -o key=value} driver options. */
     public static final String GENERIC = "com.docker.network.generic";
+    /** Boolean, always sent: {@code --ipv6}. */
     public static final String ENABLE_IPV6 = "com.docker.network.enable_ipv6";
+    /** Boolean {@code true}, only with {@code --internal}. */
     public static final String INTERNAL = "com.docker.network.internal";
     /** IPAM RequestAddress option whose value {@link #GATEWAY_TYPE} marks the gateway request. */
     public static final String REQUEST_ADDRESS_TYPE = "RequestAddressType";
+    /** The value of {@link #REQUEST_ADDRESS_TYPE} that marks the gateway request. */
     public static final String GATEWAY_TYPE = "com.docker.network.gateway";
 
     private static final ObjectMapper MAPPER = Json.newMapper();

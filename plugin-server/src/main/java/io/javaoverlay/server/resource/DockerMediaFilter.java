@@ -26,6 +26,7 @@ public final class DockerMediaFilter implements ContainerRequestFilter {
 
     private final long maxBodyBytes;
 
+    /** @param maxBodyBytes largest request body accepted; larger ones get 413 */
     public DockerMediaFilter(long maxBodyBytes) {
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param globalAddressSpace    IpamDriver.GetDefaultAddressSpaces GlobalDefaultAddressSpace
  */
 public record DriverSettings(String scope, String localAddressSpace, String globalAddressSpace) {
+    /** Default LocalDefaultAddressSpace. */
     public static final String DEFAULT_LOCAL_SPACE = "JavaOverlayLocal";
+    /** Default GlobalDefaultAddressSpace. */
     public static final String DEFAULT_GLOBAL_SPACE = "JavaOverlayGlobal";
 
     public DriverSettings {

@@ -32,6 +32,7 @@ public final class IpamDriverResource {
     private final Backends backends;
     private final DriverSettings settings;
 
+    /** Constructor injection: the services (possibly not ready yet) and the static answers. */
     public IpamDriverResource(Backends backends, DriverSettings settings) {
         this.backends = Objects.requireNonNull(backends, "backends");
         this.settings = Objects.requireNonNull(settings, "settings");

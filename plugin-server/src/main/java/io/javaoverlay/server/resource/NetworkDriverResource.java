@@ -47,6 +47,7 @@ public final class NetworkDriverResource {
     private final Backends backends;
     private final DriverSettings settings;
 
+    /** Constructor injection: the services (possibly not ready yet) and the static answers. */
     public NetworkDriverResource(Backends backends, DriverSettings settings) {
         this.backends = Objects.requireNonNull(backends, "backends");
         this.settings = Objects.requireNonNull(settings, "settings");

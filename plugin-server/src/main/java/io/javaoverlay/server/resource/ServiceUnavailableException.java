@@ -4,6 +4,7 @@ package io.javaoverlay.server.resource;
 public final class ServiceUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what the daemon is still waiting for */
     public ServiceUnavailableException(String message) {
         super(message);
     }

@@ -9,6 +9,7 @@ public final class SocketInUseException extends IOException {
 
     private final transient Path path;
 
+    /** @param path the socket path another process serves */
     public SocketInUseException(Path path) {
         super("socket " + path + " is already served by another live process (is javaoverlay already running?)");
         this.path = path;

@@ -9,6 +9,7 @@ import org.glassfish.grizzly.http.server.ServerFilterConfiguration;
 import org.glassfish.grizzly.nio.RegisterChannelResult;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransportBuilder;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.grizzly.utils.DelayedExecutor;
 import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
@@ -46,6 +47,10 @@ public final class UdsHttpServer implements Closeable {
         this.transport = TCPNIOTransportBuilder.newInstance()
                 .setSelectorRunnersCount(1)   // no accepting in Grizzly; one selector is plenty
                 .setKeepAlive(false)
+                // Join/CreateEndpoint may wait on a network's reconciler for seconds; a small fixed
+                // pool (2 x cores) would then queue Docker's registration and IPAM calls behind them.
+                .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                        .setPoolName("plugin-worker").setCorePoolSize(4).setMaxPoolSize(32))
                 .build();
         this.delayedExecutor = IdleTimeoutFilter.createDefaultIdleDelayedExecutor();
         this.container = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
