@@ -85,13 +85,12 @@ public sealed interface StoreLocation permits StoreLocation.Consul, StoreLocatio
         return new Consul(base.host(), base.port(), prefix);
     }
 
-    /** {@code CONSUL_HTTP_ADDR} is {@code host:port} or {@code http://host:port}. */
+    /** {@code CONSUL_HTTP_ADDR} is {@code host:port}, {@code http://host:port} or {@code https://host:port}. */
     static Consul fromConsulHttpAddr(String addr) {
         String a = addr.trim();
-        if (a.startsWith("https://")) {
-            throw new IllegalArgumentException("CONSUL_HTTP_ADDR '" + a + "': https is not supported; use the local agent over http");
-        }
-        a = a.replaceFirst("^http://", "");
+        // The scheme (http/https) is not part of the location: the kvstore reads it, with the TLS
+        // settings, from CONSUL_HTTP_ADDR / CONSUL_HTTP_SSL / CONSUL_CACERT itself.
+        a = a.replaceFirst("^https?://", "");
         URI uri;
         try {
             uri = new URI("consul://" + a);

@@ -84,6 +84,9 @@ class CommandLineTest {
         assertEquals(new StoreLocation.Consul("198.18.0.7", 8500, ""), run(env, "daemon", "--store", "consul://198.18.0.7").store());
         // an explicit file store wins
         assertEquals(new StoreLocation.File(Path.of("/x")), run(env, "daemon", "--store", "file:///x").store());
+        // https: the host comes from here, the scheme and TLS files are the kvstore's business
+        assertEquals(new StoreLocation.Consul("198.18.0.9", 8501, ""),
+                run(Map.of("CONSUL_HTTP_ADDR", "https://198.18.0.9:8501"), "daemon").store());
         // consul:// with neither: the local agent
         assertEquals(new StoreLocation.Consul("127.0.0.1", 8500, ""), run(Map.of(), "daemon", "--store", "consul://").store());
     }

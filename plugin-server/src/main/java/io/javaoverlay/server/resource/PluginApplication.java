@@ -31,6 +31,7 @@ public final class PluginApplication {
                 return mapper;
             }
         });
+        rc.register(new AccessLogFilter());
         rc.register(new DockerMediaFilter(maxBodyBytes));
         rc.register(new ErrorMapper());
         rc.registerInstances(new PluginResource(), new NetworkDriverResource(backends, settings),
