@@ -1,5 +1,6 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.kvstore.consul.ConsulTestAgent;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -25,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The daemon with its real wiring (embedded file store, KvIpamService, VxlanNetworkService on
- * rtnetlink) inside a throw-away network namespace, driven through Docker's call sequence over
+ * The daemon with its real wiring (embedded file store or a throw-away Consul agent,
+ * KvIpamService, VxlanNetworkService on rtnetlink) inside a throw-away network namespace, driven through Docker's call sequence over
  * its socket; the kernel objects are checked with iproute2. Needs root.
  */
 @Tag("privileged")
@@ -38,6 +40,7 @@ class WiredDaemonIT {
     Path dir;
     String ns;
     Process daemon;
+    Process consul;
 
     @BeforeEach
     void namespace() throws Exception {
@@ -62,6 +65,12 @@ class WiredDaemonIT {
             daemon.destroy();
             if (!daemon.waitFor(20, TimeUnit.SECONDS)) {
                 daemon.destroyForcibly();
+            }
+        }
+        if (consul != null) {
+            consul.destroy();
+            if (!consul.waitFor(20, TimeUnit.SECONDS)) {
+                consul.destroyForcibly();
             }
         }
         if (ns != null) {
@@ -91,12 +100,47 @@ class WiredDaemonIT {
     }
 
     @Test
-    void dockerSequenceBuildsAndRemovesTheDataPlane() throws Exception {
+    void embeddedFileStore() throws Exception {
+        dockerSequenceBuildsAndRemovesTheDataPlane("file://" + dir.resolve("state"));
+    }
+
+    @Test
+    @Tag("consul")
+    void consulStore() throws Exception {
+        Optional<Path> bin = ConsulTestAgent.findBinary();
+        if (bin.isEmpty() && "true".equals(System.getenv("CI"))) {
+            fail("no consul binary (required under CI=true): set CONSUL_BIN or make scripts/ensure-consul work");
+        }
+        assumeTrue(bin.isPresent(), "no consul binary");
+        // The agent runs inside the namespace too: the daemon's 127.0.0.1 is the namespace's loopback.
+        consul = new ProcessBuilder("ip", "netns", "exec", ns, bin.get().toString(), "agent", "-dev", "-bind", "127.0.0.1",
+                "-client", "127.0.0.1", "-http-port", "8500", "-dns-port", "-1", "-grpc-port", "-1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("consul.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Process probe = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-sf", "http://127.0.0.1:8500/v1/status/leader")
+                    .redirectErrorStream(true).start();
+            String leader = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (probe.waitFor() == 0 && leader.length() > 2) {
+                break;
+            }
+            if (System.nanoTime() > deadline || !consul.isAlive()) {
+                fail("consul agent did not elect a leader:\n" + Files.readString(dir.resolve("consul.log")));
+            }
+            Thread.sleep(200);
+        }
+        dockerSequenceBuildsAndRemovesTheDataPlane("consul://127.0.0.1:8500/" + ns + "/");
+    }
+
+    void dockerSequenceBuildsAndRemovesTheDataPlane(String store) throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
         Path log = dir.resolve("daemon.log");
-        daemon = new ProcessBuilder("ip", "netns", "exec", ns, DaemonProcessIT.launcher().toString(), "daemon",
-                "--socket", socket.toString(), "--store", "file://" + dir.resolve("state"), "--advertise-addr", "198.18.0.1")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, DaemonProcessIT.launcher().toString(), "daemon",
+                "--socket", socket.toString(), "--store", store, "--advertise-addr", "198.18.0.1")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("CONSUL_HTTP_ADDR");
+        pb.environment().remove("CONSUL_HTTP_TOKEN");
+        daemon = pb.start();
         DaemonProcessIT.awaitAnswer(socket, daemon);
         // The services start in the background; poll a store-dependent call until it is served.
         String pool = null;
