@@ -33,11 +33,14 @@ public final class KvStores {
     public static KvStore open(String spec, ConsulConfig consulBase) throws KvStoreException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(consulBase, "consulBase");
-        URI uri;
         String trimmed = spec.trim();
+        if (trimmed.equals("consul:") || trimmed.equals("consul://")) {
+            // Not valid URIs (no scheme-specific part / empty authority), but they read naturally.
+            return ConsulKvStore.open(consulBase);
+        }
+        URI uri;
         try {
-            // "consul://" alone is not a valid URI (empty authority) but reads naturally.
-            uri = new URI(trimmed.equals("consul://") ? "consul:" : trimmed);
+            uri = new URI(trimmed);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("store spec '" + spec + "' is not a URI: " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package io.javaoverlay.kvstore.consul;
 
-import org.apache.http.Header;
+import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.config.Registry;
 import org.apache.http.config.RegistryBuilder;
@@ -11,13 +11,10 @@ import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClientBuilder;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
-import org.apache.http.message.BasicHeader;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Builds the Apache HttpClient handed to Ecwid's {@code ConsulRawClient}: our own pool and
@@ -25,6 +22,8 @@ import java.util.List;
  * {@code X-Consul-Token} default header so it never appears in a URL or an access log.
  */
 final class ConsulHttp {
+    static final String TOKEN_HEADER = "X-Consul-Token";
+
     private ConsulHttp() {
     }
 
@@ -57,14 +56,21 @@ final class ConsulHttp {
                 .setConnectionRequestTimeout((int) config.requestTimeout().toMillis())
                 .setSocketTimeout(readMs)
                 .build();
-        List<Header> headers = new ArrayList<>();
-        if (config.token() != null) {
-            headers.add(new BasicHeader("X-Consul-Token", config.token()));
-        }
+        String token = config.token();
+        // Not setDefaultHeaders: Ecwid's Request-based calls (PUT /v1/kv, raw requests) always
+        // add an X-Consul-Token header, empty when no token argument is passed, and a default
+        // header never replaces one the request already has. So the last interceptor
+        // overwrites whatever Ecwid set with our token (or removes it when we have none).
+        HttpRequestInterceptor setToken = (request, context) -> {
+            request.removeHeaders(TOKEN_HEADER);
+            if (token != null) {
+                request.addHeader(TOKEN_HEADER, token);
+            }
+        };
         return HttpClientBuilder.create()
                 .setConnectionManager(pool)
                 .setDefaultRequestConfig(requests)
-                .setDefaultHeaders(headers)
+                .addInterceptorLast(setToken)
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableRedirectHandling()

@@ -37,15 +37,44 @@ public final class ConsulTestAgent implements AutoCloseable {
     private final Thread shutdownHook;
     private Process process;
 
-    private ConsulTestAgent(Path binary) throws IOException {
+    /**
+     * Extra agent settings.
+     *
+     * @param extraHcl appended to the agent's configuration (e.g. an {@code acl} block)
+     * @param tls      also serve HTTPS on a free port, with a CA, server and client certificate
+     *                 made by {@code consul tls}, and require client certificates there
+     */
+    public record Options(String extraHcl, boolean tls) {
+        public static final Options DEFAULT = new Options("", false);
+    }
+
+    private final boolean tls;
+
+    private ConsulTestAgent(Path binary, Options options) throws IOException, InterruptedException {
         this.binary = binary;
+        this.tls = options.tls();
         this.workDir = Files.createTempDirectory("jo-consul-");
-        for (String p : List.of("http", "dns", "serf_lan", "serf_wan", "server", "grpc", "grpc_tls")) {
+        List<String> names = new ArrayList<>(List.of("http", "dns", "serf_lan", "serf_wan", "server", "grpc", "grpc_tls"));
+        if (tls) {
+            names.add("https");
+        }
+        for (String p : names) {
             ports.put(p, freePort());
         }
         StringBuilder hcl = new StringBuilder("ports {\n");
         ports.forEach((k, v) -> hcl.append("  ").append(k).append(" = ").append(v).append('\n'));
         hcl.append("}\n");
+        if (tls) {
+            runTool("tls", "ca", "create");
+            runTool("tls", "cert", "create", "-server", "-dc", "dc1");
+            runTool("tls", "cert", "create", "-client", "-dc", "dc1");
+            hcl.append("tls {\n  defaults {\n")
+                    .append("    ca_file = \"").append(caFile()).append("\"\n")
+                    .append("    cert_file = \"").append(workDir.resolve("dc1-server-consul-0.pem")).append("\"\n")
+                    .append("    key_file = \"").append(workDir.resolve("dc1-server-consul-0-key.pem")).append("\"\n")
+                    .append("  }\n  https {\n    verify_incoming = true\n  }\n}\n");
+        }
+        hcl.append(options.extraHcl()).append('\n');
         Files.writeString(workDir.resolve("ports.hcl"), hcl.toString());
         this.shutdownHook = new Thread(this::stopQuietly, "consul-test-agent-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -58,9 +87,51 @@ public final class ConsulTestAgent implements AutoCloseable {
     public static ConsulTestAgent startOrSkip() throws IOException, InterruptedException {
         Optional<Path> bin = findBinary();
         Requirements.assumeOrFail(bin.isPresent(), "no consul binary: set CONSUL_BIN or make scripts/ensure-consul work");
-        ConsulTestAgent agent = new ConsulTestAgent(bin.get());
+        ConsulTestAgent agent = new ConsulTestAgent(bin.get(), Options.DEFAULT);
         agent.start();
         return agent;
+    }
+
+    /** Like {@link #startOrSkip()}, with extra settings (ACLs, TLS). */
+    public static ConsulTestAgent startOrSkip(Options options) throws IOException, InterruptedException {
+        Optional<Path> bin = findBinary();
+        Requirements.assumeOrFail(bin.isPresent(), "no consul binary: set CONSUL_BIN or make scripts/ensure-consul work");
+        ConsulTestAgent agent = new ConsulTestAgent(bin.get(), options);
+        agent.start();
+        return agent;
+    }
+
+    /** CA certificate (PEM) of a TLS agent. */
+    public Path caFile() {
+        return workDir.resolve("consul-agent-ca.pem");
+    }
+
+    /** Client certificate (PEM) signed by the agent's CA. */
+    public Path clientCertFile() {
+        return workDir.resolve("dc1-client-consul-0.pem");
+    }
+
+    /** Key (PEM, SEC1 EC as consul writes it) of {@link #clientCertFile()}. */
+    public Path clientKeyFile() {
+        return workDir.resolve("dc1-client-consul-0-key.pem");
+    }
+
+    /** HTTPS address of a TLS agent. */
+    public URI httpsAddress() {
+        if (!tls) {
+            throw new IllegalStateException("agent was started without TLS");
+        }
+        return URI.create("https://127.0.0.1:" + ports.get("https"));
+    }
+
+    private void runTool(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("tool.log").toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("consul " + String.join(" ", args) + " failed: " + Files.readString(workDir.resolve("tool.log")));
+        }
     }
 
     /** $CONSUL_BIN, else the output of scripts/ensure-consul; empty if neither works. */
