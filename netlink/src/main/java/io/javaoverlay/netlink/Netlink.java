@@ -61,20 +61,23 @@ public final class Netlink {
      */
     public static NetlinkHandle openIn(NetNs ns) throws NetlinkException {
         Objects.requireNonNull(ns, "ns");
-        Object[] opened = Namespaces.onDedicatedThread(ns, ns.name(), () -> {
+        // Both the socket and our own reference to the namespace are opened while inside it.
+        Opened opened = Namespaces.onDedicatedThread(ns, ns.name(), () -> {
             NetNs own = FdNetNs.open(ns.name(), "/proc/thread-self/ns/net");
             try {
-                return new Object[] {own, SysTransport.open(0, REQUEST_TIMEOUT_MILLIS)};
+                return new Opened(own, SysTransport.open(0, REQUEST_TIMEOUT_MILLIS));
             } catch (NetlinkException | RuntimeException e) {
                 own.close();
                 throw e;
             }
         });
-        NetNs own = (NetNs) opened[0];
+        NetNs own = opened.ns();
         RtnlHandle.TransportFactory inNs = (groups, timeout) ->
                 Namespaces.onDedicatedThread(own, own.name(), () -> SysTransport.open(groups, timeout));
-        return new RtnlHandle(new NetlinkSocket((SysTransport) opened[1]), own, inNs);
+        return new RtnlHandle(new NetlinkSocket(opened.transport()), own, inNs);
     }
+
+    private record Opened(NetNs ns, SysTransport transport) {}
 
     /**
      * Creates a named namespace like {@code ip netns add NAME} and returns it open.

@@ -29,6 +29,8 @@ public final class SysTransport implements NetlinkTransport {
     private final Pointer data;
     private final Pointer name;
     private final Pointer msghdr;
+    /** Referenced only from msghdr; kept here because jnr frees direct memory when its Pointer is collected. */
+    private final Pointer iov;
     private volatile boolean closed;
 
     private SysTransport(int fd, int portId) {
@@ -37,19 +39,14 @@ public final class SysTransport implements NetlinkTransport {
         jnr.ffi.Runtime rt = Native.runtime();
         data = Memory.allocateDirect(rt, RECV_BUFFER);
         name = Memory.allocateDirect(rt, 12);
-        Pointer iov = Memory.allocateDirect(rt, 16);
+        iov = Memory.allocateDirect(rt, 16);
         iov.putAddress(0, data.address());
         iov.putLong(8, RECV_BUFFER);
         msghdr = Memory.allocateDirect(rt, MSGHDR_SIZE);
         msghdr.putAddress(0, name.address());
         msghdr.putAddress(16, iov.address());
         msghdr.putLong(24, 1);
-        // Keep the iovec reachable: jnr frees direct memory when its Pointer is collected.
-        this.iov = iov;
     }
-
-    @SuppressWarnings("unused")
-    private final Pointer iov;
 
     /**
      * Opens and binds a NETLINK_ROUTE socket in the calling thread's namespace.

@@ -31,6 +31,9 @@ public final class AddrCodec {
 
     /** Decodes one RTM_NEWADDR; empty for families other than IPv4/IPv6. */
     public static Optional<Addr> decode(NlMessage m) {
+        if (!m.fits(IfAddrMsg.SIZE)) {
+            return Optional.empty();
+        }
         IfAddrMsg ifa = IfAddrMsg.parse(m.payload());
         if (ifa.family() != AF_INET && ifa.family() != AF_INET6) {
             return Optional.empty();

@@ -47,7 +47,7 @@ public final class LinkCodec {
         }
         a.alias().ifPresent(alias -> b.attrString(IFLA_IFALIAS, alias));
         int info = b.beginNest(IFLA_LINKINFO);
-        b.attrString(IFLA_INFO_KIND, spec.kind());
+        b.attrStringNoNul(IFLA_INFO_KIND, spec.kind());
         LinkKindCodec<?> codec = BY_KIND.get(spec.kind());
         if (codec == null || !codec.type().isInstance(spec)) {
             throw new IllegalArgumentException("cannot create link '" + a.name() + "' of kind '" + spec.kind()
@@ -55,7 +55,7 @@ public final class LinkCodec {
         }
         int data = b.beginNest(IFLA_INFO_DATA);
         encodeData(codec, spec, b);
-        b.endNest(data);
+        b.endNestOrDrop(data);
         b.endNest(info);
         return b;
     }
@@ -95,6 +95,9 @@ public final class LinkCodec {
 
     /** Decodes an RTM_NEWLINK or RTM_DELLINK message to the model. Never fails on unknown kinds. */
     public static Link decode(NlMessage m) {
+        if (!m.fits(IfInfoMsg.SIZE)) {
+            throw new IllegalArgumentException("link message shorter than ifinfomsg: " + m.payload().limit() + " bytes");
+        }
         IfInfoMsg ifi = IfInfoMsg.parse(m.payload());
         NlAttrs a = m.attrs(IfInfoMsg.SIZE);
         byte[] mac = a.bytes(IFLA_ADDRESS);

@@ -19,7 +19,7 @@ public interface LinkKindCodec<T extends Link> {
 
     /**
      * Writes the attributes that go inside {@code IFLA_INFO_DATA}; the caller opens and closes the
-     * nest (and drops it when nothing was written is not required: an empty nest is accepted).
+     * nest, and drops it when nothing was written.
      */
     void encodeInfoData(T spec, NlMsgBuilder b);
 

@@ -53,6 +53,9 @@ public final class NeighCodec {
 
     /** Decodes an ARP/ND entry; empty for AF_BRIDGE or entries without a destination. */
     public static Optional<Neighbor> decodeNeighbor(NlMessage m) {
+        if (!m.fits(NdMsg.SIZE)) {
+            return Optional.empty();
+        }
         NdMsg nd = NdMsg.parse(m.payload());
         if (nd.family() != AF_INET && nd.family() != AF_INET6) {
             return Optional.empty();
@@ -66,6 +69,9 @@ public final class NeighCodec {
 
     /** Decodes an AF_BRIDGE entry; empty for other families. */
     public static Optional<FdbEntry> decodeFdb(NlMessage m) {
+        if (!m.fits(NdMsg.SIZE)) {
+            return Optional.empty();
+        }
         NdMsg nd = NdMsg.parse(m.payload());
         if (nd.family() != AF_BRIDGE) {
             return Optional.empty();

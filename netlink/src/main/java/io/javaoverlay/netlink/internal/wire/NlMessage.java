@@ -16,6 +16,11 @@ public record NlMessage(NlMsgHdr header, ByteBuffer payload) {
         return payload.duplicate().order(ByteOrder.nativeOrder());
     }
 
+    /** True when the payload holds at least a {@code fixedLen}-byte family header. */
+    public boolean fits(int fixedLen) {
+        return payload.limit() >= fixedLen;
+    }
+
     /** Attributes after a fixed family header of {@code fixedLen} bytes. */
     public NlAttrs attrs(int fixedLen) {
         ByteBuffer b = body();

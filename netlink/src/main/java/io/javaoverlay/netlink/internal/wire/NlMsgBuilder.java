@@ -93,6 +93,14 @@ public final class NlMsgBuilder {
         return attr(attrType, Arrays.copyOf(s, s.length + 1));
     }
 
+    /**
+     * A string without the NUL. iproute2 sends IFLA_INFO_KIND this way ({@code addattr_l(..., strlen)});
+     * the kernel's NLA_STRING policy accepts both forms.
+     */
+    public NlMsgBuilder attrStringNoNul(int attrType, String value) {
+        return attr(attrType, value.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** An IPv4 or IPv6 address as its raw 4 or 16 bytes. */
     public NlMsgBuilder attrAddress(int attrType, InetAddress address) {
         return attr(attrType, address.getAddress());
@@ -111,6 +119,18 @@ public final class NlMsgBuilder {
     public NlMsgBuilder endNest(int mark) {
         buf.putShort(mark, (short) (buf.position() - mark));
         return this;
+    }
+
+    /**
+     * Closes a nest, or removes it entirely when nothing was written into it (iproute2 sends no
+     * empty IFLA_INFO_DATA for a plain bridge, and neither do we).
+     */
+    public NlMsgBuilder endNestOrDrop(int mark) {
+        if (buf.position() == mark + 4) {
+            buf.position(mark);
+            return this;
+        }
+        return endNest(mark);
     }
 
     /** The finished message with {@code nlmsg_len}, type, flags, {@code seq} and {@code pid} filled in. */

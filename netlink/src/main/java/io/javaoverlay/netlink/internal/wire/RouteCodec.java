@@ -15,7 +15,7 @@ public final class RouteCodec {
 
     /**
      * Add/replace/delete. Tables above 255 do not fit the u8 header field, so, like iproute2, the
-     * header says RT_TABLE_UNSPEC and RTA_TABLE carries the id; RTA_TABLE is always sent.
+     * header then says RT_TABLE_UNSPEC and RTA_TABLE carries the id.
      * A delete leaves protocol 0 and scope RT_SCOPE_NOWHERE, which the kernel treats as wildcards.
      */
     public static NlMsgBuilder encode(int type, int flags, Route r) {
@@ -24,7 +24,9 @@ public final class RouteCodec {
         int table = r.table() < 256 ? r.table() : RT_TABLE_UNSPEC;
         NlMsgBuilder b = new NlMsgBuilder(type, flags).raw(new RtMsg(r.family().af(), dstLen, 0, 0, table,
                 del ? 0 : r.protocol(), del ? RT_SCOPE_NOWHERE : r.scope(), r.type(), 0).encode());
-        b.attrU32(RTA_TABLE, r.table());
+        if (r.table() > 255) {
+            b.attrU32(RTA_TABLE, r.table());
+        }
         r.destination().ifPresent(d -> b.attrAddress(RTA_DST, d.address()));
         r.gateway().ifPresent(g -> b.attrAddress(RTA_GATEWAY, g));
         if (r.outputIndex() > 0) {
@@ -50,6 +52,9 @@ public final class RouteCodec {
 
     /** Decodes one RTM_NEWROUTE; empty for families other than IPv4/IPv6. */
     public static Optional<Route> decode(NlMessage m) {
+        if (!m.fits(RtMsg.SIZE)) {
+            return Optional.empty();
+        }
         RtMsg rtm = RtMsg.parse(m.payload());
         Family family;
         if (rtm.family() == AF_INET) {

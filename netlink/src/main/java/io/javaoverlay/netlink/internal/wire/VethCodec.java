@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * {@code IFLA_INFO_KIND "veth"} (linux/veth.h). The peer is described by {@code VETH_INFO_PEER},
  * whose payload starts with a full 16-byte {@code ifinfomsg} followed by ordinary IFLA attributes;
- * {@code IFLA_NET_NS_FD} there creates the peer directly in another namespace. The kernel reports
+ * {@code IFLA_NET_NS_FD} there creates the peer directly in another namespace, and the spec's MTU
+ * is given to both ends. The kernel reports
  * only the peer's ifindex (IFLA_LINK), never its name.
  */
 final class VethCodec implements LinkKindCodec<Veth> {
@@ -28,6 +29,11 @@ final class VethCodec implements LinkKindCodec<Veth> {
         int peer = b.beginNest(VETH_INFO_PEER);
         b.raw(new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).encode());
         b.attrString(IFLA_IFNAME, v.peerName());
+        if (v.attrs().mtu() > 0) {
+            // Unlike `ip link add A mtu N type veth peer name B` (B stays at 1500), both ends get
+            // the MTU: a pair with mismatched MTUs drops large frames in one direction.
+            b.attrU32(IFLA_MTU, v.attrs().mtu());
+        }
         v.peerNamespace().ifPresent(ns -> b.attrU32(IFLA_NET_NS_FD, ns.fd()));
         b.endNest(peer);
     }
