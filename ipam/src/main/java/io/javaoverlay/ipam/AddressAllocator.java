@@ -48,7 +48,14 @@ final class AddressAllocator {
         final Set<BigInteger> taken = new HashSet<>();
         final Set<BigInteger> pending = new HashSet<>();
         boolean listed;
+        int conflicts;
     }
+
+    /**
+     * After this many lost claims in a row, re-list the pool's addresses instead of stepping
+     * one address per round trip: another host is allocating in the region the cursor walks into.
+     */
+    private static final int RELIST_AFTER_CONFLICTS = 2;
 
     AddressAllocator(IpamConfig config, StoreCalls calls) {
         this.config = config;
@@ -200,6 +207,10 @@ final class AddressAllocator {
             synchronized (st) {
                 if (taken) {
                     st.taken.add(ip.value()); // someone else's: skip it next time
+                    if (++st.conflicts >= RELIST_AFTER_CONFLICTS) {
+                        st.listed = false;
+                        st.conflicts = 0;
+                    }
                 } else {
                     st.record = null; // the pool record changed (or vanished): re-read it
                 }
@@ -210,6 +221,7 @@ final class AddressAllocator {
                 st.pending.remove(ip.value());
                 if (won) {
                     st.taken.add(ip.value());
+                    st.conflicts = 0;
                 }
             }
         }

@@ -103,6 +103,11 @@ public final class KvIpamService implements IpamService {
         });
     }
 
+    /** Attempts repeated so far because a compare-and-set lost a race (for metrics and benchmarks). */
+    public long casRetries() {
+        return calls.retries();
+    }
+
     @Override
     public String toString() {
         return "KvIpamService[" + config.hostId() + " on " + calls.store().describe() + "]";
