@@ -1,0 +1,116 @@
+package io.javaoverlay.kvstore.local;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Binary layout of the state file. The header lets a watcher learn the store index from the
+ * first {@value #HEADER_SIZE} bytes; the CRC32C over the body proves the file is whole.
+ *
+ * <pre>
+ * magic "JOKV" | version u8 | index u64 | bodyLength u32 | crc32c(body) u32 | body
+ * body: tombstoneFloor u64
+ *       leaseCount u32  { id, name (UTF), ttlMillis, expiresAtMillis, pid, pidStartTime (u64) }
+ *       entryCount u32  { key (UTF), modifyIndex u64, leaseId (UTF, "" = none), len u32, bytes }
+ *       tombCount u32   { key (UTF), deleteIndex u64 }
+ * </pre>
+ * All integers are big-endian (DataOutput).
+ */
+final class StateCodec {
+    static final int HEADER_SIZE = 4 + 1 + 8 + 4 + 4;
+    private static final int MAGIC = 0x4a4f4b56; // "JOKV"
+    private static final byte VERSION = 1;
+
+    private StateCodec() {
+    }
+
+    static byte[] encode(StoreState s) throws IOException {
+        ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(4096);
+        DataOutputStream body = new DataOutputStream(bodyBytes);
+        body.writeLong(s.tombstoneFloor);
+        body.writeInt(s.leases.size());
+        for (StoreState.LeaseRecord l : s.leases.values()) {
+            body.writeUTF(l.id());
+            body.writeUTF(l.name());
+            body.writeLong(l.ttlMillis());
+            body.writeLong(l.expiresAtMillis());
+            body.writeLong(l.pid());
+            body.writeLong(l.pidStartTime());
+        }
+        body.writeInt(s.entries.size());
+        for (Map.Entry<String, StoreState.Entry> e : s.entries.entrySet()) {
+            body.writeUTF(e.getKey());
+            body.writeLong(e.getValue().modifyIndex());
+            body.writeUTF(e.getValue().leaseId() == null ? "" : e.getValue().leaseId());
+            byte[] v = e.getValue().value();
+            body.writeInt(v.length);
+            body.write(v);
+        }
+        body.writeInt(s.tombstones.size());
+        for (Map.Entry<String, Long> t : s.tombstones.entrySet()) {
+            body.writeUTF(t.getKey());
+            body.writeLong(t.getValue());
+        }
+        body.flush();
+        byte[] b = bodyBytes.toByteArray();
+        CRC32C crc = new CRC32C();
+        crc.update(b);
+        ByteBuffer out = ByteBuffer.allocate(HEADER_SIZE + b.length);
+        out.putInt(MAGIC).put(VERSION).putLong(s.index).putInt(b.length).putInt((int) crc.getValue()).put(b);
+        return out.array();
+    }
+
+    /** Reads the store index from a header; throws if the header is not ours. */
+    static long headerIndex(ByteBuffer header) throws IOException {
+        if (header.remaining() < HEADER_SIZE || header.getInt(0) != MAGIC || header.get(4) != VERSION) {
+            throw new IOException("not a javaoverlay state file (bad magic or version)");
+        }
+        return header.getLong(5);
+    }
+
+    static StoreState decode(byte[] file) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(file);
+        long index = headerIndex(buf);
+        int len = buf.getInt(13);
+        int expectedCrc = buf.getInt(17);
+        if (len < 0 || file.length != HEADER_SIZE + len) {
+            throw new IOException("state file is truncated: header says " + len + " body bytes, file has "
+                    + (file.length - HEADER_SIZE));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(file, HEADER_SIZE, len);
+        if ((int) crc.getValue() != expectedCrc) {
+            throw new IOException("state file checksum mismatch");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(file, HEADER_SIZE, len));
+        long floor = in.readLong();
+        Map<String, StoreState.LeaseRecord> leases = new HashMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            StoreState.LeaseRecord l = new StoreState.LeaseRecord(in.readUTF(), in.readUTF(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readLong());
+            leases.put(l.id(), l);
+        }
+        TreeMap<String, StoreState.Entry> entries = new TreeMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            String key = in.readUTF();
+            long mod = in.readLong();
+            String lease = in.readUTF();
+            byte[] v = new byte[in.readInt()];
+            in.readFully(v);
+            entries.put(key, new StoreState.Entry(v, mod, lease.isEmpty() ? null : lease));
+        }
+        TreeMap<String, Long> tombs = new TreeMap<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            tombs.put(in.readUTF(), in.readLong());
+        }
+        return new StoreState(index, floor, entries, leases, tombs);
+    }
+}

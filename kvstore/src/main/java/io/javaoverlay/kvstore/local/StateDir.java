@@ -1,0 +1,223 @@
+package io.javaoverlay.kvstore.local;
+
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.kvstore.StoreUnavailableException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One state directory as seen by this JVM: the cross-process lock, the cached snapshot and the
+ * durable write path. Shared by every {@link LocalKvStore} opened on the same directory in this
+ * JVM, because a JVM may hold only one {@link FileLock} per file (a second one throws
+ * OverlappingFileLockException) and closing any channel drops all of the process's locks.
+ *
+ * <p>Crash safety: a commit writes {@code state.tmp}, fsyncs it, renames it over {@code state}
+ * (atomic on POSIX) and fsyncs the directory. A kill -9 at any point leaves either the old or the
+ * new file, never a mix; a leftover {@code state.tmp} is ignored and overwritten.
+ */
+final class StateDir {
+    private static final Map<Path, StateDir> OPEN = new HashMap<>();
+
+    final Path dir;
+    private final Path stateFile;
+    private final Path tmpFile;
+    private final FileChannel lockChannel;
+    private final ReentrantLock jvmLock = new ReentrantLock();
+    /** Signalled after every commit in this JVM, so local watchers wake without polling. */
+    private final Object changed = new Object();
+    /** Count of commits made through this JVM; guarded by {@link #changed}. */
+    private long commitSeq;
+    private volatile StoreState cached = new StoreState();
+    private int refs;
+
+    private StateDir(Path dir) throws IOException {
+        this.dir = dir;
+        this.stateFile = dir.resolve("state");
+        this.tmpFile = dir.resolve("state.tmp");
+        Files.createDirectories(dir);
+        this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+    }
+
+    static StateDir acquire(Path dir) throws KvStoreException {
+        Path key = dir.toAbsolutePath().normalize();
+        synchronized (OPEN) {
+            StateDir d = OPEN.get(key);
+            if (d == null) {
+                try {
+                    d = new StateDir(key);
+                } catch (IOException e) {
+                    throw new StoreUnavailableException("cannot open local store directory " + key + ": " + e, e);
+                }
+                OPEN.put(key, d);
+            }
+            d.refs++;
+            return d;
+        }
+    }
+
+    void release() {
+        synchronized (OPEN) {
+            if (--refs == 0) {
+                OPEN.remove(dir);
+                try {
+                    lockChannel.close();
+                } catch (IOException ignored) {
+                    // nothing left to protect
+                }
+            }
+        }
+    }
+
+    /** Work done while holding both the JVM lock and the file lock. */
+    interface Locked<T> {
+        T run(StoreState current) throws KvStoreException;
+    }
+
+    /** Runs {@code work} under the exclusive lock with the freshest state; bounded by {@code timeout}. */
+    <T> T withLock(Duration timeout, Locked<T> work) throws KvStoreException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (!jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new StoreUnavailableException("timed out after " + timeout + " waiting for the lock of "
+                        + dir + " (held by another thread)", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for the lock of " + dir, e);
+        }
+        try {
+            FileLock lock = fileLock(deadline, timeout);
+            try {
+                return work.run(snapshot());
+            } finally {
+                lock.release();
+            }
+        } catch (IOException e) {
+            if (e instanceof KvStoreException k) {
+                throw k;
+            }
+            throw new StoreUnavailableException("I/O error on local store " + dir + ": " + e, e);
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    private FileLock fileLock(long deadline, Duration timeout) throws IOException {
+        // tryLock in a loop rather than lock(): lock() cannot time out, and the contract says an
+        // operation never hangs (another process could be stopped while holding the lock).
+        long sleepMicros = 50;
+        while (true) {
+            FileLock lock = lockChannel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StoreUnavailableException("timed out after " + timeout + " waiting for the lock of "
+                        + dir + " (held by another process)", null);
+            }
+            try {
+                TimeUnit.MICROSECONDS.sleep(sleepMicros);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted while waiting for the lock of " + dir, e);
+            }
+            sleepMicros = Math.min(sleepMicros * 2, 2000);
+        }
+    }
+
+    /**
+     * The current committed state, reloaded only when the header's index differs from the cache.
+     * Safe without the lock: files are replaced by rename, so an open file never changes.
+     */
+    StoreState snapshot() throws IOException {
+        StoreState c = cached;
+        try (FileChannel ch = FileChannel.open(stateFile, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(StateCodec.HEADER_SIZE);
+            while (header.hasRemaining() && ch.read(header) >= 0) {
+                // read until full or EOF
+            }
+            header.flip();
+            if (StateCodec.headerIndex(header) == c.index) {
+                return c;
+            }
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IOException("state file " + stateFile + " is too large (" + size + " bytes)");
+            }
+            ByteBuffer all = ByteBuffer.allocate((int) size);
+            ch.position(0);
+            while (all.hasRemaining() && ch.read(all) >= 0) {
+                // read fully
+            }
+            StoreState fresh = StateCodec.decode(all.array());
+            cached = fresh;
+            return fresh;
+        } catch (NoSuchFileException e) {
+            // Never written, or wiped: an empty store at index 0 (watchers see the reset).
+            if (c.index != 0) {
+                cached = new StoreState();
+            }
+            return cached;
+        } catch (IOException e) {
+            throw new IOException("cannot read state file " + stateFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes {@code next} durable and current. Caller holds the lock. */
+    void commit(StoreState next) throws IOException {
+        byte[] bytes = StateCodec.encode(next);
+        try (FileChannel ch = FileChannel.open(tmpFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        Files.move(tmpFile, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // fsync the directory so the rename itself survives a power cut.
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+        cached = next;
+        synchronized (changed) {
+            commitSeq++;
+            changed.notifyAll();
+        }
+    }
+
+    /** The number of commits made through this JVM so far (pair with {@link #awaitLocalChange}). */
+    long commitSeq() {
+        synchronized (changed) {
+            return commitSeq;
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} for a commit in this JVM after {@code seenSeq}. Commits by other
+     * processes are not signalled; watchers find them by polling the header.
+     */
+    void awaitLocalChange(long seenSeq, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (changed) {
+            long left;
+            while (commitSeq == seenSeq && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(changed, left);
+            }
+        }
+    }
+}

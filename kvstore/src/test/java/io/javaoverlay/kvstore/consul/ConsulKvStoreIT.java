@@ -1,0 +1,110 @@
+package io.javaoverlay.kvstore.consul;
+
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreContract;
+import io.javaoverlay.kvstore.Lease;
+import io.javaoverlay.kvstore.StoreUnavailableException;
+import io.javaoverlay.kvstore.WatchResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store contract against a real {@code consul agent -dev}, plus Consul-only behaviour:
+ * outages, restarts (index reset), session TTL clamping.
+ *
+ * <p>Lease expiry: Consul's minimum session TTL is 10 s and Consul waits up to 2×TTL before
+ * invalidating a session, so the contract's bound here is 2×10 s + 5 s slack.
+ */
+@Tag("consul")
+class ConsulKvStoreIT extends KvStoreContract {
+    private static ConsulTestAgent agent;
+
+    @BeforeAll
+    static void startAgent() throws Exception {
+        agent = ConsulTestAgent.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopAgent() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @Override
+    protected KvStore createStore() throws Exception {
+        agent.start(); // in case an outage test left it stopped
+        return ConsulKvStore.open(agent.config("jo-test/" + UUID.randomUUID() + "/"));
+    }
+
+    @Override
+    protected Duration leaseTtl() {
+        return Duration.ofSeconds(10);
+    }
+
+    @Override
+    protected Duration leaseExpiryBound() {
+        return Duration.ofSeconds(2 * 10 + 5);
+    }
+
+    @Test
+    void leaseTtlIsClampedToConsulsMinimum() throws Exception {
+        try (Lease lease = store.createLease("short", Duration.ofSeconds(1))) {
+            assertEquals(Duration.ofSeconds(10), lease.ttl());
+            lease.renew();
+        }
+    }
+
+    @Test
+    void describeNamesAgentAndPrefixButNoToken() {
+        String d = store.describe();
+        assertTrue(d.startsWith("consul://127.0.0.1:" + agent.httpAddress().getPort() + "/jo-test/"), d);
+    }
+
+    @Test
+    void outageGivesStoreUnavailableQuicklyAndRecovers() throws Exception {
+        store.put("before", b("1"));
+        WatchResult before = store.watch("", 0, Duration.ZERO);
+        agent.stop();
+        try {
+            long t0 = System.nanoTime();
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get("before"));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertTrue(e.isRetryable());
+            // connect timeout 2 s + request timeout 5 s is the configured worst case.
+            assertTrue(took.compareTo(Duration.ofSeconds(7)) < 0, "took " + took);
+            assertThrows(StoreUnavailableException.class, () -> store.put("during", b("x")));
+            assertThrows(StoreUnavailableException.class, () -> store.watch("", before.index(), Duration.ofSeconds(1)));
+        } finally {
+            agent.start();
+        }
+        // The agent is back (a dev agent restarts empty); the same store instance works again.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                store.put("after", b("2"));
+                break;
+            } catch (StoreUnavailableException e) {
+                assertTrue(System.nanoTime() < deadline, "Consul did not come back: " + e.getMessage());
+                Thread.sleep(200);
+            }
+        }
+        assertEquals("2", store.get("after").orElseThrow().valueAsString());
+        // A restarted dev agent has lower indexes than before: the watch must say "resync".
+        WatchResult after = store.watch("", before.index(), Duration.ofSeconds(2));
+        assertTrue(after.resync() || after.index() > before.index(), after + " vs " + before);
+        if (after.resync()) {
+            assertEquals(List.of("after"), keys(after.entries()));
+        }
+    }
+}
