@@ -207,6 +207,9 @@ final class AddressAllocator {
             synchronized (st) {
                 if (taken) {
                     st.taken.add(ip.value()); // someone else's: skip it next time
+                    // Another allocator is walking the same stretch; stepping +1 would race it
+                    // for every following address too. Continue from a random point instead.
+                    st.cursor = randomIn(range);
                     if (++st.conflicts >= RELIST_AFTER_CONFLICTS) {
                         st.listed = false;
                         st.conflicts = 0;
@@ -271,6 +274,11 @@ final class AddressAllocator {
             taken.add(IpamKeys.addressOf(e.key()).value());
         }
         return taken;
+    }
+
+    private static BigInteger randomIn(Subnet range) {
+        BigInteger r = new BigInteger(range.network().bits(), java.util.concurrent.ThreadLocalRandom.current());
+        return range.start().add(r.mod(range.size()));
     }
 
     private static Set<BigInteger> union(PoolState st) {
