@@ -105,6 +105,11 @@ final class AddressAllocator {
         });
     }
 
+    /** Drops the cache of a pool (after a release; it is rebuilt on demand if the pool lives on). */
+    void forget(String poolId) {
+        pools.remove(poolId);
+    }
+
     // ---- the three kinds of request ----------------------------------------------------------
 
     private Object gateway(String poolId, Subnet subnet, Optional<IpAddress> preferred) throws KvStoreException {

@@ -57,6 +57,7 @@ public final class KvIpamService implements IpamService {
     @Override
     public void releasePool(String poolId) {
         pools.releasePool(poolId);
+        addresses.forget(poolId);
     }
 
     /**
