@@ -48,7 +48,14 @@ final class AddressAllocator {
         final Set<BigInteger> taken = new HashSet<>();
         final Set<BigInteger> pending = new HashSet<>();
         boolean listed;
+        int conflicts;
     }
+
+    /**
+     * After this many lost claims in a row, re-list the pool's addresses instead of stepping
+     * one address per round trip: another host is allocating in the region the cursor walks into.
+     */
+    private static final int RELIST_AFTER_CONFLICTS = 2;
 
     AddressAllocator(IpamConfig config, StoreCalls calls) {
         this.config = config;
@@ -96,6 +103,11 @@ final class AddressAllocator {
             }
             return Boolean.TRUE;
         });
+    }
+
+    /** Drops the cache of a pool (after a release; it is rebuilt on demand if the pool lives on). */
+    void forget(String poolId) {
+        pools.remove(poolId);
     }
 
     // ---- the three kinds of request ----------------------------------------------------------
@@ -200,6 +212,13 @@ final class AddressAllocator {
             synchronized (st) {
                 if (taken) {
                     st.taken.add(ip.value()); // someone else's: skip it next time
+                    // Another allocator is walking the same stretch; stepping +1 would race it
+                    // for every following address too. Continue from a random point instead.
+                    st.cursor = randomIn(range);
+                    if (++st.conflicts >= RELIST_AFTER_CONFLICTS) {
+                        st.listed = false;
+                        st.conflicts = 0;
+                    }
                 } else {
                     st.record = null; // the pool record changed (or vanished): re-read it
                 }
@@ -210,6 +229,7 @@ final class AddressAllocator {
                 st.pending.remove(ip.value());
                 if (won) {
                     st.taken.add(ip.value());
+                    st.conflicts = 0;
                 }
             }
         }
@@ -259,6 +279,11 @@ final class AddressAllocator {
             taken.add(IpamKeys.addressOf(e.key()).value());
         }
         return taken;
+    }
+
+    private static BigInteger randomIn(Subnet range) {
+        BigInteger r = new BigInteger(range.network().bits(), java.util.concurrent.ThreadLocalRandom.current());
+        return range.start().add(r.mod(range.size()));
     }
 
     private static Set<BigInteger> union(PoolState st) {

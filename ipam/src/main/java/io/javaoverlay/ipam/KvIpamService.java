@@ -57,6 +57,7 @@ public final class KvIpamService implements IpamService {
     @Override
     public void releasePool(String poolId) {
         pools.releasePool(poolId);
+        addresses.forget(poolId);
     }
 
     /**
@@ -101,6 +102,11 @@ public final class KvIpamService implements IpamService {
             }
             return n;
         });
+    }
+
+    /** Attempts repeated so far because a compare-and-set lost a race (for metrics and benchmarks). */
+    public long casRetries() {
+        return calls.retries();
     }
 
     @Override

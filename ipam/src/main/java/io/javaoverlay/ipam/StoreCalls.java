@@ -32,11 +32,17 @@ final class StoreCalls {
     private final KvStore store;
     private final int maxAttempts;
     private final Duration backoff;
+    private final java.util.concurrent.atomic.LongAdder retries = new java.util.concurrent.atomic.LongAdder();
 
     StoreCalls(KvStore store, int maxAttempts, Duration backoff) {
         this.store = store;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
+    }
+
+    /** Attempts repeated so far because of lost races. */
+    long retries() {
+        return retries.sum();
     }
 
     KvStore store() {
@@ -62,6 +68,7 @@ final class StoreCalls {
             } catch (KvStoreException e) {
                 throw storeFailure(what, e);
             }
+            retries.increment();
             pause(i);
         }
         throw new IpamException(IpamException.Kind.CONFLICT, "could not " + what + ": still contended after "
