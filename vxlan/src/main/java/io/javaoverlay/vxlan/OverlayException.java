@@ -21,6 +21,7 @@ public class OverlayException extends RuntimeException {
         this.kind = kind;
     }
 
+    /** The category of the failure. */
     public Kind kind() {
         return kind;
     }

@@ -62,6 +62,7 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
         return underlay.mtu() - overhead();
     }
 
+    /** A builder with the defaults for everything but host and underlay. */
     public static Builder builder(String hostId, Underlay underlay) {
         return new Builder(hostId, underlay);
     }
@@ -83,37 +84,44 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
             this.underlay = underlay;
         }
 
+        /** VXLAN UDP port (default 4789). */
         public Builder port(int p) {
             this.port = p;
             return this;
         }
 
+        /** Range for automatic VNIs (default 1..4095). */
         public Builder vniRange(int min, int max) {
             this.vniMin = min;
             this.vniMax = max;
             return this;
         }
 
+        /** True with the embedded store (allows Docker's default IPAM). */
         public Builder singleHost(boolean single) {
             this.singleHost = single;
             return this;
         }
 
+        /** Address spaces accepted as javaoverlay's IPAM. */
         public Builder ipamAddressSpaces(Set<String> spaces) {
             this.addressSpaces = spaces;
             return this;
         }
 
+        /** Period of the safety-net resync (default 30 s). */
         public Builder resyncInterval(Duration d) {
             this.resync = d;
             return this;
         }
 
+        /** Longest blocking store query (default 5 min). */
         public Builder watchWait(Duration d) {
             this.watchWait = d;
             return this;
         }
 
+        /** The validated config. @throws IllegalArgumentException naming the bad setting */
         public VxlanConfig build() {
             return new VxlanConfig(hostId, underlay, port, vniMin, vniMax, singleHost, addressSpaces, resync, watchWait);
         }

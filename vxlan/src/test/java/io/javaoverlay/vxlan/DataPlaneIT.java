@@ -31,10 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class DataPlaneIT {
     TwoHostTopology t;
 
+    /** The topology under test; the Consul variant overrides it. */
+    protected TwoHostTopology topology() throws Exception {
+        return new TwoHostTopology(Duration.ofMillis(300));
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         requirePrivileged(true);
-        t = new TwoHostTopology(Duration.ofMillis(300));
+        t = topology();
     }
 
     @AfterEach
@@ -54,32 +59,45 @@ class DataPlaneIT {
     @Test
     void containersOnTwoHostsPingAcrossTheOverlay() throws Exception {
         t.a.createNetwork(network("n1"));
-        Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "10.20.0.5/24");
-        Container cb = t.container(t.b, t.hostB, "n1", "eb000001", "10.20.0.6/24");
+        Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "198.19.0.5/24");
+        Container cb = t.container(t.b, t.hostB, "n1", "eb000001", "198.19.0.6/24");
         assertEquals("eth", ca.join().dstPrefix());
         assertEquals(Optional.empty(), ca.join().gateway(), "no gateway: Docker adds docker_gwbridge for egress");
         await("A learns B's endpoint through the store", () -> fdbSummary(t.hostA, "jo-vx-1").size() == 1);
-        assertEquals(0, ping(ca.ns(), "10.20.0.6"), "ping A→B");
-        assertEquals(0, ping(cb.ns(), "10.20.0.5"), "ping B→A");
-        assertEquals(0, ping(ca.ns(), "10.20.0.6", "-M", "do", "-s", "1322"), "1322 + 28 = 1350 fits the container MTU");
-        assertNotEquals(0, ping(ca.ns(), "10.20.0.6", "-M", "do", "-s", "1323"), "1323 + 28 exceeds 1350");
+        assertEquals(0, ping(ca.ns(), "198.19.0.6"), "ping A→B");
+        assertEquals(0, ping(cb.ns(), "198.19.0.5"), "ping B→A");
+        assertEquals(0, ping(ca.ns(), "198.19.0.6", "-M", "do", "-s", "1322"), "1322 + 28 = 1350 fits the container MTU");
+        assertNotEquals(0, ping(ca.ns(), "198.19.0.6", "-M", "do", "-s", "1323"), "1323 + 28 exceeds 1350");
 
         t.b.deleteEndpoint("n1", "eb000001");
         await("A drops B's FDB and neighbour entries", () -> fdbSummary(t.hostA, "jo-vx-1").isEmpty()
                 && neighSummary(t.hostA, "jo-vx-1").stream().noneMatch(s -> s.endsWith("PERMANENT")));
-        assertNotEquals(0, ping(ca.ns(), "10.20.0.6"));
+        assertNotEquals(0, ping(ca.ns(), "198.19.0.6"));
     }
 
     @Test
     void twoNetworksCannotReachEachOther() throws Exception {
         t.a.createNetwork(network("n1"));
         t.a.createNetwork(network("n2")); // same subnet on purpose: only the overlay separates them
-        Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "10.20.0.5/24");
-        t.container(t.b, t.hostB, "n1", "eb000001", "10.20.0.6/24");
-        Container ca2 = t.container(t.a, t.hostA, "n2", "ea000002", "10.20.0.7/24");
+        Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "198.19.0.5/24");
+        t.container(t.b, t.hostB, "n1", "eb000001", "198.19.0.6/24");
+        Container ca2 = t.container(t.a, t.hostA, "n2", "ea000002", "198.19.0.7/24");
         await("A learns B's endpoint", () -> fdbSummary(t.hostA, "jo-vx-1").size() == 1);
-        assertEquals(0, ping(ca.ns(), "10.20.0.6"), "same network across hosts works");
-        assertNotEquals(0, ping(ca2.ns(), "10.20.0.6"), "n2 must not reach n1 on another host");
-        assertNotEquals(0, ping(ca2.ns(), "10.20.0.5"), "n2 must not reach n1 on the same host");
+        assertEquals(0, ping(ca.ns(), "198.19.0.6"), "same network across hosts works");
+        assertNotEquals(0, ping(ca2.ns(), "198.19.0.6"), "n2 must not reach n1 on another host");
+        assertNotEquals(0, ping(ca2.ns(), "198.19.0.5"), "n2 must not reach n1 on the same host");
+    }
+
+    @Test
+    void dualStackContainersPingOverIpv6Too() throws Exception {
+        t.a.createNetwork(TwoHostTopology.dualStackNetwork("n6"));
+        Container ca = t.container(t.a, t.hostA, "n6", "ea000006", "198.19.0.5/24", Optional.of("2001:db8:20::5/64"));
+        t.container(t.b, t.hostB, "n6", "eb000006", "198.19.0.6/24", Optional.of("2001:db8:20::6/64"));
+        await("A learns B's endpoint with both addresses", () -> neighSummary(t.hostA, "jo-vx-1").stream()
+                .filter(s -> s.endsWith("PERMANENT")).count() == 2);
+        assertEquals(0, ping(ca.ns(), "2001:db8:20::6", "-6"), "IPv6 ping A→B (ND answered by the vxlan proxy)");
+        assertEquals(0, ping(ca.ns(), "2001:db8:20::6", "-6", "-M", "do", "-s", "1302"), "1302 + 48 = 1350");
+        assertNotEquals(0, ping(ca.ns(), "2001:db8:20::6", "-6", "-M", "do", "-s", "1303"), "1303 + 48 > 1350");
+        assertEquals(0, ping(ca.ns(), "198.19.0.6"), "IPv4 on the same network");
     }
 }

@@ -24,6 +24,7 @@ public record ActualNetwork(List<Link> links, List<FdbEntry> fdb, List<Neighbor>
         return new ActualNetwork(List.of(), List.of(), List.of());
     }
 
+    /** The link called {@code name}, if present. */
     public Optional<Link> link(String name) {
         return links.stream().filter(l -> l.name().equals(name)).findFirst();
     }

@@ -34,10 +34,12 @@ public final class Applier {
             outcomes = List.copyOf(outcomes);
         }
 
+        /** How many actions succeeded. */
         public long applied() {
             return outcomes.stream().filter(o -> o.error().isEmpty()).count();
         }
 
+        /** The actions that failed, with their errors. */
         public List<Outcome> failures() {
             return outcomes.stream().filter(o -> o.error().isPresent()).toList();
         }

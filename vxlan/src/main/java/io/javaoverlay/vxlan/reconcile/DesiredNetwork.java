@@ -43,10 +43,12 @@ public record DesiredNetwork(String networkId, int vni, int mtu, InetAddress vte
         }
     }
 
+    /** The bridge name, {@code jo-br-<vni>}. */
     public String bridgeName() {
         return DeviceNames.bridge(vni);
     }
 
+    /** The vxlan device name, {@code jo-vx-<vni>}. */
     public String vxlanName() {
         return DeviceNames.vxlan(vni);
     }

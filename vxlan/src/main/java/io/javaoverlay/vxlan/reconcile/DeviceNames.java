@@ -16,10 +16,12 @@ public final class DeviceNames {
 
     private DeviceNames() {}
 
+    /** Bridge of a network: {@code jo-br-<vni>}. */
     public static String bridge(int vni) {
         return "jo-br-" + vni;
     }
 
+    /** VXLAN device of a network: {@code jo-vx-<vni>}. */
     public static String vxlan(int vni) {
         return "jo-vx-" + vni;
     }
@@ -34,10 +36,12 @@ public final class DeviceNames {
         return "jo-c-" + shortId(endpointId);
     }
 
+    /** Ownership alias of bridge and vxlan: {@code javaoverlay:<networkId>}. */
     public static String networkAlias(String networkId) {
         return ALIAS_PREFIX + networkId;
     }
 
+    /** Ownership alias of a host end: {@code javaoverlay:<networkId>/<endpointId>}. */
     public static String endpointAlias(String networkId, String endpointId) {
         return ALIAS_PREFIX + networkId + "/" + endpointId;
     }

@@ -72,6 +72,7 @@ public final class NetworkReconciler {
         executor.allowCoreThreadTimeOut(true);
     }
 
+    /** The network this reconciler owns. */
     public String networkId() {
         return networkId;
     }
@@ -149,10 +150,14 @@ public final class NetworkReconciler {
             long delay = Math.min(MAX_BACKOFF.toMillis(),
                     MIN_BACKOFF.toMillis() << Math.min(consecutiveFailures - 1, 10));
             if (retryScheduled.compareAndSet(false, true)) {
-                scheduler.schedule(() -> {
+                try {
+                    scheduler.schedule(() -> {
+                        retryScheduled.set(false);
+                        trigger();
+                    }, delay, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
                     retryScheduled.set(false);
-                    trigger();
-                }, delay, TimeUnit.MILLISECONDS);
+                }
             }
         }
         return report;

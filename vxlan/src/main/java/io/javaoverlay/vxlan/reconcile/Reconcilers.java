@@ -160,13 +160,14 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     @Override
+    /** Stops watches, the link subscription, timers and every network executor. */
     public void close() {
         watchers.forEach(StoreWatcher::stop);
         LinkSubscription s = subscription;
         if (s != null) {
             s.close();
         }
-        scheduler.shutdownNow();
         byNetwork.values().forEach(NetworkReconciler::shutdown);
+        scheduler.shutdownNow();
     }
 }

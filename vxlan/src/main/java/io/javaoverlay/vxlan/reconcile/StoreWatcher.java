@@ -93,16 +93,20 @@ final class StoreWatcher implements Runnable {
                     onChange.accept(changed);
                 }
             } catch (KvStoreException | RuntimeException e) {
+                // Only stop() ends the loop: a dead watcher would silently stop all store triggers.
                 if (!running) {
                     return;
                 }
+                Thread.interrupted(); // an interrupt that was not a stop() must not kill the sleep below
                 LOG.log(Level.WARNING, "watch on " + prefix + " failed (" + e.getMessage() + "); retrying in "
                         + backoffMs + " ms with a full resync");
                 index = 0;
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {
-                    return;
+                    if (!running) {
+                        return;
+                    }
                 }
                 backoffMs = Math.min(backoffMs * 2, 30_000);
             }

@@ -39,18 +39,22 @@ public record EndpointRecord(String networkId, String endpointId, String hostId,
                 ipv4.map(IpPrefix::toString).orElse(null), ipv6.map(IpPrefix::toString).orElse(null));
     }
 
+    /** The MAC, parsed. */
     public MacAddress macAddress() {
         return MacAddress.parse(mac);
     }
 
+    /** The owning host's VTEP, parsed. */
     public InetAddress vtepAddress() {
         return IpPrefix.parseAddress(vtep);
     }
 
+    /** The IPv4 CIDR, parsed. */
     public Optional<IpPrefix> ipv4Prefix() {
         return Optional.ofNullable(ipv4).map(IpPrefix::parse);
     }
 
+    /** The IPv6 CIDR, parsed. */
     public Optional<IpPrefix> ipv6Prefix() {
         return Optional.ofNullable(ipv6).map(IpPrefix::parse);
     }

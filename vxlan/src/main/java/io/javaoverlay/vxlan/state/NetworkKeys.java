@@ -39,18 +39,22 @@ public final class NetworkKeys {
         return id != null && ID.matcher(id).matches();
     }
 
+    /** {@code networks/<networkId>}. */
     public static String network(String networkId) {
         return NETWORKS + requireId(networkId);
     }
 
+    /** {@code vni/<vni>}. */
     public static String vni(int vni) {
         return VNIS + vni;
     }
 
+    /** {@code endpoints/<networkId>/}: prefix of a network's endpoints. */
     public static String endpointsOf(String networkId) {
         return ENDPOINTS + requireId(networkId) + "/";
     }
 
+    /** {@code endpoints/<networkId>/<endpointId>}. */
     public static String endpoint(String networkId, String endpointId) {
         return endpointsOf(networkId) + requireId(endpointId);
     }
@@ -85,6 +89,7 @@ public final class NetworkKeys {
         }
     }
 
+    /** A record as JSON bytes. */
     public static byte[] encode(Object record) {
         try {
             return JSON.writeValueAsBytes(record);

@@ -152,6 +152,7 @@ public final class OverlayStore {
         throw new OverlayException(Kind.CONFLICT, "network " + networkId + " changed concurrently while deleting; retry");
     }
 
+    /** Reads an endpoint record. */
     public Optional<EndpointRecord> findEndpoint(String networkId, String endpointId) {
         String key = NetworkKeys.endpoint(networkId, endpointId);
         return call("read endpoint " + endpointId, () -> store.get(key))

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("privileged")
 class ReconcilerIT {
     static final Duration WAIT = Duration.ofSeconds(20);
-    static final String REMOTE_MAC = "02:42:0a:14:00:06";
+    static final String REMOTE_MAC = "02:42:c6:13:00:06";
 
     String ns;
     NetlinkHandle handle;
@@ -65,14 +65,14 @@ class ReconcilerIT {
         service = new VxlanNetworkService(handle, kv, VxlanConfig.builder("host-a", underlay)
                 .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(500)).build());
         service.createNetwork(new NetworkSpec("n1", List.of(new IpamData("JavaOverlayGlobal",
-                IpPrefix.parse("10.20.0.0/24"), Optional.of(IpPrefix.parse("10.20.0.1/24")), Map.of())),
-                List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("fd00:20::/64"), Optional.empty(), Map.of())),
+                IpPrefix.parse("198.19.0.0/24"), Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())),
+                List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
                 Map.of("javaoverlay.vni", "42"), true, false));
-        service.createEndpoint(new EndpointSpec("n1", "elocal", Optional.of(IpPrefix.parse("10.20.0.5/24")),
+        service.createEndpoint(new EndpointSpec("n1", "elocal", Optional.of(IpPrefix.parse("198.19.0.5/24")),
                 Optional.empty(), Optional.empty()));
         new OverlayStore(kv).createEndpoint(EndpointRecord.of("n1", "eremote", "host-b", IpPrefix.parseAddress("198.18.1.2"),
-                MacAddress.parse(REMOTE_MAC), Optional.of(IpPrefix.parse("10.20.0.6/24")),
-                Optional.of(IpPrefix.parse("fd00:20::6/64"))));
+                MacAddress.parse(REMOTE_MAC), Optional.of(IpPrefix.parse("198.19.0.6/24")),
+                Optional.of(IpPrefix.parse("2001:db8:20::6/64"))));
     }
 
     @AfterEach
@@ -99,7 +99,7 @@ class ReconcilerIT {
         assertEquals("kind=vxlan id=42 local=198.18.1.1 port=4789 learning=false proxy=true master=jo-br-42 mtu=1350"
                 + " alias=javaoverlay:n1 up=true", linkSummary(ns, "jo-vx-42"));
         assertEquals(List.of(REMOTE_MAC + ">198.18.1.2 permanent"), fdbSummary(ns, "jo-vx-42"));
-        assertEquals(List.of("10.20.0.6>" + REMOTE_MAC + " PERMANENT", "fd00:20::6>" + REMOTE_MAC + " PERMANENT"),
+        assertEquals(List.of("198.19.0.6>" + REMOTE_MAC + " PERMANENT", "2001:db8:20::6>" + REMOTE_MAC + " PERMANENT"),
                 neighSummary(ns, "jo-vx-42"));
     }
 
@@ -114,7 +114,7 @@ class ReconcilerIT {
     void brokenKernelStateIsRepairedByTheNextPass() {
         pass();
         sh("bridge", "-n", ns, "fdb", "del", REMOTE_MAC, "dev", "jo-vx-42", "dst", "198.18.1.2", "self");
-        sh("ip", "-n", ns, "neigh", "del", "10.20.0.6", "dev", "jo-vx-42");
+        sh("ip", "-n", ns, "neigh", "del", "198.19.0.6", "dev", "jo-vx-42");
         assertEquals(2, pass().planned().size());
         assertProgrammed();
         sh("ip", "-n", ns, "link", "del", "jo-vx-42");
@@ -132,7 +132,7 @@ class ReconcilerIT {
         service.join("n1", "elocal", "/var/run/docker/netns/none");
         assertEquals("kind=veth master=jo-br-42 mtu=1350 alias=javaoverlay:n1/elocal up=true", linkSummary(ns, "jo-h-elocal"));
         assertEquals("kind=veth master= mtu=1350 alias= up=false", linkSummary(ns, "jo-c-elocal"));
-        assertEquals("02:42:0a:14:00:05", io.javaoverlay.vxlan.testing.ItSupport.ipJson(ns, "link", "show", "jo-c-elocal")
+        assertEquals("02:42:c6:13:00:05", io.javaoverlay.vxlan.testing.ItSupport.ipJson(ns, "link", "show", "jo-c-elocal")
                 .get(0).path("address").asText());
         assertProgrammed();
         service.deleteEndpoint("n1", "elocal");

@@ -1,5 +1,6 @@
 package io.javaoverlay.vxlan.testing;
 
+import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
@@ -33,10 +34,26 @@ public final class TwoHostTopology implements AutoCloseable {
     public final String hostB;
     public final VxlanNetworkService a;
     public final VxlanNetworkService b;
+    /** Host A's store client (host B's sees the same data). */
+    public final KvStore store;
     private final List<String> namespaces = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
+    /** Both hosts on one shared in-memory store. */
     public TwoHostTopology(Duration watchWait) throws Exception {
+        this(watchWait, new InMemoryKvStore(), null);
+    }
+
+    /**
+     * Host A on {@code storeA}, host B on {@code storeB} (two clients of one backend), or on
+     * {@code storeA} too when {@code storeB} is null.
+     */
+    public TwoHostTopology(Duration watchWait, KvStore storeA, KvStore storeB) throws Exception {
+        this.store = storeA;
+        closeables.add(storeA);
+        if (storeB != null) {
+            closeables.add(storeB);
+        }
         try {
             hostA = ns("ha");
             hostB = ns("hb");
@@ -46,9 +63,8 @@ public final class TwoHostTopology implements AutoCloseable {
             sh("ip", "-n", hostB, "addr", "add", "198.18.0.2/24", "dev", "u0");
             sh("ip", "-n", hostA, "link", "set", "u0", "up");
             sh("ip", "-n", hostB, "link", "set", "u0", "up");
-            InMemoryKvStore kv = new InMemoryKvStore();
-            a = service(hostA, "host-a", "u0", kv, watchWait);
-            b = service(hostB, "host-b", "198.18.0.2", kv, watchWait);
+            a = service(hostA, "host-a", "u0", storeA, watchWait);
+            b = service(hostB, "host-b", "198.18.0.2", storeB == null ? storeA : storeB, watchWait);
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -61,7 +77,7 @@ public final class TwoHostTopology implements AutoCloseable {
         return n;
     }
 
-    private VxlanNetworkService service(String ns, String hostId, String advertise, InMemoryKvStore kv,
+    private VxlanNetworkService service(String ns, String hostId, String advertise, KvStore kv,
                                         Duration watchWait) throws Exception {
         NetlinkHandle h = openHandle(ns);
         closeables.add(h);
@@ -73,10 +89,18 @@ public final class TwoHostTopology implements AutoCloseable {
         return s;
     }
 
-    /** A network on 10.20.0.0/24 from javaoverlay's address space. */
+    /** A network on 198.19.0.0/24 from javaoverlay's address space. */
     public static NetworkSpec network(String id) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("10.20.0.0/24"),
-                Optional.of(IpPrefix.parse("10.20.0.1/24")), Map.of())), List.of(), Map.of(), false, false);
+        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
+                Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())), List.of(), Map.of(), false, false);
+    }
+
+    /** A dual-stack network: 198.19.0.0/24 and 2001:db8:20::/64 (documentation prefix, namespaces only). */
+    public static NetworkSpec dualStackNetwork(String id) {
+        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
+                Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())),
+                List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
+                Map.of(), true, false);
     }
 
     /** The Join answer and the namespace the container end was moved into. */
@@ -87,14 +111,22 @@ public final class TwoHostTopology implements AutoCloseable {
      * fresh namespace, rename it {@code eth0}, set MAC and address, bring it up.
      */
     public Container container(VxlanNetworkService host, String hostNs, String nid, String eid, String cidr) {
+        return container(host, hostNs, nid, eid, cidr, Optional.empty());
+    }
+
+    /** Like {@link #container(VxlanNetworkService, String, String, String, String)}, dual-stack. */
+    public Container container(VxlanNetworkService host, String hostNs, String nid, String eid, String cidr,
+                               Optional<String> cidr6) {
         EndpointGrant g = host.createEndpoint(new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(cidr)),
-                Optional.empty(), Optional.empty()));
+                cidr6.map(IpPrefix::parse), Optional.empty()));
         JoinResult j = host.join(nid, eid, "/var/run/docker/netns/" + eid);
         String c = ns("c" + eid);
         sh("ip", "-n", hostNs, "link", "set", j.srcName(), "netns", c);
         sh("ip", "-n", c, "link", "set", j.srcName(), "name", "eth0");
         sh("ip", "-n", c, "link", "set", "eth0", "address", g.assignedMac().orElseThrow().toString());
         sh("ip", "-n", c, "addr", "add", cidr, "dev", "eth0");
+        // nodad: Docker does not wait for duplicate address detection either
+        cidr6.ifPresent(v6 -> sh("ip", "-n", c, "addr", "add", v6, "dev", "eth0", "nodad"));
         sh("ip", "-n", c, "link", "set", "eth0", "up");
         return new Container(c, j);
     }

@@ -1,0 +1,86 @@
+package io.javaoverlay.vxlan.bench;
+
+import io.javaoverlay.netlink.Bridge;
+import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.Link;
+import io.javaoverlay.netlink.LinkAttrs;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.vxlan.reconcile.Action;
+import io.javaoverlay.vxlan.reconcile.ActualNetwork;
+import io.javaoverlay.vxlan.reconcile.DesiredNetwork;
+import io.javaoverlay.vxlan.reconcile.Planner;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How long the pure planner takes for a network with N remote endpoints, against an empty kernel
+ * (first pass: everything planned) and a converged one (steady state: nothing planned).
+ * Run: {@code vxlan/bench/run.sh planner}.
+ */
+public final class PlannerBenchmark {
+    private PlannerBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("| peers | first pass (actions) | plan time first pass | plan time converged |");
+        System.out.println("|---:|---:|---:|---:|");
+        for (int n : new int[]{100, 1_000, 10_000}) {
+            DesiredNetwork d = desired(n);
+            ActualNetwork converged = converged(d);
+            List<Action> first = Planner.plan("bench", Optional.of(d), ActualNetwork.empty());
+            if (!Planner.plan("bench", Optional.of(d), converged).isEmpty()) {
+                throw new IllegalStateException("converged state should plan nothing");
+            }
+            double tFirst = medianMicros(() -> Planner.plan("bench", Optional.of(d), ActualNetwork.empty()));
+            double tConv = medianMicros(() -> Planner.plan("bench", Optional.of(d), converged));
+            System.out.printf("| %d | %d | %.0f µs | %.0f µs |%n", n, first.size(), tFirst, tConv);
+        }
+    }
+
+    private static double medianMicros(Runnable r) {
+        for (int i = 0; i < 30; i++) {
+            r.run();
+        }
+        long[] t = new long[31];
+        for (int i = 0; i < t.length; i++) {
+            long s = System.nanoTime();
+            r.run();
+            t[i] = System.nanoTime() - s;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2] / 1000.0;
+    }
+
+    static DesiredNetwork desired(int n) throws UnknownHostException {
+        List<DesiredNetwork.Peer> peers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] ip = {10, 20, (byte) (i >> 8), (byte) i};
+            MacAddress mac = MacAddress.of(new byte[]{2, 0x42, 10, 20, (byte) (i >> 8), (byte) i});
+            InetAddress vtep = InetAddress.getByAddress(new byte[]{(byte) 198, 18, 1, (byte) (i % 250 + 2)});
+            peers.add(new DesiredNetwork.Peer("e" + i, mac, vtep, List.of(InetAddress.getByAddress(ip))));
+        }
+        return new DesiredNetwork("bench", 42, 1350, IpPrefix.parseAddress("198.18.1.1"), 4789, 2,
+                List.of(new DesiredNetwork.LocalPort("local", "jo-h-local")), peers);
+    }
+
+    static ActualNetwork converged(DesiredNetwork d) {
+        String alias = "javaoverlay:bench";
+        Link br = new Bridge(new LinkAttrs(100, d.bridgeName(), 1350, Optional.empty(), 0, true, true, Optional.of(alias)));
+        Link vx = new Vxlan(new LinkAttrs(101, d.vxlanName(), 1350, Optional.empty(), 100, true, true, Optional.of(alias)),
+                42, Optional.of(d.vtep()), 4789, false, true, false, false, 0, 2);
+        List<FdbEntry> fdb = new ArrayList<>();
+        List<Neighbor> neigh = new ArrayList<>();
+        for (DesiredNetwork.Peer p : d.peers()) {
+            fdb.add(FdbEntry.toVtep(101, p.mac(), p.vtep()));
+            p.ips().forEach(ip -> neigh.add(Neighbor.permanent(101, ip, p.mac())));
+        }
+        return new ActualNetwork(List.of(br, vx), fdb, neigh);
+    }
+}
