@@ -104,6 +104,37 @@ class DaemonProcessIT {
         fail("socket " + socket + " did not answer within 60 s");
     }
 
+    /** No LISTEN entry in the process's TCP tables belongs to one of its own socket inodes. */
+    static void assertNoTcpListener(long pid) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    if (link.startsWith("socket:[")) {
+                        inodes.add(link.substring(8, link.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // fd went away between list and readlink
+                }
+            }
+        }
+        assertFalse(inodes.isEmpty(), "the daemon holds at least its Unix socket");
+        for (String table : List.of("tcp", "tcp6")) {
+            Path p = Path.of("/proc/" + pid + "/net/" + table);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(p);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 9 && f[3].equals("0A")) {
+                    assertFalse(inodes.contains(f[9]), "the daemon listens on TCP: " + line);
+                }
+            }
+        }
+    }
+
     static String receive(UnixDatagramChannel rx, String wanted) throws Exception {
         StringBuilder all = new StringBuilder();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -153,6 +184,7 @@ class DaemonProcessIT {
             assertTrue(ready.contains("STATUS=serving " + socket), ready);
             awaitAnswer(socket, p);
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+            assertNoTcpListener(p.pid());
             // store-dependent calls fail cleanly while registration calls work
             try (UdsHttpClient c = new UdsHttpClient(socket)) {
                 assertEquals(200, c.exchange(dockerPost("/NetworkDriver.GetCapabilities", "")).status());

@@ -173,6 +173,7 @@ class WiredDaemonIT {
         String links = sh("ip", "-n", ns, "-o", "link", "show");
         assertTrue(links.contains(" " + srcName + "@"), "Join's SrcName exists in the namespace:\n" + links);
         assertTrue(links.contains("jo-br-") && links.contains("jo-vx-"), links);
+        DaemonProcessIT.assertNoTcpListener(daemon.pid());   // also with the store client and netlink open
         assertEquals("{\"Value\":{}}", ok(socket, "/NetworkDriver.EndpointOperInfo", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n"));
         // docker rm -f, then docker network rm
         ok(socket, "/NetworkDriver.Leave", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n");
