@@ -36,6 +36,7 @@ public interface KvStore extends AutoCloseable {
 
     /**
      * Writes {@code value} only if the key's current modify index equals {@code expectedIndex}.
+     * An {@code expectedIndex} of 0 means "only if absent" (Consul's {@code cas=0}).
      *
      * @throws CasConflictException if the key was modified (or deleted) since
      */
@@ -76,7 +77,8 @@ public interface KvStore extends AutoCloseable {
     WatchResult watch(String prefix, long index, Duration maxWait) throws KvStoreException;
 
     /**
-     * Creates a liveness lease. Keys written with {@link #putWithLease} vanish when the lease is
+     * Creates a liveness lease. Backends may adjust the TTL to their limits (Consul: 10 s to
+     * 24 h); {@link Lease#ttl()} reports the effective one. Keys written with {@link #putWithLease} vanish when the lease is
      * closed or when it is not renewed within its TTL (a Consul session with behavior=delete; in
      * the local store, also when the owning process is gone).
      */

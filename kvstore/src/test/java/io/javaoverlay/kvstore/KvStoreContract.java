@@ -287,6 +287,35 @@ public abstract class KvStoreContract {
     }
 
     @Test
+    void watchOnAnEmptyPrefixWakesOnTheFirstKey() throws Exception {
+        WatchResult empty = store.watch("fresh/", 0, Duration.ZERO);
+        assertTrue(empty.index() >= 1, "index 0 must read as 1: " + empty);
+        assertEquals(List.of(), empty.entries());
+        CompletableFuture<WatchResult> woke = CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.watch("fresh/", empty.index(), Duration.ofSeconds(30));
+            } catch (KvStoreException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(200);
+        store.put("fresh/first", b("1"));
+        WatchResult first = woke.get(20, TimeUnit.SECONDS);
+        assertTrue(first.index() > empty.index(), first + " vs " + empty);
+        assertEquals(List.of("fresh/first"), keys(first.entries()));
+    }
+
+    @Test
+    void plainWritesKeepTheLeaseBinding() throws Exception {
+        Lease lease = store.createLease("host-b", leaseTtl());
+        store.putWithLease("bound", b("1"), lease);
+        store.put("bound", b("2"));
+        assertEquals("2", store.get("bound").orElseThrow().valueAsString());
+        lease.close();
+        assertEquals(Optional.empty(), store.get("bound"));
+    }
+
+    @Test
     void watchTimesOutWithTheSameIndex() throws Exception {
         store.put("t/a", b("1"));
         WatchResult initial = store.watch("t/", 0, Duration.ZERO);

@@ -117,36 +117,43 @@ public record ConsulConfig(URI address, String token, Path caFile, Path certFile
         }
     }
 
+    /** This config with another agent address ({@code http://} or {@code https://}). */
     public ConsulConfig withAddress(URI newAddress) {
         return new ConsulConfig(newAddress, token, caFile, certFile, keyFile, datacenter, prefix,
                 connectTimeout, requestTimeout, maxWatchWait);
     }
 
+    /** This config with another ACL token (null or blank for none). */
     public ConsulConfig withToken(String newToken) {
         return new ConsulConfig(address, newToken, caFile, certFile, keyFile, datacenter, prefix,
                 connectTimeout, requestTimeout, maxWatchWait);
     }
 
+    /** This config with PEM TLS files: CA (null = JVM default), client cert and key (both or neither). */
     public ConsulConfig withTls(Path ca, Path cert, Path key) {
         return new ConsulConfig(address, token, ca, cert, key, datacenter, prefix,
                 connectTimeout, requestTimeout, maxWatchWait);
     }
 
+    /** This config addressing datacenter {@code dc} (null for the agent's own). */
     public ConsulConfig withDatacenter(String dc) {
         return new ConsulConfig(address, token, caFile, certFile, keyFile, dc, prefix,
                 connectTimeout, requestTimeout, maxWatchWait);
     }
 
+    /** This config with another key prefix (normalised to end in {@code /}). */
     public ConsulConfig withPrefix(String newPrefix) {
         return new ConsulConfig(address, token, caFile, certFile, keyFile, datacenter, newPrefix,
                 connectTimeout, requestTimeout, maxWatchWait);
     }
 
+    /** This config with other connect and request timeouts. */
     public ConsulConfig withTimeouts(Duration connect, Duration request) {
         return new ConsulConfig(address, token, caFile, certFile, keyFile, datacenter, prefix,
                 connect, request, maxWatchWait);
     }
 
+    /** This config with another cap on one blocking query's wait (keep it at most 5 min). */
     public ConsulConfig withMaxWatchWait(Duration wait) {
         return new ConsulConfig(address, token, caFile, certFile, keyFile, datacenter, prefix,
                 connectTimeout, requestTimeout, wait);

@@ -88,13 +88,13 @@ public final class LocalKvStore implements KvStore {
     @Override
     public Optional<KvEntry> get(String key) throws KvStoreException {
         KvKeys.requireValidKey(key);
-        return Optional.ofNullable(update(s -> s.toKvEntry(key)));
+        return Optional.ofNullable(read(s -> s.toKvEntry(key)));
     }
 
     @Override
     public List<KvEntry> list(String prefix) throws KvStoreException {
         KvKeys.requireValidPrefix(prefix);
-        return update(s -> s.list(prefix));
+        return read(s -> s.list(prefix));
     }
 
     @Override
@@ -311,6 +311,33 @@ public final class LocalKvStore implements KvStore {
         Object ABORT = new Object();
 
         Object apply(StoreState copy) throws KvStoreException;
+    }
+
+    /** A read-only query of a snapshot. */
+    private interface Query<T> {
+        T apply(StoreState snapshot);
+    }
+
+    /**
+     * Runs a read under the lock on the freshest snapshot without copying it; falls back to
+     * {@link #update} (which commits) when a lease has expired and its keys must go first.
+     */
+    private <T> T read(Query<T> q) throws KvStoreException {
+        ensureOpen();
+        Object[] out = new Object[1];
+        boolean done = dir.withLock(lockTimeout, current -> {
+            if (current.hasExpiredLease(System.currentTimeMillis())) {
+                return false;
+            }
+            out[0] = q.apply(current);
+            return true;
+        });
+        if (!done) {
+            return update(q::apply);
+        }
+        @SuppressWarnings("unchecked")
+        T result = (T) out[0];
+        return result;
     }
 
     /**

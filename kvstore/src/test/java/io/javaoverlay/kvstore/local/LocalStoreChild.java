@@ -19,6 +19,7 @@ import java.util.Optional;
  *       {@code k/<n>}; print {@code ACK n} after each acknowledged commit.</li>
  *   <li>{@code lease DIR}: create a 60 s lease, bind {@code owned/<pid>} to it, print
  *       {@code READY}, then sleep until killed.</li>
+ *   <li>{@code hold-lock DIR}: take the store's file lock, print {@code LOCKED}, sleep until killed.</li>
  * </ul>
  */
 public final class LocalStoreChild {
@@ -27,6 +28,17 @@ public final class LocalStoreChild {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
+        if (args[0].equals("hold-lock")) {
+            // Simulates a peer that stopped while holding the store lock.
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock ignored = ch.lock()) {
+                System.out.println("LOCKED");
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            return;
+        }
         try (LocalKvStore store = LocalKvStore.open(dir)) {
             if (args[0].equals("increment")) {
                 increment(store, Integer.parseInt(args[2]));

@@ -1,6 +1,9 @@
 package io.javaoverlay.kvstore.local;
 
+import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.kvstore.StoreUnavailableException;
+import io.javaoverlay.kvstore.WatchResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,13 +12,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,13 +109,13 @@ class LocalStoreProcessTest {
                         store.compareAndSet("counter", LocalStoreChildBytes.of(n), cur == null ? 0 : cur.modifyIndex());
                         store.put("k/" + n, LocalStoreChildBytes.of(n));
                         break;
-                    } catch (io.javaoverlay.kvstore.CasConflictException e) {
+                    } catch (CasConflictException e) {
                         // retry
                     }
                 }
             }
-            a.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            b.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            a.getInputStream().transferTo(OutputStream.nullOutputStream());
+            b.getInputStream().transferTo(OutputStream.nullOutputStream());
             assertTrue(a.waitFor(120, TimeUnit.SECONDS));
             assertTrue(b.waitFor(120, TimeUnit.SECONDS));
             assertEquals(0, a.exitValue());
@@ -133,6 +139,36 @@ class LocalStoreProcessTest {
             assertTrue(child.waitFor(10, TimeUnit.SECONDS));
             // The lease has a 60 s TTL; the owner being gone is enough to end it.
             assertFalse(store.get(key).isPresent(), "key of a dead process must vanish");
+        }
+    }
+
+    @Test
+    void aPeerHoldingTheLockGivesStoreUnavailableNotAHang() throws Exception {
+        try (LocalKvStore store = LocalKvStore.open(dir, Duration.ofMillis(20), Duration.ofMillis(500))) {
+            store.put("k", "1".getBytes(StandardCharsets.UTF_8));
+            Process holder = spawn("hold-lock", dir.toString());
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                assertEquals("LOCKED", out.readLine());
+            }
+            StoreUnavailableException e = assertThrows(
+                    StoreUnavailableException.class, () -> store.get("k"));
+            assertTrue(e.getMessage().contains("another process"), e.getMessage());
+            holder.destroyForcibly();
+            assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+            assertEquals("1", store.get("k").orElseThrow().valueAsString());
+        }
+    }
+
+    @Test
+    void aWatcherNoticesACommitByAnotherProcess() throws Exception {
+        try (LocalKvStore store = LocalKvStore.open(dir)) {
+            WatchResult before = store.watch("k/", 0, Duration.ZERO);
+            Process writer = spawn("increment", dir.toString(), "1");
+            WatchResult after = store.watch("k/", before.index(), Duration.ofSeconds(60));
+            assertTrue(after.index() > before.index(), after + " vs " + before);
+            assertEquals(1, after.entries().size());
+            assertTrue(writer.waitFor(60, TimeUnit.SECONDS));
         }
     }
 }

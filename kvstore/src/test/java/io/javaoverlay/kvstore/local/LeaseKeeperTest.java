@@ -1,0 +1,48 @@
+package io.javaoverlay.kvstore.local;
+
+import io.javaoverlay.kvstore.Lease;
+import io.javaoverlay.kvstore.LeaseExpiredException;
+import io.javaoverlay.kvstore.LeaseKeeper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LeaseKeeperTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void keepsTheLeaseAliveUntilClosedThenReportsLoss() throws Exception {
+        try (LocalKvStore store = LocalKvStore.open(dir)) {
+            Lease lease = store.createLease("kept", Duration.ofMillis(600));
+            store.putWithLease("alive", "1".getBytes(StandardCharsets.UTF_8), lease);
+            CompletableFuture<LeaseExpiredException> lost = new CompletableFuture<>();
+            try (LeaseKeeper keeper = LeaseKeeper.start(lease, lost::complete)) {
+                Thread.sleep(2000); // more than three TTLs
+                assertTrue(store.get("alive").isPresent(), "a kept lease keeps its keys");
+                assertTrue(keeper.isRunning());
+            }
+            // Stopped renewing: the key goes once the TTL passes.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.get("alive").isPresent()) {
+                assertTrue(System.nanoTime() < deadline, "key still present 10 s after the keeper stopped");
+                Thread.sleep(50);
+            }
+            // A keeper on a lease that is already gone reports it and stops.
+            try (LeaseKeeper late = LeaseKeeper.start(lease, lost::complete)) {
+                assertNotNull(lost.get(10, TimeUnit.SECONDS));
+                Thread.sleep(50);
+                assertFalse(late.isRunning());
+            }
+        }
+    }
+}
