@@ -47,14 +47,22 @@ final class StateDir {
         this.dir = dir;
         this.stateFile = dir.resolve("state");
         this.tmpFile = dir.resolve("state.tmp");
-        Files.createDirectories(dir);
         this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
     }
 
     static StateDir acquire(Path dir) throws KvStoreException {
-        Path key = dir.toAbsolutePath().normalize();
         synchronized (OPEN) {
+            Path key;
+            try {
+                // Keyed by the real path: a symlinked alias (or a relative path) must share this
+                // instance, or this JVM would hold two lock channels on one file (the second
+                // tryLock throws OverlappingFileLockException, and closing either channel drops
+                // the POSIX lock the other holds, letting another process in mid-commit).
+                key = Files.createDirectories(dir).toRealPath();
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot open local store directory " + dir + ": " + e, e);
+            }
             StateDir d = OPEN.get(key);
             if (d == null) {
                 try {
