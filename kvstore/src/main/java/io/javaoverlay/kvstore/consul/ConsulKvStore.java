@@ -284,10 +284,7 @@ public final class ConsulKvStore implements KvStore {
 
     @Override
     public Lease createLease(String name, Duration ttl) throws KvStoreException {
-        Objects.requireNonNull(name, "name");
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("lease '" + name + "': TTL must be positive, got " + ttl);
-        }
+        KvKeys.requireValidLease(name, ttl);
         Duration effective = ttl.compareTo(MIN_LEASE_TTL) < 0 ? MIN_LEASE_TTL
                 : ttl.compareTo(MAX_LEASE_TTL) > 0 ? MAX_LEASE_TTL : ttl;
         NewSession s = new NewSession();

@@ -212,10 +212,7 @@ public final class LocalKvStore implements KvStore {
 
     @Override
     public Lease createLease(String name, Duration ttl) throws KvStoreException {
-        Objects.requireNonNull(name, "name");
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("lease '" + name + "': TTL must be positive, got " + ttl);
-        }
+        KvKeys.requireValidLease(name, ttl);
         String id = UUID.randomUUID().toString();
         update(s -> {
             s.leases.put(id, new StoreState.LeaseRecord(id, name, ttl.toMillis(),
