@@ -220,7 +220,7 @@ public final class LocalKvStore implements KvStore {
                     ProcessIdentity.selfStartTime()));
             return Boolean.TRUE;
         });
-        return new LocalLease(this, id, ttl);
+        return new LocalLease(this, id, name, ttl);
     }
 
     @Override
