@@ -21,8 +21,12 @@ import java.util.zip.CRC32C;
  *       leaseCount u32  { id, name (UTF), ttlMillis, expiresAtMillis, pid, pidStartTime (u64) }
  *       entryCount u32  { key (UTF), modifyIndex u64, leaseId (UTF, "" = none), len u32, bytes }
  *       tombCount u32   { key (UTF), deleteIndex u64 }
+ *       generation u64  (absent in files of the first release: read as 0)
  * </pre>
- * All integers are big-endian (DataOutput).
+ * All integers are big-endian (DataOutput). The generation is a random number drawn for each
+ * snapshot written; the write-ahead log names the generation it extends ({@link WalCodec}), so a
+ * log is never replayed onto a snapshot it does not belong to. It is a trailer, so older
+ * readers (which stop after the tombstones) still read these files.
  */
 final class StateCodec {
     static final int HEADER_SIZE = 4 + 1 + 8 + 4 + 4;
@@ -32,7 +36,11 @@ final class StateCodec {
     private StateCodec() {
     }
 
-    static byte[] encode(StoreState s) throws IOException {
+    /** A decoded snapshot file. */
+    record Snapshot(StoreState state, long generation) {
+    }
+
+    static byte[] encode(StoreState s, long generation) throws IOException {
         ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(4096);
         DataOutputStream body = new DataOutputStream(bodyBytes);
         body.writeLong(s.tombstoneFloor);
@@ -59,6 +67,7 @@ final class StateCodec {
             body.writeUTF(t.getKey());
             body.writeLong(t.getValue());
         }
+        body.writeLong(generation);
         body.flush();
         byte[] b = bodyBytes.toByteArray();
         CRC32C crc = new CRC32C();
@@ -76,7 +85,7 @@ final class StateCodec {
         return header.getLong(5);
     }
 
-    static StoreState decode(byte[] file) throws IOException {
+    static Snapshot decode(byte[] file) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(file);
         long index = headerIndex(buf);
         int len = buf.getInt(13);
@@ -111,6 +120,7 @@ final class StateCodec {
         for (int i = in.readInt(); i > 0; i--) {
             tombs.put(in.readUTF(), in.readLong());
         }
-        return new StoreState(index, floor, entries, leases, tombs);
+        long generation = in.available() >= 8 ? in.readLong() : 0;
+        return new Snapshot(new StoreState(index, floor, entries, leases, tombs), generation);
     }
 }
