@@ -21,17 +21,23 @@ import java.util.zip.CRC32C;
  *       leaseCount u32  { id, name (UTF), ttlMillis, expiresAtMillis, pid, pidStartTime (u64) }
  *       entryCount u32  { key (UTF), modifyIndex u64, leaseId (UTF, "" = none), len u32, bytes }
  *       tombCount u32   { key (UTF), deleteIndex u64 }
- *       generation u64  (absent in files of the first release: read as 0)
+ *       generation u64  (version 2; absent in version 1 files: read as 0)
  * </pre>
  * All integers are big-endian (DataOutput). The generation is a random number drawn for each
  * snapshot written; the write-ahead log names the generation it extends ({@link WalCodec}), so a
- * log is never replayed onto a snapshot it does not belong to. It is a trailer, so older
- * readers (which stop after the tombstones) still read these files.
+ * log is never replayed onto a snapshot it does not belong to.
  */
 final class StateCodec {
     static final int HEADER_SIZE = 4 + 1 + 8 + 4 + 4;
     private static final int MAGIC = 0x4a4f4b56; // "JOKV"
-    private static final byte VERSION = 1;
+    /**
+     * Written as 2 since the write-ahead log exists, although the layout only gained the
+     * generation trailer: a release that does not know the log must refuse the directory (bad
+     * version) rather than read the snapshot alone and silently drop the logged commits.
+     */
+    private static final byte VERSION = 2;
+    /** The layout of the first release (no generation, no log); still read. */
+    private static final byte VERSION_1 = 1;
 
     private StateCodec() {
     }
@@ -79,7 +85,8 @@ final class StateCodec {
 
     /** Reads the store index from a header; throws if the header is not ours. */
     static long headerIndex(ByteBuffer header) throws IOException {
-        if (header.remaining() < HEADER_SIZE || header.getInt(0) != MAGIC || header.get(4) != VERSION) {
+        if (header.remaining() < HEADER_SIZE || header.getInt(0) != MAGIC
+                || (header.get(4) != VERSION && header.get(4) != VERSION_1)) {
             throw new IOException("not a javaoverlay state file (bad magic or version)");
         }
         return header.getLong(5);

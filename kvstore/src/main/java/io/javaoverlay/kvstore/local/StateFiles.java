@@ -145,7 +145,7 @@ final class StateFiles {
             }
             logEnd = pos;
         } catch (NoSuchFileException e) {
-            // no log yet
+            logEnd = -1; // no log yet (or it was removed): the next commit writes a snapshot
         }
     }
 

@@ -5,12 +5,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,6 +108,41 @@ class LocalStoreLogTest {
         Files.write(dir.resolve("wal"), oldLog); // and the old log comes back (a crash before the cut)
         store = LocalKvStore.open(dir);
         assertEquals(List.of("a"), keys());
+    }
+
+    @Test
+    void aStateFileOfTheFirstReleaseIsStillRead() throws Exception {
+        StoreState s = new StoreState();
+        s.set("old/key", b("v1"), 5, null);
+        s.index = 5;
+        byte[] v2 = StateCodec.encode(s, 42);
+        // Version 1: the same layout without the 8-byte generation trailer.
+        int bodyLen = v2.length - StateCodec.HEADER_SIZE - 8;
+        CRC32C crc = new CRC32C();
+        crc.update(v2, StateCodec.HEADER_SIZE, bodyLen);
+        ByteBuffer v1 = ByteBuffer.allocate(StateCodec.HEADER_SIZE + bodyLen);
+        v1.put(v2, 0, StateCodec.HEADER_SIZE + bodyLen).put(4, (byte) 1).putInt(13, bodyLen)
+                .putInt(17, (int) crc.getValue());
+        Files.write(dir.resolve("state"), v1.array());
+        store = LocalKvStore.open(dir);
+        assertEquals(5, store.get("old/key").orElseThrow().modifyIndex());
+        store.put("new/key", b("v2"));
+        reopen();
+        assertEquals(List.of("new/key", "old/key"), keys());
+    }
+
+    @Test
+    void aRemovedLogIsStartedAgainRatherThanFailingEveryCommit() throws Exception {
+        store = LocalKvStore.open(dir);
+        store.put("a", b("1")); // the first commit writes the snapshot
+        store.put("b", b("2")); // this one goes to the log
+        Files.delete(dir.resolve("wal"));
+        store.put("c", b("3")); // a new snapshot, from this JVM's state (which still holds b)
+        reopen();
+        assertEquals(List.of("a", "b", "c"), keys());
+        store.put("d", b("4"));
+        reopen();
+        assertEquals(List.of("a", "b", "c", "d"), keys());
     }
 
     @Test
