@@ -47,6 +47,7 @@ import java.util.Optional;
 public final class ConsulKvStore implements KvStore {
     /** Consul's session TTL bounds; requested TTLs are clamped into them. */
     public static final Duration MIN_LEASE_TTL = Duration.ofSeconds(10);
+    /** Consul's largest session TTL. */
     public static final Duration MAX_LEASE_TTL = Duration.ofHours(24);
     private static final int MAX_GET_RETRIES = 5;
 
