@@ -21,8 +21,9 @@ public record IpamConfig(String localAddressSpace, String globalAddressSpace, St
                          List<DefaultPool> defaultV4Pools, List<DefaultPool> defaultV6Pools,
                          int maxAttempts, Duration retryBackoff) {
 
-    /** Address space names used unless configured otherwise. */
+    /** The local address space name used unless configured otherwise (GetDefaultAddressSpaces). */
     public static final String LOCAL_SPACE = "JavaOverlayLocal";
+    /** The global address space name used unless configured otherwise (GetDefaultAddressSpaces). */
     public static final String GLOBAL_SPACE = "JavaOverlayGlobal";
 
     public IpamConfig {

@@ -11,16 +11,19 @@ public class IpamException extends RuntimeException {
 
     private final Kind kind;
 
+    /** A failure of category {@code kind}; {@code message} is one sentence naming the object and the problem. */
     public IpamException(Kind kind, String message) {
         super(message);
         this.kind = kind;
     }
 
+    /** Like {@link #IpamException(Kind, String)}, with the underlying cause. */
     public IpamException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }
 
+    /** The category callers branch on (it decides retry and the HTTP answer). */
     public Kind kind() {
         return kind;
     }

@@ -67,6 +67,7 @@ public record Subnet(IpAddress network, int prefix) {
         return BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE);
     }
 
+    /** True for an IPv6 subnet. */
     public boolean v6() {
         return network.v6();
     }

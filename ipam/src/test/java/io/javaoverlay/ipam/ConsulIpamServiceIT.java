@@ -1,15 +1,11 @@
 package io.javaoverlay.ipam;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.kvstore.consul.ConsulKvStore;
-import io.javaoverlay.kvstore.consul.ConsulTestAgent;
-import org.junit.jupiter.api.AfterAll;
+import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-
-import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole ipam contract against a real {@code consul agent -dev}, with two independent Consul
@@ -19,26 +15,15 @@ import java.util.UUID;
 @Tag("consul")
 class ConsulIpamServiceIT extends IpamAllocationContract {
 
-    private static ConsulTestAgent agent;
+    @RegisterExtension
+    static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
     private final KvStore[] clients = new KvStore[2];
-
-    @BeforeAll
-    static void startAgent() throws Exception {
-        agent = ConsulTestAgent.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     @BeforeEach
     void open() throws Exception {
-        String prefix = "jo-ipam-test/" + UUID.randomUUID() + "/";
-        clients[0] = ConsulKvStore.open(agent.config(prefix));
-        clients[1] = ConsulKvStore.open(agent.config(prefix));
+        String prefix = ConsulAgentExtension.uniquePrefix("jo-ipam-test");
+        clients[0] = CONSUL.openStore(prefix);
+        clients[1] = CONSUL.openStore(prefix);
     }
 
     @AfterEach

@@ -2,11 +2,9 @@ package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.kvstore.consul.ConsulKvStore;
-import io.javaoverlay.kvstore.consul.ConsulTestAgent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,20 +30,9 @@ class ConsulMultiProcessIT extends IpamServiceContract {
 
     private static final int THREADS = 3;
     private static final int PER_THREAD = 25;
-    private static ConsulTestAgent agent;
+    @RegisterExtension
+    static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
     private KvStore store;
-
-    @BeforeAll
-    static void startAgent() throws Exception {
-        agent = ConsulTestAgent.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     @Override
     protected KvStore client(int i) {
@@ -55,8 +41,8 @@ class ConsulMultiProcessIT extends IpamServiceContract {
 
     @Test
     void twoProcessesAllocateDistinctAddressesFromOnePool() throws Exception {
-        String prefix = "jo-ipam-mp/" + UUID.randomUUID() + "/";
-        store = ConsulKvStore.open(agent.config(prefix));
+        String prefix = ConsulAgentExtension.uniquePrefix("jo-ipam-mp");
+        store = CONSUL.openStore(prefix);
         try {
             KvIpamService parent = host("parent", 0);
             PoolGrant p = pool(parent, "198.18.0.0/24", "mp");
@@ -65,7 +51,7 @@ class ConsulMultiProcessIT extends IpamServiceContract {
             for (String h : List.of("proc-1", "proc-2")) {
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
                 procs.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                        IpamAllocWorker.class.getName(), agent.httpAddress().toString(), prefix, p.poolId(), h,
+                        IpamAllocWorker.class.getName(), CONSUL.agent().httpAddress().toString(), prefix, p.poolId(), h,
                         String.valueOf(THREADS), String.valueOf(PER_THREAD))
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }

@@ -1,5 +1,6 @@
 package io.javaoverlay.kvstore;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,6 +31,24 @@ public final class KvKeys {
     public static String requireValidPrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         return checkChars(prefix, "prefix");
+    }
+
+    /** Longest lease name we accept (the local store keeps names as modified UTF-8, max 64 KiB). */
+    public static final int MAX_LEASE_NAME_LENGTH = 256;
+
+    /**
+     * Checks the arguments of {@link KvStore#createLease}: a name of at most
+     * {@link #MAX_LEASE_NAME_LENGTH} characters and a positive TTL.
+     */
+    public static void requireValidLease(String name, Duration ttl) {
+        Objects.requireNonNull(name, "name");
+        if (name.length() > MAX_LEASE_NAME_LENGTH) {
+            throw new IllegalArgumentException("lease name '" + name.substring(0, 40) + "...' is longer than "
+                    + MAX_LEASE_NAME_LENGTH + " characters");
+        }
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("lease '" + name + "': TTL must be positive, got " + ttl);
+        }
     }
 
     /** Checks a transaction: at most {@link KvStore#MAX_TXN_OPS} ops, all keys valid. */

@@ -4,10 +4,12 @@ import java.io.IOException;
 
 /** Base of every store failure. Subclasses say whether a retry can help. */
 public class KvStoreException extends IOException {
+    /** A failure described by {@code message} (name the operation and key). */
     public KvStoreException(String message) {
         super(message);
     }
 
+    /** A failure described by {@code message}, caused by {@code cause}. */
     public KvStoreException(String message, Throwable cause) {
         super(message, cause);
     }

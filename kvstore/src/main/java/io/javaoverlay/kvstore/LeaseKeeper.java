@@ -22,6 +22,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private final Lease lease;
     private final Consumer<LeaseExpiredException> onLost;
     private final ScheduledExecutorService timer;
+    private volatile Thread timerThread;
 
     private LeaseKeeper(Lease lease, Consumer<LeaseExpiredException> onLost) {
         this.lease = lease;
@@ -29,6 +30,7 @@ public final class LeaseKeeper implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease-keeper-" + lease.id());
             t.setDaemon(true);
+            timerThread = t;
             return t;
         });
     }
@@ -60,9 +62,18 @@ public final class LeaseKeeper implements AutoCloseable {
         return !timer.isShutdown();
     }
 
-    /** Stops renewing. Does not close the lease; its keys vanish once it expires. */
+    /**
+     * Stops renewing. Does not close the lease; its keys vanish once it expires. May be called
+     * from {@code onLost} (which runs on the keeper's thread).
+     */
     @Override
     public void close() {
+        if (Thread.currentThread() == timerThread) {
+            // From onLost: shutdownNow would interrupt the callback's own work (creating the
+            // next lease), and waiting for our own thread to end would only time out.
+            timer.shutdown();
+            return;
+        }
         timer.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ package io.javaoverlay.kvstore;
 public class TxnAbortedException extends CasConflictException {
     private final int opIndex;
 
+    /** A transaction rolled back because operation {@code opIndex} (or -1 if unknown) failed. */
     public TxnAbortedException(int opIndex, String message) {
         super(message);
         this.opIndex = opIndex;

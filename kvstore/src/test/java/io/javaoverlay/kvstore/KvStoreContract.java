@@ -260,6 +260,19 @@ public abstract class KvStoreContract {
     }
 
     @Test
+    void badLeaseArgumentsAreRejectedWithoutChangingState() throws Exception {
+        WatchResult before = store.watch("", 0, Duration.ZERO);
+        // A name the store cannot persist is bad input (not a retryable store failure).
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> store.createLease("h".repeat(70_000), leaseTtl()));
+        assertTrue(e.getMessage().contains("lease name"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> store.createLease("zero", Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> store.createLease("negative", Duration.ofSeconds(-1)));
+        assertThrows(NullPointerException.class, () -> store.createLease(null, leaseTtl()));
+        assertEquals(before.index(), store.watch("", 0, Duration.ZERO).index());
+    }
+
+    @Test
     void watchWakesOnChangeWithHigherIndex() throws Exception {
         store.put("w/a", b("1"));
         store.put("other", b("1"));

@@ -16,7 +16,9 @@ import java.util.Optional;
  */
 public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> destination, int state, int flags,
                        int vni, int masterIndex) {
+    /** The entry belongs to the device itself (a vxlan device's own table): {@code bridge fdb ... self}. */
     public static final int NTF_SELF = 0x02;
+    /** The entry belongs to the device's master bridge: {@code bridge fdb ... master}. */
     public static final int NTF_MASTER = 0x04;
 
     public FdbEntry {
@@ -29,6 +31,7 @@ public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> dest
         return new FdbEntry(vxlanIndex, mac, Optional.of(vtep), Neighbor.NUD_PERMANENT, NTF_SELF, 0, 0);
     }
 
+    /** True for a static entry ({@code bridge fdb ... permanent}). */
     public boolean isPermanent() {
         return (state & Neighbor.NUD_PERMANENT) != 0;
     }

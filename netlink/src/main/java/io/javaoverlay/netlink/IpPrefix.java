@@ -58,6 +58,7 @@ public record IpPrefix(InetAddress address, int prefixLength) {
         }
     }
 
+    /** IPv4 or IPv6, from the address. */
     public Family family() {
         return address instanceof Inet4Address ? Family.INET : Family.INET6;
     }

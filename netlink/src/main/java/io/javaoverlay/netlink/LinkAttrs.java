@@ -19,6 +19,7 @@ import java.util.Optional;
 public record LinkAttrs(int index, String name, int mtu, Optional<MacAddress> hardwareAddr,
                         int masterIndex, boolean up, boolean lowerUp, Optional<String> alias) {
 
+    /** IFNAMSIZ - 1: the longest interface name the kernel accepts, in bytes. */
     public static final int MAX_NAME_BYTES = 15;
 
     public LinkAttrs {
@@ -39,22 +40,27 @@ public record LinkAttrs(int index, String name, int mtu, Optional<MacAddress> ha
         return new LinkAttrs(0, name, 0, Optional.empty(), 0, false, false, Optional.empty());
     }
 
+    /** A copy with another MTU (0 = kernel default). Equivalent to {@code ip link ... mtu MTU}. */
     public LinkAttrs withMtu(int newMtu) {
         return new LinkAttrs(index, name, newMtu, hardwareAddr, masterIndex, up, lowerUp, alias);
     }
 
+    /** A copy with a MAC address. Equivalent to {@code ip link ... address MAC}. */
     public LinkAttrs withHardwareAddr(MacAddress mac) {
         return new LinkAttrs(index, name, mtu, Optional.of(mac), masterIndex, up, lowerUp, alias);
     }
 
+    /** A copy enslaved to {@code newMasterIndex} (0 = none). Equivalent to {@code ip link ... master DEV}. */
     public LinkAttrs withMaster(int newMasterIndex) {
         return new LinkAttrs(index, name, mtu, hardwareAddr, newMasterIndex, up, lowerUp, alias);
     }
 
+    /** A copy that is (or is not) administratively up. Equivalent to {@code ip link ... up}. */
     public LinkAttrs withUp(boolean newUp) {
         return new LinkAttrs(index, name, mtu, hardwareAddr, masterIndex, newUp, lowerUp, alias);
     }
 
+    /** A copy with an alias. Equivalent to {@code ip link ... alias ALIAS}. */
     public LinkAttrs withAlias(String newAlias) {
         return new LinkAttrs(index, name, mtu, hardwareAddr, masterIndex, up, lowerUp, Optional.of(newAlias));
     }

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 /** A 6-byte Ethernet address. {@link #toString()} gives lowercase colon-separated hex. */
 public final class MacAddress {
+    /** 00:00:00:00:00:00, the "no address" of an FDB default entry. */
     public static final MacAddress ZERO = new MacAddress(new byte[6]);
 
     private final byte[] bytes;
@@ -44,10 +45,12 @@ public final class MacAddress {
         return new MacAddress(b);
     }
 
+    /** The 6 bytes (a copy). */
     public byte[] bytes() {
         return bytes.clone();
     }
 
+    /** True for 00:00:00:00:00:00. */
     public boolean isZero() {
         return Arrays.equals(bytes, ZERO.bytes);
     }

@@ -11,9 +11,13 @@ import java.util.Objects;
  * @param flags NTF_* bit set
  */
 public record Neighbor(int linkIndex, InetAddress ip, MacAddress mac, int state, int flags) {
+    /** Static entry, never expires ({@code ip neigh ... nud permanent}). */
     public static final int NUD_PERMANENT = 0x80;
+    /** Valid without resolution ({@code nud noarp}). */
     public static final int NUD_NOARP = 0x40;
+    /** Confirmed reachable recently ({@code nud reachable}). */
     public static final int NUD_REACHABLE = 0x02;
+    /** Usable but unconfirmed ({@code nud stale}). */
     public static final int NUD_STALE = 0x04;
 
     public Neighbor {
@@ -25,6 +29,7 @@ public record Neighbor(int linkIndex, InetAddress ip, MacAddress mac, int state,
         return new Neighbor(linkIndex, ip, Objects.requireNonNull(mac, "mac"), NUD_PERMANENT, 0);
     }
 
+    /** True if the state includes NUD_PERMANENT. */
     public boolean isPermanent() {
         return (state & NUD_PERMANENT) != 0;
     }

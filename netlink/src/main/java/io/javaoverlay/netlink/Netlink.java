@@ -41,15 +41,17 @@ public final class Netlink {
     /** Request sockets give up on a kernel that does not answer within this time (EAGAIN). */
     private static final int REQUEST_TIMEOUT_MILLIS = 30_000;
 
-    /** Opens a handle in the namespace of the calling thread (the host namespace for the daemon). */
+    /**
+     * Opens a handle in the namespace of the calling thread (the host namespace for the daemon).
+     * The handle stays bound to that namespace, link subscriptions included, whichever thread
+     * uses it later.
+     */
     public static NetlinkHandle open() throws NetlinkException {
-        NetNs self = FdNetNs.open("self", "/proc/thread-self/ns/net");
-        try {
-            NetlinkSocket socket = new NetlinkSocket(SysTransport.open(0, REQUEST_TIMEOUT_MILLIS));
-            return new RtnlHandle(socket, self, SysTransport::open);
-        } catch (NetlinkException | RuntimeException e) {
-            self.close();
-            throw e;
+        // Through openIn, not a socket opened right here: the handle's further sockets (link
+        // subscriptions) must be opened in this namespace too, not in whatever namespace the
+        // thread calling subscribeLinks happens to be in.
+        try (FdNetNs self = FdNetNs.open("self", "/proc/thread-self/ns/net")) {
+            return openIn(self);
         }
     }
 

@@ -16,10 +16,15 @@ public record Route(Family family, Optional<IpPrefix> destination, Optional<Inet
                     int outputIndex, Optional<InetAddress> preferredSource, int table, int protocol,
                     int scope, int type) {
 
+    /** The main routing table ({@code ip route ... table main}). */
     public static final int RT_TABLE_MAIN = 254;
+    /** Installed by an administrator or daemon ({@code proto static}). */
     public static final int RTPROT_STATIC = 4;
+    /** A route via a gateway ({@code scope global}). */
     public static final int RT_SCOPE_UNIVERSE = 0;
+    /** A directly attached destination ({@code scope link}). */
     public static final int RT_SCOPE_LINK = 253;
+    /** An ordinary unicast route ({@code type unicast}). */
     public static final int RTN_UNICAST = 1;
 
     public Route {

@@ -21,7 +21,9 @@ import java.util.Optional;
 public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int port, boolean learning,
                     boolean proxy, boolean l2miss, boolean l3miss, int ttl, int underlayIndex) implements Link {
 
+    /** Largest VXLAN network identifier: the VNI field is 24 bits. */
     public static final int MAX_VNI = (1 << 24) - 1;
+    /** The IANA VXLAN UDP port ({@code ip link add ... type vxlan dstport 4789}). */
     public static final int DEFAULT_PORT = 4789;
 
     public Vxlan {

@@ -47,6 +47,7 @@ import java.util.Optional;
 public final class ConsulKvStore implements KvStore {
     /** Consul's session TTL bounds; requested TTLs are clamped into them. */
     public static final Duration MIN_LEASE_TTL = Duration.ofSeconds(10);
+    /** Consul's largest session TTL. */
     public static final Duration MAX_LEASE_TTL = Duration.ofHours(24);
     private static final int MAX_GET_RETRIES = 5;
 
@@ -284,10 +285,7 @@ public final class ConsulKvStore implements KvStore {
 
     @Override
     public Lease createLease(String name, Duration ttl) throws KvStoreException {
-        Objects.requireNonNull(name, "name");
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("lease '" + name + "': TTL must be positive, got " + ttl);
-        }
+        KvKeys.requireValidLease(name, ttl);
         Duration effective = ttl.compareTo(MIN_LEASE_TTL) < 0 ? MIN_LEASE_TTL
                 : ttl.compareTo(MAX_LEASE_TTL) > 0 ? MAX_LEASE_TTL : ttl;
         NewSession s = new NewSession();

@@ -22,12 +22,12 @@ import java.util.UUID;
 
 /**
  * The embedded, file-backed store for a single host: same semantics as the Consul backend
- * (monotonic indexes, CAS, transactions, prefix watches, leases), kept in one crash-safe state
- * file under a directory (see {@link StateDir}).
+ * (monotonic indexes, CAS, transactions, prefix watches, leases), kept crash-safe in a
+ * directory as a snapshot file plus a write-ahead log (see {@link StateFiles}).
  *
  * <p>Several processes may share one directory: every operation runs under an exclusive
  * {@link java.nio.channels.FileLock} on {@code <dir>/lock}. Watchers in other processes notice
- * commits by polling the 21-byte header of the state file every {@code pollInterval}; watchers
+ * commits by polling the snapshot header and the log every {@code pollInterval}; watchers
  * in this JVM are woken directly.
  *
  * <p>Leases expire when not renewed within their TTL (wall clock) and also as soon as the owning
@@ -128,7 +128,7 @@ public final class LocalKvStore implements KvStore {
         update(s -> {
             boolean changed = false;
             for (KvEntry e : s.list(prefix)) {
-                changed |= s.remove(e.key(), nextIndex(s));
+                changed |= s.remove(e.key(), s.nextIndex());
             }
             return changed ? Boolean.TRUE : null;
         });
@@ -156,7 +156,7 @@ public final class LocalKvStore implements KvStore {
     private TxnApplier.Outcome applyOps(List<TxnOp> ops) throws KvStoreException {
         TxnApplier.Outcome[] result = new TxnApplier.Outcome[1];
         update(s -> {
-            TxnApplier.Outcome out = TxnApplier.apply(s, ops, nextIndex(s));
+            TxnApplier.Outcome out = TxnApplier.apply(s, ops, s.nextIndex());
             result[0] = out;
             // A failed txn must leave no trace: signal "discard" unless the lease sweep alone
             // changed something (then update() commits the sweep, which the txn did not touch).
@@ -212,18 +212,15 @@ public final class LocalKvStore implements KvStore {
 
     @Override
     public Lease createLease(String name, Duration ttl) throws KvStoreException {
-        Objects.requireNonNull(name, "name");
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("lease '" + name + "': TTL must be positive, got " + ttl);
-        }
+        KvKeys.requireValidLease(name, ttl);
         String id = UUID.randomUUID().toString();
         update(s -> {
-            s.leases.put(id, new StoreState.LeaseRecord(id, name, ttl.toMillis(),
+            s.putLease(new StoreState.LeaseRecord(id, name, ttl.toMillis(),
                     System.currentTimeMillis() + ttl.toMillis(), ProcessIdentity.selfPid(),
                     ProcessIdentity.selfStartTime()));
             return Boolean.TRUE;
         });
-        return new LocalLease(this, id, ttl);
+        return new LocalLease(this, id, name, ttl);
     }
 
     @Override
@@ -246,7 +243,7 @@ public final class LocalKvStore implements KvStore {
                 conflict[0] = "key '" + key + "' is held by another lease (" + cur.leaseId() + ")";
                 return Mutation.ABORT;
             }
-            s.set(key, value, nextIndex(s), id);
+            s.set(key, value, s.nextIndex(), id);
             return Boolean.TRUE;
         });
         if ("expired".equals(conflict[0])) {
@@ -265,7 +262,7 @@ public final class LocalKvStore implements KvStore {
                 return null;
             }
             found[0] = true;
-            s.leases.put(id, new StoreState.LeaseRecord(id, l.name(), l.ttlMillis(),
+            s.putLease(new StoreState.LeaseRecord(id, l.name(), l.ttlMillis(),
                     System.currentTimeMillis() + l.ttlMillis(), l.pid(), l.pidStartTime()));
             return Boolean.TRUE;
         });
@@ -276,7 +273,7 @@ public final class LocalKvStore implements KvStore {
 
     /** Ends a lease and deletes its keys; called by {@link LocalLease#close()}. */
     void endLease(String id) throws KvStoreException {
-        update(s -> s.dropLease(id, nextIndex(s)) ? Boolean.TRUE : null);
+        update(s -> s.dropLease(id, s.nextIndex()) ? Boolean.TRUE : null);
     }
 
     @Override
@@ -290,11 +287,6 @@ public final class LocalKvStore implements KvStore {
             closed = true;
             dir.release();
         }
-    }
-
-    /** The index the pending commit will get (must match {@link #update}). */
-    private static long nextIndex(StoreState current) {
-        return Math.max(current.index, 1) + 1;
     }
 
     private void ensureOpen() {
@@ -349,9 +341,7 @@ public final class LocalKvStore implements KvStore {
         ensureOpen();
         return dir.withLock(lockTimeout, current -> {
             StoreState copy = current.copy();
-            // An empty store reads as index 1 (see watch), so the first write must be 2 or a
-            // watcher holding 1 would miss it.
-            long next = nextIndex(current);
+            long next = current.nextIndex();
             boolean swept = copy.sweepExpiredLeases(System.currentTimeMillis(), next);
             Object r = m.apply(copy);
             StoreState toCommit = null;

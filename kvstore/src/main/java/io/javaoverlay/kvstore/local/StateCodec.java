@@ -21,18 +21,32 @@ import java.util.zip.CRC32C;
  *       leaseCount u32  { id, name (UTF), ttlMillis, expiresAtMillis, pid, pidStartTime (u64) }
  *       entryCount u32  { key (UTF), modifyIndex u64, leaseId (UTF, "" = none), len u32, bytes }
  *       tombCount u32   { key (UTF), deleteIndex u64 }
+ *       generation u64  (version 2; absent in version 1 files: read as 0)
  * </pre>
- * All integers are big-endian (DataOutput).
+ * All integers are big-endian (DataOutput). The generation is a random number drawn for each
+ * snapshot written; the write-ahead log names the generation it extends ({@link WalCodec}), so a
+ * log is never replayed onto a snapshot it does not belong to.
  */
 final class StateCodec {
     static final int HEADER_SIZE = 4 + 1 + 8 + 4 + 4;
     private static final int MAGIC = 0x4a4f4b56; // "JOKV"
-    private static final byte VERSION = 1;
+    /**
+     * Written as 2 since the write-ahead log exists, although the layout only gained the
+     * generation trailer: a release that does not know the log must refuse the directory (bad
+     * version) rather than read the snapshot alone and silently drop the logged commits.
+     */
+    private static final byte VERSION = 2;
+    /** The layout of the first release (no generation, no log); still read. */
+    private static final byte VERSION_1 = 1;
 
     private StateCodec() {
     }
 
-    static byte[] encode(StoreState s) throws IOException {
+    /** A decoded snapshot file. */
+    record Snapshot(StoreState state, long generation) {
+    }
+
+    static byte[] encode(StoreState s, long generation) throws IOException {
         ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(4096);
         DataOutputStream body = new DataOutputStream(bodyBytes);
         body.writeLong(s.tombstoneFloor);
@@ -59,6 +73,7 @@ final class StateCodec {
             body.writeUTF(t.getKey());
             body.writeLong(t.getValue());
         }
+        body.writeLong(generation);
         body.flush();
         byte[] b = bodyBytes.toByteArray();
         CRC32C crc = new CRC32C();
@@ -70,13 +85,14 @@ final class StateCodec {
 
     /** Reads the store index from a header; throws if the header is not ours. */
     static long headerIndex(ByteBuffer header) throws IOException {
-        if (header.remaining() < HEADER_SIZE || header.getInt(0) != MAGIC || header.get(4) != VERSION) {
+        if (header.remaining() < HEADER_SIZE || header.getInt(0) != MAGIC
+                || (header.get(4) != VERSION && header.get(4) != VERSION_1)) {
             throw new IOException("not a javaoverlay state file (bad magic or version)");
         }
         return header.getLong(5);
     }
 
-    static StoreState decode(byte[] file) throws IOException {
+    static Snapshot decode(byte[] file) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(file);
         long index = headerIndex(buf);
         int len = buf.getInt(13);
@@ -111,6 +127,7 @@ final class StateCodec {
         for (int i = in.readInt(); i > 0; i--) {
             tombs.put(in.readUTF(), in.readLong());
         }
-        return new StoreState(index, floor, entries, leases, tombs);
+        long generation = in.available() >= 8 ? in.readLong() : 0;
+        return new Snapshot(new StoreState(index, floor, entries, leases, tombs), generation);
     }
 }

@@ -4,13 +4,10 @@ import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,42 +16,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One state directory as seen by this JVM: the cross-process lock, the cached snapshot and the
- * durable write path. Shared by every {@link LocalKvStore} opened on the same directory in this
- * JVM, because a JVM may hold only one {@link FileLock} per file (a second one throws
+ * One state directory as seen by this JVM: the cross-process lock, the in-JVM wake-ups, and
+ * (through {@link StateFiles}) the cached state and the durable write path. Shared by every
+ * {@link LocalKvStore} opened on the same directory in this JVM, because a JVM may hold only one {@link FileLock} per file (a second one throws
  * OverlappingFileLockException) and closing any channel drops all of the process's locks.
  *
- * <p>Crash safety: a commit writes {@code state.tmp}, fsyncs it, renames it over {@code state}
- * (atomic on POSIX) and fsyncs the directory. A kill -9 at any point leaves either the old or the
- * new file, never a mix; a leftover {@code state.tmp} is ignored and overwritten.
+ * <p>Crash safety is {@link StateFiles}'s: an acknowledged commit is durable, a kill -9 at any
+ * point loses at most the commit in flight.
  */
 final class StateDir {
     private static final Map<Path, StateDir> OPEN = new HashMap<>();
 
     final Path dir;
-    private final Path stateFile;
-    private final Path tmpFile;
+    private final StateFiles files;
     private final FileChannel lockChannel;
     private final ReentrantLock jvmLock = new ReentrantLock();
     /** Signalled after every commit in this JVM, so local watchers wake without polling. */
     private final Object changed = new Object();
     /** Count of commits made through this JVM; guarded by {@link #changed}. */
     private long commitSeq;
-    private volatile StoreState cached = new StoreState();
     private int refs;
 
     private StateDir(Path dir) throws IOException {
         this.dir = dir;
-        this.stateFile = dir.resolve("state");
-        this.tmpFile = dir.resolve("state.tmp");
-        Files.createDirectories(dir);
+        this.files = new StateFiles(dir);
         this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
     }
 
     static StateDir acquire(Path dir) throws KvStoreException {
-        Path key = dir.toAbsolutePath().normalize();
         synchronized (OPEN) {
+            Path key;
+            try {
+                // Keyed by the real path: a symlinked alias (or a relative path) must share this
+                // instance, or this JVM would hold two lock channels on one file (the second
+                // tryLock throws OverlappingFileLockException, and closing either channel drops
+                // the POSIX lock the other holds, letting another process in mid-commit).
+                key = Files.createDirectories(dir).toRealPath();
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot open local store directory " + dir + ": " + e, e);
+            }
             StateDir d = OPEN.get(key);
             if (d == null) {
                 try {
@@ -140,60 +141,16 @@ final class StateDir {
     }
 
     /**
-     * The current committed state, reloaded only when the header's index differs from the cache.
-     * Safe without the lock: files are replaced by rename, so an open file never changes.
+     * The current committed state (see {@link StateFiles#current()}). Safe without the lock:
+     * polling watchers call it lock-free.
      */
     StoreState snapshot() throws IOException {
-        StoreState c = cached;
-        try (FileChannel ch = FileChannel.open(stateFile, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(StateCodec.HEADER_SIZE);
-            while (header.hasRemaining() && ch.read(header) >= 0) {
-                // read until full or EOF
-            }
-            header.flip();
-            if (StateCodec.headerIndex(header) == c.index) {
-                return c;
-            }
-            long size = ch.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new IOException("state file " + stateFile + " is too large (" + size + " bytes)");
-            }
-            ByteBuffer all = ByteBuffer.allocate((int) size);
-            ch.position(0);
-            while (all.hasRemaining() && ch.read(all) >= 0) {
-                // read fully
-            }
-            StoreState fresh = StateCodec.decode(all.array());
-            cached = fresh;
-            return fresh;
-        } catch (NoSuchFileException e) {
-            // Never written, or wiped: an empty store at index 0 (watchers see the reset).
-            if (c.index != 0) {
-                cached = new StoreState();
-            }
-            return cached;
-        } catch (IOException e) {
-            throw new IOException("cannot read state file " + stateFile + ": " + e.getMessage(), e);
-        }
+        return files.current();
     }
 
-    /** Makes {@code next} durable and current. Caller holds the lock. */
+    /** Makes {@code next} durable and current, and wakes this JVM's watchers. Caller holds the lock. */
     void commit(StoreState next) throws IOException {
-        byte[] bytes = StateCodec.encode(next);
-        try (FileChannel ch = FileChannel.open(tmpFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        Files.move(tmpFile, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        // fsync the directory so the rename itself survives a power cut.
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
-        cached = next;
+        files.commit(next);
         synchronized (changed) {
             commitSeq++;
             changed.notifyAll();

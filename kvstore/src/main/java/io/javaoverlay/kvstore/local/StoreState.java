@@ -5,14 +5,21 @@ import io.javaoverlay.kvstore.KvEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The whole content of a local store: entries, leases and delete tombstones, plus the store
  * index. Instances loaded from disk are treated as immutable snapshots; a writer works on a
  * {@link #copy()} and publishes it only after it is durable.
+ *
+ * <p>A copy records what it changed ({@link #dirtyKeys}, {@link #dirtyLeases}), so a commit can
+ * log just that change ({@link WalCodec}); a change too wide to list (tombstone compaction) sets
+ * {@link #rewriteAll} and the commit writes a whole snapshot instead. Mutate only through the
+ * methods here, never the maps directly, or the change would not reach the log.
  */
 final class StoreState {
     /** Tombstones kept before the oldest half is dropped (their index moves into the floor). */
@@ -37,6 +44,12 @@ final class StoreState {
     final TreeMap<String, Entry> entries;
     final Map<String, LeaseRecord> leases;
     final TreeMap<String, Long> tombstones;
+    /** Keys whose entry or tombstone this copy changed. */
+    final Set<String> dirtyKeys = new HashSet<>();
+    /** Lease ids this copy added, changed or removed. */
+    final Set<String> dirtyLeases = new HashSet<>();
+    /** True when the change cannot be listed key by key; the commit then writes a snapshot. */
+    boolean rewriteAll;
 
     StoreState() {
         this(0, 0, new TreeMap<>(), new HashMap<>(), new TreeMap<>());
@@ -49,6 +62,14 @@ final class StoreState {
         this.entries = entries;
         this.leases = leases;
         this.tombstones = tombstones;
+    }
+
+    /**
+     * The index the next commit gets: one more than the current one, but at least 2, because an
+     * empty store reads as index 1 (Consul's "treat 0 as 1") and a watcher holding 1 must wake.
+     */
+    long nextIndex() {
+        return Math.max(index, 1) + 1;
     }
 
     StoreState copy() {
@@ -100,6 +121,7 @@ final class StoreState {
         String lease = leaseId != null ? leaseId : old == null ? null : old.leaseId();
         entries.put(key, new Entry(value.clone(), newIndex, lease));
         tombstones.remove(key);
+        dirtyKeys.add(key);
     }
 
     /** Deletes a key at {@code newIndex}; returns false when it did not exist. */
@@ -108,15 +130,25 @@ final class StoreState {
             return false;
         }
         tombstones.put(key, newIndex);
+        dirtyKeys.add(key);
         if (tombstones.size() > MAX_TOMBSTONES) {
             compactTombstones();
         }
         return true;
     }
 
+    /** Adds or replaces a lease record. */
+    void putLease(LeaseRecord lease) {
+        leases.put(lease.id(), lease);
+        dirtyLeases.add(lease.id());
+    }
+
     /** Removes a lease and every key bound to it; returns true if anything changed. */
     boolean dropLease(String leaseId, long newIndex) {
         boolean changed = leases.remove(leaseId) != null;
+        if (changed) {
+            dirtyLeases.add(leaseId);
+        }
         List<String> bound = new ArrayList<>();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             if (leaseId.equals(e.getValue().leaseId())) {
@@ -158,5 +190,6 @@ final class StoreState {
         // A watcher on a prefix whose only change was a dropped tombstone still wakes, because
         // prefixIndex never reports less than the floor (a spurious wake, never a missed one).
         tombstoneFloor = Math.max(tombstoneFloor, cut);
+        rewriteAll = true;
     }
 }

@@ -56,6 +56,7 @@ public final class KvStoreBenchmark {
             try (KvStore store = LocalKvStore.open(dir)) {
                 runAll(store);
                 crossProcessWatch(store, dir);
+                putLatencyByStoreSize(store);
             }
         } else if (backend.equals("consul")) {
             ConsulTestAgent agent = null;
@@ -224,6 +225,33 @@ public final class KvStoreBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * Single-key put latency as the store grows (local store: the cost of a commit should follow
+     * the size of the change, not of the store). Fills the store with 200-byte values in
+     * transactions of {@link KvStore#MAX_TXN_OPS}, then times 200 puts at each size.
+     */
+    private static void putLatencyByStoreSize(KvStore store) throws Exception {
+        byte[] filler = new byte[200];
+        int filled = 0;
+        for (int size : new int[] {1_000, 10_000, 50_000}) {
+            while (filled < size) {
+                List<io.javaoverlay.kvstore.TxnOp> ops = new ArrayList<>();
+                for (int i = 0; i < KvStore.MAX_TXN_OPS && filled < size; i++, filled++) {
+                    ops.add(new io.javaoverlay.kvstore.TxnOp.Set("fill/" + filled, filler));
+                }
+                store.txn(ops);
+            }
+            long[] lat = new long[200];
+            for (int i = 0; i < lat.length; i++) {
+                long t0 = System.nanoTime();
+                store.put("bench/size-probe", Integer.toString(i).getBytes(StandardCharsets.UTF_8));
+                lat[i] = System.nanoTime() - t0;
+            }
+            report("put with " + size + " keys in the store", lat);
+        }
+        store.deletePrefix("fill/");
     }
 
     private static void report(String what, long[] nanos) {

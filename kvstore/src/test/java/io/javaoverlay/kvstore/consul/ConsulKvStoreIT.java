@@ -5,14 +5,12 @@ import io.javaoverlay.kvstore.KvStoreContract;
 import io.javaoverlay.kvstore.Lease;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 import io.javaoverlay.kvstore.WatchResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,24 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("consul")
 class ConsulKvStoreIT extends KvStoreContract {
-    private static ConsulTestAgent agent;
-
-    @BeforeAll
-    static void startAgent() throws Exception {
-        agent = ConsulTestAgent.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
+    @RegisterExtension
+    static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
 
     @Override
     protected KvStore createStore() throws Exception {
-        agent.start(); // in case an outage test left it stopped
-        return ConsulKvStore.open(agent.config("jo-test/" + UUID.randomUUID() + "/"));
+        CONSUL.agent().start(); // in case an outage test left it stopped
+        return CONSUL.openStore(ConsulAgentExtension.uniquePrefix("jo-test"));
     }
 
     @Override
@@ -68,13 +55,14 @@ class ConsulKvStoreIT extends KvStoreContract {
     @Test
     void describeNamesAgentAndPrefixButNoToken() {
         String d = store.describe();
-        assertTrue(d.startsWith("consul://127.0.0.1:" + agent.httpAddress().getPort() + "/jo-test/"), d);
+        assertTrue(d.startsWith("consul://127.0.0.1:" + CONSUL.agent().httpAddress().getPort() + "/jo-test/"), d);
     }
 
     @Test
     void outageGivesStoreUnavailableQuicklyAndRecovers() throws Exception {
         store.put("before", b("1"));
         WatchResult before = store.watch("", 0, Duration.ZERO);
+        ConsulTestAgent agent = CONSUL.agent();
         agent.stop();
         try {
             long t0 = System.nanoTime();

@@ -85,11 +85,7 @@ public final class ConsulTestAgent implements AutoCloseable {
      * consul binary can be found, or fails it under CI=true.
      */
     public static ConsulTestAgent startOrSkip() throws IOException, InterruptedException {
-        Optional<Path> bin = findBinary();
-        Requirements.assumeOrFail(bin.isPresent(), "no consul binary: set CONSUL_BIN or make scripts/ensure-consul work");
-        ConsulTestAgent agent = new ConsulTestAgent(bin.get(), Options.DEFAULT);
-        agent.start();
-        return agent;
+        return startOrSkip(Options.DEFAULT);
     }
 
     /** Like {@link #startOrSkip()}, with extra settings (ACLs, TLS). */

@@ -45,4 +45,30 @@ class LeaseKeeperTest {
             }
         }
     }
+
+    @Test
+    void closingTheKeeperFromItsOwnLossCallbackDoesNotInterruptTheCallback() throws Exception {
+        // The natural onLost: stop this keeper, then create a new lease and rewrite the keys.
+        // That work runs on the keeper's thread and must not find itself interrupted.
+        try (LocalKvStore store = LocalKvStore.open(dir)) {
+            Lease lease = store.createLease("gone", Duration.ofMillis(600));
+            lease.close();
+            CompletableFuture<Boolean> interruptedAfterClose = new CompletableFuture<>();
+            LeaseKeeper[] self = new LeaseKeeper[1];
+            CompletableFuture<Void> started = new CompletableFuture<>();
+            self[0] = LeaseKeeper.start(lease, e -> {
+                started.join();
+                self[0].close();
+                boolean interrupted = Thread.currentThread().isInterrupted();
+                try {
+                    store.createLease("replacement", Duration.ofSeconds(5)).close();
+                } catch (Exception ex) {
+                    interrupted = true;
+                }
+                interruptedAfterClose.complete(interrupted);
+            });
+            started.complete(null);
+            assertFalse(interruptedAfterClose.get(10, TimeUnit.SECONDS));
+        }
+    }
 }

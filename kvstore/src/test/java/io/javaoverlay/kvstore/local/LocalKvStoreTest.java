@@ -12,9 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,5 +108,40 @@ class LocalKvStoreTest extends KvStoreContract {
         assertTrue(after.resync());
         assertTrue(after.index() < before.index());
         assertEquals(List.of(), after.entries());
+    }
+
+    @Test
+    void aSymlinkToTheDirectoryIsTheSameStoreAndTheSameLock(@TempDir Path links) throws Exception {
+        // Two lock channels on one file in one JVM would throw OverlappingFileLockException, and
+        // closing either would drop the other's POSIX lock (letting another process in mid-commit).
+        Path alias = Files.createSymbolicLink(links.resolve("alias"), dir);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        StateDir held = StateDir.acquire(dir);
+        try {
+            Throwable[] seen = new Throwable[1];
+            held.withLock(Duration.ofSeconds(10), current -> {
+                Future<?> f = other.submit(() -> {
+                    LocalKvStore.open(alias, Duration.ofMillis(20), Duration.ofMillis(300)).close();
+                    return null;
+                });
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    seen[0] = e.getCause();
+                } catch (InterruptedException | TimeoutException e) {
+                    seen[0] = e;
+                }
+                return null;
+            });
+            assertInstanceOf(StoreUnavailableException.class, seen[0], "opening the alias while the lock is held");
+            try (LocalKvStore viaAlias = LocalKvStore.open(alias)) {
+                viaAlias.put("aliased", b("1"));
+                assertEquals(viaAlias.directory(), ((LocalKvStore) store).directory());
+            }
+            assertEquals("1", store.get("aliased").orElseThrow().valueAsString());
+        } finally {
+            held.release();
+            other.shutdownNow();
+        }
     }
 }

@@ -152,6 +152,19 @@ class NamespaceIT {
         }
     }
 
+    @Test
+    void linkEventsOfAPlainHandleComeFromTheNamespaceItWasOpenedIn(TestNetns t) throws Exception {
+        // Netlink.open() binds to the opening thread's namespace; its subscriptions must too,
+        // even when subscribeLinks is called later from a thread in another namespace.
+        NetlinkHandle h = Namespaces.onDedicatedThread(t.ns(), t.name(), Netlink::open);
+        LinkedBlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
+        try (h; LinkSubscription sub = h.subscribeLinks(events::add)) {
+            assertEquals(t.ns().inode(), h.namespace().inode());
+            t.ip("link", "add", "jo-ev1", "type", "bridge");
+            awaitEvent(events, LinkEvent.Changed.class, "jo-ev1");
+        }
+    }
+
     private static <T extends LinkEvent> T awaitEvent(LinkedBlockingQueue<LinkEvent> q, Class<T> type, String name)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
