@@ -89,8 +89,23 @@ class HostLayoutIT {
     }
 
     @Test
+    void pluginSocketServedFromTheRootNamespaceIsUsedByThatHostsDockerd() throws IOException {
+        try (ProbePlugin plugin = new ProbePlugin(Testbed.pluginDir("h1").resolve("jo-probe.sock"))) {
+            testbed.dockerOk("h1", "network", "create", "-d", "jo-probe", "probenet");
+            assertTrue(plugin.calls().contains("/NetworkDriver.CreateNetwork"), "calls: " + plugin.calls());
+            testbed.dockerOk("h1", "network", "rm", "probenet");
+            assertTrue(plugin.calls().contains("/NetworkDriver.DeleteNetwork"), "calls: " + plugin.calls());
+            assertFalse(testbed.docker("h2", "network", "create", "-d", "jo-probe", "probenet").ok(),
+                    "h2's dockerd must not find h1's plugin");
+        }
+    }
+
+    @Test
     void testImageRunsBusyboxAndIperf3() {
-        String out = testbed.dockerOk("h2", "run", "--rm", "jo-test:latest", "sh", "-c", "iperf3 --version; hostname -i");
+        testbed.dockerOk("h2", "run", "-d", "--name", "imagecheck", "jo-test:latest", "sleep", "600");
+        String out = testbed.dockerOk("h2", "exec", "imagecheck", "iperf3", "--version");
         assertTrue(out.startsWith("iperf 3"), "iperf3 in the test image: " + out);
+        String ip = testbed.dockerOk("h2", "exec", "imagecheck", "hostname", "-i");
+        assertTrue(ip.startsWith("198.19.2."), "container on h2's docker0 (198.19.2.0/24): " + ip);
     }
 }
