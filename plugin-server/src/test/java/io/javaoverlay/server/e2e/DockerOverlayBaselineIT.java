@@ -8,6 +8,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +58,12 @@ class DockerOverlayBaselineIT {
             assertEquals(Testbed.hostIp(h) + ":2376", f[3], "cluster advertise of " + h);
             LOG.log(Level.INFO, "baseline: dockerd {0}: {1}", h, info);
         }
+
+        // A real Consul agent answers on the underlay (not a stub): log its version for the CI record.
+        Testbed.Result self = testbed.exec("h1", "curl", "-fsS", "http://" + testbed.consulAddress() + "/v1/agent/self");
+        Matcher version = Pattern.compile("\"Version\":\"([^\"]+)\"").matcher(self.stdout());
+        assertTrue(self.ok() && version.find(), "Consul agent at " + testbed.consulAddress() + ": " + self.describe());
+        LOG.log(Level.INFO, "baseline: Consul {0} at {1}", version.group(1), testbed.consulAddress());
 
         String netId = testbed.dockerOk("h1", "network", "create", "-d", "overlay", "multihost");
         String onH2 = testbed.dockerOk("h2", "network", "ls", "--filter", "name=multihost",
