@@ -61,7 +61,7 @@ class DockerOverlayBaselineIT {
 
         // A real Consul agent answers on the underlay (not a stub): log its version for the CI record.
         Testbed.Result self = testbed.exec("h1", "curl", "-fsS", "http://" + testbed.consulAddress() + "/v1/agent/self");
-        Matcher version = Pattern.compile("\"Version\":\"([^\"]+)\"").matcher(self.stdout());
+        Matcher version = Pattern.compile("\"Version\":\\s*\"([^\"]+)\"").matcher(self.stdout());
         assertTrue(self.ok() && version.find(), "Consul agent at " + testbed.consulAddress() + ": " + self.describe());
         LOG.log(Level.INFO, "baseline: Consul {0} at {1}", version.group(1), testbed.consulAddress());
 
