@@ -62,6 +62,28 @@ class HostLayoutIT {
     }
 
     @Test
+    void longRunningCommandStartedInAHostServesTheUnderlay() throws Exception {
+        Path log = Files.createTempFile("iperf3-h2", ".log");
+        Process server = testbed.start("h2", log, "iperf3", "-s", "-B", Testbed.hostIp("h2"));
+        try {
+            Testbed.Result client = null;
+            for (int attempt = 0; attempt < 20; attempt++) {   // wait until the server listens
+                client = testbed.exec("h1", "iperf3", "-c", Testbed.hostIp("h2"), "-t", "1", "-J");
+                if (client.ok()) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(client.ok() && client.stdout().contains("\"sum_received\""),
+                    "iperf3 h1 -> h2 over the underlay: " + client.describe() + "\nserver log: " + Files.readString(log));
+        } finally {
+            server.destroy();
+            server.waitFor();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
     void dockerdAndItsIptablesRulesLiveInTheHostNamespace() throws IOException {
         String inHost = testbed.exec("h1", "iptables", "-t", "nat", "-S").requireOk().stdout();
         assertTrue(inHost.contains("198.19.1.0/24"), "dockerd on h1 masquerades h1's docker0 in h1: " + inHost);

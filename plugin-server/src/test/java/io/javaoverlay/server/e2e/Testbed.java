@@ -1,5 +1,6 @@
 package io.javaoverlay.server.e2e;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class Testbed implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Testbed.class.getName());
+    private static final File DEV_NULL = new File("/dev/null");
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
@@ -145,6 +147,32 @@ public final class Testbed implements AutoCloseable {
     }
 
     /**
+     * Starts a long-running command inside a host's namespaces (a plugin, an iperf3 server) without
+     * waiting for it. The returned process is the command itself ({@code testbed exec} execs into
+     * nsenter, which execs the command), so {@link Process#destroy()} stops it; {@code testbed down}
+     * kills it anyway.
+     *
+     * @param host    h1..hN
+     * @param log     file that receives the command's stdout and stderr
+     * @param command the command and its arguments
+     * @return the running process
+     * @throws UncheckedIOException if it cannot be started
+     */
+    public Process start(String host, Path log, String... command) {
+        List<String> all = new ArrayList<>(List.of(script().toString(), "exec", host));
+        all.addAll(Arrays.asList(command));
+        try {
+            return new ProcessBuilder(all)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + all, e);
+        }
+    }
+
+    /**
      * Runs the Docker CLI against a host's dockerd ({@code testbed docker HOST ARGS...}).
      *
      * @param host h1..hN
@@ -251,7 +279,7 @@ public final class Testbed implements AutoCloseable {
             out = Files.createTempFile("testbed-out", ".txt");
             err = Files.createTempFile("testbed-err", ".txt");
             Process p = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
