@@ -7,8 +7,6 @@ import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
-import io.javaoverlay.netlink.Veth;
-import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.vxlan.OverlayException.Kind;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
 import io.javaoverlay.vxlan.reconcile.NetworkReconciler;

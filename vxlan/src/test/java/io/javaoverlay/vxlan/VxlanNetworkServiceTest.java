@@ -323,6 +323,17 @@ class VxlanNetworkServiceTest {
     }
 
     @Test
+    void restartWithANewAdvertiseAddressRepublishesTheVtep() throws Exception {
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        a.close();
+        try (VxlanNetworkService moved = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.99", 10))) {
+            moved.start();
+            assertEquals("198.18.0.99", new OverlayStore(kv).findEndpoint("n1", "ea").orElseThrow().vtep());
+        }
+    }
+
+    @Test
     void deleteNetworkOfUnknownIdSucceeds() {
         a.deleteNetwork("never-seen");
         fails(Kind.INVALID_REQUEST, () -> a.deleteNetwork("bad id"));

@@ -331,8 +331,8 @@ public final class RtnlHandle implements NetlinkHandle {
 
     @Override
     public List<FdbEntry> fdbList(int linkIndex) throws NetlinkException {
-        // Filter here: how the kernel filters AF_BRIDGE dumps depends on strict checking.
-        return dumpAll(NeighCodec.encodeDump(AF_BRIDGE), "RTM_GETNEIGH AF_BRIDGE dump",
+        // The kernel filters by port; filtering again here keeps the result right on any kernel.
+        return dumpAll(NeighCodec.encodeFdbDump(linkIndex), "RTM_GETNEIGH AF_BRIDGE dump " + dev(linkIndex),
                 m -> m.header().type() == RTM_NEWNEIGH ? NeighCodec.decodeFdb(m)
                         .filter(e -> e.linkIndex() == linkIndex) : Optional.empty());
     }

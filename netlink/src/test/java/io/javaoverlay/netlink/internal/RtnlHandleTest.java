@@ -127,6 +127,16 @@ class RtnlHandleTest {
     }
 
     @Test
+    void fdbDumpAsksTheKernelToFilterByPortWithAnIfinfomsg() throws Exception {
+        fake.done();
+        handle.fdbList(5);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(fake.lastSent()).order(java.nio.ByteOrder.nativeOrder());
+        assertEquals(16 + 16, b.getInt(0));
+        assertEquals(AF_BRIDGE, b.get(16));
+        assertEquals(5, b.getInt(20));
+    }
+
+    @Test
     void fdbListFiltersByDevice() throws Exception {
         Fixtures.datagrams("fdb-dump.hex").forEach(fake::enqueue);
         assertTrue(handle.fdbList(99).isEmpty());

@@ -16,6 +16,8 @@ import io.javaoverlay.netlink.NetNs;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
+import io.javaoverlay.netlink.internal.FdNetNs;
+import io.javaoverlay.netlink.internal.Namespaces;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
 import io.javaoverlay.netlink.testing.Requirements;
@@ -92,6 +94,26 @@ class NamespaceIT {
         } finally {
             IpRoute2.run("ip", "netns", "del", name);
         }
+    }
+
+    @Test
+    void dedicatedThreadRunsInsideTheNamespaceAndCallerNeverMoves(TestNetns t) throws Exception {
+        long before = threadNs();
+        String caller = Thread.currentThread().getName();
+        long[] seen = new long[1];
+        String[] worker = new String[1];
+        Namespaces.onDedicatedThread(t.ns(), t.name(), () -> {
+            seen[0] = FdNetNs.currentThreadInode();
+            worker[0] = Thread.currentThread().getName();
+            return null;
+        });
+        assertEquals(t.ns().inode(), seen[0]);
+        assertNotEquals(caller, worker[0]);
+        assertEquals(before, threadNs());
+        // a failure inside is reported to the caller, typed, and still leaves the caller alone
+        assertThrows(NotFoundException.class, () -> Namespaces.onDedicatedThread(t.ns(), t.name(),
+                () -> t.handle().linkByName("jo-absent")));
+        assertEquals(before, threadNs());
     }
 
     @Test

@@ -60,6 +60,15 @@ public final class Reconcilers implements AutoCloseable {
     /** Garbage-collects, subscribes to link events, starts the watches and the periodic resync. */
     public void start() {
         try {
+            int moved = store.refreshVteps(config.hostId(), config.vtep());
+            if (moved > 0) {
+                LOG.log(Level.INFO, moved + " endpoint records of this host now point at VTEP "
+                        + config.vtep().getHostAddress());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not refresh this host's VTEP in endpoint records: " + e.getMessage());
+        }
+        try {
             Applier.Result gc = collectGarbage();
             if (!gc.outcomes().isEmpty()) {
                 LOG.log(Level.INFO, "start-up garbage collection: " + gc.applied() + " devices removed, "

@@ -193,6 +193,37 @@ public final class OverlayStore {
         }
     }
 
+    /**
+     * Rewrites the VTEP of every endpoint record of {@code hostId} that carries another address
+     * (the host's advertise address changed across a restart): peers would otherwise tunnel to
+     * the old one. Returns how many records were rewritten.
+     */
+    public int refreshVteps(String hostId, java.net.InetAddress vtep) {
+        int n = 0;
+        for (NetworkRecord net : networks()) {
+            String prefix = NetworkKeys.endpointsOf(net.networkId());
+            for (KvEntry entry : call("list endpoints of network " + net.networkId(), () -> store.list(prefix))) {
+                EndpointRecord e = NetworkKeys.decode(entry.key(), entry.value(), EndpointRecord.class);
+                if (!e.hostId().equals(hostId) || e.vtepAddress().equals(vtep)) {
+                    continue;
+                }
+                EndpointRecord updated = new EndpointRecord(e.networkId(), e.endpointId(), e.hostId(),
+                        vtep.getHostAddress(), e.mac(), e.ipv4(), e.ipv6());
+                try {
+                    // CAS: a concurrent DeleteEndpoint must not be undone by this rewrite.
+                    call("update endpoint " + e.endpointId(), () -> {
+                        store.compareAndSet(entry.key(), NetworkKeys.encode(updated), entry.modifyIndex());
+                        return null;
+                    });
+                    n++;
+                } catch (Raced changed) {
+                    // deleted or rewritten meanwhile: whoever wrote it knew better
+                }
+            }
+        }
+        return n;
+    }
+
     /** Deletes an endpoint record; absent is fine. */
     public void deleteEndpoint(String networkId, String endpointId) {
         call("delete endpoint " + endpointId, () -> {

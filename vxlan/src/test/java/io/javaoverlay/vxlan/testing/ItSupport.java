@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.netlink.testing.Requirements;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Shared plumbing of the privileged ITs: requirement checks (skip on a laptop, fail under
@@ -34,25 +32,20 @@ public final class ItSupport {
     private ItSupport() {}
 
     public static boolean ci() {
-        return "true".equals(System.getenv("CI"));
+        return Requirements.isCi();
     }
 
-    /** Skips (laptop) or fails (CI) when {@code ok} is false. */
+    /** Skips (laptop) or fails (CI) when {@code ok} is false (netlink's shared rule). */
     public static void require(boolean ok, String what) {
-        if (!ok) {
-            if (ci()) {
-                fail("required for this test under CI=true: " + what);
-            }
-            assumeTrue(false, "skipped: " + what);
-        }
+        Requirements.assumeOrFail(ok, what);
     }
 
     /** Root, iproute2 and (optionally) ping; logs {@code ip -V} and {@code uname -r} once. */
     public static void requirePrivileged(boolean needPing) {
-        require(isRoot(), "root (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
-        require(onPath("ip") && onPath("bridge"), "iproute2 (ip, bridge)");
+        require(Requirements.isRoot(), "root (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
+        require(Requirements.hasCommand("ip") && Requirements.hasCommand("bridge"), "iproute2 (ip, bridge)");
         if (needPing) {
-            require(onPath("ping"), "ping (Debian package iputils-ping)");
+            require(Requirements.hasCommand("ping"), "ping (Debian package iputils-ping)");
         }
         synchronized (ItSupport.class) {
             if (!versionsLogged) {
@@ -60,28 +53,6 @@ public final class ItSupport {
                 LOG.log(System.Logger.Level.INFO, "iproute2: " + sh("ip", "-V").trim() + "; kernel: " + sh("uname", "-r").trim());
             }
         }
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Creates a named namespace {@code jo-it-<tag>-<random>} with loopback up. */

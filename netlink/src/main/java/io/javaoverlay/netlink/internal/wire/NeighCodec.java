@@ -47,6 +47,16 @@ public final class NeighCodec {
         return new NlMsgBuilder(RTM_GETNEIGH, NLM_F_DUMP).raw(new NdMsg(af, 0, 0, 0, 0).encode());
     }
 
+    /**
+     * RTM_GETNEIGH AF_BRIDGE dump of one device's FDB. Like {@code bridge fdb show dev DEV} this
+     * sends a 16-byte {@code ifinfomsg} rather than an ndmsg: the kernel's legacy parser
+     * ({@code valid_fdb_dump_legacy}) reads {@code ifi_index} as the port filter only then, and
+     * ignores the index of a 12-byte ndmsg. Callers still filter, for kernels that do not.
+     */
+    public static NlMsgBuilder encodeFdbDump(int linkIndex) {
+        return new NlMsgBuilder(RTM_GETNEIGH, NLM_F_DUMP).raw(new IfInfoMsg(AF_BRIDGE, 0, linkIndex, 0, 0).encode());
+    }
+
     public static NlMsgBuilder encodeDump(Family family) {
         return encodeDump(family.af());
     }

@@ -35,7 +35,9 @@
  * RTM_NEWNEIGH ARP/ND ndmsg{AF_INET|AF_INET6, ifindex, NUD_*, NTF_*}; NDA_DST; NDA_LLADDR
  * RTM_NEWNEIGH FDB    ndmsg{AF_BRIDGE, vxlan ifindex, NUD_PERMANENT[|NUD_NOARP], NTF_SELF}; NDA_LLADDR;
  *                     NDA_DST (remote VTEP); [NDA_VNI u32]; [NDA_MASTER u32]   (NDA_PORT would be be16)
- * dumps               REQUEST|DUMP with a zeroed family header (family set); filtering is done here
+ * dumps               REQUEST|DUMP with a zeroed family header (family set); results are filtered here
+ * FDB dump            REQUEST|DUMP ifinfomsg{AF_BRIDGE, index = device} (16 bytes, as bridge(8) sends:
+ *                     the kernel filters by port only for this size, not for a 12-byte ndmsg)
  * </pre>
  *
  * <h2>Verbs are flags</h2>

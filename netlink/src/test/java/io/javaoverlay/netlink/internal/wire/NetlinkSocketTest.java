@@ -42,6 +42,19 @@ class NetlinkSocketTest {
     }
 
     @Test
+    void capturedExtendedAckIsReadAfterTheFullEchoedRequest() {
+        // iproute2 does not set NETLINK_CAP_ACK, so the kernel echoed the whole 40-byte request.
+        fake.enqueue(Fixtures.one("setlink-mtu-extack-error.hex"));
+        NetlinkException e = assertThrows(NetlinkException.class,
+                () -> socket.request(new NlMsgBuilder(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_ACK), "RTM_NEWLINK ifindex 2 mtu 70000"));
+        assertEquals(NetlinkException.class, e.getClass());
+        assertEquals(22, e.errno());
+        assertEquals("mtu greater than device maximum", e.extAck().orElseThrow());
+        assertEquals("RTM_NEWLINK ifindex 2 mtu 70000: EINVAL (invalid argument): mtu greater than device maximum",
+                e.getMessage());
+    }
+
+    @Test
     void extendedAckTextIsReadAfterCappedEcho() {
         // Built by hand from the documented layout (linux/netlink.h struct nlmsgerr + NLMSGERR_ATTR_MSG):
         // nlmsghdr{ERROR, CAPPED|ACK_TLVS}; s32 -ENODEV; echoed nlmsghdr (16); rtattr{1, "...\0"}
