@@ -8,6 +8,7 @@ import io.javaoverlay.kvstore.KvStores;
 import io.javaoverlay.kvstore.consul.ConsulConfig;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.server.cluster.ClusterWiring;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.Underlay;
@@ -85,7 +86,9 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
 
     /** The production wiring: kvstore (Consul or local), {@link KvIpamService}, {@link VxlanNetworkService} on rtnetlink. */
     public static Wiring production(Map<String, String> env) {
-        return new Wiring(config -> openStore(config, env), Wiring::ipam, Wiring::network);
+        return new Wiring(config -> openStore(config, env), Wiring::ipam,
+                (store, config, vtep, hostId, toClose) ->
+                        ClusterWiring.wrap(network(store, config, vtep, hostId, toClose), store, config, hostId, env));
     }
 
     /** {@code consul://} → Consul (token from the flag, else CONSUL_HTTP_TOKEN); {@code file://} → the local store. */

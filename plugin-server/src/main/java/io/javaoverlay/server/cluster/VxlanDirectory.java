@@ -1,0 +1,36 @@
+package io.javaoverlay.server.cluster;
+
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.vxlan.state.NetworkAlias;
+import io.javaoverlay.vxlan.state.OverlayStore;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** {@link ClusterDirectory} over the vxlan module's {@code netalias/} records. */
+public final class VxlanDirectory implements ClusterDirectory {
+    private final OverlayStore store;
+    private final String hostId;
+
+    public VxlanDirectory(KvStore store, String hostId) {
+        this.store = new OverlayStore(store);
+        this.hostId = hostId;
+    }
+
+    @Override
+    public Optional<String> clusterIdOf(String localNetworkId) {
+        return store.findAlias(hostId, localNetworkId);
+    }
+
+    @Override
+    public Set<String> hostsWith(String clusterId) {
+        Set<String> out = new TreeSet<>();
+        for (NetworkAlias a : store.aliases()) {
+            if (a.clusterId().equals(clusterId)) {
+                out.add(a.hostId());
+            }
+        }
+        return out;
+    }
+}
