@@ -1,0 +1,340 @@
+package io.javaoverlay.ipam;
+
+import io.javaoverlay.ipam.IpamRecords.AddressRecord;
+import io.javaoverlay.ipam.IpamRecords.PoolRecord;
+import io.javaoverlay.ipam.IpamService.AddressGrant;
+import io.javaoverlay.ipam.IpamService.AddressKind;
+import io.javaoverlay.ipam.IpamService.AddressRequest;
+import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.kvstore.TxnAbortedException;
+import io.javaoverlay.kvstore.TxnOp;
+
+import java.math.BigInteger;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Allocates and releases addresses. Each allocated address is its own key
+ * ({@link IpamKeys#address}), claimed in a transaction that also checks the pool record's modify
+ * index, so a claim can never land in a pool that is being (or has been) released, and two hosts
+ * only ever contend when they try the very same address. Searches start at a per-host offset and
+ * then follow a per-pool cursor in this JVM (see {@link AddressPicker}).
+ *
+ * <p>In-memory state is a cache only: the pool record with its index (used for the hot path,
+ * safe because the claim transaction re-checks that index) and a set of addresses known to be
+ * taken (a stale entry can only make us skip a free address; exhaustion is confirmed with a fresh
+ * listing).
+ */
+final class AddressAllocator {
+
+    private static final String GATEWAY = "gateway";
+    private static final String ADDRESS = "address";
+
+    private final IpamConfig config;
+    private final StoreCalls calls;
+    private final KvStore store;
+    private final ConcurrentHashMap<String, PoolState> pools = new ConcurrentHashMap<>();
+
+    /** Per-pool cache; guarded by its own monitor. */
+    private static final class PoolState {
+        PoolRecord record;
+        long index;
+        BigInteger cursor;
+        final Set<BigInteger> taken = new HashSet<>();
+        final Set<BigInteger> pending = new HashSet<>();
+        boolean listed;
+        int conflicts;
+    }
+
+    /**
+     * After this many lost claims in a row, re-list the pool's addresses instead of stepping
+     * one address per round trip: another host is allocating in the region the cursor walks into.
+     */
+    private static final int RELIST_AFTER_CONFLICTS = 2;
+
+    AddressAllocator(IpamConfig config, StoreCalls calls) {
+        this.config = config;
+        this.calls = calls;
+        this.store = calls.store();
+    }
+
+    AddressGrant requestAddress(AddressRequest r) {
+        Subnet subnet = IpamKeys.subnetOf(r.poolId()).orElseThrow(() -> PoolAllocator.invalidPoolId(r.poolId()));
+        Optional<IpAddress> preferred = r.address().map(a -> parseIp(a, subnet));
+        String what = "allocate an address in pool " + subnet;
+        if (r.kind() == AddressKind.GATEWAY) {
+            return calls.withRetries(what, () -> gateway(r.poolId(), subnet, preferred));
+        }
+        if (preferred.isPresent()) {
+            return calls.withRetries(what, () -> specific(r.poolId(), subnet, preferred.get()));
+        }
+        return calls.withRetries(what, () -> anyFree(r.poolId(), subnet));
+    }
+
+    void releaseAddress(String poolId, String address) {
+        Subnet subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> PoolAllocator.invalidPoolId(poolId));
+        IpAddress ip = parseIp(address, subnet);
+        String key = IpamKeys.address(poolId, ip);
+        calls.withRetries("release address " + ip + " in pool " + subnet, () -> {
+            Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
+            PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
+            if (rec != null && rec.poolId().equals(poolId) && rec.active() && ip.toString().equals(rec.gateway())) {
+                if (rec.holders().size() > 1) {
+                    // Another host's network still uses this gateway (E16): keep it until the
+                    // last holder goes; the pool's deletion removes it then.
+                    return Boolean.TRUE;
+                }
+                store.txn(List.of(new TxnOp.Cas(pe.get().key(), IpamRecords.encode(rec.withGateway(null)),
+                        pe.get().modifyIndex()), new TxnOp.Delete(key)));
+            } else {
+                store.delete(key);
+            }
+            PoolState st = pools.get(poolId);
+            if (st != null) {
+                synchronized (st) {
+                    st.taken.remove(ip.value());
+                    st.record = null; // the gateway may have changed
+                }
+            }
+            return Boolean.TRUE;
+        });
+    }
+
+    /** Drops the cache of a pool (after a release; it is rebuilt on demand if the pool lives on). */
+    void forget(String poolId) {
+        pools.remove(poolId);
+    }
+
+    // ---- the three kinds of request ----------------------------------------------------------
+
+    private Object gateway(String poolId, Subnet subnet, Optional<IpAddress> preferred) throws KvStoreException {
+        KvEntry pe = activePool(poolId, subnet);
+        PoolRecord rec = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
+        Subnet pool = Subnet.parse(rec.pool());
+        if (rec.gateway() != null) {
+            IpAddress gw = IpAddress.parse(rec.gateway());
+            if (preferred.isEmpty() || preferred.get().equals(gw)) {
+                return new AddressGrant(pool.withPrefix(gw)); // re-request of the gateway (E16)
+            }
+            throw new AddressInUseException("pool " + pool + " already has gateway " + gw
+                    + "; cannot make " + preferred.get() + " its gateway too");
+        }
+        IpAddress ip;
+        if (preferred.isPresent()) {
+            ip = checkAllocatable(preferred.get(), pool, rec);
+        } else {
+            Set<BigInteger> taken = listTaken(poolId);
+            ip = AddressPicker.nextFree(pool, pool, taken, pool.firstUsable().value())
+                    .orElseThrow(() -> exhausted(pool, null));
+        }
+        String ak = IpamKeys.address(poolId, ip);
+        try {
+            store.txn(List.of(new TxnOp.Cas(pe.key(), IpamRecords.encode(rec.withGateway(ip.toString())), pe.modifyIndex()),
+                    new TxnOp.PutIfAbsent(ak, IpamRecords.encode(addressRecord(GATEWAY)))));
+        } catch (TxnAbortedException e) {
+            if (preferred.isPresent() && addressTaken(e, 1, ak)) {
+                throw inUse(ip, pool);
+            }
+            return StoreCalls.RETRY;
+        }
+        return new AddressGrant(pool.withPrefix(ip));
+    }
+
+    private Object specific(String poolId, Subnet subnet, IpAddress ip) throws KvStoreException {
+        KvEntry pe = activePool(poolId, subnet);
+        PoolRecord rec = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
+        Subnet pool = Subnet.parse(rec.pool());
+        // Inside the master pool is enough, even outside the sub-pool: aux addresses (E21).
+        checkAllocatable(ip, pool, rec);
+        if (ip.toString().equals(rec.gateway())) {
+            throw new AddressInUseException("Address already in use: " + ip + " is the gateway of pool " + pool);
+        }
+        String ak = IpamKeys.address(poolId, ip);
+        try {
+            claim(pe.key(), pe.modifyIndex(), ak);
+        } catch (TxnAbortedException e) {
+            if (addressTaken(e, 1, ak)) {
+                throw inUse(ip, pool);
+            }
+            return StoreCalls.RETRY;
+        }
+        remember(poolId, ip);
+        return new AddressGrant(pool.withPrefix(ip));
+    }
+
+    private Object anyFree(String poolId, Subnet subnet) throws KvStoreException {
+        PoolState st = pools.computeIfAbsent(poolId, k -> new PoolState());
+        PoolRecord rec;
+        long recIdx;
+        IpAddress ip;
+        Subnet pool;
+        Subnet range;
+        synchronized (st) {
+            if (st.record == null) {
+                KvEntry pe = activePool(poolId, subnet);
+                st.record = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
+                st.index = pe.modifyIndex();
+            }
+            rec = st.record;
+            recIdx = st.index;
+            pool = Subnet.parse(rec.pool());
+            range = rec.subPool() == null ? pool : Subnet.parse(rec.subPool());
+            if (!st.listed) {
+                refresh(st, poolId);
+            }
+            if (st.cursor == null) {
+                st.cursor = AddressPicker.hostStart(config.hostId(), range);
+            }
+            Optional<IpAddress> pick = AddressPicker.nextFree(pool, range, union(st), st.cursor);
+            if (pick.isEmpty()) {
+                refresh(st, poolId); // the cache may hold addresses released elsewhere
+                pick = AddressPicker.nextFree(pool, range, union(st), st.cursor);
+            }
+            if (pick.isEmpty()) {
+                throw exhausted(pool, rec.subPool());
+            }
+            ip = pick.get();
+            st.pending.add(ip.value());
+            st.cursor = ip.value().add(BigInteger.ONE);
+        }
+        String ak = IpamKeys.address(poolId, ip);
+        boolean won = false;
+        try {
+            claim(IpamKeys.pool(subnet), recIdx, ak);
+            won = true;
+        } catch (TxnAbortedException e) {
+            boolean taken = addressTaken(e, 1, ak);
+            synchronized (st) {
+                if (taken) {
+                    st.taken.add(ip.value()); // someone else's: skip it next time
+                    // Another allocator is walking the same stretch; stepping +1 would race it
+                    // for every following address too. Continue from a random point instead.
+                    st.cursor = randomIn(range);
+                    if (++st.conflicts >= RELIST_AFTER_CONFLICTS) {
+                        st.listed = false;
+                        st.conflicts = 0;
+                    }
+                } else {
+                    st.record = null; // the pool record changed (or vanished): re-read it
+                }
+            }
+            return StoreCalls.RETRY;
+        } finally {
+            synchronized (st) {
+                st.pending.remove(ip.value());
+                if (won) {
+                    st.taken.add(ip.value());
+                    st.conflicts = 0;
+                }
+            }
+        }
+        return new AddressGrant(pool.withPrefix(ip));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** One round trip: the address key is created only while the pool record is unchanged. */
+    private void claim(String poolKey, long poolIdx, String addrKey) throws KvStoreException {
+        store.txn(List.of(new TxnOp.CheckIndex(poolKey, poolIdx),
+                new TxnOp.PutIfAbsent(addrKey, IpamRecords.encode(addressRecord(ADDRESS)))));
+    }
+
+    /** True if the abort was caused by op {@code addrOp} (the address key exists). */
+    private boolean addressTaken(TxnAbortedException e, int addrOp, String addrKey) throws KvStoreException {
+        if (e.opIndex() >= 0) {
+            return e.opIndex() == addrOp;
+        }
+        return store.get(addrKey).isPresent(); // backend did not say which op failed
+    }
+
+    private KvEntry activePool(String poolId, Subnet subnet) throws KvStoreException {
+        Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
+        if (pe.isPresent()) {
+            PoolRecord rec = IpamRecords.decode(pe.get().key(), pe.get().value(), PoolRecord.class);
+            if (rec.poolId().equals(poolId) && rec.active()) {
+                return pe.get();
+            }
+        }
+        pools.remove(poolId);
+        throw new PoolNotFoundException("pool " + poolId + " (" + subnet + ") does not exist: it was released"
+                + " or never requested from javaoverlay");
+    }
+
+    private void refresh(PoolState st, String poolId) throws KvStoreException {
+        st.taken.clear();
+        for (KvEntry e : store.list(IpamKeys.addressPrefix(poolId))) {
+            st.taken.add(IpamKeys.addressOf(e.key()).value());
+        }
+        st.listed = true;
+    }
+
+    private Set<BigInteger> listTaken(String poolId) throws KvStoreException {
+        Set<BigInteger> taken = new HashSet<>();
+        for (KvEntry e : store.list(IpamKeys.addressPrefix(poolId))) {
+            taken.add(IpamKeys.addressOf(e.key()).value());
+        }
+        return taken;
+    }
+
+    private static BigInteger randomIn(Subnet range) {
+        BigInteger r = new BigInteger(range.network().bits(), java.util.concurrent.ThreadLocalRandom.current());
+        return range.start().add(r.mod(range.size()));
+    }
+
+    private static Set<BigInteger> union(PoolState st) {
+        if (st.pending.isEmpty()) {
+            return st.taken;
+        }
+        Set<BigInteger> all = new HashSet<>(st.taken);
+        all.addAll(st.pending);
+        return all;
+    }
+
+    private void remember(String poolId, IpAddress ip) {
+        PoolState st = pools.get(poolId);
+        if (st != null) {
+            synchronized (st) {
+                st.taken.add(ip.value());
+            }
+        }
+    }
+
+    private static IpAddress checkAllocatable(IpAddress ip, Subnet pool, PoolRecord rec) {
+        if (!pool.contains(ip)) {
+            throw PoolAllocator.invalid("address " + ip + " is outside pool " + pool);
+        }
+        if (pool.isReserved(ip)) {
+            throw PoolAllocator.invalid("address " + ip + " is the " + (ip.equals(pool.network()) ? "network" : "broadcast")
+                    + " address of pool " + pool + " and cannot be allocated");
+        }
+        return ip;
+    }
+
+    private static IpAddress parseIp(String text, Subnet subnet) {
+        try {
+            return IpAddress.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw PoolAllocator.invalid("invalid address for pool " + subnet + ": " + e.getMessage());
+        }
+    }
+
+    private AddressRecord addressRecord(String kind) {
+        return new AddressRecord(kind, config.hostId(), System.currentTimeMillis());
+    }
+
+    private static AddressInUseException inUse(IpAddress ip, Subnet pool) {
+        return new AddressInUseException("Address already in use: " + ip + " is already allocated in pool " + pool);
+    }
+
+    private static PoolExhaustedException exhausted(Subnet pool, String subPool) {
+        Subnet range = subPool == null ? pool : Subnet.parse(subPool);
+        return new PoolExhaustedException("No available addresses on this pool: pool " + pool
+                + (subPool == null ? "" : " (sub-pool " + subPool + ")") + " has all "
+                + AddressPicker.usableCount(pool, range) + " usable addresses allocated");
+    }
+}

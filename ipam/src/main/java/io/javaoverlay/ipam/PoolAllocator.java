@@ -1,0 +1,333 @@
+package io.javaoverlay.ipam;
+
+import io.javaoverlay.ipam.IpamRecords.Holder;
+import io.javaoverlay.ipam.IpamRecords.IndexEntry;
+import io.javaoverlay.ipam.IpamRecords.PoolIndex;
+import io.javaoverlay.ipam.IpamRecords.PoolRecord;
+import io.javaoverlay.ipam.IpamService.PoolGrant;
+import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.kvstore.TxnOp;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Claims and releases pools cluster-wide.
+ *
+ * <p>Each family has one small index record ({@link IpamKeys#poolIndex}) listing every pool, and
+ * each pool has its own metadata record. A claim reads both in one transaction, checks the new
+ * subnet against the index, and writes the index (CAS on its modify index) and the pool record
+ * (create-if-absent) in one transaction. Pools are created rarely, so one CAS key per family costs
+ * nothing, and it lets the overlap check see nested blocks of any size, which per-subnet keys
+ * cannot do without enumerating every possible sub-block.
+ *
+ * <p>Release keeps a holder list (E16): each RequestPool adds one holder, each ReleasePool removes
+ * one (this host's latest if it has one, else the oldest, because with a 20.10 cluster store the
+ * release may come from another host). Removing the last holder deletes the pool; see
+ * {@code package-info} for why that is a tombstone followed by a prefix delete.
+ */
+final class PoolAllocator {
+
+    /** The ipam option naming the logical network a pool belongs to. */
+    static final String NETWORK_OPTION = "javaoverlay.network";
+
+    private final IpamConfig config;
+    private final StoreCalls calls;
+    private final KvStore store;
+
+    PoolAllocator(IpamConfig config, StoreCalls calls) {
+        this.config = config;
+        this.calls = calls;
+        this.store = calls.store();
+    }
+
+    PoolGrant requestPool(IpamService.PoolRequest r) {
+        String space = r.addressSpace() == null || r.addressSpace().isBlank() ? null : r.addressSpace();
+        if (space != null && !space.equals(config.localAddressSpace()) && !space.equals(config.globalAddressSpace())) {
+            throw invalid("address space '" + space + "' is unknown; this driver serves "
+                    + config.localAddressSpace() + " and " + config.globalAddressSpace());
+        }
+        String network = Optional.ofNullable(r.options().get(NETWORK_OPTION)).map(String::trim)
+                .filter(s -> !s.isEmpty()).orElse(null);
+        if (r.pool().isEmpty()) {
+            if (r.subPool().isPresent()) {
+                throw invalid("sub-pool " + r.subPool().get() + " given without a pool: --ip-range needs --subnet");
+            }
+            return claimAuto(r.v6(), network, space);
+        }
+        Subnet pool = parse("pool", r.pool().get());
+        if (pool.v6() != r.v6()) {
+            throw invalid("pool " + pool + " is " + family(pool.v6()) + " but the request is for "
+                    + family(r.v6()) + " (V6=" + r.v6() + ")");
+        }
+        Subnet sub = null;
+        if (r.subPool().isPresent()) {
+            sub = parse("sub-pool", r.subPool().get());
+            if (!pool.contains(sub)) {
+                throw invalid("sub-pool " + sub + " is not inside pool " + pool);
+            }
+        }
+        Subnet subPool = sub;
+        return calls.withRetries("claim pool " + pool, () -> claimExplicit(pool, subPool, network, space));
+    }
+
+    void releasePool(String poolId) {
+        Subnet subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> invalidPoolId(poolId));
+        calls.withRetries("release pool " + subnet, () -> releaseAttempt(poolId, subnet));
+    }
+
+    // ---- claims ----------------------------------------------------------------------------
+
+    /** A consistent read of a family's index and one pool record. */
+    private record Snapshot(PoolIndex index, long indexIdx, PoolRecord pool, long poolIdx) {
+        boolean indexExists() {
+            return indexIdx >= 0;
+        }
+    }
+
+    private Snapshot snapshot(boolean v6, Subnet pool) throws KvStoreException {
+        String ik = IpamKeys.poolIndex(v6);
+        String pk = pool == null ? null : IpamKeys.pool(pool);
+        List<TxnOp> ops = new ArrayList<>();
+        ops.add(new TxnOp.Get(ik));
+        if (pk != null) {
+            ops.add(new TxnOp.Get(pk));
+        }
+        PoolIndex index = new PoolIndex(List.of());
+        long indexIdx = -1;
+        PoolRecord rec = null;
+        long recIdx = -1;
+        for (KvEntry e : store.txn(ops)) {
+            if (e.key().equals(ik)) {
+                index = IpamRecords.decode(e.key(), e.value(), PoolIndex.class);
+                indexIdx = e.modifyIndex();
+            } else if (e.key().equals(pk)) {
+                rec = IpamRecords.decode(e.key(), e.value(), PoolRecord.class);
+                recIdx = e.modifyIndex();
+            }
+        }
+        return new Snapshot(index, indexIdx, rec, recIdx);
+    }
+
+    private Object claimExplicit(Subnet pool, Subnet subPool, String network, String space) throws KvStoreException {
+        Snapshot s = snapshot(pool.v6(), pool);
+        List<IndexEntry> overlapping = s.index().pools().stream()
+                .filter(e -> Subnet.parse(e.pool()).overlaps(pool)).toList();
+        if (!overlapping.isEmpty()) {
+            IndexEntry e = overlapping.get(0);
+            boolean sameNetwork = network != null && network.equals(e.network());
+            if (overlapping.size() == 1 && sameNetwork && e.pool().equals(pool.toString())) {
+                return join(s, e, subPool, false);
+            }
+            throw new PoolOverlapException("Pool overlaps with other one on this address space: pool " + pool
+                    + " requested for " + networkName(network) + " overlaps pool " + e.pool() + " of "
+                    + networkName(e.network()) + " (PoolID " + e.poolId() + ")");
+        }
+        return create(s, pool, subPool, network, space, false);
+    }
+
+    private PoolGrant claimAuto(boolean v6, String network, String space) {
+        return calls.withRetries("pick a free " + family(v6) + " pool", () -> {
+            Snapshot s = snapshot(v6, null);
+            if (network != null) {
+                Optional<IndexEntry> mine = s.index().pools().stream()
+                        .filter(e -> network.equals(e.network())).findFirst();
+                if (mine.isPresent()) {
+                    Subnet existing = Subnet.parse(mine.get().pool());
+                    // Re-read including the pool record, so join() can CAS it.
+                    Snapshot full = snapshot(v6, existing);
+                    if (full.indexIdx() != s.indexIdx()) {
+                        return StoreCalls.RETRY;
+                    }
+                    return join(full, mine.get(), null, true);
+                }
+            }
+            Subnet candidate = pickFree(v6, s.index());
+            Snapshot full = snapshot(v6, candidate);
+            if (full.indexIdx() != s.indexIdx()) {
+                return StoreCalls.RETRY;
+            }
+            return create(full, candidate, null, network, space, true);
+        });
+    }
+
+    /** The first subnet of the default pools that overlaps no pool in {@code index}. */
+    private Subnet pickFree(boolean v6, PoolIndex index) {
+        NavigableMap<BigInteger, Subnet> taken = new TreeMap<>();
+        for (IndexEntry e : index.pools()) {
+            Subnet s = Subnet.parse(e.pool());
+            taken.put(s.start(), s);
+        }
+        List<IpamConfig.DefaultPool> defaults = v6 ? config.defaultV6Pools() : config.defaultV4Pools();
+        List<String> tried = new ArrayList<>();
+        for (IpamConfig.DefaultPool d : defaults) {
+            BigInteger step = BigInteger.ONE.shiftLeft(d.base().network().bits() - d.size());
+            BigInteger cur = d.base().start();
+            // Index entries never overlap each other, so the one with the greatest start at or
+            // below the candidate's end is the only one that can overlap it. Each overlap jumps
+            // past that entry, so this loop runs at most (pools + 1) times per default pool.
+            while (cur.compareTo(d.base().end()) <= 0) {
+                Subnet candidate = new Subnet(new IpAddress(v6, cur), d.size());
+                Map.Entry<BigInteger, Subnet> below = taken.floorEntry(candidate.end());
+                if (below == null || below.getValue().end().compareTo(candidate.start()) < 0) {
+                    return candidate;
+                }
+                BigInteger after = below.getValue().end().add(BigInteger.ONE);
+                BigInteger next = cur.add(step);
+                cur = after.compareTo(next) > 0 ? alignUp(after, d.base().start(), step) : next;
+            }
+            tried.add(d.toString());
+        }
+        throw new NoAvailablePoolException("No available pool: every " + family(v6) + " subnet of the default pools "
+                + (tried.isEmpty() ? "(none configured)" : String.join(", ", tried)) + " is in use; "
+                + "release a network or give --subnet");
+    }
+
+    private static BigInteger alignUp(BigInteger v, BigInteger base, BigInteger step) {
+        BigInteger off = v.subtract(base);
+        BigInteger[] qr = off.divideAndRemainder(step);
+        return base.add((qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE)).multiply(step));
+    }
+
+    /** Adds a holder to an existing pool of the same logical network (E16). */
+    private Object join(Snapshot s, IndexEntry e, Subnet subPool, boolean auto) throws KvStoreException {
+        PoolRecord rec = s.pool();
+        if (rec == null || !rec.active() || !rec.poolId().equals(e.poolId())) {
+            return StoreCalls.RETRY; // index and record momentarily disagree: someone is mid-release
+        }
+        String want = subPool == null ? null : subPool.toString();
+        if (!auto && !java.util.Objects.equals(want, rec.subPool())) {
+            throw new IpamException(IpamException.Kind.CONFLICT, rec.describe() + " is held with "
+                    + (rec.subPool() == null ? "no sub-pool" : "sub-pool " + rec.subPool())
+                    + "; this request asks for " + (want == null ? "no sub-pool" : "sub-pool " + want));
+        }
+        if (auto && rec.holders().stream().anyMatch(h -> h.host().equals(config.hostId()))) {
+            // Docker repeats an auto RequestPool only when the pool it got clashes with a route
+            // or name server of this host (protocol doc 3.3). A network has one subnet on every
+            // host, so there is nothing else to offer.
+            throw new PoolOverlapException(rec.describe() + " is already held on host " + config.hostId()
+                    + " and Docker asked for another pool, which means it clashes with a route or name server"
+                    + " on this host; create the network with an explicit --subnet");
+        }
+        PoolRecord next = rec.plusHolder(new Holder(config.hostId(), System.currentTimeMillis()));
+        store.compareAndSet(IpamKeys.pool(Subnet.parse(rec.pool())), IpamRecords.encode(next), s.poolIdx());
+        return grant(rec);
+    }
+
+    private Object create(Snapshot s, Subnet pool, Subnet subPool, String network, String space, boolean auto)
+            throws KvStoreException {
+        String pk = IpamKeys.pool(pool);
+        if (s.pool() != null) {
+            if (IpamRecords.DELETING.equals(s.pool().state())) {
+                finishDeletion(s.pool(), s.poolIdx());
+                return StoreCalls.RETRY;
+            }
+            throw new IpamException(IpamException.Kind.INTERNAL, "store key " + pk + " holds active "
+                    + s.pool().describe() + " that is missing from " + IpamKeys.poolIndex(pool.v6())
+                    + "; the store was edited by hand or is corrupt");
+        }
+        String poolId = IpamKeys.newPoolId(pool);
+        PoolRecord rec = new PoolRecord(poolId, pool.toString(), subPool == null ? null : subPool.toString(),
+                space, network, auto, null, IpamRecords.ACTIVE,
+                List.of(new Holder(config.hostId(), System.currentTimeMillis())));
+        String ik = IpamKeys.poolIndex(pool.v6());
+        byte[] index = IpamRecords.encode(s.index().plus(new IndexEntry(pool.toString(), poolId, network)));
+        TxnOp indexOp = s.indexExists() ? new TxnOp.Cas(ik, index, s.indexIdx()) : new TxnOp.PutIfAbsent(ik, index);
+        store.txn(List.of(indexOp, new TxnOp.PutIfAbsent(pk, IpamRecords.encode(rec))));
+        return grant(rec);
+    }
+
+    private static PoolGrant grant(PoolRecord rec) {
+        return new PoolGrant(rec.poolId(), rec.pool(), Map.of());
+    }
+
+    // ---- release ---------------------------------------------------------------------------
+
+    private Object releaseAttempt(String poolId, Subnet subnet) throws KvStoreException {
+        Snapshot s = snapshot(subnet.v6(), subnet);
+        PoolRecord rec = s.pool();
+        if (rec == null || !rec.poolId().equals(poolId)) {
+            return Boolean.TRUE; // unknown or stale ID: nothing to release (E13)
+        }
+        if (!rec.active()) {
+            finishDeletion(rec, s.poolIdx());
+            return Boolean.TRUE;
+        }
+        List<Holder> holders = new ArrayList<>(rec.holders());
+        int mine = -1;
+        for (int i = holders.size() - 1; i >= 0 && mine < 0; i--) {
+            if (holders.get(i).host().equals(config.hostId())) {
+                mine = i;
+            }
+        }
+        if (!holders.isEmpty()) {
+            holders.remove(mine >= 0 ? mine : 0);
+        }
+        String pk = IpamKeys.pool(subnet);
+        if (!holders.isEmpty()) {
+            store.compareAndSet(pk, IpamRecords.encode(rec.withHolders(holders)), s.poolIdx());
+            return Boolean.TRUE;
+        }
+        // Last holder: drop it from the index and turn the record into a tombstone atomically.
+        // From this commit on the pool is gone for every reader and every address claim fails
+        // its CheckIndex; the addresses are then removed by prefix.
+        String ik = IpamKeys.poolIndex(subnet.v6());
+        List<TxnOp> ops = new ArrayList<>();
+        if (s.indexExists()) {
+            ops.add(new TxnOp.Cas(ik, IpamRecords.encode(s.index().minus(poolId)), s.indexIdx()));
+        }
+        ops.add(new TxnOp.Cas(pk, IpamRecords.encode(rec.deleting()), s.poolIdx()));
+        store.txn(ops);
+        Optional<KvEntry> tomb = store.get(pk);
+        if (tomb.isPresent()) {
+            PoolRecord t = IpamRecords.decode(pk, tomb.get().value(), PoolRecord.class);
+            if (t.poolId().equals(poolId) && !t.active()) {
+                finishDeletion(t, tomb.get().modifyIndex());
+            }
+        }
+        return Boolean.TRUE;
+    }
+
+    /** Removes a tombstoned pool's addresses, then the tombstone. Safe to run on several hosts at once. */
+    void finishDeletion(PoolRecord tomb, long tombIdx) throws KvStoreException {
+        store.deletePrefix(IpamKeys.addressPrefix(tomb.poolId()));
+        try {
+            store.deleteIfIndex(IpamKeys.pool(Subnet.parse(tomb.pool())), tombIdx);
+        } catch (io.javaoverlay.kvstore.CasConflictException e) {
+            // another host finished it first
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    static String family(boolean v6) {
+        return v6 ? "IPv6" : "IPv4";
+    }
+
+    private static String networkName(String network) {
+        return network == null ? "an unnamed network" : "network " + network;
+    }
+
+    private static Subnet parse(String what, String cidr) {
+        try {
+            return Subnet.parse(cidr.trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid("invalid " + what + " '" + cidr + "': " + e.getMessage());
+        }
+    }
+
+    static IpamException invalid(String message) {
+        return new IpamException(IpamException.Kind.INVALID_REQUEST, message);
+    }
+
+    static IpamException invalidPoolId(String poolId) {
+        return invalid("PoolID '" + poolId + "' is malformed: javaoverlay pool IDs look like 10.20.0.0_24_5f3a09c1");
+    }
+}

@@ -1,0 +1,204 @@
+package io.javaoverlay.server;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Parses {@code javaoverlay daemon [flags]}. Each setting comes from its flag, else its
+ * environment variable, else the default. Unknown flags and bad values are usage errors (exit 2).
+ */
+public final class CommandLine {
+
+    /** What the command line asks for. */
+    public sealed interface Parsed permits Run, Help, UsageError {
+    }
+
+    /** Run the daemon. */
+    public record Run(DaemonConfig config) implements Parsed {
+    }
+
+    /** Print {@link #usage()} and exit 0. */
+    public record Help() implements Parsed {
+    }
+
+    /** Print the message and the usage to stderr, exit 2. */
+    public record UsageError(String message) implements Parsed {
+    }
+
+    private record Flag(String name, String env, String valueName, String help) {
+    }
+
+    private static final List<Flag> FLAGS = List.of(
+            new Flag("store", "JAVAOVERLAY_STORE", "URI",
+                    "state store: consul://HOST:PORT[/PREFIX] or file:///DIR (embedded, single host).\n"
+                    + "Default: " + StoreLocation.DEFAULT + ", or consul://$CONSUL_HTTP_ADDR when only\n"
+                    + "CONSUL_HTTP_ADDR is set. consul:// without a host uses CONSUL_HTTP_ADDR, else 127.0.0.1:8500."),
+            new Flag("advertise-addr", "JAVAOVERLAY_ADVERTISE_ADDR", "IP|IFACE",
+                    "this host's VTEP address, or an interface whose first IPv4 address is used.\n"
+                    + "Default: the address of the default-route interface."),
+            new Flag("host-id", "JAVAOVERLAY_HOST_ID", "ID",
+                    "this host's identity in the store ([A-Za-z0-9._:-], stable across restarts).\n"
+                    + "Default: the advertise address."),
+            new Flag("socket", "JAVAOVERLAY_SOCKET", "PATH",
+                    "plugin socket. Default: " + DaemonConfig.DEFAULT_SOCKET
+                    + " (ignored under systemd socket activation)."),
+            new Flag("scope", "JAVAOVERLAY_SCOPE", "local|global",
+                    "Scope reported to Docker (GetCapabilities). Default: local."),
+            new Flag("log-level", "JAVAOVERLAY_LOG_LEVEL", "LEVEL",
+                    "error, warn, info, debug or trace. Default: info."),
+            new Flag("consul-token", "CONSUL_HTTP_TOKEN", "TOKEN",
+                    "Consul ACL token. Default: none."),
+            new Flag("vxlan-port", "JAVAOVERLAY_VXLAN_PORT", "PORT",
+                    "UDP port of the VXLAN devices. Default: " + DaemonConfig.DEFAULT_VXLAN_PORT + "."),
+            new Flag("vni-range", "JAVAOVERLAY_VNI_RANGE", "FIRST-LAST",
+                    "VNIs allocated to networks. Default: " + DaemonConfig.DEFAULT_VNI_RANGE + "."),
+            new Flag("default-pool", "JAVAOVERLAY_DEFAULT_POOLS", "BASE/LEN:SIZE",
+                    "IPv4 pool for networks created without --subnet; repeatable (the environment\n"
+                    + "variable takes a space-separated list). Default: " + DaemonConfig.DEFAULT_POOLS.get(0) + "."));
+
+    private CommandLine() {
+    }
+
+    /** The {@code --help} text. */
+    public static String usage() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: javaoverlay daemon [flags]\n")
+          .append("       javaoverlay --help\n\n")
+          .append("Docker remote network driver + IPAM driver: a VXLAN overlay shared by several hosts.\n")
+          .append("Serves Docker's plugin API on a Unix socket only (no TCP port).\n\n")
+          .append("Flags (flag > environment variable > default; --flag VALUE or --flag=VALUE):\n");
+        for (Flag f : FLAGS) {
+            sb.append("  --").append(f.name()).append(' ').append(f.valueName())
+              .append("   [$").append(f.env()).append("]\n");
+            for (String line : f.help().split("\n")) {
+                sb.append("      ").append(line).append('\n');
+            }
+        }
+        sb.append("  -h, --help\n      show this help.\n\n")
+          .append("Exit status: 0 on clean shutdown (SIGTERM), 1 on a start-up failure (e.g. socket in use),\n")
+          .append("2 on a usage error. Under systemd (Type=notify) READY=1 is sent once the socket answers.\n");
+        return sb.toString();
+    }
+
+    /** Parses {@code args} against {@code env}. Never throws for bad input. */
+    public static Parsed parse(List<String> args, Map<String, String> env) {
+        if (args.isEmpty()) {
+            return new UsageError("missing command (expected 'daemon')");
+        }
+        String cmd = args.get(0);
+        if (cmd.equals("--help") || cmd.equals("-h") || cmd.equals("help")) {
+            return new Help();
+        }
+        if (!cmd.equals("daemon")) {
+            return new UsageError("unknown command '" + cmd + "' (expected 'daemon')");
+        }
+        Map<String, List<String>> given = new HashMap<>();
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--help") || a.equals("-h")) {
+                return new Help();
+            }
+            if (!a.startsWith("--")) {
+                return new UsageError("unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            String n = name;
+            if (FLAGS.stream().noneMatch(f -> f.name().equals(n))) {
+                return new UsageError("unknown flag --" + name);
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    return new UsageError("flag --" + name + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            given.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        try {
+            return new Run(build(given, env));
+        } catch (IllegalArgumentException e) {
+            return new UsageError(e.getMessage());
+        }
+    }
+
+    private static DaemonConfig build(Map<String, List<String>> given, Map<String, String> env) {
+        Optional<String> storeText = setting(given, env, "store");
+        StoreLocation store;
+        if (storeText.isPresent()) {
+            store = StoreLocation.parse(storeText.get(), env);
+        } else if (!env.getOrDefault("CONSUL_HTTP_ADDR", "").isBlank()) {
+            store = StoreLocation.fromConsulHttpAddr(env.get("CONSUL_HTTP_ADDR"));
+        } else {
+            store = StoreLocation.parse(StoreLocation.DEFAULT, env);
+        }
+        Path socket = Path.of(setting(given, env, "socket").orElse(DaemonConfig.DEFAULT_SOCKET.toString()));
+        if (!socket.isAbsolute()) {
+            throw new IllegalArgumentException("--socket '" + socket + "' must be an absolute path");
+        }
+        String scope = setting(given, env, "scope").orElse("local").toLowerCase(Locale.ROOT);
+        if (!scope.equals("local") && !scope.equals("global")) {
+            throw new IllegalArgumentException("--scope '" + scope + "' must be local or global");
+        }
+        Level level = parseLevel(setting(given, env, "log-level").orElse("info"));
+        int port;
+        String portText = setting(given, env, "vxlan-port").orElse(String.valueOf(DaemonConfig.DEFAULT_VXLAN_PORT));
+        try {
+            port = Integer.parseInt(portText.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--vxlan-port '" + portText + "' is not a number");
+        }
+        DaemonConfig.VniRange vnis = setting(given, env, "vni-range").map(DaemonConfig.VniRange::parse)
+                .orElse(DaemonConfig.DEFAULT_VNI_RANGE);
+        List<String> poolTexts = given.containsKey("default-pool") ? given.get("default-pool")
+                : List.of(env.getOrDefault("JAVAOVERLAY_DEFAULT_POOLS", "").trim().split("\\s+"));
+        List<DaemonConfig.DefaultPool> pools = new ArrayList<>();
+        for (String p : poolTexts) {
+            if (!p.isBlank()) {
+                pools.add(DaemonConfig.DefaultPool.parse(p));
+            }
+        }
+        return new DaemonConfig(store, setting(given, env, "advertise-addr"), setting(given, env, "host-id"), socket, scope, level,
+                setting(given, env, "consul-token"), port, vnis,
+                pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools,
+                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES);
+    }
+
+    private static Optional<String> setting(Map<String, List<String>> given, Map<String, String> env, String name) {
+        List<String> values = given.get(name);
+        if (values != null) {
+            return Optional.of(values.get(values.size() - 1)).filter(s -> !s.isBlank());
+        }
+        String envName = FLAGS.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().env();
+        return Optional.ofNullable(env.get(envName)).filter(s -> !s.isBlank());
+    }
+
+    static Level parseLevel(String text) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "error":
+                return Level.ERROR;
+            case "warn":
+            case "warning":
+                return Level.WARNING;
+            case "info":
+                return Level.INFO;
+            case "debug":
+                return Level.DEBUG;
+            case "trace":
+                return Level.TRACE;
+            default:
+                throw new IllegalArgumentException("--log-level '" + text + "' must be error, warn, info, debug or trace");
+        }
+    }
+}

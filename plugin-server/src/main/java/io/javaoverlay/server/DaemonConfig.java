@@ -1,0 +1,131 @@
+package io.javaoverlay.server;
+
+import io.javaoverlay.server.resource.DriverSettings;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything {@code javaoverlay daemon} is configured with, after flag &gt; environment &gt; default
+ * resolution ({@link CommandLine}).
+ *
+ * @param store         where state lives
+ * @param advertiseAddr VTEP address or interface name; empty = the default-route interface's address
+ * @param hostId        this host's identity in the store; empty = the resolved VTEP address
+ * @param socket        the plugin socket path
+ * @param scope         {@code local} or {@code global} (GetCapabilities Scope)
+ * @param logLevel      minimum level logged
+ * @param consulToken   ACL token for Consul, if any (never logged)
+ * @param vxlanPort     UDP port of the VXLAN devices
+ * @param vniRange      VNIs the cluster allocates from
+ * @param defaultPools  IPv4 pools for RequestPool without {@code --subnet}
+ * @param maxBodyBytes  request body limit
+ */
+public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
+                           Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
+                           List<DefaultPool> defaultPools, long maxBodyBytes) {
+
+    /** Where Docker looks for the legacy plugin named javaoverlay. */
+    public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
+    /** IANA VXLAN port. */
+    public static final int DEFAULT_VXLAN_PORT = 4789;
+    /** Below 4096, where Docker swarm's own overlay VNIs start. */
+    public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
+    /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
+    public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
+
+    public DaemonConfig {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(advertiseAddr, "advertiseAddr");
+        Objects.requireNonNull(hostId, "hostId");
+        if (hostId.isPresent() && !hostId.get().matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new IllegalArgumentException("--host-id '" + hostId.get() + "' must be 1-64 of [A-Za-z0-9._:-]");
+        }
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(consulToken, "consulToken");
+        Objects.requireNonNull(vniRange, "vniRange");
+        defaultPools = List.copyOf(defaultPools);
+        DriverSettings.withScope(scope); // validates
+        if (vxlanPort < 1 || vxlanPort > 65535) {
+            throw new IllegalArgumentException("--vxlan-port " + vxlanPort + " out of range 1..65535");
+        }
+    }
+
+    /** The static answers for Docker's registration calls. */
+    public DriverSettings driverSettings() {
+        return DriverSettings.withScope(scope);
+    }
+
+    /** VNIs {@code first..last} inclusive, within 1..2^24-1. */
+    public record VniRange(int first, int last) {
+        public VniRange {
+            if (first < 1 || last > (1 << 24) - 1 || first > last) {
+                throw new IllegalArgumentException("VNI range " + first + "-" + last + " must lie within 1-16777215, first <= last");
+            }
+        }
+
+        static VniRange parse(String text) {
+            String[] p = text.trim().split("-");
+            try {
+                if (p.length == 2) {
+                    return new VniRange(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the message below
+            }
+            throw new IllegalArgumentException("--vni-range '" + text + "' is not FIRST-LAST, e.g. 1-4095");
+        }
+
+        @Override
+        public String toString() {
+            return first + "-" + last;
+        }
+    }
+
+    /** A default address pool: subnets of length {@code size} carved from {@code base}. */
+    public record DefaultPool(String base, int size) {
+        public DefaultPool {
+            Objects.requireNonNull(base, "base");
+            int baseLen;
+            try {
+                baseLen = io.javaoverlay.netlink.IpPrefix.parse(base).prefixLength();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--default-pool base '" + base + "' is not a CIDR", e);
+            }
+            if (!base.contains("/") || size < baseLen || size > 30) {
+                throw new IllegalArgumentException("--default-pool " + base + " size " + size
+                        + ": size must be between the base prefix length and 30");
+            }
+        }
+
+        /** {@code BASE/LEN:SIZE} or {@code base=BASE/LEN,size=SIZE} (Docker's daemon.json style). */
+        static DefaultPool parse(String text) {
+            String t = text.trim();
+            String base;
+            String size;
+            if (t.startsWith("base=")) {
+                String[] kv = t.split(",");
+                base = kv[0].substring(5);
+                size = kv.length > 1 && kv[1].startsWith("size=") ? kv[1].substring(5) : "";
+            } else {
+                int c = t.lastIndexOf(':');
+                base = c < 0 ? t : t.substring(0, c);
+                size = c < 0 ? "" : t.substring(c + 1);
+            }
+            try {
+                return new DefaultPool(base, Integer.parseInt(size.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--default-pool '" + text + "' is not BASE/LEN:SIZE, e.g. 10.200.0.0/16:24");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return base + ":" + size;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.javaoverlay.server;
+
+import io.javaoverlay.ipam.IpamConfig;
+import io.javaoverlay.ipam.IpamService;
+import io.javaoverlay.ipam.KvIpamService;
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStores;
+import io.javaoverlay.kvstore.consul.ConsulConfig;
+import io.javaoverlay.netlink.Netlink;
+import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.server.resource.DriverSettings;
+import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.Underlay;
+import io.javaoverlay.vxlan.VxlanConfig;
+import io.javaoverlay.vxlan.VxlanNetworkService;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Constructor-injection wiring of the store-dependent services: store → IPAM, store + netlink →
+ * network service. Main picks the kvstore implementation from {@link DaemonConfig#store()}
+ * ({@code consul://} → Consul, {@code file://} → the embedded local store).
+ *
+ * @param stores   opens the configured store
+ * @param ipams    builds the IPAM service on a store
+ * @param networks builds the network service on a store
+ */
+public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory networks) implements BackendFactory {
+
+    /** Opens the kvstore named by the configuration. */
+    @FunctionalInterface
+    public interface StoreFactory {
+        KvStore open(DaemonConfig config) throws Exception;
+    }
+
+    /** Builds the IPAM service. */
+    @FunctionalInterface
+    public interface IpamFactory {
+        IpamService create(KvStore store, DaemonConfig config, String hostId) throws Exception;
+    }
+
+    /**
+     * Builds the network service (netlink handle, VTEP, reconcilers). Anything else it opens and
+     * the service does not own goes into {@code toClose}; it is closed after the service.
+     */
+    @FunctionalInterface
+    public interface NetworkFactory {
+        NetworkService create(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
+                              List<AutoCloseable> toClose) throws Exception;
+    }
+
+    public Wiring {
+        Objects.requireNonNull(stores, "stores");
+        Objects.requireNonNull(ipams, "ipams");
+        Objects.requireNonNull(networks, "networks");
+    }
+
+    @Override
+    public Backend open(DaemonConfig config, InetAddress vtep) throws Exception {
+        String hostId = config.hostId().orElse(vtep.getHostAddress());
+        KvStore store = stores.open(config);
+        List<AutoCloseable> owned = new ArrayList<>();
+        owned.add(store);
+        try {
+            IpamService ipam = ipams.create(store, config, hostId);
+            NetworkService network = networks.create(store, config, vtep, hostId, owned);
+            return new Backend(ipam, network, owned);
+        } catch (Exception e) {
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                try {
+                    owned.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The production wiring: kvstore (Consul or local), {@link KvIpamService}, {@link VxlanNetworkService} on rtnetlink. */
+    public static Wiring production(Map<String, String> env) {
+        return new Wiring(config -> openStore(config, env), Wiring::ipam, Wiring::network);
+    }
+
+    /** {@code consul://} → Consul (token from the flag, else CONSUL_HTTP_TOKEN); {@code file://} → the local store. */
+    static KvStore openStore(DaemonConfig config, Map<String, String> env) throws Exception {
+        ConsulConfig base = ConsulConfig.fromEnv(env);
+        if (config.consulToken().isPresent()) {
+            base = base.withToken(config.consulToken().get());
+        }
+        return KvStores.open(config.store().toString(), base);
+    }
+
+    static IpamService ipam(KvStore store, DaemonConfig config, String hostId) {
+        DriverSettings s = config.driverSettings();
+        IpamConfig defaults = IpamConfig.defaults(hostId);
+        List<IpamConfig.DefaultPool> v4 = new ArrayList<>();
+        for (DaemonConfig.DefaultPool p : config.defaultPools()) {
+            v4.add(IpamConfig.DefaultPool.parse(p.base(), p.size()));
+        }
+        // The address-space names must be the ones GetDefaultAddressSpaces answers from static config.
+        IpamConfig c = new IpamConfig(s.localAddressSpace(), s.globalAddressSpace(), hostId, v4,
+                defaults.defaultV6Pools(), defaults.maxAttempts(), defaults.retryBackoff());
+        return new KvIpamService(store, c);
+    }
+
+    static NetworkService network(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
+                                  List<AutoCloseable> toClose) throws Exception {
+        Netlink.ensureAvailable();
+        NetlinkHandle handle = Netlink.open();
+        toClose.add(handle);
+        Underlay underlay = Underlay.resolve(handle, Optional.of(vtep.getHostAddress()));
+        DriverSettings s = config.driverSettings();
+        VxlanConfig vc = VxlanConfig.builder(hostId, underlay)
+                .port(config.vxlanPort())
+                .vniRange(config.vniRange().first(), config.vniRange().last())
+                .singleHost(config.store() instanceof StoreLocation.File)
+                .ipamAddressSpaces(Set.of(s.localAddressSpace(), s.globalAddressSpace()))
+                .build();
+        return new VxlanNetworkService(handle, store, vc);
+    }
+}

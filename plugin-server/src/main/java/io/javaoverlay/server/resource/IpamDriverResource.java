@@ -1,0 +1,108 @@
+package io.javaoverlay.server.resource;
+
+import io.javaoverlay.ipam.IpamService;
+import io.javaoverlay.ipam.IpamService.AddressKind;
+import io.javaoverlay.server.protocol.IpamDriverMessages.GetCapabilitiesResponse;
+import io.javaoverlay.server.protocol.IpamDriverMessages.GetDefaultAddressSpacesResponse;
+import io.javaoverlay.server.protocol.IpamDriverMessages.ReleaseAddressRequest;
+import io.javaoverlay.server.protocol.IpamDriverMessages.ReleasePoolRequest;
+import io.javaoverlay.server.protocol.IpamDriverMessages.RequestAddressRequest;
+import io.javaoverlay.server.protocol.IpamDriverMessages.RequestAddressResponse;
+import io.javaoverlay.server.protocol.IpamDriverMessages.RequestPoolRequest;
+import io.javaoverlay.server.protocol.IpamDriverMessages.RequestPoolResponse;
+import io.javaoverlay.server.protocol.Json;
+import io.javaoverlay.server.protocol.OptionMaps;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Docker's remote IpamDriver API, delegating to {@link IpamService}. The capability and
+ * address-space calls answer from static settings (they must work while the store is down).
+ */
+@Path("/")
+@Produces(Json.DOCKER_PLUGIN_JSON)
+public final class IpamDriverResource {
+    private static final GetCapabilitiesResponse CAPABILITIES = new GetCapabilitiesResponse(false, false);
+
+    private final Backends backends;
+    private final DriverSettings settings;
+
+    /** Constructor injection: the services (possibly not ready yet) and the static answers. */
+    public IpamDriverResource(Backends backends, DriverSettings settings) {
+        this.backends = Objects.requireNonNull(backends, "backends");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** No MAC needed, no replay: state lives in the store. */
+    @POST
+    @Path("IpamDriver.GetCapabilities")
+    public GetCapabilitiesResponse getCapabilities() {
+        return CAPABILITIES;
+    }
+
+    /** Static names; also called before every RequestPool from Docker 27. */
+    @POST
+    @Path("IpamDriver.GetDefaultAddressSpaces")
+    public GetDefaultAddressSpacesResponse getDefaultAddressSpaces() {
+        return new GetDefaultAddressSpacesResponse(settings.localAddressSpace(), settings.globalAddressSpace());
+    }
+
+    /** Claims a pool cluster-wide (or picks the next free default pool when {@code Pool} is empty). */
+    @POST
+    @Path("IpamDriver.RequestPool")
+    public RequestPoolResponse requestPool(RequestPoolRequest request) {
+        RequestPoolRequest r = Requests.body(request, "IpamDriver.RequestPool");
+        Optional<String> pool = Optional.ofNullable(r.pool()).filter(s -> !s.isBlank());
+        Optional<String> subPool = Optional.ofNullable(r.subPool()).filter(s -> !s.isBlank());
+        pool.ifPresent(p -> Requests.cidr(p, "pool"));
+        subPool.ifPresent(p -> Requests.cidr(p, "sub-pool (--ip-range)"));
+        if (subPool.isPresent() && pool.isEmpty()) {
+            throw new InvalidRequestException("sub-pool (--ip-range) " + subPool.get() + " needs an explicit pool (--subnet)");
+        }
+        String space = r.addressSpace() == null ? "" : r.addressSpace();
+        IpamService.PoolGrant grant = backends.ipam().requestPool(
+                new IpamService.PoolRequest(space, pool, subPool, OptionMaps.flatten(r.options()), r.v6()));
+        return new RequestPoolResponse(grant.poolId(), grant.pool(), grant.data());
+    }
+
+    /** Releases a pool; unknown IDs succeed. */
+    @POST
+    @Path("IpamDriver.ReleasePool")
+    public Map<String, Object> releasePool(ReleasePoolRequest request) {
+        ReleasePoolRequest r = Requests.body(request, "IpamDriver.ReleasePool");
+        backends.ipam().releasePool(Requests.token(r.poolId(), "PoolID", "IpamDriver.ReleasePool"));
+        return Map.of();
+    }
+
+    /** Allocates the gateway ({@code RequestAddressType=com.docker.network.gateway}) or an address. */
+    @POST
+    @Path("IpamDriver.RequestAddress")
+    public RequestAddressResponse requestAddress(RequestAddressRequest request) {
+        RequestAddressRequest r = Requests.body(request, "IpamDriver.RequestAddress");
+        String poolId = Requests.token(r.poolId(), "PoolID", "IpamDriver.RequestAddress");
+        Optional<String> address = Optional.ofNullable(r.address()).filter(s -> !s.isBlank());
+        address.ifPresent(a -> Requests.address(a, "requested address"));
+        Map<String, String> options = OptionMaps.flatten(r.options());
+        AddressKind kind = OptionMaps.GATEWAY_TYPE.equals(options.get(OptionMaps.REQUEST_ADDRESS_TYPE))
+                ? AddressKind.GATEWAY : AddressKind.ORDINARY;
+        IpamService.AddressGrant grant = backends.ipam().requestAddress(
+                new IpamService.AddressRequest(poolId, address, kind, options));
+        return new RequestAddressResponse(grant.address(), Map.of());
+    }
+
+    /** Releases an address (bare IP); unknown pools and free addresses succeed. */
+    @POST
+    @Path("IpamDriver.ReleaseAddress")
+    public Map<String, Object> releaseAddress(ReleaseAddressRequest request) {
+        ReleaseAddressRequest r = Requests.body(request, "IpamDriver.ReleaseAddress");
+        String poolId = Requests.token(r.poolId(), "PoolID", "IpamDriver.ReleaseAddress");
+        Requests.address(r.address(), "released address");
+        backends.ipam().releaseAddress(poolId, r.address().trim());
+        return Map.of();
+    }
+}

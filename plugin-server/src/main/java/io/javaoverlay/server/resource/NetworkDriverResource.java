@@ -1,0 +1,236 @@
+package io.javaoverlay.server.resource;
+
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.server.protocol.Json;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.AllocateNetworkRequest;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.AllocateNetworkResponse;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.CreateEndpointRequest;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.CreateEndpointResponse;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.CreateNetworkRequest;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.DiscoveryNotification;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.EndpointInterfaceResponse;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.EndpointOperInfoResponse;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.EndpointRequest;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.GetCapabilitiesResponse;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.GwAllocCheckResponse;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.InterfaceName;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.IpamData;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.JoinRequest;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.JoinResponse;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.NetworkRequest;
+import io.javaoverlay.server.protocol.NetworkDriverMessages.StaticRoute;
+import io.javaoverlay.server.protocol.OptionMaps;
+import io.javaoverlay.vxlan.NetworkService;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Docker's remote NetworkDriver API, delegating to {@link NetworkService}. GetCapabilities,
+ * EndpointOperInfo, the external-connectivity calls, GwAllocCheck and the swarm allocation calls
+ * answer without the service, so they work while the store is still connecting.
+ */
+@Path("/")
+@Produces(Json.DOCKER_PLUGIN_JSON)
+public final class NetworkDriverResource {
+    private static final Map<String, Object> EMPTY = Map.of();
+
+    private final Backends backends;
+    private final DriverSettings settings;
+
+    /** Constructor injection: the services (possibly not ready yet) and the static answers. */
+    public NetworkDriverResource(Backends backends, DriverSettings settings) {
+        this.backends = Objects.requireNonNull(backends, "backends");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Data scope from configuration; connectivity is always global (multi-host). */
+    @POST
+    @Path("NetworkDriver.GetCapabilities")
+    public GetCapabilitiesResponse getCapabilities() {
+        return new GetCapabilitiesResponse(settings.scope(), "global");
+    }
+
+    /** Records the network (idempotent for the same spec). */
+    @POST
+    @Path("NetworkDriver.CreateNetwork")
+    public Map<String, Object> createNetwork(CreateNetworkRequest request) {
+        CreateNetworkRequest r = Requests.body(request, "NetworkDriver.CreateNetwork");
+        String nid = Requests.id(r.networkId(), "NetworkID", "NetworkDriver.CreateNetwork");
+        NetworkService.NetworkSpec spec = new NetworkService.NetworkSpec(nid,
+                ipamData(nid, "IPv4Data", r.ipv4Data()), ipamData(nid, "IPv6Data", r.ipv6Data()),
+                OptionMaps.nested(r.options(), OptionMaps.GENERIC),
+                OptionMaps.flag(r.options(), OptionMaps.ENABLE_IPV6),
+                OptionMaps.flag(r.options(), OptionMaps.INTERNAL));
+        backends.network().createNetwork(spec);
+        return EMPTY;
+    }
+
+    /** Removes this host's part of the network; unknown IDs succeed. */
+    @POST
+    @Path("NetworkDriver.DeleteNetwork")
+    public Map<String, Object> deleteNetwork(NetworkRequest request) {
+        NetworkRequest r = Requests.body(request, "NetworkDriver.DeleteNetwork");
+        backends.network().deleteNetwork(Requests.id(r.networkId(), "NetworkID", "NetworkDriver.DeleteNetwork"));
+        return EMPTY;
+    }
+
+    /** Swarm manager allocation: echoes every option back, since the answer becomes every node's options. */
+    @POST
+    @Path("NetworkDriver.AllocateNetwork")
+    public AllocateNetworkResponse allocateNetwork(AllocateNetworkRequest request) {
+        AllocateNetworkRequest r = Requests.body(request, "NetworkDriver.AllocateNetwork");
+        Requests.id(r.networkId(), "NetworkID", "NetworkDriver.AllocateNetwork");
+        return new AllocateNetworkResponse(OptionMaps.flatten(r.options()));
+    }
+
+    /** Swarm manager release: nothing was allocated, nothing to free. */
+    @POST
+    @Path("NetworkDriver.FreeNetwork")
+    public Map<String, Object> freeNetwork(NetworkRequest request) {
+        Requests.body(request, "NetworkDriver.FreeNetwork");
+        return EMPTY;
+    }
+
+    /** Records the endpoint; returns only a MAC the service generated, never a field Docker set. */
+    @POST
+    @Path("NetworkDriver.CreateEndpoint")
+    public CreateEndpointResponse createEndpoint(CreateEndpointRequest request) {
+        CreateEndpointRequest r = Requests.body(request, "NetworkDriver.CreateEndpoint");
+        String nid = Requests.id(r.networkId(), "NetworkID", "NetworkDriver.CreateEndpoint");
+        String eid = Requests.id(r.endpointId(), "EndpointID", "NetworkDriver.CreateEndpoint");
+        String what = "endpoint " + eid + ": Interface.";
+        Optional<IpPrefix> v4 = Requests.optionalCidr(r.iface().address(), what + "Address");
+        Optional<IpPrefix> v6 = Requests.optionalCidr(r.iface().addressIpv6(), what + "AddressIPv6");
+        Optional<MacAddress> mac = Requests.optionalMac(r.iface().macAddress(), what + "MacAddress");
+        if (v4.isEmpty() && v6.isEmpty()) {
+            throw new InvalidRequestException("endpoint " + eid + " has neither an IPv4 nor an IPv6 address");
+        }
+        NetworkService.EndpointGrant grant = backends.network().createEndpoint(
+                new NetworkService.EndpointSpec(nid, eid, v4, v6, mac));
+        // Docker rejects any returned value for a field it already set, even an identical one.
+        if (mac.isPresent() || grant == null || grant.assignedMac().isEmpty()) {
+            return new CreateEndpointResponse(null);
+        }
+        return new CreateEndpointResponse(new EndpointInterfaceResponse(grant.assignedMac().get().toString()));
+    }
+
+    /** Always {@code {"Value":{}}}: an error here fails container starts in Docker 20.10–27.x. */
+    @POST
+    @Path("NetworkDriver.EndpointOperInfo")
+    public EndpointOperInfoResponse endpointOperInfo(EndpointRequest request) {
+        return new EndpointOperInfoResponse(EMPTY);
+    }
+
+    /** Removes the endpoint and its host-side veth; unknown IDs succeed. */
+    @POST
+    @Path("NetworkDriver.DeleteEndpoint")
+    public Map<String, Object> deleteEndpoint(EndpointRequest request) {
+        EndpointRequest r = Requests.body(request, "NetworkDriver.DeleteEndpoint");
+        backends.network().deleteEndpoint(Requests.id(r.networkId(), "NetworkID", "NetworkDriver.DeleteEndpoint"),
+                Requests.id(r.endpointId(), "EndpointID", "NetworkDriver.DeleteEndpoint"));
+        return EMPTY;
+    }
+
+    /** Plumbs the veth and names the end Docker moves into the container. */
+    @POST
+    @Path("NetworkDriver.Join")
+    public JoinResponse join(JoinRequest request) {
+        JoinRequest r = Requests.body(request, "NetworkDriver.Join");
+        String nid = Requests.id(r.networkId(), "NetworkID", "NetworkDriver.Join");
+        String eid = Requests.id(r.endpointId(), "EndpointID", "NetworkDriver.Join");
+        String sandboxKey = r.sandboxKey() == null ? "" : r.sandboxKey();
+        NetworkService.JoinResult res = backends.network().join(nid, eid, sandboxKey);
+        List<StaticRoute> routes = new ArrayList<>();
+        for (NetworkService.StaticRoute sr : res.staticRoutes()) {
+            routes.add(sr.nextHop().isPresent()
+                    ? new StaticRoute(sr.destination().toString(), StaticRoute.NEXTHOP, sr.nextHop().get().getHostAddress())
+                    : new StaticRoute(sr.destination().toString(), StaticRoute.CONNECTED, null));
+        }
+        return new JoinResponse(new InterfaceName(res.srcName(), res.dstPrefix()),
+                res.gateway().map(InetAddress::getHostAddress).orElse(""),
+                res.gatewayV6().map(InetAddress::getHostAddress).orElse(""),
+                routes, res.disableGatewayService());
+    }
+
+    /** Undoes Join's forwarding state; the interface is still in the container. Unknown IDs succeed. */
+    @POST
+    @Path("NetworkDriver.Leave")
+    public Map<String, Object> leave(EndpointRequest request) {
+        EndpointRequest r = Requests.body(request, "NetworkDriver.Leave");
+        backends.network().leave(Requests.id(r.networkId(), "NetworkID", "NetworkDriver.Leave"),
+                Requests.id(r.endpointId(), "EndpointID", "NetworkDriver.Leave"));
+        return EMPTY;
+    }
+
+    /** Node discovery hint (20.10 cluster store, swarm); peers really come from the store. */
+    @POST
+    @Path("NetworkDriver.DiscoverNew")
+    public Map<String, Object> discoverNew(DiscoveryNotification request) {
+        return discovery(Requests.body(request, "NetworkDriver.DiscoverNew"), true);
+    }
+
+    /** Node departure hint. */
+    @POST
+    @Path("NetworkDriver.DiscoverDelete")
+    public Map<String, Object> discoverDelete(DiscoveryNotification request) {
+        return discovery(Requests.body(request, "NetworkDriver.DiscoverDelete"), false);
+    }
+
+    private Map<String, Object> discovery(DiscoveryNotification n, boolean added) {
+        if (n.discoveryType() != DiscoveryNotification.NODE_DISCOVERY || n.discoveryData() == null
+                || n.discoveryData().address() == null || n.discoveryData().address().isBlank()) {
+            return EMPTY;   // other types are filtered by Docker's proxy anyway
+        }
+        InetAddress addr = Requests.address(n.discoveryData().address(), "DiscoveryData.Address");
+        backends.network().nodeDiscovered(addr, n.discoveryData().self(), added);
+        return EMPTY;
+    }
+
+    /** Port publishing is out of scope: an idempotent no-op. */
+    @POST
+    @Path("NetworkDriver.ProgramExternalConnectivity")
+    public Map<String, Object> programExternalConnectivity(String ignoredBody) {
+        return EMPTY;
+    }
+
+    /** Port publishing is out of scope: an idempotent no-op. */
+    @POST
+    @Path("NetworkDriver.RevokeExternalConnectivity")
+    public Map<String, Object> revokeExternalConnectivity(String ignoredBody) {
+        return EMPTY;
+    }
+
+    /** Never advertised (GwAllocChecker absent), answered for robustness: always reserve gateways. */
+    @POST
+    @Path("NetworkDriver.GwAllocCheck")
+    public GwAllocCheckResponse gwAllocCheck(String ignoredBody) {
+        return new GwAllocCheckResponse(false, false);
+    }
+
+    private static List<NetworkService.IpamData> ipamData(String nid, String field, List<IpamData> data) {
+        List<NetworkService.IpamData> out = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            IpamData d = data.get(i);
+            String what = "network " + nid + ": " + field + "[" + i + "].";
+            if (d == null) {
+                throw new InvalidRequestException(what.substring(0, what.length() - 1) + " is null");
+            }
+            IpPrefix pool = Requests.cidr(d.pool(), what + "Pool");
+            Optional<IpPrefix> gw = Requests.optionalCidr(d.gateway(), what + "Gateway");
+            Map<String, IpPrefix> aux = new LinkedHashMap<>();
+            d.auxAddresses().forEach((k, v) -> aux.put(k, Requests.cidr(v, what + "AuxAddresses[" + k + "]")));
+            out.add(new NetworkService.IpamData(d.addressSpace() == null ? "" : d.addressSpace(), pool, gw, aux));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,96 @@
+package io.javaoverlay.server.resource;
+
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.MacAddress;
+import jakarta.ws.rs.BadRequestException;
+
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Boundary validation: turns Docker's strings into domain values, or fails with a sentence that
+ * names the object and the problem. Nothing here touches state.
+ */
+final class Requests {
+    /** Docker IDs are 64 hex chars; allow any sane token but never '/', spaces or control chars (store keys). */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
+
+    private Requests() {
+    }
+
+    /** A JSON body is required on every path that takes arguments. */
+    static <T> T body(T request, String endpoint) {
+        if (request == null) {
+            throw new BadRequestException("empty request body for " + endpoint + "; expected a JSON object");
+        }
+        return request;
+    }
+
+    /** A Docker object ID ({@code NetworkID}, {@code EndpointID}). */
+    static String id(String value, String field, String endpoint) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException(endpoint + " request has no " + field);
+        }
+        if (!ID.matcher(value).matches()) {
+            throw new InvalidRequestException(field + " '" + abbreviate(value) + "' in " + endpoint
+                    + " is not a valid ID (expected up to 128 letters, digits, '_', '.', ':' or '-')");
+        }
+        return value;
+    }
+
+    /** An opaque non-empty token such as an IPAM {@code PoolID} (it may contain '/'). */
+    static String token(String value, String field, String endpoint) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequestException(endpoint + " request has no " + field);
+        }
+        return value;
+    }
+
+    /** A CIDR ({@code 10.20.0.0/24}); the prefix length is mandatory. */
+    static IpPrefix cidr(String value, String what) {
+        if (value == null || value.isBlank() || value.indexOf('/') < 0) {
+            throw new InvalidRequestException(what + " '" + abbreviate(String.valueOf(value)) + "' is not a valid CIDR (expected ADDRESS/LENGTH)");
+        }
+        try {
+            return IpPrefix.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(what + " '" + abbreviate(value) + "' is not a valid CIDR: " + e.getMessage(), e);
+        }
+    }
+
+    /** An optional CIDR: {@code ""}/null means absent. */
+    static Optional<IpPrefix> optionalCidr(String value, String what) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(cidr(value, what));
+    }
+
+    /** A bare IP address, no prefix. */
+    static InetAddress address(String value, String what) {
+        if (value == null || value.isBlank() || value.indexOf('/') >= 0) {
+            throw new InvalidRequestException(what + " '" + abbreviate(String.valueOf(value)) + "' is not a bare IP address");
+        }
+        try {
+            return IpPrefix.parseAddress(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(what + " '" + abbreviate(value) + "' is not a valid IP address", e);
+        }
+    }
+
+    /** An optional colon-separated MAC: {@code ""}/null means absent. */
+    static Optional<MacAddress> optionalMac(String value, String what) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MacAddress.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(what + " '" + abbreviate(value) + "' is not a valid MAC address (expected aa:bb:cc:dd:ee:ff)", e);
+        }
+    }
+
+    /** Keeps hostile input from flooding logs and Docker's error text. */
+    static String abbreviate(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() <= 80 ? clean : clean.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,170 @@
+package io.javaoverlay.server.uds;
+
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.TransportFilter;
+import org.glassfish.grizzly.http.KeepAlive;
+import org.glassfish.grizzly.http.server.ServerFilterConfiguration;
+import org.glassfish.grizzly.nio.RegisterChannelResult;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransportBuilder;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.grizzly.utils.DelayedExecutor;
+import org.glassfish.grizzly.utils.IdleTimeoutFilter;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainerProvider;
+import org.glassfish.jersey.server.ResourceConfig;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Jersey on Grizzly, served only on a Unix socket (the "hybrid" design): Grizzly's
+ * {@link TCPNIOTransport} is the selector/worker engine but is never bound, so it opens no TCP
+ * port. A platform thread accepts on the JDK UNIX {@code ServerSocketChannel} and registers each
+ * connection with the transport. The filter chain is what {@code HttpServer} would build, plus
+ * {@link EmptyHostFixFilter}, and with a {@link KeepAlive} (without it every response closes).
+ */
+public final class UdsHttpServer implements Closeable {
+    private static final System.Logger LOG = System.getLogger(UdsHttpServer.class.getName());
+    private static final int MAX_HEADER_SIZE = 8192;
+
+    private final UdsListener listener;
+    private final TCPNIOTransport transport;
+    private final DelayedExecutor delayedExecutor;
+    private final GrizzlyHttpContainer container;
+    private final FilterChain chain;
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private UdsHttpServer(UdsListener listener, ResourceConfig app) {
+        this.listener = listener;
+        this.transport = TCPNIOTransportBuilder.newInstance()
+                .setSelectorRunnersCount(1)   // no accepting in Grizzly; one selector is plenty
+                .setKeepAlive(false)
+                // Join/CreateEndpoint may wait on a network's reconciler for seconds; a small fixed
+                // pool (2 x cores) would then queue Docker's registration and IPAM calls behind them.
+                .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                        .setPoolName("plugin-worker").setCorePoolSize(4).setMaxPoolSize(32))
+                .build();
+        this.delayedExecutor = IdleTimeoutFilter.createDefaultIdleDelayedExecutor();
+        this.container = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
+        var server = new org.glassfish.grizzly.http.server.HttpServerFilter(new ServerFilterConfiguration(), delayedExecutor);
+        server.setHttpHandler(container);
+        this.chain = FilterChainBuilder.stateless()
+                .add(new TransportFilter())
+                .add(new org.glassfish.grizzly.http.HttpServerFilter(true, MAX_HEADER_SIZE, null, new KeepAlive(), delayedExecutor))
+                .add(new EmptyHostFixFilter())
+                .add(server)
+                .build();
+        this.acceptor = new Thread(this::acceptLoop, "uds-acceptor");
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * Starts serving {@code app} on {@code listener}; takes ownership of the listener.
+     *
+     * @throws IOException if the Grizzly transport does not start
+     */
+    public static UdsHttpServer start(UdsListener listener, ResourceConfig app) throws IOException {
+        UdsHttpServer s = new UdsHttpServer(listener, app);
+        s.delayedExecutor.start();
+        s.transport.setProcessor(s.chain);
+        s.transport.start();
+        s.container.start();
+        s.acceptor.start();
+        LOG.log(Level.INFO, "serving the Docker plugin API on unix://" + listener.path());
+        return s;
+    }
+
+    /** The socket path served. */
+    public UdsListener listener() {
+        return listener;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "accept on " + listener.path() + " failed: " + e.getMessage());
+                sleepQuietly();
+                continue;
+            }
+            try {
+                register(ch);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "dropping a connection that could not be registered: " + e);
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private void register(SocketChannel ch) throws IOException {
+        ch.configureBlocking(false);
+        UdsConnection conn = new UdsConnection(transport, ch);
+        conn.setProcessor(chain);
+        transport.getNIOChannelDistributor().registerChannelAsync(ch, SelectionKey.OP_READ, conn,
+                new EmptyCompletionHandler<RegisterChannelResult>() {
+                    @Override
+                    public void completed(RegisterChannelResult result) {
+                        conn.registered(result);
+                    }
+
+                    @Override
+                    public void failed(Throwable t) {
+                        LOG.log(Level.WARNING, "registering a connection failed: " + t);
+                        closeQuietly(ch);
+                    }
+                });
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do: the peer is gone either way
+        }
+    }
+
+    /** Stops accepting, unlinks the socket if owned, then stops Jersey and Grizzly. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            listener.close();
+        } finally {
+            try {
+                acceptor.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            container.destroy();
+            transport.shutdownNow();
+            delayedExecutor.stop();
+            delayedExecutor.destroy();
+        }
+    }
+}

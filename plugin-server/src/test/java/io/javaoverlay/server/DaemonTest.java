@@ -1,0 +1,147 @@
+package io.javaoverlay.server;
+
+import io.javaoverlay.server.testing.FakeIpamService;
+import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.UdsHttpClient.Response;
+import io.javaoverlay.server.uds.SocketInUseException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The daemon's start order with a fake backend: the socket answers Docker's registration calls
+ * while the store is still connecting, store-dependent calls fail with a clear 500 until the
+ * services start, failed starts are retried, and close unlinks the socket and closes the services.
+ */
+class DaemonTest {
+    @TempDir
+    Path dir;
+    Daemon daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    DaemonConfig config(Path socket) {
+        return new DaemonConfig(new StoreLocation.File(dir.resolve("state")), Optional.of("127.0.0.1"), Optional.empty(), socket,
+                "local", Level.INFO, Optional.empty(), 4789, DaemonConfig.DEFAULT_VNI_RANGE, DaemonConfig.DEFAULT_POOLS, 1 << 20);
+    }
+
+    static Response post(Path socket, String path, String body) throws IOException {
+        try (UdsHttpClient c = new UdsHttpClient(socket)) {
+            return c.exchange(dockerPost(path, body));
+        }
+    }
+
+    static Response awaitStatus(Path socket, String path, String body, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Response r = null;
+        while (System.nanoTime() < deadline) {
+            r = post(socket, path, body);
+            if (r.status() == status) {
+                return r;
+            }
+            Thread.sleep(50);
+        }
+        fail(path + " never answered " + status + "; last: " + r);
+        return r;
+    }
+
+    @Test
+    void registrationIsAnsweredBeforeTheStoreAndServicesFollow() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        CountDownLatch storeUp = new CountDownLatch(1);
+        FakeNetworkService network = new FakeNetworkService();
+        daemon = new Daemon(config(socket), (cfg, vtep) -> {
+            storeUp.await();
+            return new Backend(new FakeIpamService(), network, List.of());
+        }, SdNotify.fromEnvironment(java.util.Map.of()));
+        daemon.start();
+        // start() returned: the socket answers although the backend is still blocked
+        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+        assertEquals(200, post(socket, "/NetworkDriver.GetCapabilities", "").status());
+        assertEquals(200, post(socket, "/IpamDriver.GetDefaultAddressSpaces", "").status());
+        Response r = post(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
+        assertEquals(500, r.status());
+        assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call: connecting to the store file://" + dir.resolve("state")
+                + "\"}", r.body());
+        storeUp.countDown();
+        awaitStatus(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}", 200);
+        assertTrue(network.calls.contains("start"), "the network service was started");
+        daemon.close();
+        assertFalse(Files.exists(socket));
+        assertTrue(network.calls.contains("close"), "the network service was closed");
+    }
+
+    @Test
+    void failedStartsAreRetriedWithTheCauseInTheError() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        AtomicInteger attempts = new AtomicInteger();
+        daemon = new Daemon(config(socket), (cfg, vtep) -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new IOException("connection refused by 127.0.0.1:8500");
+            }
+            return new Backend(new FakeIpamService(), new FakeNetworkService(), List.of());
+        }, SdNotify.fromEnvironment(java.util.Map.of()));
+        daemon.start();
+        Response r = awaitStatus(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}", 500);
+        assertTrue(r.body().contains("connection refused by 127.0.0.1:8500") || r.body().contains("connecting to the store"), r.body());
+        awaitStatus(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}", 200);
+        assertEquals(3, attempts.get());
+    }
+
+    @Test
+    void aPermanentWiringFailureIsReportedNotRetried() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        AtomicInteger attempts = new AtomicInteger();
+        daemon = new Daemon(config(socket), (cfg, vtep) -> {
+            attempts.incrementAndGet();
+            throw new BackendFactory.NotWiredException("this build has no IPAM implementation wired in");
+        }, SdNotify.fromEnvironment(java.util.Map.of()));
+        daemon.start();
+        Response r = awaitStatus(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"p\"}", 500);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!r.body().contains("no IPAM implementation") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            r = post(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"p\"}");
+        }
+        assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call: this build has no IPAM implementation wired in\"}", r.body());
+        Thread.sleep(1500);
+        assertEquals(1, attempts.get());
+        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameSocketIsRefused() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        daemon = new Daemon(config(socket), (cfg, vtep) -> new Backend(new FakeIpamService(), new FakeNetworkService(), List.of()),
+                SdNotify.fromEnvironment(java.util.Map.of()));
+        daemon.start();
+        Daemon second = new Daemon(config(socket), (cfg, vtep) -> fail("never reached"), SdNotify.fromEnvironment(java.util.Map.of()));
+        assertThrows(SocketInUseException.class, second::start);
+        second.close();
+        assertTrue(Files.exists(socket), "the refused instance must not unlink the live socket");
+        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+    }
+}

@@ -1,0 +1,315 @@
+package io.javaoverlay.server.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JUnit handle on {@code scripts/testbed}: N simulated Docker hosts h1..hN on this machine, each in
+ * its own network, mount and UTS namespaces with its own dockerd, on the underlay bridge
+ * {@code jo-underlay} (198.18.0.0/24, gateway and Consul on 198.18.0.1, host i on 198.18.0.(10+i)).
+ * All work is done by the script, so the shell and the tests share one implementation; this class
+ * only runs it and captures its output. {@link #close()} runs {@code testbed down}.
+ *
+ * <p>See docs/testbed.md for the layout.
+ */
+public final class Testbed implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Testbed.class.getName());
+    private static final File DEV_NULL = new File("/dev/null");
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+
+    /** The Docker a testbed host runs. */
+    public enum DockerVersion {
+        /** Docker 20.10 (Debian bullseye build, with libkv's Consul backend): classic overlay. */
+        V20("20"),
+        /** Docker 26 (Debian trixie build): no cluster store. */
+        V26("26");
+
+        private final String flag;
+
+        DockerVersion(String flag) {
+            this.flag = flag;
+        }
+
+        /** The value of {@code testbed up --docker}. */
+        public String flag() {
+            return flag;
+        }
+    }
+
+    /**
+     * Outcome of one script invocation.
+     *
+     * @param command  the command line, for messages
+     * @param exitCode the exit status
+     * @param stdout   standard output
+     * @param stderr   standard error
+     */
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+
+        /** True when the command exited with status 0. */
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        /**
+         * Returns this result if the command succeeded.
+         *
+         * @throws IllegalStateException naming the command, its status and its output otherwise
+         */
+        public Result requireOk() {
+            if (!ok()) {
+                throw new IllegalStateException(describe());
+            }
+            return this;
+        }
+
+        /** A one-paragraph description: command, exit status, stdout and stderr. */
+        public String describe() {
+            return "`" + String.join(" ", command) + "` exited with " + exitCode
+                    + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+
+    private final int hosts;
+    private final DockerVersion docker;
+    private final boolean consul;
+    private boolean closed;
+
+    private Testbed(int hosts, DockerVersion docker, boolean consul) {
+        this.hosts = hosts;
+        this.docker = docker;
+        this.consul = consul;
+    }
+
+    /**
+     * Brings up a testbed ({@code testbed up N --docker V [--consul]}), replacing any earlier one.
+     * On failure the partial testbed is torn down before the exception propagates.
+     *
+     * @param hosts  number of hosts (h1..hN)
+     * @param docker which Docker the hosts run
+     * @param consul whether to start the Consul agent (always started for {@link DockerVersion#V20})
+     * @return the running testbed; close it to tear it down
+     * @throws IllegalStateException if the script fails, with its output
+     */
+    public static Testbed up(int hosts, DockerVersion docker, boolean consul) {
+        List<String> args = new ArrayList<>(List.of("up", Integer.toString(hosts), "--docker", docker.flag()));
+        if (consul) {
+            args.add("--consul");
+        }
+        Result r = run(args, UP_TIMEOUT);
+        if (!r.ok()) {
+            down();
+            throw new IllegalStateException("testbed up failed: " + r.describe());
+        }
+        LOG.log(Level.INFO, r.stderr().strip());
+        return new Testbed(hosts, docker, consul || docker == DockerVersion.V20);
+    }
+
+    /**
+     * Runs {@code testbed down}: removes every namespace, process, mount, device and cgroup the
+     * testbed created, also leftovers of an interrupted run.
+     *
+     * @return the script's result (exit status 1 when something could not be removed)
+     */
+    public static Result down() {
+        return run(List.of("down"), DOWN_TIMEOUT);
+    }
+
+    /** {@code testbed status}. */
+    public static Result status() {
+        return run(List.of("status"), COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Runs a command inside a host's namespaces ({@code testbed exec HOST CMD...}).
+     *
+     * @param host    h1..hN
+     * @param command the command and its arguments
+     * @return its result, whatever the exit status
+     */
+    public Result exec(String host, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", host));
+        args.addAll(Arrays.asList(command));
+        return run(args, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Starts a long-running command inside a host's namespaces (a plugin, an iperf3 server) without
+     * waiting for it. The returned process is the command itself ({@code testbed exec} execs into
+     * nsenter, which execs the command), so {@link Process#destroy()} stops it; {@code testbed down}
+     * kills it anyway.
+     *
+     * @param host    h1..hN
+     * @param log     file that receives the command's stdout and stderr
+     * @param command the command and its arguments
+     * @return the running process
+     * @throws UncheckedIOException if it cannot be started
+     */
+    public Process start(String host, Path log, String... command) {
+        List<String> all = new ArrayList<>(List.of(script().toString(), "exec", host));
+        all.addAll(Arrays.asList(command));
+        try {
+            return new ProcessBuilder(all)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + all, e);
+        }
+    }
+
+    /**
+     * Runs the Docker CLI against a host's dockerd ({@code testbed docker HOST ARGS...}).
+     *
+     * @param host h1..hN
+     * @param args docker CLI arguments
+     * @return its result, whatever the exit status
+     */
+    public Result docker(String host, String... args) {
+        List<String> all = new ArrayList<>(List.of("docker", host));
+        all.addAll(Arrays.asList(args));
+        return run(all, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Like {@link #docker(String, String...)} but requires success and returns stripped stdout.
+     *
+     * @throws IllegalStateException with the command's output if it failed
+     */
+    public String dockerOk(String host, String... args) {
+        return docker(host, args).requireOk().stdout().strip();
+    }
+
+    /** The host names, h1..hN. */
+    public List<String> hostNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= hosts; i++) {
+            names.add("h" + i);
+        }
+        return names;
+    }
+
+    /** The underlay address of a host: 198.18.0.(10+i). */
+    public static String hostIp(String host) {
+        return "198.18.0." + (10 + Integer.parseInt(host.substring(1)));
+    }
+
+    /** The Consul HTTP address (host:port) when the testbed runs Consul. */
+    public String consulAddress() {
+        if (!consul) {
+            throw new IllegalStateException("this testbed was started without Consul");
+        }
+        return "198.18.0.1:8500";
+    }
+
+    /** The Docker the hosts run. */
+    public DockerVersion dockerVersion() {
+        return docker;
+    }
+
+    /** The testbed's state directory ({@code TESTBED_ROOT}, default /var/lib/javaoverlay-testbed). */
+    public static Path stateDir() {
+        String env = System.getenv("TESTBED_ROOT");
+        return Path.of(env != null && !env.isEmpty() ? env : "/var/lib/javaoverlay-testbed");
+    }
+
+    /**
+     * The host's plugin socket directory as seen from the root mount namespace; inside the host it is
+     * /run/docker/plugins.
+     */
+    public static Path pluginDir(String host) {
+        return stateDir().resolve(host).resolve("run/docker/plugins");
+    }
+
+    /** The host's dockerd socket as seen from the root mount namespace. */
+    public static Path dockerSocket(String host) {
+        return stateDir().resolve(host).resolve("run/docker.sock");
+    }
+
+    /** Tears the testbed down; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Result r = down();
+        if (!r.ok()) {
+            throw new IllegalStateException("testbed down left something behind: " + r.describe());
+        }
+    }
+
+    /** The scripts/testbed path: $JAVAOVERLAY_ROOT (set by Failsafe), else searched upwards. */
+    public static Path script() {
+        String root = System.getenv("JAVAOVERLAY_ROOT");
+        if (root != null && !root.isEmpty()) {
+            return Path.of(root, "scripts", "testbed");
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("scripts").resolve("testbed");
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        return Path.of("scripts", "testbed");
+    }
+
+    /** Runs the script with output sent to temp files (no pipe can fill up and block it). */
+    static Result run(List<String> args, Duration timeout) {
+        List<String> command = new ArrayList<>();
+        command.add(script().toString());
+        command.addAll(args);
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("testbed-out", ".txt");
+            err = Files.createTempFile("testbed-err", ".txt");
+            Process p = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor();
+                return new Result(command, 124, Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
+            }
+            return new Result(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command, e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a temp file left in /tmp is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.javaoverlay.server.testing;
+
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.vxlan.NetworkService;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/** Records calls; generates 02:42+IPv4 MACs like the real service; can be told to fail. */
+public final class FakeNetworkService implements NetworkService {
+    public final List<Object> calls = new CopyOnWriteArrayList<>();
+    public volatile Supplier<RuntimeException> failure;
+    public volatile JoinResult joinResult = new JoinResult("jo1a2b3c4d", "eth", Optional.empty(), Optional.empty(),
+            List.of(), false);
+
+    @Override
+    public void start() {
+        calls.add("start");
+    }
+
+    @Override
+    public void createNetwork(NetworkSpec spec) {
+        calls.add(spec);
+        fail();
+    }
+
+    @Override
+    public void deleteNetwork(String networkId) {
+        calls.add("deleteNetwork " + networkId);
+        fail();
+    }
+
+    @Override
+    public EndpointGrant createEndpoint(EndpointSpec spec) {
+        calls.add(spec);
+        fail();
+        if (spec.mac().isPresent()) {
+            return new EndpointGrant(Optional.empty());
+        }
+        byte[] ip = spec.ipv4().map(IpPrefix::address).map(InetAddress::getAddress).orElse(new byte[4]);
+        return new EndpointGrant(Optional.of(MacAddress.of(new byte[] {2, 0x42, ip[0], ip[1], ip[2], ip[3]})));
+    }
+
+    @Override
+    public void deleteEndpoint(String networkId, String endpointId) {
+        calls.add("deleteEndpoint " + networkId + " " + endpointId);
+        fail();
+    }
+
+    @Override
+    public JoinResult join(String networkId, String endpointId, String sandboxKey) {
+        calls.add("join " + networkId + " " + endpointId + " " + sandboxKey);
+        fail();
+        return joinResult;
+    }
+
+    @Override
+    public void leave(String networkId, String endpointId) {
+        calls.add("leave " + networkId + " " + endpointId);
+        fail();
+    }
+
+    @Override
+    public void nodeDiscovered(InetAddress address, boolean self, boolean added) {
+        calls.add("discovered " + address.getHostAddress() + " self=" + self + " added=" + added);
+        fail();
+    }
+
+    @Override
+    public void close() {
+        calls.add("close");
+    }
+
+    private void fail() {
+        Supplier<RuntimeException> f = failure;
+        if (f != null) {
+            throw f.get();
+        }
+    }
+}
