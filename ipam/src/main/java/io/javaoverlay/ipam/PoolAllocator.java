@@ -35,6 +35,8 @@ import java.util.TreeMap;
  */
 final class PoolAllocator {
 
+    private static final System.Logger LOG = System.getLogger(PoolAllocator.class.getName());
+
     /** The ipam option naming the logical network a pool belongs to. */
     static final String NETWORK_OPTION = "javaoverlay.network";
 
@@ -218,6 +220,7 @@ final class PoolAllocator {
         }
         PoolRecord next = rec.plusHolder(new Holder(config.hostId(), System.currentTimeMillis()));
         store.compareAndSet(IpamKeys.pool(Subnet.parse(rec.pool())), IpamRecords.encode(next), s.poolIdx());
+        LOG.log(System.Logger.Level.INFO, "joined {0}: {1} holder(s)", rec.describe(), next.holders().size());
         return grant(rec);
     }
 
@@ -241,6 +244,7 @@ final class PoolAllocator {
         byte[] index = IpamRecords.encode(s.index().plus(new IndexEntry(pool.toString(), poolId, network)));
         TxnOp indexOp = s.indexExists() ? new TxnOp.Cas(ik, index, s.indexIdx()) : new TxnOp.PutIfAbsent(ik, index);
         store.txn(List.of(indexOp, new TxnOp.PutIfAbsent(pk, IpamRecords.encode(rec))));
+        LOG.log(System.Logger.Level.INFO, "claimed {0}{1}", rec.describe(), auto ? " (auto-selected)" : "");
         return grant(rec);
     }
 
@@ -285,6 +289,7 @@ final class PoolAllocator {
         }
         ops.add(new TxnOp.Cas(pk, IpamRecords.encode(rec.deleting()), s.poolIdx()));
         store.txn(ops);
+        LOG.log(System.Logger.Level.INFO, "released {0}: last holder gone, deleting it", rec.describe());
         Optional<KvEntry> tomb = store.get(pk);
         if (tomb.isPresent()) {
             PoolRecord t = IpamRecords.decode(pk, tomb.get().value(), PoolRecord.class);

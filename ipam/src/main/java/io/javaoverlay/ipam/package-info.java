@@ -28,7 +28,9 @@
  * not released meanwhile, and no pool-wide key is written per allocation, so allocators on
  * different hosts only contend when they try the same address. Each host starts its search at a
  * hash of its host id and then walks a per-pool cursor; threads of one JVM never try the same
- * address (a pending set). The gateway is recorded in the pool record too (so a re-request of it
+ * address (a pending set). After a lost claim the cursor jumps to a random point (stepping +1
+ * would race the other host for every following address too), and after two lost claims in a
+ * row the pool's addresses are listed again. The gateway is recorded in the pool record too (so a re-request of it
  * succeeds, E16, and a container never gets it) and claimed in one transaction with the record.
  *
  * <p><b>Release, and why deletion is a tombstone.</b> ReleasePool removes one holder. When the

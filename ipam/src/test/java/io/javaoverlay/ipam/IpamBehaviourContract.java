@@ -165,6 +165,21 @@ abstract class IpamBehaviourContract extends IpamServiceContract {
     }
 
     @Test
+    void swarmManagerAndWorkerOnOneHostHoldThePoolTwice() throws Exception {
+        KvIpamService a = host("a", 0);
+        PoolGrant manager = pool(a, "198.18.0.0/24", "svc");
+        String g = gw(a, manager.poolId(), null);
+        PoolGrant worker = pool(a, "198.18.0.0/24", "svc"); // node-local re-creation (protocol doc 4.6)
+        assertEquals(manager, worker);
+        assertEquals(g, gw(a, worker.poolId(), bare(g)));
+        a.releaseAddress(worker.poolId(), bare(g));
+        a.releasePool(worker.poolId());
+        assertEquals(g, gw(a, manager.poolId(), null), "one holder left: pool and gateway stay");
+        a.releasePool(manager.poolId());
+        assertStoreEmpty();
+    }
+
+    @Test
     void releaseFromAHostThatNeverRequestedDropsOneHolder() throws Exception {
         KvIpamService a = host("a", 0);
         KvIpamService b = host("b", 1);

@@ -30,6 +30,9 @@ import java.util.function.IntFunction;
  */
 public final class IpamBenchmark {
 
+    /** Held strongly: JUL forgets the level of a logger that is garbage-collected. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.javaoverlay.ipam");
+
     private IpamBenchmark() {
     }
 
@@ -50,6 +53,8 @@ public final class IpamBenchmark {
                         + "memory|local|consul [--mode per-address|single-key] [--ops N] [--warmup N] [--levels 1,2,4]");
             }
         }
+        // Pool claim/release lines would drown the table.
+        QUIET.setLevel(java.util.logging.Level.WARNING);
         if (!mode.equals("per-address") && !mode.equals("single-key")) {
             throw new IllegalArgumentException("unknown mode " + mode);
         }

@@ -110,6 +110,21 @@ class SubnetTest {
         assertEquals(overlap, Subnet.parse(b).overlaps(Subnet.parse(a)));
     }
 
+    @ParameterizedTest(name = "default pool {0} in /{1}s is refused")
+    @CsvSource({"10.200.0.0/16, 8", "10.200.0.0/16, 33", "fd00::/48, 129"})
+    void defaultPoolSplitMustFit(String base, int size) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IpamConfig.DefaultPool.parse(base, size));
+        assertTrue(e.getMessage().contains(base) && e.getMessage().contains("/" + size), e.getMessage());
+    }
+
+    @Test
+    void defaultPoolsMustMatchTheirFamily() {
+        IpamConfig d = IpamConfig.defaults("h");
+        assertThrows(IllegalArgumentException.class, () -> d.withDefaultPools(d.defaultV6Pools(), d.defaultV4Pools()));
+        assertThrows(IllegalArgumentException.class, () -> d.withHostId(" "));
+    }
+
     @Test
     void containsAndPrefixText() {
         Subnet s = Subnet.parse("10.20.0.0/24");
