@@ -25,6 +25,8 @@ final class PluginProcess implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PluginProcess.class.getName());
     static final String ACTIVATED = "{\"Implements\":[\"NetworkDriver\",\"IpamDriver\"]}";
+    /** Logged by Daemon once the store is connected and the data plane is up. */
+    static final String READY_LINE = "Daemon: ready: serving";
 
     private final String host;
     private final Process process;
@@ -40,7 +42,7 @@ final class PluginProcess implements AutoCloseable {
 
     /**
      * Starts {@code bin/javaoverlay daemon ARGS...} in {@code host} and waits until its socket
-     * answers {@code /Plugin.Activate}.
+     * answers {@code /Plugin.Activate} and the daemon has logged that its services are ready.
      *
      * @throws IllegalStateException if the launcher has no build, or the daemon exits or does not
      *                               answer within 90 s (with the end of its log)
@@ -128,7 +130,10 @@ final class PluginProcess implements AutoCloseable {
                 throw new IllegalStateException("javaoverlay daemon on " + host + " exited with "
                         + process.exitValue() + "; log " + log + ":\n" + tail(log, 40));
             }
-            if (Files.exists(socket)) {
+            // The socket answers Activate before the store is connected (by design: Docker's
+            // registration calls never wait); until then data calls fail with "not ready". Tests
+            // drive Docker right away, so they wait for the daemon's "ready" line as well.
+            if (Files.exists(socket) && tail(log, 400).contains(READY_LINE)) {
                 try (UdsHttpClient c = new UdsHttpClient(socket)) {
                     if (ACTIVATED.equals(c.exchange(dockerPost("/Plugin.Activate", "")).body())) {
                         return;
