@@ -97,8 +97,9 @@ final class AddressAllocator {
             PoolState st = pools.get(poolId);
             if (st != null) {
                 synchronized (st) {
+                    // The cached pool record may now be stale (gateway cleared); the next claim's
+                    // CheckIndex fails then and re-reads it, so there is no need to drop it here.
                     st.taken.remove(ip.value());
-                    st.record = null; // the gateway may have changed
                 }
             }
             return Boolean.TRUE;

@@ -10,6 +10,7 @@ import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.server.cluster.ClusterWiring;
 import io.javaoverlay.server.resource.DriverSettings;
+import io.javaoverlay.vxlan.BridgeForwardRule;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
@@ -119,6 +120,10 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         NetlinkHandle handle = Netlink.open();
         toClose.add(handle);
         Underlay underlay = Underlay.resolve(handle, Optional.of(vtep.getHostAddress()));
+        // The bridges are created in this process's namespace, where Docker's FORWARD DROP policy would
+        // drop the frames bridged in them (br_netfilter). Only once the VTEP is known to be local: a
+        // daemon that never reaches the data plane leaves the namespace's firewall alone.
+        BridgeForwardRule.system().ensure();
         DriverSettings s = config.driverSettings();
         VxlanConfig vc = VxlanConfig.builder(hostId, underlay)
                 .port(config.vxlanPort())

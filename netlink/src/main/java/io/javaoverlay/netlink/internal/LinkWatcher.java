@@ -63,13 +63,19 @@ final class LinkWatcher implements LinkSubscription, Runnable {
                 if (d.senderPort() != 0) {
                     continue;
                 }
-                for (NlMessage m : NlMessage.parseAll(d.data())) {
-                    int type = m.header().type();
-                    if (type == RTM_NEWLINK) {
-                        deliver(new LinkEvent.Changed(LinkCodec.decode(m)));
-                    } else if (type == RTM_DELLINK) {
-                        deliver(new LinkEvent.Deleted(LinkCodec.decode(m)));
+                try {
+                    for (NlMessage m : NlMessage.parseAll(d.data())) {
+                        int type = m.header().type();
+                        if (type == RTM_NEWLINK) {
+                            deliver(new LinkEvent.Changed(LinkCodec.decode(m)));
+                        } else if (type == RTM_DELLINK) {
+                            deliver(new LinkEvent.Deleted(LinkCodec.decode(m)));
+                        }
                     }
+                } catch (IllegalArgumentException e) {
+                    // A malformed notification is lost like an overflowed one: tell the listener to resync.
+                    LOG.log(Level.WARNING, "malformed link notification; reporting overflow", e);
+                    deliver(new LinkEvent.Overflow());
                 }
             }
         } catch (RuntimeException e) {
