@@ -169,7 +169,13 @@ public final class NetworkReplicator {
         return r;
     }
 
-    private boolean publish(DockerNetwork l, String cid) throws KvStoreException {
+    private boolean publish(DockerNetwork listed, String cid) throws IOException {
+        // The full form: the list form may leave out details such as the gateway.
+        Optional<DockerNetwork> full = docker.inspectNetwork(listed.id());
+        if (full.isEmpty()) {
+            return false; // removed meanwhile
+        }
+        DockerNetwork l = full.get();
         ClusterNetwork n = ClusterNetwork.of(l, cid, hostId, clock.millis());
         try {
             store.putIfAbsent(ClusterKeys.network(l.name()), ClusterKeys.encode(n));
