@@ -89,7 +89,8 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
     public static Wiring production(Map<String, String> env) {
         return new Wiring(config -> openStore(config, env), Wiring::ipam,
                 (store, config, vtep, hostId, toClose) ->
-                        ClusterWiring.wrap(network(store, config, vtep, hostId, toClose), store, config, hostId, env));
+                        ClusterWiring.wrap(network(store, config, vtep, hostId, toClose), store, config, hostId,
+                                vtep, env));
     }
 
     /** {@code consul://} → Consul (token from the flag, else CONSUL_HTTP_TOKEN); {@code file://} → the local store. */

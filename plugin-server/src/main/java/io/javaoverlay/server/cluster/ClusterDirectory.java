@@ -13,4 +13,7 @@ public interface ClusterDirectory {
 
     /** Hosts that still have a Docker network for {@code clusterId}. */
     Set<String> hostsWith(String clusterId) throws KvStoreException;
+
+    /** Hosts whose plugin is running (registered with a live lease). */
+    Set<String> liveHosts() throws KvStoreException;
 }

@@ -2,6 +2,7 @@ package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.cluster.HostRegistry;
 
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -18,16 +19,20 @@ public final class ClusterNetworkService implements NetworkService {
     private final NetworkService delegate;
     private final NetworkReplicator replicator;
     private final ReplicatorLoop loop;
+    private final HostRegistry hosts;
 
-    public ClusterNetworkService(NetworkService delegate, NetworkReplicator replicator, ReplicatorLoop loop) {
+    public ClusterNetworkService(NetworkService delegate, NetworkReplicator replicator, ReplicatorLoop loop,
+                                 HostRegistry hosts) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.replicator = Objects.requireNonNull(replicator, "replicator");
         this.loop = Objects.requireNonNull(loop, "loop");
+        this.hosts = Objects.requireNonNull(hosts, "hosts");
     }
 
     @Override
     public void start() {
         delegate.start();
+        hosts.start();
         loop.start();
     }
 
@@ -83,6 +88,7 @@ public final class ClusterNetworkService implements NetworkService {
     @Override
     public void close() {
         loop.close();
+        hosts.close();
         delegate.close();
     }
 }

@@ -5,8 +5,11 @@ import io.javaoverlay.server.DaemonConfig;
 import io.javaoverlay.server.StoreLocation;
 import io.javaoverlay.server.docker.DockerClient;
 import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.cluster.HostRecord;
+import io.javaoverlay.vxlan.cluster.HostRegistry;
 
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +37,7 @@ public final class ClusterWiring {
 
     /** {@code service} itself, or wrapped with a replicator when replication applies. */
     public static NetworkService wrap(NetworkService service, KvStore store, DaemonConfig config, String hostId,
-                                      Map<String, String> env) {
+                                      InetAddress vtep, Map<String, String> env) {
         if (!enabled(config, env)) {
             return service;
         }
@@ -46,7 +49,17 @@ public final class ClusterWiring {
                 new VxlanDirectory(store, hostId), hostId, Clock.systemUTC());
         LOG.log(Level.INFO, "replicating javaoverlay networks to every host through " + store.describe()
                 + " (Docker API " + socket + ", poll " + poll.toMillis() + " ms)");
-        return new ClusterNetworkService(service, replicator, new ReplicatorLoop(replicator, store, poll));
+        HostRegistry hosts = new HostRegistry(store, new HostRecord(hostId, vtep.getHostAddress(), hostname(env),
+                System.currentTimeMillis()), HostRegistry.DEFAULT_TTL);
+        return new ClusterNetworkService(service, replicator, new ReplicatorLoop(replicator, store, poll), hosts);
+    }
+
+    private static String hostname(Map<String, String> env) {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return env.getOrDefault("HOSTNAME", "");
+        }
     }
 
     /** Scope local, a shared store, and not switched off. */

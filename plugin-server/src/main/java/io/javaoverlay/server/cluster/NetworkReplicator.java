@@ -155,8 +155,12 @@ public final class NetworkReplicator {
                         // changed meanwhile: next pass
                     }
                 } else {
-                    report(n.name(), Level.INFO, "network " + n.name() + " removal requested on "
-                            + n.deleteRequestedBy() + " waits for host(s) " + hosts);
+                    Set<String> dead = new java.util.TreeSet<>(hosts);
+                    dead.removeAll(directory.liveHosts());
+                    report(n.name(), dead.isEmpty() ? Level.INFO : Level.WARNING, "network " + n.name()
+                            + " removal requested on " + n.deleteRequestedBy() + " waits for host(s) " + hosts
+                            + (dead.isEmpty() ? "" : "; not running javaoverlay now: " + dead
+                            + " (their copies go when they are back)"));
                 }
             }
         }

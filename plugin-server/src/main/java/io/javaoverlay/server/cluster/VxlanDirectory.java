@@ -1,6 +1,8 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.vxlan.cluster.HostRegistry;
 import io.javaoverlay.vxlan.state.NetworkAlias;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
@@ -10,10 +12,12 @@ import java.util.TreeSet;
 
 /** {@link ClusterDirectory} over the vxlan module's {@code netalias/} records. */
 public final class VxlanDirectory implements ClusterDirectory {
+    private final KvStore kv;
     private final OverlayStore store;
     private final String hostId;
 
     public VxlanDirectory(KvStore store, String hostId) {
+        this.kv = store;
         this.store = new OverlayStore(store);
         this.hostId = hostId;
     }
@@ -32,5 +36,10 @@ public final class VxlanDirectory implements ClusterDirectory {
             }
         }
         return out;
+    }
+
+    @Override
+    public Set<String> liveHosts() throws KvStoreException {
+        return new TreeSet<>(HostRegistry.liveHosts(kv).keySet());
     }
 }

@@ -1,5 +1,6 @@
 package io.javaoverlay.server.cluster;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -9,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The vxlan alias records of every simulated host: host → (Docker network ID → cluster ID). */
 final class FakeDirectory {
     private final Map<String, Map<String, String>> aliases = new ConcurrentHashMap<>();
+    /** Hosts whose plugin is not running (all others are live). */
+    final Set<String> dead = ConcurrentHashMap.newKeySet();
 
     void put(String host, String id, String cid) {
         aliases.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).put(id, cid);
@@ -34,6 +37,13 @@ final class FakeDirectory {
                         out.add(h);
                     }
                 });
+                return out;
+            }
+
+            @Override
+            public Set<String> liveHosts() {
+                Set<String> out = new TreeSet<>(List.of("h1", "h2", "h3", "h4"));
+                out.removeAll(dead);
                 return out;
             }
         };

@@ -164,6 +164,11 @@ class NetworkReplicatorTest {
         assertTrue(record("blue").isPresent(), "not forgotten while h3 has it");
         assertNull(h2.idOf("blue"), "h2 does not re-create a network being removed");
 
+        aliases.dead.add("h3");
+        r1.pass();
+        assertTrue(loggedLine("WARNING network blue removal requested on h2 waits for host(s) [h3]; not running"
+                + " javaoverlay now: [h3]"), logged.toString());
+        aliases.dead.clear();
         h3.containers.remove(id3);
         NetworkReplicator.PassReport last = r3.pass();
         assertEquals(List.of("blue"), last.removed());
