@@ -54,10 +54,11 @@ public final class ClusterWiring {
         return new ClusterNetworkService(service, replicator, new ReplicatorLoop(replicator, store, poll), hosts);
     }
 
+    /** The UTS host name, read without a DNS lookup (InetAddress.getLocalHost() can hang for seconds). */
     private static String hostname(Map<String, String> env) {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
             return env.getOrDefault("HOSTNAME", "");
         }
     }

@@ -155,14 +155,17 @@ public final class ReplicatorLoop implements AutoCloseable {
             w = worker;
             v = watcher;
         }
-        for (Thread t : new Thread[] {w, v}) {
-            if (t != null) {
-                t.interrupt();
-                try {
-                    t.join(5000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        // The watcher sits in a blocking store query that an interrupt does not cut short; it is a
+        // daemon thread and ends after that query returns, so only the pass thread is waited for.
+        if (v != null) {
+            v.interrupt();
+        }
+        if (w != null) {
+            w.interrupt();
+            try {
+                w.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -136,6 +136,15 @@ class MultiHostDocker26IT {
             pingUntilAnswered(tb, p[0], "c" + p[0], ips.get(p[1]));
         }
 
+        // A restarted plugin converges again without touching the network (same Docker ID, still pinging).
+        String id2 = tb.dockerOk("h2", "network", "inspect", "-f", "{{.Id}}", net);
+        plugins.remove("h2").close();
+        startPlugin("h2");
+        pingUntilAnswered(tb, "h2", "ch2", ips.get("h3"));
+        PluginProcess.sleep(3000); // a few replication passes
+        assertEquals(id2, tb.dockerOk("h2", "network", "inspect", "-f", "{{.Id}}", net), "h2's network was kept");
+        assertFalse(log("h2").contains("created network") || log("h2").contains("removed network"), log("h2"));
+
         // A host that joins later gets the network and reaches the others.
         Testbed.run(List.of("add", "h4"), Duration.ofMinutes(3)).requireOk();
         startPlugin("h4");

@@ -96,8 +96,12 @@ public final class NetworkIdentity {
             diffs.add(NetworkOptions.VNI + ": " + cluster.vni() + " there, " + requestedVni.get() + " here");
         }
         if (!diffs.isEmpty()) {
+            Set<String> shared = poolSet(cluster);
+            shared.retainAll(poolSet(wanted));
+            String why = shared.isEmpty() ? "named by option " + NetworkOptions.CLUSTER_ID
+                    : "same subnet " + String.join(", ", new TreeSet<>(shared)) + ", and a subnet is one network on every host";
             throw new OverlayException(Kind.CONFLICT, "network " + nid + " cannot join javaoverlay network " + clusterId
-                    + " (one network on every host), because the definitions differ: " + String.join("; ", diffs));
+                    + " (" + why + "), because the definitions differ: " + String.join("; ", diffs));
         }
         for (NetworkAlias a : store.aliases()) {
             if (a.hostId().equals(hostId) && a.clusterId().equals(clusterId) && !a.networkId().equals(nid)) {

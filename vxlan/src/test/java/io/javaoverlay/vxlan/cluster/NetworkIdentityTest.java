@@ -120,12 +120,13 @@ class NetworkIdentityTest {
         a.createNetwork(net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of("com.docker.network.driver.mtu", "1300")));
         OverlayException byId = fails(Kind.CONFLICT, () -> b.createNetwork(net("nb", "198.18.9.0/24", "198.18.9.1/24",
                 Map.of("javaoverlay.cluster-id", "na"))));
-        assertEquals("network nb cannot join javaoverlay network na (one network on every host), because the"
+        assertEquals("network nb cannot join javaoverlay network na (named by option javaoverlay.cluster-id), because the"
                 + " definitions differ: IPv4 pools [198.18.8.0/24 gateway 198.18.8.1/24] there, [198.18.9.0/24 gateway"
                 + " 198.18.9.1/24] here; option com.docker.network.driver.mtu: '1300' there, unset here", byId.getMessage());
         OverlayException bySubnet = fails(Kind.CONFLICT, () -> b.createNetwork(net("nc", "198.18.8.0/24", "198.18.8.1/24",
                 Map.of("com.docker.network.driver.mtu", "1200"))));
-        assertTrue(bySubnet.getMessage().contains("option com.docker.network.driver.mtu: '1300' there, '1200' here"),
+        assertTrue(bySubnet.getMessage().contains("(same subnet 198.18.8.0/24, and a subnet is one network on every host),"
+                + " because the definitions differ: option com.docker.network.driver.mtu: '1300' there, '1200' here"),
                 bySubnet.getMessage());
         OverlayException vni = fails(Kind.CONFLICT, () -> b.createNetwork(net("nd", "198.18.8.0/24", "198.18.8.1/24",
                 Map.of("com.docker.network.driver.mtu", "1300", "javaoverlay.vni", "77"))));
