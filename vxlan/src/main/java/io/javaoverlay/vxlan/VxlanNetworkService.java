@@ -79,6 +79,18 @@ public final class VxlanNetworkService implements NetworkService {
         NetworkRecord wanted = new NetworkRecord(nid, 0, opts.mtu().orElse(null), pools(spec.ipv4()),
                 pools(spec.ipv6()), options, spec.ipv6Enabled(), spec.internal(), config.hostId());
         Optional<String> target = identity.joinTarget(wanted, opts);
+        if (target.isPresent() && target.equals(opts.clusterId()) && store.findNetwork(target.get()).isEmpty()) {
+            // The cluster's definition outlives the overlay record, which goes with the last host that
+            // had the network (e.g. every dockerd lost it): build the overlay again under the cluster ID.
+            String cid = target.get();
+            NetworkRecord again = store.claimNetwork(new NetworkRecord(cid, 0, wanted.mtu(), wanted.ipv4(), wanted.ipv6(),
+                    wanted.options(), wanted.ipv6Enabled(), wanted.internal(), wanted.createdBy()), opts.vni(),
+                    config.vniMin(), config.vniMax());
+            identity.join(wanted, cid, opts.vni());
+            LOG.log(Level.INFO, "network " + nid + " is javaoverlay network " + cid + " (VNI " + again.vni()
+                    + ", set up again)");
+            return;
+        }
         if (target.isPresent()) {
             NetworkRecord joined = identity.join(wanted, target.get(), opts.vni());
             LOG.log(Level.INFO, "network " + nid + " is javaoverlay network " + joined.networkId() + " (VNI "

@@ -43,6 +43,10 @@ public final class NetworkReplicator {
     private final ClusterDirectory directory;
     private final String hostId;
     private final Clock clock;
+    /** A Docker network missing this long while its alias exists is gone for good (not just being created). */
+    static final java.time.Duration STALE_AFTER = java.time.Duration.ofSeconds(10);
+    /** When each alias of this host was first seen without its Docker network. */
+    private final Map<String, Long> missingSince = new HashMap<>();
     /** Last message logged per subject, so a waiting state is reported on change, not every pass. */
     private final Map<String, String> reported = new HashMap<>();
 
@@ -114,6 +118,7 @@ public final class NetworkReplicator {
         for (DockerNetwork l : locals) {
             localByName.put(l.name(), l);
         }
+        forgetStaleAliases(locals, forgotten);
         for (DockerNetwork l : locals) {
             Optional<String> cid = directory.clusterIdOf(l.id());
             if (cid.isEmpty() || !ClusterKeys.isValidName(l.name())) {
@@ -171,6 +176,34 @@ public final class NetworkReplicator {
                     + conflicts + ", forgotten " + forgotten + ", failed " + failed);
         }
         return r;
+    }
+
+    /**
+     * Aliases of Docker networks that are gone from this host: `docker network rm` while the plugin
+     * was down (Docker ignores the failed DeleteNetwork), or a dockerd that lost its state. Left in
+     * place they would hold up every removal of that network forever.
+     */
+    private void forgetStaleAliases(List<DockerNetwork> locals, List<String> forgotten) throws KvStoreException {
+        Set<String> ids = new java.util.HashSet<>();
+        locals.forEach(l -> ids.add(l.id()));
+        Map<String, String> aliases = directory.localAliases();
+        missingSince.keySet().retainAll(aliases.keySet());
+        long now = clock.millis();
+        for (Map.Entry<String, String> a : aliases.entrySet()) {
+            if (ids.contains(a.getKey())) {
+                missingSince.remove(a.getKey());
+                continue;
+            }
+            long since = missingSince.computeIfAbsent(a.getKey(), k -> now);
+            if (now - since >= STALE_AFTER.toMillis()) {
+                directory.forgetLocal(a.getKey());
+                missingSince.remove(a.getKey());
+                forgotten.add(a.getKey());
+                LOG.log(Level.INFO, "Docker network " + a.getKey() + " (javaoverlay network " + a.getValue()
+                        + ") is gone from " + hostId + " (removed while javaoverlay was not running, or dockerd lost"
+                        + " it); forgetting it");
+            }
+        }
     }
 
     private boolean publish(DockerNetwork listed, String cid) throws IOException {

@@ -6,7 +6,9 @@ import io.javaoverlay.vxlan.cluster.HostRegistry;
 import io.javaoverlay.vxlan.state.NetworkAlias;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -36,6 +38,24 @@ public final class VxlanDirectory implements ClusterDirectory {
             }
         }
         return out;
+    }
+
+    @Override
+    public Map<String, String> localAliases() {
+        Map<String, String> out = new TreeMap<>();
+        for (NetworkAlias a : store.aliases()) {
+            if (a.hostId().equals(hostId)) {
+                out.put(a.networkId(), a.clusterId());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void forgetLocal(String localNetworkId) {
+        Optional<String> cid = store.findAlias(hostId, localNetworkId);
+        store.deleteAlias(hostId, localNetworkId);
+        cid.ifPresent(store::deleteNetworkIfUnmapped);
     }
 
     @Override

@@ -41,6 +41,16 @@ final class FakeDirectory {
             }
 
             @Override
+            public Map<String, String> localAliases() {
+                return Map.copyOf(aliases.getOrDefault(host, Map.of()));
+            }
+
+            @Override
+            public void forgetLocal(String localNetworkId) {
+                remove(host, localNetworkId);
+            }
+
+            @Override
             public Set<String> liveHosts() {
                 Set<String> out = new TreeSet<>(List.of("h1", "h2", "h3", "h4"));
                 out.removeAll(dead);

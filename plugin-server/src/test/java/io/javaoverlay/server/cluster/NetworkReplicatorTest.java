@@ -75,9 +75,30 @@ class NetworkReplicatorTest {
         store.close();
     }
 
+    /** A clock the tests move forward. */
+    static final class TestClock extends Clock {
+        volatile Instant now = Instant.parse("2026-11-22T09:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    final TestClock clock = new TestClock();
+
     NetworkReplicator replicator(FakeHost h) {
-        return new NetworkReplicator(h, store, aliases.of(h.name), h.name,
-                Clock.fixed(Instant.parse("2026-11-22T09:00:00Z"), ZoneOffset.UTC));
+        return new NetworkReplicator(h, store, aliases.of(h.name), h.name, clock);
     }
 
     Optional<ClusterNetwork> record(String name) throws Exception {
@@ -201,6 +222,22 @@ class NetworkReplicatorTest {
         r2.markDeleting(other);
         assertNotNull(record("blue").orElseThrow());
         assertTrue(!record("blue").orElseThrow().deleting());
+    }
+
+    @Test
+    void aDockerNetworkRemovedWhileThePluginWasDownIsForgottenAfterAGraceAndComesBack() throws Exception {
+        h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        r1.pass();
+        r2.pass();
+        String gone = h2.idOf("blue");
+        h2.networks.remove(gone); // docker network rm on h2 while its plugin was down: DeleteNetwork failed
+        assertEquals(List.of("blue"), r2.pass().created(), "the cluster still defines it: created again");
+        assertEquals(Optional.of(record("blue").orElseThrow().clusterId()), aliases.of("h2").clusterIdOf(gone),
+                "the stale alias is kept for a grace period (a network being created is not listed yet)");
+        clock.now = clock.now.plus(NetworkReplicator.STALE_AFTER);
+        assertEquals(List.of(gone), r2.pass().forgotten());
+        assertEquals(Optional.empty(), aliases.of("h2").clusterIdOf(gone));
+        assertTrue(r2.pass().quiet());
     }
 
     @Test
