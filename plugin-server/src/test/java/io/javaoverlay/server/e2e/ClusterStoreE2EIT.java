@@ -103,6 +103,9 @@ class ClusterStoreE2EIT {
 
         pingUntilAnswered(tb, "h1", "c1", ip2);
         pingUntilAnswered(tb, "h2", "c2", ip1);
+        // Docker 20.10's embedded DNS serves remote endpoints of a global-scope network (protocol §6).
+        Testbed.Result byName = pingUntilAnswered(tb, "h1", "c1", "c2");
+        assertTrue(byName.stdout().contains("(" + ip2 + ")"), "c2 resolves to " + ip2 + " on h1: " + byName.stdout());
 
         // MTU: the container end got 1350, and exactly 1350-byte IP packets cross with DF set, both ways.
         for (String[] hc : new String[][] {{"h1", "c1"}, {"h2", "c2"}}) {
