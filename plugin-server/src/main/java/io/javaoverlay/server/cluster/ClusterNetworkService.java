@@ -21,6 +21,12 @@ public final class ClusterNetworkService implements NetworkService {
     private final ReplicatorLoop loop;
     private final HostRegistry hosts;
 
+    /**
+     * @param delegate   the network service doing the work
+     * @param replicator for marking removals from the DeleteNetwork handler
+     * @param loop       the replicator's thread, started and stopped with this service
+     * @param hosts      this host's registration, started and stopped with this service
+     */
     public ClusterNetworkService(NetworkService delegate, NetworkReplicator replicator, ReplicatorLoop loop,
                                  HostRegistry hosts) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");

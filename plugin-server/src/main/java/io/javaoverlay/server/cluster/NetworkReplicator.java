@@ -50,6 +50,13 @@ public final class NetworkReplicator {
     /** Last message logged per subject, so a waiting state is reported on change, not every pass. */
     private final Map<String, String> reported = new HashMap<>();
 
+    /**
+     * @param docker    this host's Engine API
+     * @param store     the cluster store
+     * @param directory the overlay's aliases and host registrations
+     * @param hostId    this host's ID in the store
+     * @param clock     for record timestamps and grace periods
+     */
     public NetworkReplicator(DockerApi docker, KvStore store, ClusterDirectory directory, String hostId, Clock clock) {
         this.docker = Objects.requireNonNull(docker, "docker");
         this.store = Objects.requireNonNull(store, "store");

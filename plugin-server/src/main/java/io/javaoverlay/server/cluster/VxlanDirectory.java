@@ -18,6 +18,7 @@ public final class VxlanDirectory implements ClusterDirectory {
     private final OverlayStore store;
     private final String hostId;
 
+    /** Reads {@code store} as host {@code hostId}. */
     public VxlanDirectory(KvStore store, String hostId) {
         this.kv = store;
         this.store = new OverlayStore(store);

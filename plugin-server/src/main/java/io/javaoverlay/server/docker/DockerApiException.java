@@ -6,6 +6,7 @@ import java.io.IOException;
 public final class DockerApiException extends IOException {
     private final int status;
 
+    /** @param status the HTTP status dockerd answered with */
     public DockerApiException(int status, String message) {
         super(message);
         this.status = status;

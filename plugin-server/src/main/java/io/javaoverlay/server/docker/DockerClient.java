@@ -30,6 +30,7 @@ public final class DockerClient implements DockerApi {
 
     private final UnixHttpClient http;
 
+    /** A client of the dockerd at {@code socket}; each call is bounded by {@code timeout}. */
     public DockerClient(Path socket, Duration timeout) {
         this.http = new UnixHttpClient(socket, timeout);
     }

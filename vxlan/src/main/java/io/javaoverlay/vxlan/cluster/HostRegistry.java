@@ -41,6 +41,11 @@ public final class HostRegistry implements AutoCloseable {
     private LeaseKeeper keeper;
     private boolean closed;
 
+    /**
+     * @param store where {@code hosts/} lives
+     * @param self  this host's registration
+     * @param ttl   lease TTL (the store may raise it to its minimum)
+     */
     public HostRegistry(KvStore store, HostRecord self, Duration ttl) {
         this.store = Objects.requireNonNull(store, "store");
         this.self = Objects.requireNonNull(self, "self");

@@ -32,6 +32,7 @@ public final class NetworkIdentity {
     /** Aliases never change while the Docker network lives, so positive lookups are cached. */
     private final Map<String, String> cache = new ConcurrentHashMap<>();
 
+    /** The identity view of host {@code hostId} on {@code store}. */
     public NetworkIdentity(OverlayStore store, String hostId) {
         this.store = Objects.requireNonNull(store, "store");
         this.hostId = Objects.requireNonNull(hostId, "hostId");
