@@ -278,7 +278,11 @@ public final class Testbed implements AutoCloseable {
         try {
             out = Files.createTempFile("testbed-out", ".txt");
             err = Files.createTempFile("testbed-err", ".txt");
-            Process p = new ProcessBuilder(command)
+            ProcessBuilder pb = new ProcessBuilder(command);
+            // The testbed session (see scripts/testbed) belongs to this JVM: it is released by down or
+            // when the JVM exits, and other users of the machine wait for it.
+            pb.environment().put("TESTBED_OWNER", Long.toString(ProcessHandle.current().pid()));
+            Process p = pb
                     .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
