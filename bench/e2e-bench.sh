@@ -11,8 +11,8 @@
 #   bench/e2e-bench.sh [--runs N] [--seconds S] [--out FILE]
 # Defaults: 5 runs of each timing, 3 iperf3 runs of 5 s per path. Prints a Markdown table; --out
 # also writes it to FILE. All traffic stays inside the testbed's namespaces; every loop is bounded.
-# On a shared machine run it under the testbed lock so nobody tears the testbed down mid-run:
-#   (flock 9 && TESTBED_LOCK_HELD=1 bench/e2e-bench.sh) 9>/var/lib/javaoverlay-testbed/.lock
+# The testbed's session lock (scripts/testbed up) makes other testbed users wait until this script's
+# own `testbed down` at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd -P)

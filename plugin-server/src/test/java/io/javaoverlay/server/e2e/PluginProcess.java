@@ -48,10 +48,18 @@ final class PluginProcess implements AutoCloseable {
      *                               answer within 90 s (with the end of its log)
      */
     static PluginProcess start(Testbed tb, String host, String logName, String... args) {
-        Path launcher = launcher();
-        Path log = logDir().resolve(logName + "-" + host + ".log");
-        List<String> command = new ArrayList<>(List.of(launcher.toString(), "daemon"));
+        List<String> command = new ArrayList<>(List.of(launcher().toString(), "daemon"));
         command.addAll(Arrays.asList(args));
+        return startCommand(tb, host, logName, command);
+    }
+
+    /**
+     * Like {@link #start} but runs {@code command} as given (e.g. {@code scripts/run ...}, the
+     * README's first command, which execs {@code bin/javaoverlay daemon}).
+     */
+    static PluginProcess startCommand(Testbed tb, String host, String logName, List<String> command) {
+        launcher(); // fail clearly when there is no build
+        Path log = logDir().resolve(logName + "-" + host + ".log");
         try {
             Files.deleteIfExists(log);
         } catch (IOException e) {
@@ -61,13 +69,18 @@ final class PluginProcess implements AutoCloseable {
         Process process = tb.start(host, log, command.toArray(String[]::new));
         awaitReady(host, process, log, Duration.ofSeconds(90));
         long ready = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        LOG.log(Level.INFO, "javaoverlay daemon on {0} answers after {1} ms: {2}", host, ready, String.join(" ", command));
+        LOG.log(Level.INFO, "javaoverlay daemon on {0} ready after {1} ms: {2}", host, ready, String.join(" ", command));
         return new PluginProcess(host, process, log, ready);
+    }
+
+    /** The repository root (the directory holding scripts/testbed). */
+    static Path repoRoot() {
+        return Testbed.script().toAbsolutePath().getParent().getParent();
     }
 
     /** {@code <repo>/bin/javaoverlay}; fails clearly when the package phase has not run. */
     static Path launcher() {
-        Path root = Testbed.script().toAbsolutePath().getParent().getParent();
+        Path root = repoRoot();
         Path launcher = root.resolve("bin").resolve("javaoverlay");
         Path jar = root.resolve("plugin-server/target/lib");
         if (!Files.isDirectory(jar)) {

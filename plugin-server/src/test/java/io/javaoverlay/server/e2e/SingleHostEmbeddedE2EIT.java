@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 6, single host: one Docker 26 host, no Consul, the daemon started as the README's first
- * command does ({@code javaoverlay daemon}: embedded file store, local scope), with only the store
- * directory moved under {@code target/} so each run starts empty. A network created without
+ * Issue 6, single host: one Docker 26 host, no Consul, the daemon started with the README's first
+ * command ({@code scripts/run}: embedded file store, local scope), with only the store directory
+ * moved under {@code target/} so each run starts empty. A network created without
  * {@code --subnet} gets a subnet from the default pool, and two containers on it reach each other by
  * address and by name (Docker's embedded DNS).
  */
@@ -43,7 +43,10 @@ class SingleHostEmbeddedE2EIT {
         Requirements.requireTestbed();
         tb = Testbed.up(1, Testbed.DockerVersion.V26, false);
         store = Files.createTempDirectory(PluginProcess.logDir(), "single-store-");
-        plugin = PluginProcess.start(tb, "h1", "single", "--store", "file://" + store);
+        // scripts/run is the README's first command: it execs `bin/javaoverlay daemon ARGS` (the build
+        // exists: Failsafe runs after package, so it does not rebuild).
+        plugin = PluginProcess.startCommand(tb, "h1", "single",
+                List.of(PluginProcess.repoRoot().resolve("scripts/run").toString(), "--store", "file://" + store));
     }
 
     @AfterAll
