@@ -89,7 +89,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
     public static Wiring production(Map<String, String> env) {
         return new Wiring(config -> openStore(config, env), Wiring::ipam,
                 (store, config, vtep, hostId, toClose) ->
-                        ClusterWiring.wrap(network(store, config, vtep, hostId, toClose), store, config, hostId,
+                        ClusterWiring.wrap(network(store, config, vtep, hostId, toClose, env), store, config, hostId,
                                 vtep, env));
     }
 
@@ -117,6 +117,12 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
 
     static NetworkService network(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
                                   List<AutoCloseable> toClose) throws Exception {
+        return network(store, config, vtep, hostId, toClose, Map.of());
+    }
+
+    /** {@code JAVAOVERLAY_LIVE_PEERS_ONLY=true} turns on {@link VxlanConfig#livePeersOnly()}. */
+    static NetworkService network(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
+                                  List<AutoCloseable> toClose, Map<String, String> env) throws Exception {
         Netlink.ensureAvailable();
         NetlinkHandle handle = Netlink.open();
         toClose.add(handle);
@@ -131,6 +137,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
                 .vniRange(config.vniRange().first(), config.vniRange().last())
                 .singleHost(config.store() instanceof StoreLocation.File)
                 .ipamAddressSpaces(Set.of(s.localAddressSpace(), s.globalAddressSpace()))
+                .livePeersOnly("true".equalsIgnoreCase(env.getOrDefault("JAVAOVERLAY_LIVE_PEERS_ONLY", "false")))
                 .build();
         return new VxlanNetworkService(handle, store, vc);
     }

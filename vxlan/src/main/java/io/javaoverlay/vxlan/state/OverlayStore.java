@@ -313,6 +313,15 @@ public final class OverlayStore {
         });
     }
 
+    /** Host IDs registered under {@code hosts/} (hosts whose liveness lease is alive). */
+    public java.util.Set<String> registeredHosts() {
+        java.util.Set<String> out = new TreeSet<>();
+        for (KvEntry e : call("list hosts", () -> store.list(NetworkKeys.HOSTS))) {
+            out.add(e.key().substring(NetworkKeys.HOSTS.length()));
+        }
+        return out;
+    }
+
     /** Map of VNI → network ID for every claimed VNI. */
     public Map<Integer, String> vniTable() {
         Map<Integer, String> out = new HashMap<>();
