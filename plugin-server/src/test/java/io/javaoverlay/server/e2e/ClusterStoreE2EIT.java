@@ -55,6 +55,10 @@ class ClusterStoreE2EIT {
     @BeforeAll
     static void up() {
         Requirements.requireTestbed();
+        // busybox ping (the image's) cannot set don't-fragment; the host's iputils ping runs in the
+        // container's network namespace instead.
+        Requirements.require(Requirements.onPath("ping"), "iputils ping on PATH (package iputils-ping; .ci/run installs it)");
+        Requirements.require(Requirements.onPath("iptables"), "iptables on PATH (the daemon adds a FORWARD rule)");
         tb = Testbed.up(2, Testbed.DockerVersion.V20, true);
         plugin1 = startPlugin("h1");
         plugin2 = startPlugin("h2");
