@@ -105,6 +105,12 @@ class ClusterStoreE2EIT {
                     "network inspect on " + h + ": " + eps);
         }
 
+        // Docker's FORWARD policy is DROP and br_netfilter is on: the daemon's ACCEPT rule for frames
+        // bridged in jo-br-* is what lets the pings below through (BridgeForwardRule).
+        for (String h : tb.hostNames()) {
+            Testbed.Result rule = tb.exec(h, "iptables", "-w", "-C", "FORWARD", "-i", "jo-br-+", "-o", "jo-br-+", "-j", "ACCEPT");
+            assertTrue(rule.ok(), "FORWARD ACCEPT rule for jo-br-+ on " + h + ": " + rule.describe());
+        }
         pingUntilAnswered(tb, "h1", "c1", ip2);
         pingUntilAnswered(tb, "h2", "c2", ip1);
         // Docker 20.10's embedded DNS serves remote endpoints of a global-scope network (protocol §6).
