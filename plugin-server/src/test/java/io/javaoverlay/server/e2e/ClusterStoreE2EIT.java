@@ -55,13 +55,17 @@ class ClusterStoreE2EIT {
     @BeforeAll
     static void up() {
         Requirements.requireTestbed();
+        // busybox ping (the image's) cannot set don't-fragment; the host's iputils ping runs in the
+        // container's network namespace instead.
+        Requirements.require(Requirements.onPath("ping"), "iputils ping on PATH (package iputils-ping; .ci/run installs it)");
+        Requirements.require(Requirements.onPath("iptables"), "iptables on PATH (the daemon adds a FORWARD rule)");
         tb = Testbed.up(2, Testbed.DockerVersion.V20, true);
-        plugin1 = startPlugin("h1");
-        plugin2 = startPlugin("h2");
+        plugin1 = startPlugin("h1", "cluster");
+        plugin2 = startPlugin("h2", "cluster");
     }
 
-    private static PluginProcess startPlugin(String host) {
-        return PluginProcess.start(tb, host, "cluster", "--store", "consul://" + tb.consulAddress(), "--scope", "global",
+    private static PluginProcess startPlugin(String host, String logName) {
+        return PluginProcess.start(tb, host, logName, "--store", "consul://" + tb.consulAddress(), "--scope", "global",
                 "--advertise-addr", Testbed.hostIp(host));
     }
 
@@ -101,6 +105,12 @@ class ClusterStoreE2EIT {
                     "network inspect on " + h + ": " + eps);
         }
 
+        // Docker's FORWARD policy is DROP and br_netfilter is on: the daemon's ACCEPT rule for frames
+        // bridged in jo-br-* is what lets the pings below through (BridgeForwardRule).
+        for (String h : tb.hostNames()) {
+            Testbed.Result rule = tb.exec(h, "iptables", "-w", "-C", "FORWARD", "-i", "jo-br-+", "-o", "jo-br-+", "-j", "ACCEPT");
+            assertTrue(rule.ok(), "FORWARD ACCEPT rule for jo-br-+ on " + h + ": " + rule.describe());
+        }
         pingUntilAnswered(tb, "h1", "c1", ip2);
         pingUntilAnswered(tb, "h2", "c2", ip1);
         // Docker 20.10's embedded DNS serves remote endpoints of a global-scope network (protocol §6).
@@ -210,5 +220,40 @@ class ClusterStoreE2EIT {
 
         tb.dockerOk("h1", "rm", "-f", "e1", "web");
         tb.dockerOk("h1", "network", "rm", "edge");
+    }
+
+    @Test
+    void daemonRestartOnH2KeepsTrafficAndServesTheNetworkItLearnedBefore() {
+        tb.dockerOk("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                "--subnet", "10.77.40.0/24", "restart");
+        run(tb, "h1", "r1", "restart", List.of(), "sleep", SLEEP);
+        run(tb, "h2", "r2", "restart", List.of(), "sleep", SLEEP);
+        String ip1 = address(tb, "h1", "r1", "restart");
+        pingUntilAnswered(tb, "h2", "r2", ip1);
+
+        // Docker does not notice a legacy plugin's restart (protocol §5.5): the new process must
+        // reload the network from Consul and keep the kernel state it finds.
+        plugin2.close();
+        Testbed.Result during = tb.docker("h2", "exec", "r2", "ping", "-c", "1", "-W", "2", ip1);
+        assertTrue(during.ok(), "traffic does not depend on the daemon process: " + during.describe());
+        plugin2 = startPlugin("h2", "cluster-restarted"); // a new log: keep the first life's
+        pingUntilAnswered(tb, "h2", "r2", ip1);
+
+        run(tb, "h2", "r3", "restart", List.of(), "sleep", SLEEP);
+        String ip3 = address(tb, "h2", "r3", "restart");
+        pingUntilAnswered(tb, "h1", "r1", ip3);
+
+        tb.dockerOk("h1", "rm", "-f", "r1");
+        tb.dockerOk("h2", "rm", "-f", "r2", "r3");
+        tb.dockerOk("h2", "network", "rm", "restart");
+        await(CONVERGE, "removal of the restart network's devices", () -> {
+            for (String h : tb.hostNames()) {
+                List<String> left = ownedDevices(tb, h);
+                if (!left.isEmpty()) {
+                    return Optional.of(h + " still has " + left);
+                }
+            }
+            return Optional.empty();
+        });
     }
 }
