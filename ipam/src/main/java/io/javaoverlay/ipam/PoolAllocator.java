@@ -124,7 +124,12 @@ final class PoolAllocator {
                 .filter(e -> Subnet.parse(e.pool()).overlaps(pool)).toList();
         if (!overlapping.isEmpty()) {
             IndexEntry e = overlapping.get(0);
-            boolean sameNetwork = network != null && network.equals(e.network());
+            // Exactly the same pool is a re-reservation of the same logical network unless both
+            // sides name different networks: with Docker 24+ and Scope local every host creates
+            // its own Docker network for one overlay, by hand (no option) or through the
+            // replicator (javaoverlay.network=<cluster id>), and a subnet belongs to one network
+            // cluster-wide. The network driver refuses the join if the definitions differ.
+            boolean sameNetwork = network == null || e.network() == null || network.equals(e.network());
             if (overlapping.size() == 1 && sameNetwork && e.pool().equals(pool.toString())) {
                 return join(s, e, subPool, false);
             }

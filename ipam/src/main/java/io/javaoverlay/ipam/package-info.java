@@ -16,7 +16,10 @@
  * CAS key is cheap, and a full list of pools makes the overlap check exact for nested blocks of
  * any size. Overlap with another network's pool is refused naming both (E15). The same subnet for
  * the same logical network ({@code --ipam-opt javaoverlay.network=NAME}) returns the same pool ID
- * and adds a holder (E16). Without {@code --subnet}, the first subnet of the configured default
+ * and adds a holder (E16); so does exactly the same pool (CIDR and sub-pool) when either request
+ * names no network, because on Docker 24+ each host creates its own Docker network for one
+ * overlay and a subnet belongs to one network cluster-wide (the network driver then checks that
+ * the definitions agree). Without {@code --subnet}, the first subnet of the configured default
  * pools that overlaps nothing is claimed, so each call gets a different one (E17); for a named
  * network that already has a pool, that pool is shared, and a repeat from a host that already
  * holds it (Docker's host-route overlap retry) is refused, because a network has one subnet on

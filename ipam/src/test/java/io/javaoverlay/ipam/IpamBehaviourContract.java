@@ -4,6 +4,7 @@ import io.javaoverlay.ipam.IpamService.PoolGrant;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -136,9 +137,27 @@ abstract class IpamBehaviourContract extends IpamServiceContract {
         fails(PoolOverlapException.class, () -> pool(b, "198.18.4.0/24", "red"), "Pool overlaps",
                 "198.18.4.0/24", "network red", "198.18.0.0/16", "network blue", blue.poolId());
         fails(PoolOverlapException.class, () -> pool(b, "198.0.0.0/8", "red"), "198.0.0.0/8", "198.18.0.0/16");
-        fails(PoolOverlapException.class, () -> pool(a, "198.18.0.0/16", null), "unnamed network", "network blue");
+        fails(PoolOverlapException.class, () -> pool(a, "198.18.0.0/17", null), "unnamed network", "network blue");
+        fails(PoolOverlapException.class, () -> pool(b, "198.18.0.0/16", "red"), "network red", "network blue");
         PoolGrant unnamed = pool(a, "198.19.0.0/24", null);
-        fails(PoolOverlapException.class, () -> pool(b, "198.19.0.0/24", null), "198.19.0.0/24", unnamed.poolId());
+        fails(PoolOverlapException.class, () -> pool(b, "198.19.0.0/25", null), "198.19.0.0/25", unnamed.poolId());
+    }
+
+    @Test
+    void exactlyTheSamePoolWithoutANameIsTheSameNetwork() throws Exception {
+        KvIpamService a = host("a", 0);
+        KvIpamService b = host("b", 1);
+        PoolGrant first = pool(a, "198.19.0.0/24", null);      // docker network create on host a
+        String g = gw(a, first.poolId(), null);
+        assertEquals(first, pool(b, "198.19.0.0/24", null), "hand-created on host b: same pool (Docker 24+, scope local)");
+        assertEquals(g, gw(b, first.poolId(), bare(g)));
+        PoolGrant replicated = pool(b, "198.19.0.0/24", "0123abcd"); // the replicator names the cluster network
+        assertEquals(first, replicated);
+        for (KvIpamService h : List.of(a, b, b)) {
+            h.releaseAddress(first.poolId(), bare(g));
+            h.releasePool(first.poolId());
+        }
+        assertStoreEmpty();
     }
 
     @Test

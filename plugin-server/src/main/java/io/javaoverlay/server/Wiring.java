@@ -8,7 +8,9 @@ import io.javaoverlay.kvstore.KvStores;
 import io.javaoverlay.kvstore.consul.ConsulConfig;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.server.cluster.ClusterWiring;
 import io.javaoverlay.server.resource.DriverSettings;
+import io.javaoverlay.vxlan.BridgeForwardRule;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
@@ -85,7 +87,10 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
 
     /** The production wiring: kvstore (Consul or local), {@link KvIpamService}, {@link VxlanNetworkService} on rtnetlink. */
     public static Wiring production(Map<String, String> env) {
-        return new Wiring(config -> openStore(config, env), Wiring::ipam, Wiring::network);
+        return new Wiring(config -> openStore(config, env), Wiring::ipam,
+                (store, config, vtep, hostId, toClose) ->
+                        ClusterWiring.wrap(network(store, config, vtep, hostId, toClose, env), store, config, hostId,
+                                vtep, env));
     }
 
     /** {@code consul://} → Consul (token from the flag, else CONSUL_HTTP_TOKEN); {@code file://} → the local store. */
@@ -112,16 +117,27 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
 
     static NetworkService network(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
                                   List<AutoCloseable> toClose) throws Exception {
+        return network(store, config, vtep, hostId, toClose, Map.of());
+    }
+
+    /** {@code JAVAOVERLAY_LIVE_PEERS_ONLY=true} turns on {@link VxlanConfig#livePeersOnly()}. */
+    static NetworkService network(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
+                                  List<AutoCloseable> toClose, Map<String, String> env) throws Exception {
         Netlink.ensureAvailable();
         NetlinkHandle handle = Netlink.open();
         toClose.add(handle);
         Underlay underlay = Underlay.resolve(handle, Optional.of(vtep.getHostAddress()));
+        // The bridges are created in this process's namespace, where Docker's FORWARD DROP policy would
+        // drop the frames bridged in them (br_netfilter). Only once the VTEP is known to be local: a
+        // daemon that never reaches the data plane leaves the namespace's firewall alone.
+        BridgeForwardRule.system().ensure();
         DriverSettings s = config.driverSettings();
         VxlanConfig vc = VxlanConfig.builder(hostId, underlay)
                 .port(config.vxlanPort())
                 .vniRange(config.vniRange().first(), config.vniRange().last())
                 .singleHost(config.store() instanceof StoreLocation.File)
                 .ipamAddressSpaces(Set.of(s.localAddressSpace(), s.globalAddressSpace()))
+                .livePeersOnly("true".equalsIgnoreCase(env.getOrDefault("JAVAOVERLAY_LIVE_PEERS_ONLY", "false")))
                 .build();
         return new VxlanNetworkService(handle, store, vc);
     }

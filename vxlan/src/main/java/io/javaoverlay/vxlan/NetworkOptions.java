@@ -15,11 +15,14 @@ import java.util.TreeSet;
  *
  * @param vni        {@code javaoverlay.vni}: an explicit VNI
  * @param mtu        {@code com.docker.network.driver.mtu}: the container MTU
+ * @param clusterId  {@code javaoverlay.cluster-id}: the cluster network this host's Docker network
+ *                   joins (set by the replicator on hosts other than the creator's)
  */
-public record NetworkOptions(Optional<Integer> vni, Optional<Integer> mtu) {
+public record NetworkOptions(Optional<Integer> vni, Optional<Integer> mtu, Optional<String> clusterId) {
     public static final String VNI = "javaoverlay.vni";
     public static final String MTU = "com.docker.network.driver.mtu";
-    private static final Set<String> KNOWN = Set.of(VNI);
+    public static final String CLUSTER_ID = "javaoverlay.cluster-id";
+    private static final Set<String> KNOWN = Set.of(VNI, CLUSTER_ID);
 
     /** Parses the options of network {@code networkId}. @throws OverlayException INVALID_REQUEST */
     public static NetworkOptions parse(String networkId, Map<String, String> options) {
@@ -35,7 +38,12 @@ public record NetworkOptions(Optional<Integer> vni, Optional<Integer> mtu) {
         }
         Optional<Integer> vni = integer(networkId, options, VNI, 1, Vxlan.MAX_VNI);
         Optional<Integer> mtu = integer(networkId, options, MTU, 68, 65535);
-        return new NetworkOptions(vni, mtu);
+        Optional<String> clusterId = Optional.ofNullable(options.get(CLUSTER_ID)).map(String::trim);
+        if (clusterId.isPresent() && !io.javaoverlay.vxlan.state.NetworkKeys.isValidId(clusterId.get())) {
+            throw new OverlayException(Kind.INVALID_REQUEST, "network " + networkId + ": option " + CLUSTER_ID + "='"
+                    + clusterId.get() + "' is not a network ID");
+        }
+        return new NetworkOptions(vni, mtu, clusterId);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.vxlan.cluster.NetworkIdentity;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
 import io.javaoverlay.vxlan.reconcile.NetworkReconciler;
 import io.javaoverlay.vxlan.reconcile.PassReport;
@@ -39,12 +40,19 @@ public final class VxlanNetworkService implements NetworkService {
     private final OverlayStore store;
     private final VxlanConfig config;
     private final Reconcilers reconcilers;
+    private final NetworkIdentity identity;
 
     public VxlanNetworkService(NetlinkHandle handle, KvStore store, VxlanConfig config) {
         this.handle = handle;
         this.store = new OverlayStore(store);
         this.config = config;
         this.reconcilers = new Reconcilers(handle, this.store, config);
+        this.identity = new NetworkIdentity(this.store, config.hostId());
+    }
+
+    /** The mapping of this host's Docker network IDs onto cluster network IDs. */
+    public NetworkIdentity identity() {
+        return identity;
     }
 
     /** The reconcilers (for tests and status output). */
@@ -66,9 +74,31 @@ public final class VxlanNetworkService implements NetworkService {
         }
         checkIpam(nid, spec);
         opts.checkMtu(nid, config, spec.ipv6Enabled() || !spec.ipv6().isEmpty());
+        java.util.Map<String, String> options = new java.util.TreeMap<>(spec.driverOptions());
+        options.remove(NetworkOptions.CLUSTER_ID); // identity, not definition: the same on every host
         NetworkRecord wanted = new NetworkRecord(nid, 0, opts.mtu().orElse(null), pools(spec.ipv4()),
-                pools(spec.ipv6()), spec.driverOptions(), spec.ipv6Enabled(), spec.internal(), config.hostId());
+                pools(spec.ipv6()), options, spec.ipv6Enabled(), spec.internal(), config.hostId());
+        Optional<String> target = identity.joinTarget(wanted, opts);
+        if (target.isPresent() && target.equals(opts.clusterId()) && store.findNetwork(target.get()).isEmpty()) {
+            // The cluster's definition outlives the overlay record, which goes with the last host that
+            // had the network (e.g. every dockerd lost it): build the overlay again under the cluster ID.
+            String cid = target.get();
+            NetworkRecord again = store.claimNetwork(new NetworkRecord(cid, 0, wanted.mtu(), wanted.ipv4(), wanted.ipv6(),
+                    wanted.options(), wanted.ipv6Enabled(), wanted.internal(), wanted.createdBy()), opts.vni(),
+                    config.vniMin(), config.vniMax());
+            identity.join(wanted, cid, opts.vni());
+            LOG.log(Level.INFO, "network " + nid + " is javaoverlay network " + cid + " (VNI " + again.vni()
+                    + ", set up again)");
+            return;
+        }
+        if (target.isPresent()) {
+            NetworkRecord joined = identity.join(wanted, target.get(), opts.vni());
+            LOG.log(Level.INFO, "network " + nid + " is javaoverlay network " + joined.networkId() + " (VNI "
+                    + joined.vni() + ")");
+            return;
+        }
         NetworkRecord stored = store.claimNetwork(wanted, opts.vni(), config.vniMin(), config.vniMax());
+        store.putAlias(config.hostId(), nid, nid);
         LOG.log(Level.INFO, "network " + nid + " has VNI " + stored.vni());
     }
 
@@ -106,10 +136,22 @@ public final class VxlanNetworkService implements NetworkService {
     @Override
     public void deleteNetwork(String networkId) {
         String nid = requireId(networkId, "network");
-        Optional<NetworkRecord> deleted = store.deleteNetwork(nid);
-        deleted.ifPresent(r -> LOG.log(Level.INFO, "network " + nid + " (VNI " + r.vni() + ") deleted"));
+        Optional<String> alias = identity.aliasOf(nid);
+        String cid = alias.orElse(nid);
+        Optional<NetworkRecord> deleted;
+        if (alias.isPresent()) {
+            // Scope local (Docker 24+): this host leaves; the network goes with the last host.
+            store.deleteAlias(config.hostId(), nid);
+            identity.forget(nid);
+            deleted = store.deleteNetworkIfUnmapped(cid);
+        } else {
+            // No alias: 20.10 cluster store (one ID everywhere, rm anywhere removes it) or a
+            // network recorded before aliases existed.
+            deleted = store.deleteNetwork(nid);
+        }
+        deleted.ifPresent(r -> LOG.log(Level.INFO, "network " + cid + " (VNI " + r.vni() + ") deleted"));
         // Tear down this host's part now; other hosts notice through the store watch.
-        PassReport report = reconcilers.of(nid).reconcileNow(CALL_TIMEOUT);
+        PassReport report = reconcilers.of(cid).reconcileNow(CALL_TIMEOUT);
         if (!report.converged()) {
             LOG.log(Level.WARNING, "network " + nid + " deleted, local cleanup incomplete (will retry): "
                     + report.summary());
@@ -118,7 +160,7 @@ public final class VxlanNetworkService implements NetworkService {
 
     @Override
     public EndpointGrant createEndpoint(EndpointSpec spec) {
-        String nid = requireId(spec.networkId(), "network");
+        String nid = identity.clusterIdOf(requireId(spec.networkId(), "network"));
         String eid = requireId(spec.endpointId(), "endpoint");
         NetworkRecord net = requireNetwork(nid);
         if (spec.ipv4().isEmpty() && spec.ipv6().isEmpty()) {
@@ -205,7 +247,7 @@ public final class VxlanNetworkService implements NetworkService {
 
     @Override
     public void deleteEndpoint(String networkId, String endpointId) {
-        String nid = requireId(networkId, "network");
+        String nid = identity.clusterIdOf(requireId(networkId, "network"));
         String eid = requireId(endpointId, "endpoint");
         NetworkReconciler r = reconcilers.of(nid);
         r.exclusive("delete endpoint " + eid, CALL_TIMEOUT, () -> {
@@ -234,7 +276,7 @@ public final class VxlanNetworkService implements NetworkService {
 
     @Override
     public JoinResult join(String networkId, String endpointId, String sandboxKey) {
-        String nid = requireId(networkId, "network");
+        String nid = identity.clusterIdOf(requireId(networkId, "network"));
         String eid = requireId(endpointId, "endpoint");
         NetworkRecord net = requireNetwork(nid);
         EndpointRecord ep = store.findEndpoint(nid, eid).orElseThrow(() -> new OverlayException(Kind.NOT_FOUND,

@@ -78,7 +78,9 @@ class DataPlaneIT {
     @Test
     void twoNetworksCannotReachEachOther() throws Exception {
         t.a.createNetwork(network("n1"));
-        t.a.createNetwork(network("n2")); // same subnet on purpose: only the overlay separates them
+        // Overlapping subnet on purpose, so that only the overlay separates them (an identical subnet
+        // would be the same network: a subnet is one network cluster-wide).
+        t.a.createNetwork(TwoHostTopology.network("n2", "198.19.0.0/25", "198.19.0.1/25"));
         Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "198.19.0.5/24");
         t.container(t.b, t.hostB, "n1", "eb000001", "198.19.0.6/24");
         Container ca2 = t.container(t.a, t.hostA, "n2", "ea000002", "198.19.0.7/24");

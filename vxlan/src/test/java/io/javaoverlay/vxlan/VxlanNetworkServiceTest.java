@@ -75,9 +75,15 @@ class VxlanNetworkServiceTest {
         kv.close();
     }
 
+    /** n1 has 10.20.0.0/24; other IDs get their own subnet (one subnet is one network cluster-wide). */
     static NetworkSpec net(String id, Map<String, String> opts) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("10.20.0.0/24"),
-                Optional.of(IpPrefix.parse("10.20.0.1/24")), Map.of())), List.of(), opts, false, false);
+        String net = id.equals("n1") ? "10.20.0" : "10.21." + ((id.hashCode() & 0x7f) + 1);
+        return net(id, net + ".0/24", net + ".1/24", opts);
+    }
+
+    static NetworkSpec net(String id, String pool, String gateway, Map<String, String> opts) {
+        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse(pool),
+                Optional.of(IpPrefix.parse(gateway)), Map.of())), List.of(), opts, false, false);
     }
 
     static EndpointSpec ep(String nid, String eid, String ip) {
@@ -124,6 +130,8 @@ class VxlanNetworkServiceTest {
         OverlayException e = fails(Kind.CONFLICT, () -> a.createNetwork(net("n1", Map.of("com.docker.network.driver.mtu", "1300"))));
         assertTrue(e.getMessage().contains("network n1 already exists"), e.getMessage());
         a.deleteNetwork("n1");
+        assertEquals(1, vniOf("n1"), "host b still has n1 (each host that created it holds it)");
+        b.deleteNetwork("n1");
         a.createNetwork(net("n3", Map.of()));
         assertEquals(1, vniOf("n3"), "freed VNI is reused");
     }

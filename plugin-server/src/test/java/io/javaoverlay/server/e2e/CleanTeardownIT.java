@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class CleanTeardownIT {
 
-    private static final Pattern TESTBED_NETNS = Pattern.compile("jo-(underlay|h\\d+)");
-    private static final Pattern TESTBED_CGROUP = Pattern.compile(":/jo-h\\d+(/|$)", Pattern.MULTILINE);
+    /** The testbed's name prefix ({@code TESTBED_PREFIX}, default jo): only this testbed's objects count. */
+    private static final String PREFIX = Pattern.quote(System.getenv().getOrDefault("TESTBED_PREFIX", "jo"));
+    private static final Pattern TESTBED_NETNS = Pattern.compile(PREFIX + "-(underlay|h\\d+)");
+    private static final Pattern TESTBED_CGROUP = Pattern.compile(":/" + PREFIX + "-h\\d+(/|$)", Pattern.MULTILINE);
     private static final Set<String> DAEMONS = Set.of("dockerd", "containerd", "containerd-shim",
             "containerd-shim-runc-v2", "consul", "docker-proxy");
 
@@ -112,7 +114,7 @@ class CleanTeardownIT {
             Path dir = Path.of("/sys/fs/cgroup", controller);
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> cgs = Files.list(dir)) {
-                    cgs.filter(p -> p.getFileName().toString().matches("jo-h\\d+"))
+                    cgs.filter(p -> p.getFileName().toString().matches(PREFIX + "-h\\d+"))
                             .forEach(p -> s.add("cgroup " + p));
                 }
             }

@@ -186,6 +186,11 @@ public final class NetworkReconciler {
         }
         vniSeen.accept(net.get().vni(), networkId);
         List<EndpointRecord> endpoints = store.endpoints(networkId);
+        if (config.livePeersOnly()) {
+            java.util.Set<String> live = store.registeredHosts();
+            endpoints = endpoints.stream()
+                    .filter(ep -> ep.hostId().equals(config.hostId()) || live.contains(ep.hostId())).toList();
+        }
         return DesiredNetwork.derive(net, endpoints, config.hostId(), config.vtep(), config.port(),
                 config.underlay().deviceIndex(), containerMtu(net.get(), config));
     }

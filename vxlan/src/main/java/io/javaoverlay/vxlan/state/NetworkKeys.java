@@ -16,14 +16,21 @@ import java.util.regex.Pattern;
  *   networks/&lt;networkId&gt;                 → {@link NetworkRecord} JSON
  *   vni/&lt;vni&gt;                            → networkId (claimed in the same txn as the network record)
  *   endpoints/&lt;networkId&gt;/&lt;endpointId&gt;  → {@link EndpointRecord} JSON
+ *   netalias/&lt;hostId&gt;/&lt;dockerNetworkId&gt;   → cluster network ID (the networkId of the three above)
+ *   hosts/&lt;hostId&gt;                        → host registration JSON, bound to the host's liveness lease
  * </pre>
- * Host membership / lease keys come with cross-host replication (a later issue); they will live
- * under {@code hosts/} and not change these three.
+ * With Docker 24+ and {@code Scope: local}, every host has its own Docker network ID for the same
+ * overlay. The alias maps each host's ID to the cluster ID (the Docker ID of the first host's
+ * network); every other record is keyed by the cluster ID.
  */
 public final class NetworkKeys {
     public static final String NETWORKS = "networks/";
     public static final String VNIS = "vni/";
     public static final String ENDPOINTS = "endpoints/";
+    public static final String ALIASES = "netalias/";
+    public static final String HOSTS = "hosts/";
+
+    private static final Pattern HOST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     /** Docker IDs are 64 hex chars; we accept any key-safe token so tests can use short ones. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -57,6 +64,38 @@ public final class NetworkKeys {
     /** {@code endpoints/<networkId>/<endpointId>}. */
     public static String endpoint(String networkId, String endpointId) {
         return endpointsOf(networkId) + requireId(endpointId);
+    }
+
+    /** {@code netalias/<hostId>/<networkId>}: this host's Docker network → cluster network. */
+    public static String alias(String hostId, String networkId) {
+        return ALIASES + requireHostId(hostId) + "/" + requireId(networkId);
+    }
+
+    /** {@code hosts/<hostId>}. */
+    public static String host(String hostId) {
+        return HOSTS + requireHostId(hostId);
+    }
+
+    /** Host ID and Docker network ID of a {@code netalias/<hostId>/<networkId>} key. */
+    public static Optional<String[]> aliasOf(String key) {
+        if (!key.startsWith(ALIASES)) {
+            return Optional.empty();
+        }
+        String rest = key.substring(ALIASES.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        String h = rest.substring(0, slash);
+        String n = rest.substring(slash + 1);
+        return HOST_ID.matcher(h).matches() && isValidId(n) ? Optional.of(new String[] {h, n}) : Optional.empty();
+    }
+
+    private static String requireHostId(String hostId) {
+        if (hostId == null || !HOST_ID.matcher(hostId).matches()) {
+            throw new IllegalArgumentException("invalid host ID '" + hostId + "'");
+        }
+        return hostId;
     }
 
     /** The network ID of a {@code networks/<id>} or {@code endpoints/<id>/<eid>} key. */

@@ -118,14 +118,33 @@ public final class OverlayStore {
     }
 
     /**
-     * Deletes a network record, its VNI claim (only if it still points at this network) and any
-     * endpoint records left under it. Returns the deleted record; unknown IDs return empty.
+     * Deletes a network record, its VNI claim (only if it still points at this network), every
+     * host's alias onto it and any endpoint records left under it. Returns the deleted record;
+     * unknown IDs return empty.
      */
     public Optional<NetworkRecord> deleteNetwork(String networkId) {
+        return deleteNetwork(networkId, false);
+    }
+
+    /**
+     * Like {@link #deleteNetwork} but only when no host maps a Docker network onto
+     * {@code clusterId} any more. Returns empty when it is still mapped or unknown.
+     */
+    public Optional<NetworkRecord> deleteNetworkIfUnmapped(String clusterId) {
+        return deleteNetwork(clusterId, true);
+    }
+
+    private Optional<NetworkRecord> deleteNetwork(String networkId, boolean onlyIfUnmapped) {
         String netKey = NetworkKeys.network(networkId);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<KvEntry> net = call("read network " + networkId, () -> store.get(netKey));
             if (net.isEmpty()) {
+                return Optional.empty();
+            }
+            // Read the record's index before listing aliases: a concurrent join rewrites the record
+            // (see joinNetwork), so the conditional delete below fails if an alias appeared since.
+            List<NetworkAlias> mapped = aliases().stream().filter(a -> a.clusterId().equals(networkId)).toList();
+            if (onlyIfUnmapped && !mapped.isEmpty()) {
                 return Optional.empty();
             }
             NetworkRecord rec = NetworkKeys.decode(netKey, net.get().value(), NetworkRecord.class);
@@ -141,6 +160,9 @@ public final class OverlayStore {
             } catch (Raced race) {
                 continue;
             }
+            for (NetworkAlias a : mapped) {
+                deleteAlias(a.hostId(), a.networkId());
+            }
             // Endpoints normally are gone already (Docker refuses rm with endpoints); a forced
             // delete leaves records of other hosts behind, which would never be cleaned up.
             call("delete endpoints of network " + networkId, () -> {
@@ -150,6 +172,65 @@ public final class OverlayStore {
             return Optional.of(rec);
         }
         throw new OverlayException(Kind.CONFLICT, "network " + networkId + " changed concurrently while deleting; retry");
+    }
+
+    /** The cluster network {@code networkId} of {@code hostId} is mapped onto, if it has an alias. */
+    public Optional<String> findAlias(String hostId, String networkId) {
+        return call("read alias of network " + networkId, () -> store.get(NetworkKeys.alias(hostId, networkId)))
+                .map(KvEntry::valueAsString);
+    }
+
+    /** Every host's aliases, sorted by key. */
+    public List<NetworkAlias> aliases() {
+        List<NetworkAlias> out = new ArrayList<>();
+        for (KvEntry e : call("list network aliases", () -> store.list(NetworkKeys.ALIASES))) {
+            NetworkKeys.aliasOf(e.key()).ifPresent(p -> out.add(new NetworkAlias(p[0], p[1], e.valueAsString())));
+        }
+        return out;
+    }
+
+    /** Records that {@code hostId}'s network {@code networkId} is the cluster network itself (its creator). */
+    public void putAlias(String hostId, String networkId, String clusterId) {
+        call("record alias of network " + networkId, () -> {
+            store.put(NetworkKeys.alias(hostId, networkId), clusterId.getBytes(StandardCharsets.UTF_8));
+            return null;
+        });
+    }
+
+    /**
+     * Maps {@code hostId}'s network {@code networkId} onto the existing cluster network
+     * {@code clusterId}, atomically with a rewrite of the cluster record, so that a concurrent
+     * {@link #deleteNetworkIfUnmapped} either sees the alias or makes this fail.
+     *
+     * @throws OverlayException NOT_FOUND when the cluster network no longer exists
+     */
+    public NetworkRecord joinNetwork(String hostId, String networkId, String clusterId) {
+        String netKey = NetworkKeys.network(clusterId);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<KvEntry> net = call("read network " + clusterId, () -> store.get(netKey));
+            if (net.isEmpty()) {
+                throw new OverlayException(Kind.NOT_FOUND, "network " + networkId + ": javaoverlay network "
+                        + clusterId + " it should join does not exist (any more)");
+            }
+            try {
+                call("join network " + clusterId, () -> store.txn(List.of(
+                        new TxnOp.Cas(netKey, net.get().value(), net.get().modifyIndex()),
+                        new TxnOp.Set(NetworkKeys.alias(hostId, networkId), clusterId.getBytes(StandardCharsets.UTF_8)))));
+                return NetworkKeys.decode(netKey, net.get().value(), NetworkRecord.class);
+            } catch (Raced race) {
+                // re-read and retry
+            }
+        }
+        throw new OverlayException(Kind.CONFLICT, "network " + networkId + ": javaoverlay network " + clusterId
+                + " changed concurrently while joining; retry");
+    }
+
+    /** Removes {@code hostId}'s alias of {@code networkId}; absent is fine. */
+    public void deleteAlias(String hostId, String networkId) {
+        call("delete alias of network " + networkId, () -> {
+            store.delete(NetworkKeys.alias(hostId, networkId));
+            return null;
+        });
     }
 
     /** Reads an endpoint record. */
@@ -230,6 +311,15 @@ public final class OverlayStore {
             store.delete(NetworkKeys.endpoint(networkId, endpointId));
             return null;
         });
+    }
+
+    /** Host IDs registered under {@code hosts/} (hosts whose liveness lease is alive). */
+    public java.util.Set<String> registeredHosts() {
+        java.util.Set<String> out = new TreeSet<>();
+        for (KvEntry e : call("list hosts", () -> store.list(NetworkKeys.HOSTS))) {
+            out.add(e.key().substring(NetworkKeys.HOSTS.length()));
+        }
+        return out;
     }
 
     /** Map of VNI → network ID for every claimed VNI. */

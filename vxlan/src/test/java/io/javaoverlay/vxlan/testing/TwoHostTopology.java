@@ -95,6 +95,12 @@ public final class TwoHostTopology implements AutoCloseable {
                 Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())), List.of(), Map.of(), false, false);
     }
 
+    /** An IPv4 network with the given pool and gateway (CIDR). */
+    public static NetworkSpec network(String id, String pool, String gateway) {
+        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse(pool),
+                Optional.of(IpPrefix.parse(gateway)), Map.of())), List.of(), Map.of(), false, false);
+    }
+
     /** A dual-stack network: 198.19.0.0/24 and 2001:db8:20::/64 (documentation prefix, namespaces only). */
     public static NetworkSpec dualStackNetwork(String id) {
         return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),

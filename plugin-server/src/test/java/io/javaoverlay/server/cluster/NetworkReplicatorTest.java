@@ -1,0 +1,252 @@
+package io.javaoverlay.server.cluster;
+
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.local.LocalKvStore;
+import io.javaoverlay.server.docker.DockerNetwork;
+import io.javaoverlay.server.docker.NetworkCreate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Replication decisions on simulated hosts (fake dockerd and aliases) sharing one real local store. */
+class NetworkReplicatorTest {
+    @TempDir
+    Path dir;
+
+    KvStore store;
+    FakeDirectory aliases = new FakeDirectory();
+    FakeHost h1;
+    FakeHost h2;
+    FakeHost h3;
+    NetworkReplicator r1;
+    NetworkReplicator r2;
+    NetworkReplicator r3;
+    final List<String> logged = new ArrayList<>();
+    final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (logged) {
+                logged.add(record.getLevel() + " " + record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = LocalKvStore.open(dir);
+        h1 = new FakeHost("h1", aliases);
+        h2 = new FakeHost("h2", aliases);
+        h3 = new FakeHost("h3", aliases);
+        r1 = replicator(h1);
+        r2 = replicator(h2);
+        r3 = replicator(h3);
+        Logger.getLogger(NetworkReplicator.class.getName()).addHandler(capture);
+    }
+
+    @AfterEach
+    void tearDown() {
+        Logger.getLogger(NetworkReplicator.class.getName()).removeHandler(capture);
+        store.close();
+    }
+
+    /** A clock the tests move forward. */
+    static final class TestClock extends Clock {
+        volatile Instant now = Instant.parse("2026-11-22T09:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    final TestClock clock = new TestClock();
+
+    NetworkReplicator replicator(FakeHost h) {
+        return new NetworkReplicator(h, store, aliases.of(h.name), h.name, clock);
+    }
+
+    Optional<ClusterNetwork> record(String name) throws Exception {
+        return store.get(ClusterKeys.network(name)).map(e -> ClusterKeys.decode(e.key(), e.value()));
+    }
+
+    boolean loggedLine(String text) {
+        synchronized (logged) {
+            return logged.stream().anyMatch(l -> l.contains(text));
+        }
+    }
+
+    @Test
+    void createdOnOneHostIsPublishedAndCreatedOnTheOthersWithTheClusterId() throws Exception {
+        String id1 = h1.userCreate("blue", "198.18.5.0/24", Map.of("com.docker.network.driver.mtu", "1300"));
+        assertEquals(List.of("blue"), r1.pass().published());
+        ClusterNetwork rec = record("blue").orElseThrow();
+        assertEquals(new ClusterNetwork("blue", id1, List.of(new ClusterNetwork.Pool("198.18.5.0/24", null, "198.18.5.1")),
+                Map.of("com.docker.network.driver.mtu", "1300"), Map.of(), false, false, "h1",
+                Instant.parse("2026-11-22T09:00:00Z").toEpochMilli(), ClusterNetwork.ACTIVE, null), rec);
+
+        assertEquals(List.of("blue"), r2.pass().created());
+        NetworkCreate sent = h2.createCalls.get(0);
+        assertEquals(new NetworkCreate("blue", "javaoverlay",
+                Map.of("com.docker.network.driver.mtu", "1300", "javaoverlay.cluster-id", id1), "javaoverlay",
+                Map.of("javaoverlay.network", id1), List.of(new DockerNetwork.IpamConfig("198.18.5.0/24", null, "198.18.5.1")),
+                false, false), sent);
+        assertEquals(List.of("blue"), r3.pass().created());
+        assertEquals(Optional.of(id1), aliases.of("h3").clusterIdOf(h3.idOf("blue")));
+        for (NetworkReplicator r : List.of(r1, r2, r3)) {
+            assertTrue(r.pass().quiet(), "converged: a second pass does nothing");
+        }
+    }
+
+    @Test
+    void aHostThatJoinsLaterOrRestartsItsPluginCatchesUp() throws Exception {
+        h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        h1.userCreate("green", "198.18.6.0/24", Map.of());
+        r1.pass();
+        FakeHost h4 = new FakeHost("h4", aliases);
+        NetworkReplicator r4 = replicator(h4);
+        h4.down = true; // dockerd still starting
+        assertThrows(IOException.class, r4::pass);
+        h4.down = false;
+        assertEquals(List.of("blue", "green"), r4.pass().created());
+        assertTrue(replicator(h4).pass().quiet(), "a restarted plugin finds everything in place");
+    }
+
+    @Test
+    void sameNameWithAnotherDefinitionLosesWithAnErrorSayingWhatDiffersAndIsRemoved() throws Exception {
+        h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        String id2 = h2.userCreate("blue", "198.18.7.0/24", Map.of("com.docker.network.driver.mtu", "1300"));
+        r1.pass();
+        NetworkReplicator.PassReport p = r2.pass();
+        assertEquals(List.of("blue"), p.conflicts());
+        assertEquals(List.of("blue"), p.removed(), "the later one has no containers: removed");
+        assertTrue(loggedLine("SEVERE network blue on h2 conflicts with the cluster's network blue created on h1:"
+                + " subnets [198.18.5.0/24 gateway 198.18.5.1] in the cluster, [198.18.7.0/24 gateway 198.18.7.1] here;"
+                + " option com.docker.network.driver.mtu: unset in the cluster, '1300' here; the later one loses"), logged.toString());
+        assertNull(h2.networks.get(id2));
+        assertEquals(List.of("blue"), r2.pass().created(), "then the cluster's definition is created");
+        assertEquals("198.18.5.0/24", h2.networks.get(h2.idOf("blue")).ipam().get(0).subnet());
+    }
+
+    @Test
+    void removalWaitsForTheHostWithContainersSaysWhichAndThenCompletes() throws Exception {
+        String id1 = h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        r1.pass();
+        r2.pass();
+        r3.pass();
+        String id3 = h3.idOf("blue");
+        h3.containers.put(id3, 2);
+        h2.userRemove(h2.idOf("blue"), r2); // docker network rm blue on h2
+        ClusterNetwork deleting = record("blue").orElseThrow();
+        assertTrue(deleting.deleting());
+        assertEquals("h2", deleting.deleteRequestedBy());
+
+        assertEquals(List.of("blue"), r1.pass().removed());
+        assertEquals(List.of("blue"), r3.pass().waiting());
+        assertTrue(loggedLine("WARNING network blue removal requested on h2 waits for host h3: 2 containers attached"),
+                logged.toString());
+        r2.pass();
+        assertTrue(loggedLine("network blue removal requested on h2 waits for host(s) [h3]"), logged.toString());
+        assertTrue(record("blue").isPresent(), "not forgotten while h3 has it");
+        assertNull(h2.idOf("blue"), "h2 does not re-create a network being removed");
+
+        aliases.dead.add("h3");
+        r1.pass();
+        assertTrue(loggedLine("WARNING network blue removal requested on h2 waits for host(s) [h3]; not running"
+                + " javaoverlay now: [h3]"), logged.toString());
+        aliases.dead.clear();
+        h3.containers.remove(id3);
+        NetworkReplicator.PassReport last = r3.pass();
+        assertEquals(List.of("blue"), last.removed());
+        assertEquals(List.of("blue"), last.forgotten(), "the last host's removal lets the record go");
+        assertTrue(record("blue").isEmpty());
+        assertNull(h1.networks.get(id1));
+
+        String again = h1.userCreate("blue", "198.18.5.0/24", Map.of()); // same name again after removal
+        assertEquals(List.of("blue"), r1.pass().published());
+        assertEquals(again, record("blue").orElseThrow().clusterId());
+        assertEquals(List.of("blue"), r3.pass().created());
+    }
+
+    @Test
+    void aReplicatedNetworkWhoseRecordVanishedIsRemoved() throws Exception {
+        h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        r1.pass();
+        r2.pass();
+        store.delete(ClusterKeys.network("blue"));
+        assertEquals(List.of("blue"), r2.pass().removed());
+        assertEquals(List.of("blue"), r1.pass().published(), "the creator's copy is published again");
+    }
+
+    @Test
+    void markDeletingIgnoresNetworksThatAreNotTheClusterOne() throws Exception {
+        h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        r1.pass();
+        r2.markDeleting("unknown");
+        String other = h2.userCreate("blue", "198.18.7.0/24", Map.of()); // a loser of the name race
+        r2.markDeleting(other);
+        assertNotNull(record("blue").orElseThrow());
+        assertTrue(!record("blue").orElseThrow().deleting());
+    }
+
+    @Test
+    void aDockerNetworkRemovedWhileThePluginWasDownIsForgottenAfterAGraceAndComesBack() throws Exception {
+        h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        r1.pass();
+        r2.pass();
+        String gone = h2.idOf("blue");
+        h2.networks.remove(gone); // docker network rm on h2 while its plugin was down: DeleteNetwork failed
+        assertEquals(List.of("blue"), r2.pass().created(), "the cluster still defines it: created again");
+        assertEquals(Optional.of(record("blue").orElseThrow().clusterId()), aliases.of("h2").clusterIdOf(gone),
+                "the stale alias is kept for a grace period (a network being created is not listed yet)");
+        clock.now = clock.now.plus(NetworkReplicator.STALE_AFTER);
+        assertEquals(List.of(gone), r2.pass().forgotten());
+        assertEquals(Optional.empty(), aliases.of("h2").clusterIdOf(gone));
+        assertTrue(r2.pass().quiet());
+    }
+
+    @Test
+    void dockerDownChangesNothing() throws Exception {
+        h1.userCreate("blue", "198.18.5.0/24", Map.of());
+        r1.pass();
+        h2.down = true;
+        assertThrows(java.net.ConnectException.class, r2::pass);
+        assertTrue(h2.networks.isEmpty());
+        assertTrue(record("blue").isPresent());
+    }
+}

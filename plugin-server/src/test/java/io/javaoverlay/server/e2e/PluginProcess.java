@@ -1,0 +1,190 @@
+package io.javaoverlay.server.e2e;
+
+import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
+
+import io.javaoverlay.server.testing.UdsHttpClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real javaoverlay daemon ({@code bin/javaoverlay daemon ...}) running inside a testbed host's
+ * namespaces, so it serves that host's dockerd and programs that host's kernel. Output goes to a log
+ * file under the test's {@code target/e2e-logs} directory; {@link #close()} stops it with SIGTERM
+ * (the daemon's clean shutdown), then SIGKILL if it does not exit.
+ */
+final class PluginProcess implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PluginProcess.class.getName());
+    static final String ACTIVATED = "{\"Implements\":[\"NetworkDriver\",\"IpamDriver\"]}";
+    /** Logged by Daemon once the store is connected and the data plane is up. */
+    static final String READY_LINE = "Daemon: ready: serving";
+
+    private final String host;
+    private final Process process;
+    private final Path log;
+    private final long readyMillis;
+
+    private PluginProcess(String host, Process process, Path log, long readyMillis) {
+        this.host = host;
+        this.process = process;
+        this.log = log;
+        this.readyMillis = readyMillis;
+    }
+
+    /**
+     * Starts {@code bin/javaoverlay daemon ARGS...} in {@code host} and waits until its socket
+     * answers {@code /Plugin.Activate} and the daemon has logged that its services are ready.
+     *
+     * @throws IllegalStateException if the launcher has no build, or the daemon exits or does not
+     *                               answer within 90 s (with the end of its log)
+     */
+    static PluginProcess start(Testbed tb, String host, String logName, String... args) {
+        List<String> command = new ArrayList<>(List.of(launcher().toString(), "daemon"));
+        command.addAll(Arrays.asList(args));
+        return startCommand(tb, host, logName, command);
+    }
+
+    /**
+     * Like {@link #start} but runs {@code command} as given (e.g. {@code scripts/run ...}, the
+     * README's first command, which execs {@code bin/javaoverlay daemon}).
+     */
+    static PluginProcess startCommand(Testbed tb, String host, String logName, List<String> command) {
+        launcher(); // fail clearly when there is no build
+        Path log = logDir().resolve(logName + "-" + host + ".log");
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long t0 = System.nanoTime();
+        Process process = tb.start(host, log, command.toArray(String[]::new));
+        awaitReady(host, process, log, Duration.ofSeconds(90));
+        long ready = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        LOG.log(Level.INFO, "javaoverlay daemon on {0} ready after {1} ms: {2}", host, ready, String.join(" ", command));
+        return new PluginProcess(host, process, log, ready);
+    }
+
+    /** The repository root (the directory holding scripts/testbed). */
+    static Path repoRoot() {
+        return Testbed.script().toAbsolutePath().getParent().getParent();
+    }
+
+    /** {@code <repo>/bin/javaoverlay}; fails clearly when the package phase has not run. */
+    static Path launcher() {
+        Path root = repoRoot();
+        Path launcher = root.resolve("bin").resolve("javaoverlay");
+        Path jar = root.resolve("plugin-server/target/lib");
+        if (!Files.isDirectory(jar)) {
+            throw new IllegalStateException("no plugin build under " + jar.getParent()
+                    + ": run `mvn -B -pl plugin-server -am package -DskipTests` (mvn verify does it)");
+        }
+        return launcher;
+    }
+
+    /** {@code plugin-server/target/e2e-logs} (Failsafe runs in the module directory). */
+    static Path logDir() {
+        Path dir = Path.of("target", "e2e-logs").toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** The host's plugin socket as seen from the root mount namespace. */
+    Path socket() {
+        return Testbed.pluginDir(host).resolve("javaoverlay.sock");
+    }
+
+    /** The daemon's log file. */
+    Path log() {
+        return log;
+    }
+
+    /** Milliseconds from the launch until the socket answered {@code /Plugin.Activate}. */
+    long readyMillis() {
+        return readyMillis;
+    }
+
+    /** True while the daemon process runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last {@code n} lines of the log, for failure messages. */
+    String logTail(int n) {
+        return tail(log, n);
+    }
+
+    private static String tail(Path log, int n) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void awaitReady(String host, Process process, Path log, Duration timeout) {
+        Path socket = Testbed.pluginDir(host).resolve("javaoverlay.sock");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("javaoverlay daemon on " + host + " exited with "
+                        + process.exitValue() + "; log " + log + ":\n" + tail(log, 40));
+            }
+            // The socket answers Activate before the store is connected (by design: Docker's
+            // registration calls never wait); until then data calls fail with "not ready". Tests
+            // drive Docker right away, so they wait for the daemon's "ready" line as well.
+            if (Files.exists(socket) && tail(log, 400).contains(READY_LINE)) {
+                try (UdsHttpClient c = new UdsHttpClient(socket)) {
+                    if (ACTIVATED.equals(c.exchange(dockerPost("/Plugin.Activate", "")).body())) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // bound but not accepting yet
+                }
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("javaoverlay daemon on " + host + " did not answer within " + timeout
+                + "; log " + log + ":\n" + tail(log, 40));
+    }
+
+    /** SIGTERM, wait up to 20 s, then SIGKILL. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "javaoverlay daemon on " + host + " ignored SIGTERM for 20 s; killing it");
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

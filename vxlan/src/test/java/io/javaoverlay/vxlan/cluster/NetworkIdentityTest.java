@@ -1,0 +1,175 @@
+package io.javaoverlay.vxlan.cluster;
+
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
+import io.javaoverlay.vxlan.NetworkService.IpamData;
+import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
+import io.javaoverlay.vxlan.OverlayException;
+import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.vxlan.Underlay;
+import io.javaoverlay.vxlan.VxlanConfig;
+import io.javaoverlay.vxlan.VxlanNetworkService;
+import io.javaoverlay.vxlan.state.NetworkAlias;
+import io.javaoverlay.vxlan.state.OverlayStore;
+import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
+import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Docker 24+ with Scope local: each host has its own Docker network ID for one overlay. Two
+ * simulated hosts share one store; host b's Docker IDs differ from host a's.
+ */
+class NetworkIdentityTest {
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    KvStore kv;
+    FakeNetlinkHandle nlA;
+    FakeNetlinkHandle nlB;
+    VxlanNetworkService a;
+    VxlanNetworkService b;
+    OverlayStore store;
+
+    static VxlanConfig config(String host, String vtep, int underlayIndex) {
+        return VxlanConfig.builder(host, new Underlay(IpPrefix.parseAddress(vtep), underlayIndex, "eth0", 1400))
+                .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200)).build();
+    }
+
+    static NetworkSpec net(String id, String pool, String gw, Map<String, String> opts) {
+        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayLocal", IpPrefix.parse(pool),
+                Optional.of(IpPrefix.parse(gw)), Map.of())), List.of(), opts, false, false);
+    }
+
+    static EndpointSpec ep(String nid, String eid, String ip) {
+        return new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(ip)), Optional.empty(), Optional.empty());
+    }
+
+    @BeforeEach
+    void setUp() {
+        kv = new InMemoryKvStore();
+        store = new OverlayStore(kv);
+        nlA = new FakeNetlinkHandle();
+        nlB = new FakeNetlinkHandle();
+        int ia = nlA.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.1/24"));
+        int ib = nlB.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.2/24"));
+        a = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", ia));
+        b = new VxlanNetworkService(nlB, kv, config("host-b", "198.18.0.2", ib));
+    }
+
+    @AfterEach
+    void tearDown() {
+        a.close();
+        b.close();
+        kv.close();
+    }
+
+    OverlayException fails(Kind kind, Runnable r) {
+        OverlayException e = assertThrows(OverlayException.class, r::run);
+        assertEquals(kind, e.kind(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void replicatedNetworkJoinsTheClusterIdAndEndpointsMeetThere() {
+        a.createNetwork(net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of("com.docker.network.driver.mtu", "1300")));
+        b.createNetwork(net("nb", "198.18.8.0/24", "198.18.8.1/24",
+                Map.of("com.docker.network.driver.mtu", "1300", "javaoverlay.cluster-id", "na")));
+        b.createNetwork(net("nb", "198.18.8.0/24", "198.18.8.1/24",
+                Map.of("com.docker.network.driver.mtu", "1300", "javaoverlay.cluster-id", "na"))); // repeat: idempotent
+        assertEquals("na", b.identity().clusterIdOf("nb"));
+        assertEquals(1, store.networks().size(), "one overlay, one VNI");
+        assertEquals(List.of(new NetworkAlias("host-a", "na", "na"), new NetworkAlias("host-b", "nb", "na")),
+                store.aliases());
+
+        a.createEndpoint(ep("na", "ea", "198.18.8.5/24"));
+        a.join("na", "ea", "k");
+        b.createEndpoint(ep("nb", "eb", "198.18.8.6/24"));
+        b.join("nb", "eb", "k");
+        assertEquals(2, store.endpoints("na").size(), "endpoints are keyed by the cluster ID");
+        a.reconcilers().of("na").reconcileNow(WAIT);
+        int vxA = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
+        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:c6:12:08:06"), IpPrefix.parseAddress("198.18.0.2"))),
+                nlA.fdbList(vxA));
+        b.deleteEndpoint("nb", "eb");
+        assertTrue(store.endpoints("na").stream().noneMatch(e -> e.endpointId().equals("eb")));
+    }
+
+    @Test
+    void handCreatedNetworkWithTheSameSubnetJoinsInsteadOfAllocating() {
+        a.createNetwork(net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+        b.createNetwork(net("nb", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+        assertEquals("na", b.identity().clusterIdOf("nb"));
+        assertEquals(1, store.vniTable().size());
+    }
+
+    @Test
+    void differentDefinitionIsRefusedSayingWhatDiffersAndChangesNothing() {
+        a.createNetwork(net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of("com.docker.network.driver.mtu", "1300")));
+        OverlayException byId = fails(Kind.CONFLICT, () -> b.createNetwork(net("nb", "198.18.9.0/24", "198.18.9.1/24",
+                Map.of("javaoverlay.cluster-id", "na"))));
+        assertEquals("network nb cannot join javaoverlay network na (named by option javaoverlay.cluster-id), because the"
+                + " definitions differ: IPv4 pools [198.18.8.0/24 gateway 198.18.8.1/24] there, [198.18.9.0/24 gateway"
+                + " 198.18.9.1/24] here; option com.docker.network.driver.mtu: '1300' there, unset here", byId.getMessage());
+        OverlayException bySubnet = fails(Kind.CONFLICT, () -> b.createNetwork(net("nc", "198.18.8.0/24", "198.18.8.1/24",
+                Map.of("com.docker.network.driver.mtu", "1200"))));
+        assertTrue(bySubnet.getMessage().contains("(same subnet 198.18.8.0/24, and a subnet is one network on every host),"
+                + " because the definitions differ: option com.docker.network.driver.mtu: '1300' there, '1200' here"),
+                bySubnet.getMessage());
+        OverlayException vni = fails(Kind.CONFLICT, () -> b.createNetwork(net("nd", "198.18.8.0/24", "198.18.8.1/24",
+                Map.of("com.docker.network.driver.mtu", "1300", "javaoverlay.vni", "77"))));
+        assertTrue(vni.getMessage().contains("javaoverlay.vni: 1 there, 77 here"), vni.getMessage());
+        assertEquals(List.of(new NetworkAlias("host-a", "na", "na")), store.aliases(), "nothing half-created");
+        assertEquals(1, store.networks().size());
+    }
+
+    @Test
+    void secondDockerNetworkForTheSameOverlayOnOneHostIsRefused() {
+        a.createNetwork(net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+        b.createNetwork(net("nb", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+        OverlayException e = fails(Kind.CONFLICT, () -> b.createNetwork(net("nb2", "198.18.8.0/24", "198.18.8.1/24", Map.of())));
+        assertTrue(e.getMessage().contains("network nb on this host already is javaoverlay network na"), e.getMessage());
+    }
+
+    @Test
+    void theOverlayGoesWithTheLastHostAndCanBeCreatedAgain() {
+        a.createNetwork(net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+        b.createNetwork(net("nb", "198.18.8.0/24", "198.18.8.1/24", Map.of("javaoverlay.cluster-id", "na")));
+        a.deleteNetwork("na"); // the creator leaves first
+        assertEquals(1, store.networks().size(), "host b still maps it");
+        assertEquals("na", b.identity().clusterIdOf("nb"));
+        b.deleteNetwork("nb");
+        assertEquals(List.of(), store.networks());
+        assertEquals(List.of(), store.aliases());
+        assertEquals(Map.of(), store.vniTable());
+        // The cluster's definition (kept by the replicator) can bring the overlay back under its ID.
+        b.createNetwork(net("nb2", "198.18.8.0/24", "198.18.8.1/24", Map.of("javaoverlay.cluster-id", "na")));
+        assertEquals("na", b.identity().clusterIdOf("nb2"));
+        assertEquals(Map.of(1, "na"), store.vniTable());
+        b.deleteNetwork("nb2");
+        assertEquals(List.of(), store.networks());
+        b.createNetwork(net("nb3", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+        assertEquals("nb3", b.identity().clusterIdOf("nb3"));
+    }
+
+    @Test
+    void withoutAliasesDeleteRemovesTheNetworkEverywhere() {
+        // 20.10 cluster store: one network ID on every host, CreateNetwork only on the creator.
+        a.createNetwork(net("n1", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+        b.deleteNetwork("n1");
+        assertEquals(List.of(), store.networks());
+        assertEquals(List.of(), store.aliases());
+    }
+}
