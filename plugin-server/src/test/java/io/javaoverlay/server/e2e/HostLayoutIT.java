@@ -69,7 +69,8 @@ class HostLayoutIT {
             Testbed.Result client = null;
             for (int attempt = 0; attempt < 20; attempt++) {   // wait until the server listens
                 client = testbed.exec("h1", "iperf3", "-c", Testbed.hostIp("h2"), "-t", "1", "-J");
-                if (client.ok()) {
+                // iperf3 3.12 with -J exits 0 even on "Connection refused": look at the result too.
+                if (client.ok() && client.stdout().contains("\"sum_received\"")) {
                     break;
                 }
                 Thread.sleep(250);
