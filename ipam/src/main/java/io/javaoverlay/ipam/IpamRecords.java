@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.javaoverlay.types.OverlayException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,13 +126,13 @@ final class IpamRecords {
     }
 
     /**
-     * @throws IpamException INTERNAL naming the key if the stored value is not a valid record
+     * @throws OverlayException INTERNAL naming the key if the stored value is not a valid record
      */
     static <T> T decode(String key, byte[] value, Class<T> type) {
         try {
             return JSON.readValue(value, type);
         } catch (IOException e) {
-            throw new IpamException(IpamException.Kind.INTERNAL,
+            throw new OverlayException(OverlayException.Kind.INTERNAL,
                     "store key " + key + " holds a corrupt " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package io.javaoverlay.ipam;
 
+import io.javaoverlay.types.OverlayException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -7,7 +8,7 @@ import java.util.Optional;
  * The logic behind Docker's remote IPAM driver. Every host allocates from one cluster-wide view
  * kept in the kvstore, so no two containers anywhere get the same address. Addresses and pools
  * arrive and leave as text (CIDR / bare IP) exactly as Docker sends them; this service validates
- * them and throws {@link IpamException} subclasses whose message names the object and the problem.
+ * them and throws {@link OverlayException} subclasses whose message names the object and the problem.
  *
  * <p>All methods are safe to call concurrently from several threads and several hosts.
  * Release methods are idempotent.

@@ -4,6 +4,7 @@ import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 
+import io.javaoverlay.types.OverlayException;
 import java.util.Objects;
 
 /**
@@ -40,7 +41,7 @@ public final class KvIpamService implements IpamService {
      *
      * @throws PoolOverlapException     the pool overlaps another network's pool (E15)
      * @throws NoAvailablePoolException no default subnet is left (E17)
-     * @throws IpamException            INVALID_REQUEST for bad CIDRs, a sub-pool without a pool
+     * @throws OverlayException            INVALID_REQUEST for bad CIDRs, a sub-pool without a pool
      *                                  (E18) or outside it, a family mismatch, an unknown space
      */
     @Override
@@ -52,7 +53,7 @@ public final class KvIpamService implements IpamService {
      * {@inheritDoc} Drops one holder; when the last one goes, the pool and all its addresses are
      * deleted.
      *
-     * @throws IpamException INVALID_REQUEST if {@code poolId} is not a javaoverlay pool ID at all
+     * @throws OverlayException INVALID_REQUEST if {@code poolId} is not a javaoverlay pool ID at all
      */
     @Override
     public void releasePool(String poolId) {
@@ -66,7 +67,7 @@ public final class KvIpamService implements IpamService {
      * @throws PoolNotFoundException  the pool ID is unknown or released
      * @throws AddressInUseException  the preferred address is taken (E19)
      * @throws PoolExhaustedException no address is free (E20)
-     * @throws IpamException          INVALID_REQUEST for a malformed, reserved or out-of-pool address
+     * @throws OverlayException          INVALID_REQUEST for a malformed, reserved or out-of-pool address
      */
     @Override
     public AddressGrant requestAddress(AddressRequest request) {
@@ -77,7 +78,7 @@ public final class KvIpamService implements IpamService {
      * {@inheritDoc} The gateway of a pool that other holders still use is kept until the pool
      * itself goes (E16).
      *
-     * @throws IpamException INVALID_REQUEST for a malformed pool ID or address
+     * @throws OverlayException INVALID_REQUEST for a malformed pool ID or address
      */
     @Override
     public void releaseAddress(String poolId, String address) {

@@ -10,6 +10,7 @@ import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.TxnOp;
 
+import io.javaoverlay.types.OverlayException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,7 +212,7 @@ final class PoolAllocator {
         }
         String want = subPool == null ? null : subPool.toString();
         if (!auto && !java.util.Objects.equals(want, rec.subPool())) {
-            throw new IpamException(IpamException.Kind.CONFLICT, rec.describe() + " is held with "
+            throw new OverlayException(OverlayException.Kind.CONFLICT, rec.describe() + " is held with "
                     + (rec.subPool() == null ? "no sub-pool" : "sub-pool " + rec.subPool())
                     + "; this request asks for " + (want == null ? "no sub-pool" : "sub-pool " + want));
         }
@@ -237,7 +238,7 @@ final class PoolAllocator {
                 finishDeletion(s.pool(), s.poolIdx());
                 return StoreCalls.RETRY;
             }
-            throw new IpamException(IpamException.Kind.INTERNAL, "store key " + pk + " holds active "
+            throw new OverlayException(OverlayException.Kind.INTERNAL, "store key " + pk + " holds active "
                     + s.pool().describe() + " that is missing from " + IpamKeys.poolIndex(pool.v6())
                     + "; the store was edited by hand or is corrupt");
         }
@@ -333,11 +334,11 @@ final class PoolAllocator {
         }
     }
 
-    static IpamException invalid(String message) {
-        return new IpamException(IpamException.Kind.INVALID_REQUEST, message);
+    static OverlayException invalid(String message) {
+        return new OverlayException(OverlayException.Kind.INVALID_REQUEST, message);
     }
 
-    static IpamException invalidPoolId(String poolId) {
+    static OverlayException invalidPoolId(String poolId) {
         return invalid("PoolID '" + poolId + "' is malformed: javaoverlay pool IDs look like 10.20.0.0_24_5f3a09c1");
     }
 }

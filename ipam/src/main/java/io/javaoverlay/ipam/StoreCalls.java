@@ -4,6 +4,7 @@ import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 
+import io.javaoverlay.types.OverlayException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -12,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * Optimistic-concurrency loop shared by the pool and address allocators: run an attempt, and
  * when it loses a compare-and-set race ({@link CasConflictException}, which includes aborted
  * transactions) pause briefly and run it again, up to the configured number of attempts. Other
- * store failures become an {@link IpamException} naming the store.
+ * store failures become an {@link OverlayException} naming the store.
  */
 final class StoreCalls {
 
@@ -53,7 +54,7 @@ final class StoreCalls {
      * Runs {@code attempt} until it returns something other than {@link #RETRY}.
      *
      * @param what what is being done, for messages ("allocate an address in pool 10.20.0.0/24")
-     * @throws IpamException CONFLICT after too many lost races, UNAVAILABLE if the store is down
+     * @throws OverlayException CONFLICT after too many lost races, UNAVAILABLE if the store is down
      */
     @SuppressWarnings("unchecked")
     <T> T withRetries(String what, Attempt attempt) {
@@ -71,7 +72,7 @@ final class StoreCalls {
             retries.increment();
             pause(i);
         }
-        throw new IpamException(IpamException.Kind.CONFLICT, "could not " + what + ": still contended after "
+        throw new OverlayException(OverlayException.Kind.CONFLICT, "could not " + what + ": still contended after "
                 + maxAttempts + " attempts; retry the request");
     }
 
@@ -84,9 +85,9 @@ final class StoreCalls {
         }
     }
 
-    IpamException storeFailure(String what, KvStoreException e) {
-        IpamException.Kind kind = e.isRetryable() ? IpamException.Kind.UNAVAILABLE : IpamException.Kind.INTERNAL;
-        return new IpamException(kind, "could not " + what + ": store " + store.describe() + " failed: "
+    OverlayException storeFailure(String what, KvStoreException e) {
+        OverlayException.Kind kind = e.isRetryable() ? OverlayException.Kind.UNAVAILABLE : OverlayException.Kind.INTERNAL;
+        return new OverlayException(kind, "could not " + what + ": store " + store.describe() + " failed: "
                 + e.getMessage(), e);
     }
 

@@ -2,6 +2,7 @@ package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +29,8 @@ class InMemoryIpamServiceTest extends IpamAllocationContract {
         KvIpamService a = host("a", 0);
         PoolGrant p = pool(a, "198.18.0.0/24", null);
         store.setDown(true);
-        IpamException e = fails(IpamException.class, () -> addr(a, p.poolId()), "198.18.0.0/24", "memory://test/");
-        assertEquals(IpamException.Kind.UNAVAILABLE, e.kind());
+        OverlayException e = fails(OverlayException.class, () -> addr(a, p.poolId()), "198.18.0.0/24", "memory://test/");
+        assertEquals(OverlayException.Kind.UNAVAILABLE, e.kind());
         store.setDown(false);
         addr(a, p.poolId());
     }

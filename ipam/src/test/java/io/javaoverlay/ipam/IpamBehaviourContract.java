@@ -1,6 +1,7 @@
 package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamService.PoolGrant;
+import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -79,11 +80,11 @@ abstract class IpamBehaviourContract extends IpamServiceContract {
         fails(AddressInUseException.class, () -> addr(a, p.poolId(), "198.18.0.5"), "Address already in use",
                 "198.18.0.5", "198.18.0.0/24");
         fails(AddressInUseException.class, () -> addr(a, p.poolId(), "198.18.0.254"), "198.18.0.254", "gateway");
-        fails(IpamException.class, () -> addr(a, p.poolId(), "198.18.1.5"), "198.18.1.5", "outside pool 198.18.0.0/24");
-        fails(IpamException.class, () -> addr(a, p.poolId(), "198.18.0.0"), "198.18.0.0", "network address");
-        fails(IpamException.class, () -> addr(a, p.poolId(), "198.18.0.255"), "198.18.0.255", "broadcast address");
-        fails(IpamException.class, () -> addr(a, p.poolId(), "not-an-ip"), "not-an-ip", "198.18.0.0/24");
-        fails(IpamException.class, () -> addr(a, p.poolId(), "fd00::1"), "fd00::1", "outside pool");
+        fails(OverlayException.class, () -> addr(a, p.poolId(), "198.18.1.5"), "198.18.1.5", "outside pool 198.18.0.0/24");
+        fails(OverlayException.class, () -> addr(a, p.poolId(), "198.18.0.0"), "198.18.0.0", "network address");
+        fails(OverlayException.class, () -> addr(a, p.poolId(), "198.18.0.255"), "198.18.0.255", "broadcast address");
+        fails(OverlayException.class, () -> addr(a, p.poolId(), "not-an-ip"), "not-an-ip", "198.18.0.0/24");
+        fails(OverlayException.class, () -> addr(a, p.poolId(), "fd00::1"), "fd00::1", "outside pool");
     }
 
     @Test
@@ -122,7 +123,7 @@ abstract class IpamBehaviourContract extends IpamServiceContract {
         String x = addr(a, p.poolId());
         assertTrue(x.startsWith("fd00:198:18:") && x.endsWith("/64"), x);
         assertEquals("fd00:198:18::ab/64", addr(a, p.poolId(), "FD00:198:18:0::AB"));
-        fails(IpamException.class, () -> addr(a, p.poolId(), "fd00:198:18::"), "network address");
+        fails(OverlayException.class, () -> addr(a, p.poolId(), "fd00:198:18::"), "network address");
         PoolGrant auto = a.requestPool(poolReq(null, null, null, true));
         assertEquals("fd5a:7661:6f76::/64", auto.pool());
         PoolGrant auto2 = a.requestPool(poolReq(null, null, null, true));
@@ -175,7 +176,7 @@ abstract class IpamBehaviourContract extends IpamServiceContract {
         assertEquals(g, gw(a, pa.poolId(), null));
         fails(AddressInUseException.class, () -> addr(a, pa.poolId(), bare(g)), bare(g));
         fails(AddressInUseException.class, () -> addr(a, pa.poolId(), bare(x)), bare(x));
-        fails(IpamException.class, () -> a.requestPool(poolReq("198.18.0.0/24", "198.18.0.128/25", "blue", false)),
+        fails(OverlayException.class, () -> a.requestPool(poolReq("198.18.0.0/24", "198.18.0.128/25", "blue", false)),
                 "198.18.0.0/24", "network blue", "no sub-pool", "198.18.0.128/25");
         a.releaseAddress(pa.poolId(), bare(g));
         a.releasePool(pa.poolId());
@@ -245,21 +246,21 @@ abstract class IpamBehaviourContract extends IpamServiceContract {
     @Test
     void invalidRequestsNameTheObjectAndChangeNothing() throws Exception {
         KvIpamService a = host("a", 0);
-        fails(IpamException.class, () -> a.requestPool(poolReq(null, "198.18.0.0/25", null, false)),
+        fails(OverlayException.class, () -> a.requestPool(poolReq(null, "198.18.0.0/25", null, false)),
                 "sub-pool 198.18.0.0/25", "without a pool"); // E18
-        fails(IpamException.class, () -> pool(a, "198.18.0.5/24", null), "198.18.0.5/24", "198.18.0.0/24");
-        fails(IpamException.class, () -> pool(a, "198.18.0.0/40", null), "198.18.0.0/40");
-        fails(IpamException.class, () -> pool(a, "banana", null), "banana");
-        fails(IpamException.class, () -> a.requestPool(poolReq("198.18.0.0/24", null, null, true)), "198.18.0.0/24", "IPv4", "V6=true");
-        fails(IpamException.class, () -> a.requestPool(poolReq("198.18.0.0/24", "198.19.0.0/25", null, false)),
+        fails(OverlayException.class, () -> pool(a, "198.18.0.5/24", null), "198.18.0.5/24", "198.18.0.0/24");
+        fails(OverlayException.class, () -> pool(a, "198.18.0.0/40", null), "198.18.0.0/40");
+        fails(OverlayException.class, () -> pool(a, "banana", null), "banana");
+        fails(OverlayException.class, () -> a.requestPool(poolReq("198.18.0.0/24", null, null, true)), "198.18.0.0/24", "IPv4", "V6=true");
+        fails(OverlayException.class, () -> a.requestPool(poolReq("198.18.0.0/24", "198.19.0.0/25", null, false)),
                 "sub-pool 198.19.0.0/25", "not inside pool 198.18.0.0/24");
-        fails(IpamException.class, () -> a.requestPool(new IpamService.PoolRequest("Other", java.util.Optional.of("198.18.0.0/24"),
+        fails(OverlayException.class, () -> a.requestPool(new IpamService.PoolRequest("Other", java.util.Optional.of("198.18.0.0/24"),
                 java.util.Optional.empty(), java.util.Map.of(), false)), "address space 'Other'", IpamConfig.LOCAL_SPACE);
-        fails(IpamException.class, () -> addr(a, "nonsense"), "PoolID 'nonsense'");
-        fails(IpamException.class, () -> a.releasePool("JavaOverlayLocal/10.0.0.0/24"), "JavaOverlayLocal/10.0.0.0/24");
+        fails(OverlayException.class, () -> addr(a, "nonsense"), "PoolID 'nonsense'");
+        fails(OverlayException.class, () -> a.releasePool("JavaOverlayLocal/10.0.0.0/24"), "JavaOverlayLocal/10.0.0.0/24");
         assertTrue(ipamKeys().isEmpty(), "nothing written: " + ipamKeys());
-        assertEquals(IpamException.Kind.INVALID_REQUEST,
-                org.junit.jupiter.api.Assertions.assertThrows(IpamException.class, () -> pool(a, "banana", null)).kind());
+        assertEquals(OverlayException.Kind.INVALID_REQUEST,
+                org.junit.jupiter.api.Assertions.assertThrows(OverlayException.class, () -> pool(a, "banana", null)).kind());
     }
 
     @Test

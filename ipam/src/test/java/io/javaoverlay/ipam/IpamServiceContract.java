@@ -6,6 +6,7 @@ import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.ipam.IpamService.PoolRequest;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
@@ -81,7 +82,7 @@ abstract class IpamServiceContract {
     }
 
     /** Asserts that {@code call} fails with {@code type} and a message containing every fragment. */
-    static <T extends IpamException> T fails(Class<T> type, Executable call, String... fragments) {
+    static <T extends OverlayException> T fails(Class<T> type, Executable call, String... fragments) {
         T e = assertThrows(type, call);
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message should name '" + f + "': " + e.getMessage());

@@ -1,6 +1,5 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.ipam.IpamException;
 import io.javaoverlay.server.resource.Backends;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
@@ -10,7 +9,7 @@ import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
-import io.javaoverlay.vxlan.OverlayException;
+import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +79,7 @@ class PluginErrorsTest {
         ipam.failure = () -> FakeIpamService.inUse("10.20.0.5");
         expectError("/IpamDriver.RequestAddress", "{\"PoolID\":\"p\",\"Address\":\"10.20.0.5\",\"Options\":null}\n", 500,
                 "{\"Err\":\"Address already in use: 10.20.0.5\"}");
-        ipam.failure = () -> new IpamException(IpamException.Kind.EXHAUSTED, "No available pool in 10.200.0.0/16");
+        ipam.failure = () -> new OverlayException(OverlayException.Kind.EXHAUSTED, "No available pool in 10.200.0.0/16");
         expectError("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"\",\"SubPool\":\"\",\"V6\":false}", 500,
                 "{\"Err\":\"No available pool in 10.200.0.0/16\"}");
         network.failure = () -> new OverlayException(OverlayException.Kind.NOT_FOUND, "unknown network abc");

@@ -3,6 +3,7 @@ package io.javaoverlay.vxlan;
 import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.MacAddress;
 
+import io.javaoverlay.types.OverlayException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,8 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Veth;
-import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 

@@ -62,7 +62,7 @@ public final class IpamDriverResource {
         pool.ifPresent(p -> Requests.cidr(p, "pool"));
         subPool.ifPresent(p -> Requests.cidr(p, "sub-pool (--ip-range)"));
         if (subPool.isPresent() && pool.isEmpty()) {
-            throw new InvalidRequestException("sub-pool (--ip-range) " + subPool.get() + " needs an explicit pool (--subnet)");
+            throw Requests.invalid("sub-pool (--ip-range) " + subPool.get() + " needs an explicit pool (--subnet)");
         }
         String space = r.addressSpace() == null ? "" : r.addressSpace();
         IpamService.PoolGrant grant = backends.ipam().requestPool(

@@ -113,7 +113,7 @@ public final class NetworkDriverResource {
         Optional<IpPrefix> v6 = Requests.optionalCidr(r.iface().addressIpv6(), what + "AddressIPv6");
         Optional<MacAddress> mac = Requests.optionalMac(r.iface().macAddress(), what + "MacAddress");
         if (v4.isEmpty() && v6.isEmpty()) {
-            throw new InvalidRequestException("endpoint " + eid + " has neither an IPv4 nor an IPv6 address");
+            throw Requests.invalid("endpoint " + eid + " has neither an IPv4 nor an IPv6 address");
         }
         NetworkService.EndpointGrant grant = backends.network().createEndpoint(
                 new NetworkService.EndpointSpec(nid, eid, v4, v6, mac));
@@ -223,7 +223,7 @@ public final class NetworkDriverResource {
             IpamData d = data.get(i);
             String what = "network " + nid + ": " + field + "[" + i + "].";
             if (d == null) {
-                throw new InvalidRequestException(what.substring(0, what.length() - 1) + " is null");
+                throw Requests.invalid(what.substring(0, what.length() - 1) + " is null");
             }
             IpPrefix pool = Requests.cidr(d.pool(), what + "Pool");
             Optional<IpPrefix> gw = Requests.optionalCidr(d.gateway(), what + "Gateway");

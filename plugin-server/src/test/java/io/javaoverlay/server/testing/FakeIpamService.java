@@ -1,7 +1,7 @@
 package io.javaoverlay.server.testing;
 
-import io.javaoverlay.ipam.IpamException;
 import io.javaoverlay.ipam.IpamService;
+import io.javaoverlay.types.OverlayException;
 
 import java.util.List;
 import java.util.Map;
@@ -56,7 +56,7 @@ public final class FakeIpamService implements IpamService {
     }
 
     /** A typical domain failure. */
-    public static IpamException inUse(String address) {
-        return new IpamException(IpamException.Kind.CONFLICT, "Address already in use: " + address);
+    public static OverlayException inUse(String address) {
+        return new OverlayException(OverlayException.Kind.CONFLICT, "Address already in use: " + address);
     }
 }

@@ -1,8 +1,8 @@
 package io.javaoverlay.vxlan.cluster;
 
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.NetworkOptions;
-import io.javaoverlay.vxlan.OverlayException;
-import io.javaoverlay.vxlan.OverlayException.Kind;
 import io.javaoverlay.vxlan.state.NetworkAlias;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;

@@ -6,7 +6,7 @@ import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
-import io.javaoverlay.vxlan.OverlayException;
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkRecord;

@@ -5,8 +5,8 @@ import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.TxnOp;
-import io.javaoverlay.vxlan.OverlayException;
-import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
