@@ -28,7 +28,7 @@ public final class DataPlaneBenchmark {
 
     public static void main(String[] args) throws Exception {
         int peers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        String handleKind = ItSupport.netlinkImplemented() ? "JNR netlink" : "iproute2 test handle";
+        String handleKind = "JNR netlink";
         System.out.println("handle: " + handleKind + "; kernel " + sh("uname", "-r").trim());
         try (TwoHostTopology t = new TwoHostTopology(Duration.ofMillis(300))) {
             t.a.createNetwork(network("n1"));

@@ -20,9 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Shared plumbing of the privileged ITs: requirement checks (skip on a laptop, fail under
  * {@code CI=true}), throw-away {@code jo-it-*} namespaces, iproute2 cross-check helpers and the
- * choice of handle. Handles are real JNR netlink handles ({@code Netlink.openIn}) when the netlink
- * module is implemented; otherwise (and with {@code -Djo.it.handle=iproute2}) the iproute2-backed
- * {@link IprouteHandle}. Under CI the real one is required.
+ * handle. The handle is always our JNR netlink ({@code Netlink.openIn}): a privileged IT exercises
+ * the code that ships, or fails; iproute2 only cross-checks what it did.
  */
 public final class ItSupport {
     private static final System.Logger LOG = System.getLogger(ItSupport.class.getName());
@@ -68,26 +67,14 @@ public final class ItSupport {
         run(List.of("ip", "netns", "del", name));
     }
 
-    /** True when the JNR netlink implementation is usable here. */
-    public static boolean netlinkImplemented() {
-        try {
-            return Netlink.isAvailable();
-        } catch (Throwable notYet) {
-            return false;
-        }
-    }
-
-    /** A handle bound to namespace {@code ns} (see class comment for which kind). */
+    /**
+     * Our netlink handle bound to namespace {@code ns}. Netlink must be usable here (a missing
+     * requirement skips on a laptop and fails under CI); there is no fallback.
+     */
     public static NetlinkHandle openHandle(String ns) throws NetlinkException {
-        String mode = System.getProperty("jo.it.handle", "auto");
-        if (!mode.equals("iproute2") && netlinkImplemented()) {
-            return Netlink.openIn(Netlink.openNamedNs(ns));
-        }
-        if (ci() && !mode.equals("iproute2")) {
-            fail("the JNR netlink implementation is required under CI=true");
-        }
-        LOG.log(System.Logger.Level.INFO, "netlink module not usable here: using the iproute2 test handle for " + ns);
-        return new IprouteHandle(ns);
+        require(Netlink.isAvailable(), "our netlink (JNR-FFI): "
+                + Netlink.unavailabilityCause().map(Throwable::toString).orElse("unavailable"));
+        return Netlink.openIn(Netlink.openNamedNs(ns));
     }
 
     /** Runs a command; throws with its stderr on failure. */
