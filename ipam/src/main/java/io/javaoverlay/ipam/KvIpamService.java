@@ -4,6 +4,7 @@ import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException;
 import java.util.Objects;
 
@@ -81,7 +82,7 @@ public final class KvIpamService implements IpamService {
      * @throws OverlayException INVALID_REQUEST for a malformed pool ID or address
      */
     @Override
-    public void releaseAddress(String poolId, String address) {
+    public void releaseAddress(String poolId, IpAddress address) {
         addresses.releaseAddress(poolId, address);
     }
 

@@ -4,8 +4,8 @@ import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -83,11 +83,11 @@ class ConsulMultiProcessIT extends IpamServiceContract {
             assertEquals(n - released.size() + 1, addressKeys(p.poolId()).size());
             for (String a : all) {
                 if (!released.contains(a)) {
-                    parent.releaseAddress(p.poolId(), bare(a));
+                    parent.releaseAddress(p.poolId(), host(a));
                 }
             }
             assertEquals(1, addressKeys(p.poolId()).size(), "only the gateway is left");
-            parent.releaseAddress(p.poolId(), bare(g));
+            parent.releaseAddress(p.poolId(), host(g));
             assertEquals(0, addressKeys(p.poolId()).size(), "pool empty again");
             parent.releasePool(p.poolId());
             assertStoreEmpty();

@@ -2,6 +2,7 @@ package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,7 @@ class InMemoryIpamServiceTest extends IpamAllocationContract {
         addr(a, p.poolId(), "198.18.0.9");
         // Simulate a crash right after the tombstone commit: rewrite the record as DELETING and
         // drop it from the index, leaving the address behind.
-        String pk = IpamKeys.pool(Subnet.parse("198.18.0.0/24"));
+        String pk = IpamKeys.pool(IpPrefix.parseNetwork("198.18.0.0/24"));
         var rec = IpamRecords.decode(pk, store.get(pk).orElseThrow().value(), IpamRecords.PoolRecord.class);
         store.put(pk, IpamRecords.encode(rec.deleting()));
         store.put(IpamKeys.poolIndex(false), IpamRecords.encode(new IpamRecords.PoolIndex(java.util.List.of())));

@@ -6,6 +6,8 @@ import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.ipam.IpamService.PoolRequest;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.function.Executable;
 
@@ -46,7 +48,8 @@ abstract class IpamServiceContract {
         if (network != null) {
             opts.put(PoolAllocator.NETWORK_OPTION, network);
         }
-        return new PoolRequest(SPACE, Optional.ofNullable(pool), Optional.ofNullable(subPool), opts, v6);
+        return new PoolRequest(SPACE, Optional.ofNullable(pool).map(IpPrefix::parse), Optional.ofNullable(subPool).map(IpPrefix::parse),
+                opts, v6);
     }
 
     static PoolGrant pool(IpamService s, String cidr, String network) {
@@ -54,21 +57,28 @@ abstract class IpamServiceContract {
     }
 
     static String addr(IpamService s, String poolId) {
-        return s.requestAddress(new AddressRequest(poolId, Optional.empty(), AddressKind.ORDINARY, Map.of())).address();
+        return s.requestAddress(new AddressRequest(poolId, Optional.empty(), AddressKind.ORDINARY, Map.of())).address()
+                .toString();
     }
 
     static String addr(IpamService s, String poolId, String ip) {
-        return s.requestAddress(new AddressRequest(poolId, Optional.of(ip), AddressKind.ORDINARY, Map.of())).address();
+        return s.requestAddress(new AddressRequest(poolId, Optional.of(IpAddress.parse(ip)), AddressKind.ORDINARY,
+                Map.of())).address().toString();
     }
 
     static String gw(IpamService s, String poolId, String ip) {
-        return s.requestAddress(new AddressRequest(poolId, Optional.ofNullable(ip), AddressKind.GATEWAY,
-                Map.of("RequestAddressType", "com.docker.network.gateway"))).address();
+        return s.requestAddress(new AddressRequest(poolId, Optional.ofNullable(ip).map(IpAddress::parse), AddressKind.GATEWAY,
+                Map.of("RequestAddressType", "com.docker.network.gateway"))).address().toString();
     }
 
     /** "10.20.0.5/24" -> "10.20.0.5". */
     static String bare(String cidr) {
         return cidr.substring(0, cidr.indexOf('/'));
+    }
+
+    /** "10.20.0.5/24" -> 10.20.0.5, typed (what ReleaseAddress takes). */
+    static IpAddress host(String cidr) {
+        return IpPrefix.parse(cidr).address();
     }
 
     /** Every ipam key currently in the store. */

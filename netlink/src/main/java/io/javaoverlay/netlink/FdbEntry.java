@@ -1,6 +1,7 @@
 package io.javaoverlay.netlink;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ import java.util.Optional;
  * @param vni         NDA_VNI, 0 when absent
  * @param masterIndex NDA_MASTER, 0 when absent
  */
-public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> destination, int state, int flags,
+public record FdbEntry(int linkIndex, MacAddress mac, Optional<IpAddress> destination, int state, int flags,
                        int vni, int masterIndex) {
     /** The entry belongs to the device itself (a vxlan device's own table): {@code bridge fdb ... self}. */
     public static final int NTF_SELF = 0x02;
@@ -27,7 +28,7 @@ public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> dest
     }
 
     /** A permanent self entry MAC → remote VTEP on a VXLAN device. */
-    public static FdbEntry toVtep(int vxlanIndex, MacAddress mac, InetAddress vtep) {
+    public static FdbEntry toVtep(int vxlanIndex, MacAddress mac, IpAddress vtep) {
         return new FdbEntry(vxlanIndex, mac, Optional.of(vtep), Neighbor.NUD_PERMANENT, NTF_SELF, 0, 0);
     }
 

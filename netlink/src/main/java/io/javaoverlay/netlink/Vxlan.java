@@ -1,6 +1,6 @@
 package io.javaoverlay.netlink;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param ttl            outer TTL, 0 = inherit default
  * @param underlayIndex  ifindex of the underlay device, 0 for none
  */
-public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int port, boolean learning,
+public record Vxlan(LinkAttrs attrs, int vni, Optional<IpAddress> local, int port, boolean learning,
                     boolean proxy, boolean l2miss, boolean l3miss, int ttl, int underlayIndex) implements Link {
 
     /** Largest VXLAN network identifier: the VNI field is 24 bits. */

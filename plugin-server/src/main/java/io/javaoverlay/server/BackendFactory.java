@@ -1,6 +1,7 @@
 package io.javaoverlay.server;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 
 /** The seam between the daemon and the concrete kvstore/ipam/vxlan implementations. */
 @FunctionalInterface
@@ -13,7 +14,7 @@ public interface BackendFactory {
      * @param vtep this host's resolved advertise address
      * @throws Exception on any failure; the message becomes the daemon's status line
      */
-    Backend open(DaemonConfig config, InetAddress vtep) throws Exception;
+    Backend open(DaemonConfig config, IpAddress vtep) throws Exception;
 
     /** A permanent failure: retrying cannot help (for example, no implementation is wired in). */
     final class NotWiredException extends Exception {

@@ -4,10 +4,10 @@ import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
 
+import io.javaoverlay.types.IpAddress;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -136,7 +136,7 @@ public final class Daemon implements Closeable {
         while (!closing) {
             Backend backend = null;
             try {
-                InetAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
+                IpAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
                 backend = factory.open(config, vtep);
                 backend.network().start();
                 if (!gate.open(backend)) {
@@ -144,7 +144,7 @@ public final class Daemon implements Closeable {
                     return;
                 }
                 String msg = "ready: serving " + config.socket().getFileName() + ", store " + config.store()
-                        + ", VTEP " + vtep.getHostAddress();
+                        + ", VTEP " + vtep.toString();
                 LOG.log(Level.INFO, msg);
                 notify.status(msg);
                 return;

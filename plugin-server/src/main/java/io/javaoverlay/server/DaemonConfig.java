@@ -2,6 +2,7 @@ package io.javaoverlay.server;
 
 import io.javaoverlay.server.resource.DriverSettings;
 
+import io.javaoverlay.types.IpPrefix;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +36,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     /** Below 4096, where Docker swarm's own overlay VNIs start. */
     public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
     /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
-    public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
+    public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool(IpPrefix.parse("10.200.0.0/16"), 24));
 
     public DaemonConfig {
         Objects.requireNonNull(store, "store");
@@ -87,16 +88,10 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     }
 
     /** A default address pool: subnets of length {@code size} carved from {@code base}. */
-    public record DefaultPool(String base, int size) {
+    public record DefaultPool(IpPrefix base, int size) {
         public DefaultPool {
             Objects.requireNonNull(base, "base");
-            int baseLen;
-            try {
-                baseLen = io.javaoverlay.netlink.IpPrefix.parse(base).prefixLength();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--default-pool base '" + base + "' is not a CIDR", e);
-            }
-            if (!base.contains("/") || size < baseLen || size > 30) {
+            if (size < base.prefixLength() || size > 30) {
                 throw new IllegalArgumentException("--default-pool " + base + " size " + size
                         + ": size must be between the base prefix length and 30");
             }
@@ -116,8 +111,14 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                 base = c < 0 ? t : t.substring(0, c);
                 size = c < 0 ? "" : t.substring(c + 1);
             }
+            IpPrefix block;
             try {
-                return new DefaultPool(base, Integer.parseInt(size.trim()));
+                block = IpPrefix.parse(base);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--default-pool base '" + base + "' is not a CIDR", e);
+            }
+            try {
+                return new DefaultPool(block, Integer.parseInt(size.trim()));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--default-pool '" + text + "' is not BASE/LEN:SIZE, e.g. 10.200.0.0/16:24");
             }

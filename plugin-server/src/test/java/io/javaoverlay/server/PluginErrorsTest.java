@@ -105,7 +105,7 @@ class PluginErrorsTest {
     @Test
     void validationNamesTheObjectAndChangesNothing() throws Exception {
         expectError("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"nid\",\"IPv4Data\":[{\"Pool\":\"10.20.0.0/33\"}]}", 500,
-                "{\"Err\":\"network nid: IPv4Data[0].Pool '10.20.0.0/33' is not a valid CIDR: prefix length 33 out of range 0..32\"}");
+                "{\"Err\":\"network nid: IPv4Data[0].Pool '10.20.0.0/33' is not a valid CIDR: '10.20.0.0/33' has prefix length /33, more than 32 bits\"}");
         expectError("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"nid\",\"IPv4Data\":[{\"Pool\":\"10.20.0.0/24\",\"Gateway\":\"10.20.0.1\"}]}",
                 500, "{\"Err\":\"network nid: IPv4Data[0].Gateway '10.20.0.1' is not a valid CIDR (expected ADDRESS/LENGTH)\"}");
         expectError("/NetworkDriver.CreateNetwork", "{\"IPv4Data\":[]}", 500,

@@ -1,8 +1,6 @@
 package io.javaoverlay.server;
 
 import io.javaoverlay.ipam.IpamService;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.server.resource.Backends;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
@@ -12,13 +10,16 @@ import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ class PluginSocketTest {
         expect("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\",\"SubPool\":\"\","
                 + "\"Options\":{\"javaoverlay.network\":\"blue\"},\"V6\":false}\n",
                 "{\"PoolID\":\"jo/blue/10.20.0.0/24\",\"Pool\":\"10.20.0.0/24\",\"Data\":{}}");
-        assertEquals(new IpamService.PoolRequest("JavaOverlayLocal", Optional.of("10.20.0.0/24"), Optional.empty(),
+        assertEquals(new IpamService.PoolRequest("JavaOverlayLocal", Optional.of(IpPrefix.parse("10.20.0.0/24")), Optional.empty(),
                 Map.of("javaoverlay.network", "blue"), false), ipam.calls.get(0));
         expect("/IpamDriver.RequestAddress", "{\"PoolID\":\"jo/blue/10.20.0.0/24\",\"Address\":\"\",\"Options\":"
                 + "{\"RequestAddressType\":\"com.docker.network.gateway\"}}\n", "{\"Address\":\"10.20.0.1/24\",\"Data\":{}}");
@@ -85,7 +86,7 @@ class PluginSocketTest {
         expect("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"nid\",\"Options\":{\"com.docker.network.enable_ipv6\":false,"
                 + "\"com.docker.network.generic\":{\"javaoverlay.network\":\"blue\"}},\"IPv4Data\":[{\"AddressSpace\":\"JavaOverlayLocal\","
                 + "\"Gateway\":\"10.20.0.1/24\",\"Pool\":\"10.20.0.0/24\"}],\"IPv6Data\":[]}\n", "{}");
-        assertEquals(new NetworkService.NetworkSpec("nid", List.of(new NetworkService.IpamData("JavaOverlayLocal",
+        assertEquals(new NetworkService.NetworkSpec("nid", List.of(NetworkRecord.Pool.of("JavaOverlayLocal",
                         IpPrefix.parse("10.20.0.0/24"), Optional.of(IpPrefix.parse("10.20.0.1/24")), Map.of())), List.of(),
                 Map.of("javaoverlay.network", "blue"), false, false), network.calls.get(0));
         expect("/IpamDriver.RequestAddress", "{\"PoolID\":\"jo/blue/10.20.0.0/24\",\"Address\":\"\",\"Options\":null}\n",
@@ -123,9 +124,9 @@ class PluginSocketTest {
 
     @Test
     void joinWithGatewayAndRoutes() throws Exception {
-        network.joinResult = new NetworkService.JoinResult("jo-abc", "eth", Optional.of(InetAddress.getByName("10.20.0.1")),
+        network.joinResult = new NetworkService.JoinResult("jo-abc", "eth", Optional.of(IpAddress.parse("10.20.0.1")),
                 Optional.empty(), List.of(new NetworkService.StaticRoute(IpPrefix.parse("10.99.0.0/16"),
-                        Optional.of(InetAddress.getByName("10.20.0.254"))), new NetworkService.StaticRoute(IpPrefix.parse("10.98.0.0/16"),
+                        Optional.of(IpAddress.parse("10.20.0.254"))), new NetworkService.StaticRoute(IpPrefix.parse("10.98.0.0/16"),
                         Optional.empty())), true);
         expect("/NetworkDriver.Join", "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"SandboxKey\":\"/k\"}",
                 "{\"InterfaceName\":{\"SrcName\":\"jo-abc\",\"DstPrefix\":\"eth\"},\"Gateway\":\"10.20.0.1\",\"GatewayIPv6\":\"\","

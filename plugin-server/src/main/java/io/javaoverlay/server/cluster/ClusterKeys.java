@@ -1,15 +1,12 @@
 package io.javaoverlay.server.cluster;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javaoverlay.kvstore.StoredJson;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.regex.Pattern;
 
 /**
- * The one owner of the cluster-network key layout (relative to the store prefix,
+ * The one owner of the cluster-network key layout (the record codec is the kvstore's
+ * {@link StoredJson}; keys are relative to the store prefix,
  * {@code javaoverlay/v1/} for Consul):
  * <pre>
  *   clusternets/&lt;name&gt;   → {@link ClusterNetwork} JSON
@@ -22,9 +19,6 @@ public final class ClusterKeys {
 
     /** Docker's network-name rule, which also keeps the key within the store's key alphabet. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private ClusterKeys() {}
 
@@ -43,19 +37,11 @@ public final class ClusterKeys {
 
     /** A record as JSON bytes. */
     public static byte[] encode(ClusterNetwork n) {
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredJson.encode(n);
     }
 
     /** @throws IllegalArgumentException naming the key when the bytes are not a record */
     public static ClusterNetwork decode(String key, byte[] value) {
-        try {
-            return JSON.readValue(value, ClusterNetwork.class);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("corrupt record at key " + key + ": " + e.getMessage(), e);
-        }
+        return StoredJson.decode(key, value, ClusterNetwork.class);
     }
 }

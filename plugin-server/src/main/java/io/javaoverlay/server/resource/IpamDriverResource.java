@@ -12,6 +12,8 @@ import io.javaoverlay.server.protocol.IpamDriverMessages.RequestPoolRequest;
 import io.javaoverlay.server.protocol.IpamDriverMessages.RequestPoolResponse;
 import io.javaoverlay.server.protocol.Json;
 import io.javaoverlay.server.protocol.OptionMaps;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -57,17 +59,15 @@ public final class IpamDriverResource {
     @Path("IpamDriver.RequestPool")
     public RequestPoolResponse requestPool(RequestPoolRequest request) {
         RequestPoolRequest r = Requests.body(request, "IpamDriver.RequestPool");
-        Optional<String> pool = Optional.ofNullable(r.pool()).filter(s -> !s.isBlank());
-        Optional<String> subPool = Optional.ofNullable(r.subPool()).filter(s -> !s.isBlank());
-        pool.ifPresent(p -> Requests.cidr(p, "pool"));
-        subPool.ifPresent(p -> Requests.cidr(p, "sub-pool (--ip-range)"));
+        Optional<IpPrefix> pool = Requests.optionalCidr(r.pool(), "pool");
+        Optional<IpPrefix> subPool = Requests.optionalCidr(r.subPool(), "sub-pool (--ip-range)");
         if (subPool.isPresent() && pool.isEmpty()) {
             throw Requests.invalid("sub-pool (--ip-range) " + subPool.get() + " needs an explicit pool (--subnet)");
         }
         String space = r.addressSpace() == null ? "" : r.addressSpace();
         IpamService.PoolGrant grant = backends.ipam().requestPool(
                 new IpamService.PoolRequest(space, pool, subPool, OptionMaps.flatten(r.options()), r.v6()));
-        return new RequestPoolResponse(grant.poolId(), grant.pool(), grant.data());
+        return new RequestPoolResponse(grant.poolId(), grant.pool().toString(), grant.data());
     }
 
     /** Releases a pool; unknown IDs succeed. */
@@ -85,14 +85,14 @@ public final class IpamDriverResource {
     public RequestAddressResponse requestAddress(RequestAddressRequest request) {
         RequestAddressRequest r = Requests.body(request, "IpamDriver.RequestAddress");
         String poolId = Requests.token(r.poolId(), "PoolID", "IpamDriver.RequestAddress");
-        Optional<String> address = Optional.ofNullable(r.address()).filter(s -> !s.isBlank());
-        address.ifPresent(a -> Requests.address(a, "requested address"));
+        Optional<IpAddress> address = r.address() == null || r.address().isBlank() ? Optional.empty()
+                : Optional.of(Requests.address(r.address(), "requested address"));
         Map<String, String> options = OptionMaps.flatten(r.options());
         AddressKind kind = OptionMaps.GATEWAY_TYPE.equals(options.get(OptionMaps.REQUEST_ADDRESS_TYPE))
                 ? AddressKind.GATEWAY : AddressKind.ORDINARY;
         IpamService.AddressGrant grant = backends.ipam().requestAddress(
                 new IpamService.AddressRequest(poolId, address, kind, options));
-        return new RequestAddressResponse(grant.address(), Map.of());
+        return new RequestAddressResponse(grant.address().toString(), Map.of());
     }
 
     /** Releases an address (bare IP); unknown pools and free addresses succeed. */
@@ -101,8 +101,8 @@ public final class IpamDriverResource {
     public Map<String, Object> releaseAddress(ReleaseAddressRequest request) {
         ReleaseAddressRequest r = Requests.body(request, "IpamDriver.ReleaseAddress");
         String poolId = Requests.token(r.poolId(), "PoolID", "IpamDriver.ReleaseAddress");
-        Requests.address(r.address(), "released address");
-        backends.ipam().releaseAddress(poolId, r.address().trim());
+        IpAddress address = Requests.address(r.address(), "released address");
+        backends.ipam().releaseAddress(poolId, address);
         return Map.of();
     }
 }

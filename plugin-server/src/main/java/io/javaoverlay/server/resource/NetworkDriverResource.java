@@ -1,7 +1,5 @@
 package io.javaoverlay.server.resource;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.server.protocol.Json;
 import io.javaoverlay.server.protocol.NetworkDriverMessages.AllocateNetworkRequest;
 import io.javaoverlay.server.protocol.NetworkDriverMessages.AllocateNetworkResponse;
@@ -21,12 +19,15 @@ import io.javaoverlay.server.protocol.NetworkDriverMessages.JoinResponse;
 import io.javaoverlay.server.protocol.NetworkDriverMessages.NetworkRequest;
 import io.javaoverlay.server.protocol.NetworkDriverMessages.StaticRoute;
 import io.javaoverlay.server.protocol.OptionMaps;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,12 +154,12 @@ public final class NetworkDriverResource {
         List<StaticRoute> routes = new ArrayList<>();
         for (NetworkService.StaticRoute sr : res.staticRoutes()) {
             routes.add(sr.nextHop().isPresent()
-                    ? new StaticRoute(sr.destination().toString(), StaticRoute.NEXTHOP, sr.nextHop().get().getHostAddress())
+                    ? new StaticRoute(sr.destination().toString(), StaticRoute.NEXTHOP, sr.nextHop().get().toString())
                     : new StaticRoute(sr.destination().toString(), StaticRoute.CONNECTED, null));
         }
         return new JoinResponse(new InterfaceName(res.srcName(), res.dstPrefix()),
-                res.gateway().map(InetAddress::getHostAddress).orElse(""),
-                res.gatewayV6().map(InetAddress::getHostAddress).orElse(""),
+                res.gateway().map(IpAddress::toString).orElse(""),
+                res.gatewayV6().map(IpAddress::toString).orElse(""),
                 routes, res.disableGatewayService());
     }
 
@@ -191,7 +192,7 @@ public final class NetworkDriverResource {
                 || n.discoveryData().address() == null || n.discoveryData().address().isBlank()) {
             return EMPTY;   // other types are filtered by Docker's proxy anyway
         }
-        InetAddress addr = Requests.address(n.discoveryData().address(), "DiscoveryData.Address");
+        IpAddress addr = Requests.address(n.discoveryData().address(), "DiscoveryData.Address");
         backends.network().nodeDiscovered(addr, n.discoveryData().self(), added);
         return EMPTY;
     }
@@ -217,8 +218,8 @@ public final class NetworkDriverResource {
         return new GwAllocCheckResponse(false, false);
     }
 
-    private static List<NetworkService.IpamData> ipamData(String nid, String field, List<IpamData> data) {
-        List<NetworkService.IpamData> out = new ArrayList<>();
+    private static List<NetworkRecord.Pool> ipamData(String nid, String field, List<IpamData> data) {
+        List<NetworkRecord.Pool> out = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
             IpamData d = data.get(i);
             String what = "network " + nid + ": " + field + "[" + i + "].";
@@ -229,7 +230,7 @@ public final class NetworkDriverResource {
             Optional<IpPrefix> gw = Requests.optionalCidr(d.gateway(), what + "Gateway");
             Map<String, IpPrefix> aux = new LinkedHashMap<>();
             d.auxAddresses().forEach((k, v) -> aux.put(k, Requests.cidr(v, what + "AuxAddresses[" + k + "]")));
-            out.add(new NetworkService.IpamData(d.addressSpace() == null ? "" : d.addressSpace(), pool, gw, aux));
+            out.add(NetworkRecord.Pool.of(d.addressSpace() == null ? "" : d.addressSpace(), pool, gw, aux));
         }
         return out;
     }

@@ -1,11 +1,11 @@
 package io.javaoverlay.server.resource;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.types.OverlayException;
 import jakarta.ws.rs.BadRequestException;
 
-import java.net.InetAddress;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -54,7 +54,7 @@ final class Requests {
             throw invalid(what + " '" + abbreviate(String.valueOf(value)) + "' is not a valid CIDR (expected ADDRESS/LENGTH)");
         }
         try {
-            return IpPrefix.parse(value);
+            return IpPrefix.parse(value.trim());
         } catch (IllegalArgumentException e) {
             throw invalid(what + " '" + abbreviate(value) + "' is not a valid CIDR: " + e.getMessage(), e);
         }
@@ -66,12 +66,12 @@ final class Requests {
     }
 
     /** A bare IP address, no prefix. */
-    static InetAddress address(String value, String what) {
+    static IpAddress address(String value, String what) {
         if (value == null || value.isBlank() || value.indexOf('/') >= 0) {
             throw invalid(what + " '" + abbreviate(String.valueOf(value)) + "' is not a bare IP address");
         }
         try {
-            return IpPrefix.parseAddress(value);
+            return IpAddress.parse(value.trim());
         } catch (IllegalArgumentException e) {
             throw invalid(what + " '" + abbreviate(value) + "' is not a valid IP address", e);
         }

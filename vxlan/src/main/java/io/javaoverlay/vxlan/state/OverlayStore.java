@@ -5,6 +5,7 @@ import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.TxnOp;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.types.OverlayException.Kind;
 
@@ -279,17 +280,16 @@ public final class OverlayStore {
      * (the host's advertise address changed across a restart): peers would otherwise tunnel to
      * the old one. Returns how many records were rewritten.
      */
-    public int refreshVteps(String hostId, java.net.InetAddress vtep) {
+    public int refreshVteps(String hostId, IpAddress vtep) {
         int n = 0;
         for (NetworkRecord net : networks()) {
             String prefix = NetworkKeys.endpointsOf(net.networkId());
             for (KvEntry entry : call("list endpoints of network " + net.networkId(), () -> store.list(prefix))) {
                 EndpointRecord e = NetworkKeys.decode(entry.key(), entry.value(), EndpointRecord.class);
-                if (!e.hostId().equals(hostId) || e.vtepAddress().equals(vtep)) {
+                if (!e.hostId().equals(hostId) || e.vtep().equals(vtep)) {
                     continue;
                 }
-                EndpointRecord updated = new EndpointRecord(e.networkId(), e.endpointId(), e.hostId(),
-                        vtep.getHostAddress(), e.mac(), e.ipv4(), e.ipv6());
+                EndpointRecord updated = e.withVtep(vtep);
                 try {
                     // CAS: a concurrent DeleteEndpoint must not be undone by this rewrite.
                     call("update endpoint " + e.endpointId(), () -> {

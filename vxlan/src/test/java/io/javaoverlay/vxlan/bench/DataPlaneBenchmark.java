@@ -1,14 +1,14 @@
 package io.javaoverlay.vxlan.bench;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.reconcile.PassReport;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.testing.ItSupport;
 import io.javaoverlay.vxlan.testing.TwoHostTopology;
 import io.javaoverlay.vxlan.testing.TwoHostTopology.Container;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -49,9 +49,9 @@ public final class DataPlaneBenchmark {
             for (int i = 0; i < peers; i++) {
                 byte[] ip = {(byte) 198, 19, (byte) (1 + i / 250), (byte) (i % 250 + 1)};
                 store.createEndpoint(EndpointRecord.of("n1", "r" + i,
-                        "host-r" + i, InetAddress.getByAddress(new byte[]{(byte) 198, 18, 0, (byte) (10 + i % 200)}),
+                        "host-r" + i, IpAddress.ofBytes(new byte[]{(byte) 198, 18, 0, (byte) (10 + i % 200)}),
                         MacAddress.of(new byte[]{2, 0x42, ip[0], ip[1], ip[2], ip[3]}),
-                        Optional.of(new IpPrefix(InetAddress.getByAddress(ip), 16)), Optional.empty()));
+                        Optional.of(new IpPrefix(IpAddress.ofBytes(ip), 16)), Optional.empty()));
             }
             PassReport last = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
             double convergeMs = (System.nanoTime() - t0) / 1e6;

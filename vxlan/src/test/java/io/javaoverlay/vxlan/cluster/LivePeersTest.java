@@ -1,7 +1,8 @@
 package io.javaoverlay.vxlan.cluster;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LivePeersTest {
 
     static VxlanConfig config(String host, String vtep, int underlayIndex, boolean livePeersOnly) {
-        return VxlanConfig.builder(host, new Underlay(IpPrefix.parseAddress(vtep), underlayIndex, "eth0", 1400))
+        return VxlanConfig.builder(host, new Underlay(IpAddress.parse(vtep), underlayIndex, "eth0", 1400))
                 .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200))
                 .livePeersOnly(livePeersOnly).build();
     }

@@ -2,17 +2,18 @@ package io.javaoverlay.vxlan.cluster;
 
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
-import io.javaoverlay.vxlan.NetworkService.IpamData;
 import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
 import io.javaoverlay.vxlan.state.NetworkAlias;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
 import io.javaoverlay.vxlan.testing.InMemoryKvStore;
@@ -44,12 +45,12 @@ class NetworkIdentityTest {
     OverlayStore store;
 
     static VxlanConfig config(String host, String vtep, int underlayIndex) {
-        return VxlanConfig.builder(host, new Underlay(IpPrefix.parseAddress(vtep), underlayIndex, "eth0", 1400))
+        return VxlanConfig.builder(host, new Underlay(IpAddress.parse(vtep), underlayIndex, "eth0", 1400))
                 .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200)).build();
     }
 
     static NetworkSpec net(String id, String pool, String gw, Map<String, String> opts) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayLocal", IpPrefix.parse(pool),
+        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayLocal", IpPrefix.parse(pool),
                 Optional.of(IpPrefix.parse(gw)), Map.of())), List.of(), opts, false, false);
     }
 
@@ -101,7 +102,7 @@ class NetworkIdentityTest {
         assertEquals(2, store.endpoints("na").size(), "endpoints are keyed by the cluster ID");
         a.reconcilers().of("na").reconcileNow(WAIT);
         int vxA = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
-        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:c6:12:08:06"), IpPrefix.parseAddress("198.18.0.2"))),
+        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:c6:12:08:06"), IpAddress.parse("198.18.0.2"))),
                 nlA.fdbList(vxA));
         b.deleteEndpoint("nb", "eb");
         assertTrue(store.endpoints("na").stream().noneMatch(e -> e.endpointId().equals("eb")));

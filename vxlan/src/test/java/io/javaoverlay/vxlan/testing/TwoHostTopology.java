@@ -1,16 +1,16 @@
 package io.javaoverlay.vxlan.testing;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
 import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
-import io.javaoverlay.vxlan.NetworkService.IpamData;
 import io.javaoverlay.vxlan.NetworkService.JoinResult;
 import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,21 +91,21 @@ public final class TwoHostTopology implements AutoCloseable {
 
     /** A network on 198.19.0.0/24 from javaoverlay's address space. */
     public static NetworkSpec network(String id) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
+        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
                 Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())), List.of(), Map.of(), false, false);
     }
 
     /** An IPv4 network with the given pool and gateway (CIDR). */
     public static NetworkSpec network(String id, String pool, String gateway) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse(pool),
+        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse(pool),
                 Optional.of(IpPrefix.parse(gateway)), Map.of())), List.of(), Map.of(), false, false);
     }
 
     /** A dual-stack network: 198.19.0.0/24 and 2001:db8:20::/64 (documentation prefix, namespaces only). */
     public static NetworkSpec dualStackNetwork(String id) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
+        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
                 Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())),
-                List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
+                List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
                 Map.of(), true, false);
     }
 

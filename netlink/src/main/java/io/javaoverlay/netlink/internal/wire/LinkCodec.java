@@ -6,7 +6,7 @@ import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.GenericLink;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.MacAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -4,8 +4,7 @@ import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.Vxlan;
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
 import java.util.Optional;
 
 /**
@@ -26,7 +25,7 @@ final class VxlanCodec implements LinkKindCodec<Vxlan> {
     @Override
     public void encodeInfoData(Vxlan v, NlMsgBuilder b) {
         b.attrU32(IFLA_VXLAN_ID, v.vni());
-        v.local().ifPresent(ip -> b.attrAddress(ip instanceof Inet4Address ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, ip));
+        v.local().ifPresent(ip -> b.attrAddress(ip.v4() ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, ip));
         if (v.underlayIndex() > 0) {
             b.attrU32(IFLA_VXLAN_LINK, v.underlayIndex());
         }
@@ -43,7 +42,7 @@ final class VxlanCodec implements LinkKindCodec<Vxlan> {
 
     @Override
     public Vxlan decode(LinkAttrs common, NlAttrs a, NlAttrs d) {
-        Optional<InetAddress> local = d.address(IFLA_VXLAN_LOCAL);
+        Optional<IpAddress> local = d.address(IFLA_VXLAN_LOCAL);
         if (local.isEmpty()) {
             local = d.address(IFLA_VXLAN_LOCAL6);
         }

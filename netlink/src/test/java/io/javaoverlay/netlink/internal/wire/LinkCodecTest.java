@@ -11,12 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.GenericLink;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +59,7 @@ class LinkCodecTest {
     @Test
     void vxlanCreateCarriesTheSameAttributesAsIproute2() {
         byte[] ip = Fixtures.one("newlink-vxlan.hex");
-        Vxlan spec = new Vxlan(LinkAttrs.named("jo-vx0"), 4242, Optional.of(IpPrefix.parseAddress("198.18.0.1")), 4789,
+        Vxlan spec = new Vxlan(LinkAttrs.named("jo-vx0"), 4242, Optional.of(IpAddress.parse("198.18.0.1")), 4789,
                 false, false, false, false, 64, 0);
         byte[] ours = encode(spec, ip);
         assertEquals(FakeTransport.flagsOf(ip), FakeTransport.flagsOf(ours));
@@ -91,7 +92,7 @@ class LinkCodecTest {
         assertEquals(2, v.attrs().masterIndex());
         assertEquals(Optional.of("javaoverlay:net1"), v.attrs().alias());
         assertEquals(4242, v.vni());
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.0.1")), v.local());
+        assertEquals(Optional.of(IpAddress.parse("198.18.0.1")), v.local());
         assertEquals(4789, v.port());
         assertFalse(v.learning());
         assertEquals(64, v.ttl());
@@ -141,7 +142,7 @@ class LinkCodecTest {
     void roundTripsEveryModelledKind() {
         LinkAttrs common = new LinkAttrs(0, "jo-rt0", 1400, Optional.of(MacAddress.parse("02:42:c6:12:00:09")), 7,
                 false, false, Optional.of("javaoverlay:n"));
-        Vxlan vx = new Vxlan(common, 77, Optional.of(IpPrefix.parseAddress("2001:db8::1")), 4790, true, true, true, true,
+        Vxlan vx = new Vxlan(common, 77, Optional.of(IpAddress.parse("2001:db8::1")), 4790, true, true, true, true,
                 9, 3);
         Link[] specs = {new Bridge(common), vx, Veth.pair(common, "jo-rt1")};
         for (Link spec : specs) {

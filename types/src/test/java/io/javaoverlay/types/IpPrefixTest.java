@@ -1,4 +1,4 @@
-package io.javaoverlay.ipam;
+package io.javaoverlay.types;
 
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigInteger;
 import java.util.stream.Stream;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Address math: parsing, canonical text, sizes and reservation rules, table-driven. */
-class SubnetTest {
+class IpPrefixTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
@@ -65,7 +66,7 @@ class SubnetTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("blocks")
     void sizesAndReservations(String cidr, String size, int reserved, String first, String last) {
-        Subnet s = Subnet.parse(cidr);
+        IpPrefix s = IpPrefix.parseNetwork(cidr);
         assertEquals(cidr, s.toString());
         assertEquals(new BigInteger(size), s.size());
         assertEquals(reserved, s.reservedCount());
@@ -73,7 +74,7 @@ class SubnetTest {
         assertEquals(IpAddress.parse(first), s.firstUsable());
         assertEquals(IpAddress.parse(last), s.last());
         assertFalse(s.isReserved(s.firstUsable()));
-        assertEquals(reserved > 0, s.isReserved(s.network()));
+        assertEquals(reserved > 0, s.isReserved(s.networkAddress()));
         assertEquals(reserved == 2, s.isReserved(s.last()));
     }
 
@@ -90,7 +91,7 @@ class SubnetTest {
             "fd00::1/64, the network is fd00::/64",
     })
     void rejectsBadCidrsNamingThem(String cidr, String problem) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Subnet.parse(cidr));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpPrefix.parseNetwork(cidr));
         assertTrue(e.getMessage().contains(cidr) && e.getMessage().contains(problem), e.getMessage());
     }
 
@@ -106,33 +107,42 @@ class SubnetTest {
             "10.0.0.0/8, ::/0, false",
     })
     void overlap(String a, String b, boolean overlap) {
-        assertEquals(overlap, Subnet.parse(a).overlaps(Subnet.parse(b)));
-        assertEquals(overlap, Subnet.parse(b).overlaps(Subnet.parse(a)));
-    }
-
-    @ParameterizedTest(name = "default pool {0} in /{1}s is refused")
-    @CsvSource({"10.200.0.0/16, 8", "10.200.0.0/16, 33", "fd00::/48, 129"})
-    void defaultPoolSplitMustFit(String base, int size) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IpamConfig.DefaultPool.parse(base, size));
-        assertTrue(e.getMessage().contains(base) && e.getMessage().contains("/" + size), e.getMessage());
-    }
-
-    @Test
-    void defaultPoolsMustMatchTheirFamily() {
-        IpamConfig d = IpamConfig.defaults("h");
-        assertThrows(IllegalArgumentException.class, () -> d.withDefaultPools(d.defaultV6Pools(), d.defaultV4Pools()));
-        assertThrows(IllegalArgumentException.class, () -> d.withHostId(" "));
+        assertEquals(overlap, IpPrefix.parseNetwork(a).overlaps(IpPrefix.parseNetwork(b)));
+        assertEquals(overlap, IpPrefix.parseNetwork(b).overlaps(IpPrefix.parseNetwork(a)));
     }
 
     @Test
     void containsAndPrefixText() {
-        Subnet s = Subnet.parse("10.20.0.0/24");
+        IpPrefix s = IpPrefix.parseNetwork("10.20.0.0/24");
         assertTrue(s.contains(IpAddress.parse("10.20.0.200")));
         assertFalse(s.contains(IpAddress.parse("10.20.1.0")));
         assertFalse(s.contains(IpAddress.parse("::a14:1")));
-        assertEquals("10.20.0.7/24", s.withPrefix(IpAddress.parse("10.20.0.7")));
-        assertTrue(s.contains(Subnet.parse("10.20.0.128/25")));
-        assertFalse(Subnet.parse("10.20.0.128/25").contains(s));
+        assertEquals("10.20.0.7/24", s.withAddress(IpAddress.parse("10.20.0.7")).toString());
+        assertTrue(s.contains(IpPrefix.parseNetwork("10.20.0.128/25")));
+        assertFalse(IpPrefix.parseNetwork("10.20.0.128/25").contains(s));
+    }
+
+    @ParameterizedTest(name = "''{0}'' keeps its host bits, block {1}")
+    @CsvSource({"10.20.0.5/24, 10.20.0.0/24", "198.18.0.1/32, 198.18.0.1/32", "fd00::5/64, fd00::/64", "0.0.0.0/0, 0.0.0.0/0"})
+    void anInterfaceAddressKeepsItsHostBitsAndKnowsItsBlock(String cidr, String block) {
+        IpPrefix p = IpPrefix.parse(cidr);
+        assertEquals(cidr, p.toString());
+        assertEquals(block, p.network().toString());
+        assertEquals(cidr.equals(block), p.isNetwork());
+        assertTrue(p.network().contains(p.address()));
+        assertTrue(p.contains(p.network().last()), "block arithmetic applies to the block");
+    }
+
+    @ParameterizedTest(name = "''{0}'' is refused")
+    @ValueSource(strings = {"10.20.0.5", "10.20.0.5/+24", "10.20.0.5/ 24", "10.20.0.5/24 ", "010.20.0.5/24", "10.1/8",
+            "host/24", "fd00::5/0x40", "10.20.0.5/24/1"})
+    void parseIsStrict(String text) {
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse(text));
+    }
+
+    @Test
+    void hostPrefixIsFullLength() {
+        assertEquals("198.18.0.1/32", IpPrefix.host(IpAddress.parse("198.18.0.1")).toString());
+        assertEquals("fd00::1/128", IpPrefix.host(IpAddress.parse("fd00::1")).toString());
     }
 }

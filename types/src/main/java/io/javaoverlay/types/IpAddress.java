@@ -1,14 +1,18 @@
-package io.javaoverlay.ipam;
+package io.javaoverlay.types;
 
 import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One IPv4 or IPv6 address as an unsigned integer. Parsing is strict and purely textual:
- * {@code java.net.InetAddress} is avoided on purpose because it resolves host names (a DNS
- * lookup in an IPAM request path) and accepts legacy forms such as {@code 10.1} for
- * {@code 10.0.0.1}.
+ * One IPv4 or IPv6 address as an unsigned integer: the one address type of javaoverlay, from
+ * Docker's JSON through the store records to the kernel's bytes. Parsing is strict and purely
+ * textual: {@code java.net.InetAddress} is avoided on purpose because it resolves host names (a
+ * DNS lookup in a request path) and accepts legacy forms such as {@code 10.1} for
+ * {@code 10.0.0.1}. {@link #toInetAddress()} and {@link #of(InetAddress)} convert at the edges
+ * that need the JDK type (sockets, {@code NetworkInterface}).
  *
  * @param v6    true for IPv6 (128 bits), false for IPv4 (32 bits)
  * @param value the address bits, {@code 0 <= value < 2^bits}
@@ -31,6 +35,49 @@ public record IpAddress(boolean v6, BigInteger value) implements Comparable<IpAd
     /** The address {@code n} positions further (may not overflow the family). */
     public IpAddress plus(BigInteger n) {
         return new IpAddress(v6, value.add(n));
+    }
+
+    /** True for IPv4. */
+    public boolean v4() {
+        return !v6;
+    }
+
+    /**
+     * The address from its network-order bytes, as the kernel and {@code InetAddress} hold it.
+     *
+     * @throws IllegalArgumentException unless there are 4 or 16 bytes
+     */
+    public static IpAddress ofBytes(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length != 4 && bytes.length != 16) {
+            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, got " + bytes.length);
+        }
+        return new IpAddress(bytes.length == 16, new BigInteger(1, bytes));
+    }
+
+    /** The JDK address, converted without any lookup. */
+    public static IpAddress of(InetAddress address) {
+        return ofBytes(address.getAddress());
+    }
+
+    /** Network-order bytes: 4 for IPv4, 16 for IPv6. */
+    public byte[] bytes() {
+        int n = v6 ? 16 : 4;
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[n];
+        // toByteArray is minimal and may carry a leading sign byte: right-align the low n bytes.
+        int copy = Math.min(n, raw.length);
+        System.arraycopy(raw, raw.length - copy, out, n - copy, copy);
+        return out;
+    }
+
+    /** The JDK form, for sockets and {@code NetworkInterface}; no lookup is made. */
+    public InetAddress toInetAddress() {
+        try {
+            return InetAddress.getByAddress(bytes());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("4 or 16 bytes are always a valid address", e);
+        }
     }
 
     /**
@@ -135,7 +182,7 @@ public record IpAddress(boolean v6, BigInteger value) implements Comparable<IpAd
             }
             int g = 0;
             for (int k = 0; k < p.length(); k++) {
-                int d = Character.digit(p.charAt(k), 16);
+                int d = hexDigit(p.charAt(k));
                 if (d < 0) {
                     return null;
                 }
@@ -144,6 +191,20 @@ public record IpAddress(boolean v6, BigInteger value) implements Comparable<IpAd
             out[i] = g;
         }
         return out;
+    }
+
+    /** The value of an ASCII hex digit, or -1 (Character.digit would also take other scripts' digits). */
+    static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** Canonical text: dotted quad, or RFC 5952 for IPv6 (lower case, longest zero run as "::"). */

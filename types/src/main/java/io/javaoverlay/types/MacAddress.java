@@ -1,10 +1,10 @@
-package io.javaoverlay.netlink;
+package io.javaoverlay.types;
 
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
-/** A 6-byte Ethernet address. {@link #toString()} gives lowercase colon-separated hex. */
+/** A 6-byte Ethernet address. {@link #toString()} gives lowercase colon-separated hex (the form stored and sent to Docker). */
 public final class MacAddress {
     /** 00:00:00:00:00:00, the "no address" of an FDB default entry. */
     public static final MacAddress ZERO = new MacAddress(new byte[6]);
@@ -24,25 +24,45 @@ public final class MacAddress {
         return new MacAddress(bytes.clone());
     }
 
-    /** Parses {@code aa:bb:cc:dd:ee:ff} (also with '-'). */
+    /**
+     * Parses {@code aa:bb:cc:dd:ee:ff} (or {@code aa-bb-cc-dd-ee-ff}): six groups of exactly two hex
+     * digits, one separator throughout, either case; surrounding blanks are ignored.
+     *
+     * @throws IllegalArgumentException naming the text
+     */
     public static MacAddress parse(String text) {
         Objects.requireNonNull(text, "text");
-        String[] parts = text.trim().split("[:-]");
-        if (parts.length != 6) {
-            throw new IllegalArgumentException("invalid MAC address '" + text + "'");
+        String s = text.trim();
+        if (s.length() != 17) {
+            throw invalid(text);
+        }
+        char sep = s.charAt(2);
+        if (sep != ':' && sep != '-') {
+            throw invalid(text);
         }
         byte[] b = new byte[6];
         for (int i = 0; i < 6; i++) {
-            if (parts[i].length() != 2) {
-                throw new IllegalArgumentException("invalid MAC address '" + text + "'");
+            int at = i * 3;
+            if (i > 0 && s.charAt(at - 1) != sep) {
+                throw invalid(text);
             }
-            try {
-                b[i] = (byte) Integer.parseInt(parts[i], 16);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("invalid MAC address '" + text + "'", e);
+            int hi = IpAddress.hexDigit(s.charAt(at));
+            int lo = IpAddress.hexDigit(s.charAt(at + 1));
+            if (hi < 0 || lo < 0) {
+                throw invalid(text);
             }
+            b[i] = (byte) (hi << 4 | lo);
         }
         return new MacAddress(b);
+    }
+
+    private static IllegalArgumentException invalid(String text) {
+        return new IllegalArgumentException("invalid MAC address '" + text + "'");
+    }
+
+    /** True for a group address (the I/G bit of the first byte), such as a broadcast or multicast MAC. */
+    public boolean isMulticast() {
+        return (bytes[0] & 0x01) != 0;
     }
 
     /** The 6 bytes (a copy). */
