@@ -2,6 +2,7 @@ package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class InMemoryIpamServiceTest extends IpamAllocationContract {
         KvIpamService a = host("a", 0);
         PoolGrant p = pool(a, "198.18.0.0/24", null);
         store.setDown(true);
-        OverlayException e = fails(OverlayException.class, () -> addr(a, p.poolId()), "198.18.0.0/24", "memory://test/");
+        OverlayException e = fails(OverlayException.class, () -> addr(a, p.poolId()), "198.18.0.0/24", "store " + store.describe() + " failed");
         assertEquals(OverlayException.Kind.UNAVAILABLE, e.kind());
         store.setDown(false);
         addr(a, p.poolId());

@@ -22,7 +22,7 @@ import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

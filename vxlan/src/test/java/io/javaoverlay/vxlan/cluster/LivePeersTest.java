@@ -8,7 +8,7 @@ import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -12,7 +12,7 @@ import io.javaoverlay.vxlan.VxlanNetworkService;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -1,6 +1,7 @@
 package io.javaoverlay.vxlan.testing;
 
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
