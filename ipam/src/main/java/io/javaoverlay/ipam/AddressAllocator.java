@@ -5,6 +5,7 @@ import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.ipam.IpamService.AddressGrant;
 import io.javaoverlay.ipam.IpamService.AddressKind;
 import io.javaoverlay.ipam.IpamService.AddressRequest;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
@@ -38,7 +39,7 @@ final class AddressAllocator {
     private static final String ADDRESS = "address";
 
     private final IpamConfig config;
-    private final StoreCalls calls;
+    private final CasRetry calls;
     private final KvStore store;
     private final ConcurrentHashMap<String, PoolState> pools = new ConcurrentHashMap<>();
 
@@ -59,7 +60,7 @@ final class AddressAllocator {
      */
     private static final int RELIST_AFTER_CONFLICTS = 2;
 
-    AddressAllocator(IpamConfig config, StoreCalls calls) {
+    AddressAllocator(IpamConfig config, CasRetry calls) {
         this.config = config;
         this.calls = calls;
         this.store = calls.store();
@@ -70,18 +71,18 @@ final class AddressAllocator {
         Optional<IpAddress> preferred = r.address();
         String what = "allocate an address in pool " + subnet;
         if (r.kind() == AddressKind.GATEWAY) {
-            return calls.withRetries(what, () -> gateway(r.poolId(), subnet, preferred));
+            return calls.run(what, () -> gateway(r.poolId(), subnet, preferred));
         }
         if (preferred.isPresent()) {
-            return calls.withRetries(what, () -> specific(r.poolId(), subnet, preferred.get()));
+            return calls.run(what, () -> specific(r.poolId(), subnet, preferred.get()));
         }
-        return calls.withRetries(what, () -> anyFree(r.poolId(), subnet));
+        return calls.run(what, () -> anyFree(r.poolId(), subnet));
     }
 
     void releaseAddress(String poolId, IpAddress ip) {
         IpPrefix subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> PoolAllocator.invalidPoolId(poolId));
         String key = IpamKeys.address(poolId, ip);
-        calls.withRetries("release address " + ip + " in pool " + subnet, () -> {
+        calls.run("release address " + ip + " in pool " + subnet, () -> {
             Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
             PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
             if (rec != null && rec.poolId().equals(poolId) && rec.active() && ip.equals(rec.gateway())) {
@@ -114,7 +115,7 @@ final class AddressAllocator {
 
     // ---- the three kinds of request ----------------------------------------------------------
 
-    private Object gateway(String poolId, IpPrefix subnet, Optional<IpAddress> preferred) throws KvStoreException {
+    private AddressGrant gateway(String poolId, IpPrefix subnet, Optional<IpAddress> preferred) throws KvStoreException {
         KvEntry pe = activePool(poolId, subnet);
         PoolRecord rec = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
         IpPrefix pool = rec.pool();
@@ -142,12 +143,12 @@ final class AddressAllocator {
             if (preferred.isPresent() && addressTaken(e, 1, ak)) {
                 throw inUse(ip, pool);
             }
-            return StoreCalls.RETRY;
+            throw e; // the pool record changed meanwhile, or another host took that address: again
         }
         return new AddressGrant(pool.withAddress(ip));
     }
 
-    private Object specific(String poolId, IpPrefix subnet, IpAddress ip) throws KvStoreException {
+    private AddressGrant specific(String poolId, IpPrefix subnet, IpAddress ip) throws KvStoreException {
         KvEntry pe = activePool(poolId, subnet);
         PoolRecord rec = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
         IpPrefix pool = rec.pool();
@@ -163,13 +164,13 @@ final class AddressAllocator {
             if (addressTaken(e, 1, ak)) {
                 throw inUse(ip, pool);
             }
-            return StoreCalls.RETRY;
+            throw e; // the pool record changed meanwhile: again
         }
         remember(poolId, ip);
         return new AddressGrant(pool.withAddress(ip));
     }
 
-    private Object anyFree(String poolId, IpPrefix subnet) throws KvStoreException {
+    private AddressGrant anyFree(String poolId, IpPrefix subnet) throws KvStoreException {
         PoolState st = pools.computeIfAbsent(poolId, k -> new PoolState());
         PoolRecord rec;
         long recIdx;
@@ -225,7 +226,7 @@ final class AddressAllocator {
                     st.record = null; // the pool record changed (or vanished): re-read it
                 }
             }
-            return StoreCalls.RETRY;
+            throw e; // lost the race for this address: another attempt picks the next one
         } finally {
             synchronized (st) {
                 st.pending.remove(ip.value());

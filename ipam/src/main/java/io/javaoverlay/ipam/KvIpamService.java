@@ -1,6 +1,7 @@
 package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamRecords.PoolRecord;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 
@@ -16,7 +17,7 @@ import java.util.Objects;
 public final class KvIpamService implements IpamService {
 
     private final IpamConfig config;
-    private final StoreCalls calls;
+    private final CasRetry calls;
     private final PoolAllocator pools;
     private final AddressAllocator addresses;
 
@@ -26,7 +27,7 @@ public final class KvIpamService implements IpamService {
      */
     public KvIpamService(KvStore store, IpamConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.calls = new StoreCalls(Objects.requireNonNull(store, "store"), config.maxAttempts(), config.retryBackoff());
+        this.calls = new CasRetry(Objects.requireNonNull(store, "store"), config.maxAttempts(), config.retryBackoff());
         this.pools = new PoolAllocator(config, calls);
         this.addresses = new AddressAllocator(config, calls);
     }

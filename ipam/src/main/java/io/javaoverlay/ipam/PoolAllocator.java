@@ -5,6 +5,7 @@ import io.javaoverlay.ipam.IpamRecords.IndexEntry;
 import io.javaoverlay.ipam.IpamRecords.PoolIndex;
 import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.ipam.IpamService.PoolGrant;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
@@ -44,10 +45,10 @@ final class PoolAllocator {
     static final String NETWORK_OPTION = "javaoverlay.network";
 
     private final IpamConfig config;
-    private final StoreCalls calls;
+    private final CasRetry calls;
     private final KvStore store;
 
-    PoolAllocator(IpamConfig config, StoreCalls calls) {
+    PoolAllocator(IpamConfig config, CasRetry calls) {
         this.config = config;
         this.calls = calls;
         this.store = calls.store();
@@ -80,12 +81,12 @@ final class PoolAllocator {
             }
         }
         IpPrefix subPool = sub;
-        return calls.withRetries("claim pool " + pool, () -> claimExplicit(pool, subPool, network, space));
+        return calls.run("claim pool " + pool, () -> claimExplicit(pool, subPool, network, space));
     }
 
     void releasePool(String poolId) {
         IpPrefix subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> invalidPoolId(poolId));
-        calls.withRetries("release pool " + subnet, () -> releaseAttempt(poolId, subnet));
+        calls.run("release pool " + subnet, () -> releaseAttempt(poolId, subnet));
     }
 
     // ---- claims ----------------------------------------------------------------------------
@@ -121,7 +122,7 @@ final class PoolAllocator {
         return new Snapshot(index, indexIdx, rec, recIdx);
     }
 
-    private Object claimExplicit(IpPrefix pool, IpPrefix subPool, String network, String space) throws KvStoreException {
+    private PoolGrant claimExplicit(IpPrefix pool, IpPrefix subPool, String network, String space) throws KvStoreException {
         Snapshot s = snapshot(pool.v6(), pool);
         List<IndexEntry> overlapping = s.index().pools().stream()
                 .filter(e -> e.pool().overlaps(pool)).toList();
@@ -144,7 +145,7 @@ final class PoolAllocator {
     }
 
     private PoolGrant claimAuto(boolean v6, String network, String space) {
-        return calls.withRetries("pick a free " + family(v6) + " pool", () -> {
+        return calls.run("pick a free " + family(v6) + " pool", () -> {
             Snapshot s = snapshot(v6, null);
             if (network != null) {
                 Optional<IndexEntry> mine = s.index().pools().stream()
@@ -154,7 +155,7 @@ final class PoolAllocator {
                     // Re-read including the pool record, so join() can CAS it.
                     Snapshot full = snapshot(v6, existing);
                     if (full.indexIdx() != s.indexIdx()) {
-                        return StoreCalls.RETRY;
+                        throw CasRetry.conflict(IpamKeys.poolIndex(v6) + " changed between two reads");
                     }
                     return join(full, mine.get(), null, true);
                 }
@@ -162,7 +163,7 @@ final class PoolAllocator {
             IpPrefix candidate = pickFree(v6, s.index());
             Snapshot full = snapshot(v6, candidate);
             if (full.indexIdx() != s.indexIdx()) {
-                return StoreCalls.RETRY;
+                throw CasRetry.conflict(IpamKeys.poolIndex(v6) + " changed between two reads");
             }
             return create(full, candidate, null, network, space, true);
         });
@@ -206,10 +207,11 @@ final class PoolAllocator {
     }
 
     /** Adds a holder to an existing pool of the same logical network (E16). */
-    private Object join(Snapshot s, IndexEntry e, IpPrefix subPool, boolean auto) throws KvStoreException {
+    private PoolGrant join(Snapshot s, IndexEntry e, IpPrefix subPool, boolean auto) throws KvStoreException {
         PoolRecord rec = s.pool();
         if (rec == null || !rec.active() || !rec.poolId().equals(e.poolId())) {
-            return StoreCalls.RETRY; // index and record momentarily disagree: someone is mid-release
+            // index and record momentarily disagree: someone is mid-release
+            throw CasRetry.conflict("pool index and " + IpamKeys.pool(e.pool()) + " disagree");
         }
         IpPrefix want = subPool;
         if (!auto && !java.util.Objects.equals(want, rec.subPool())) {
@@ -231,13 +233,13 @@ final class PoolAllocator {
         return grant(rec);
     }
 
-    private Object create(Snapshot s, IpPrefix pool, IpPrefix subPool, String network, String space, boolean auto)
+    private PoolGrant create(Snapshot s, IpPrefix pool, IpPrefix subPool, String network, String space, boolean auto)
             throws KvStoreException {
         String pk = IpamKeys.pool(pool);
         if (s.pool() != null) {
             if (IpamRecords.DELETING.equals(s.pool().state())) {
                 finishDeletion(s.pool(), s.poolIdx());
-                return StoreCalls.RETRY;
+                throw CasRetry.conflict(pk + " was a tombstone, now removed"); // claim again on a clean slate
             }
             throw new OverlayException(OverlayException.Kind.INTERNAL, "store key " + pk + " holds active "
                     + s.pool().describe() + " that is missing from " + IpamKeys.poolIndex(pool.v6())
@@ -260,7 +262,7 @@ final class PoolAllocator {
 
     // ---- release ---------------------------------------------------------------------------
 
-    private Object releaseAttempt(String poolId, IpPrefix subnet) throws KvStoreException {
+    private Boolean releaseAttempt(String poolId, IpPrefix subnet) throws KvStoreException {
         Snapshot s = snapshot(subnet.v6(), subnet);
         PoolRecord rec = s.pool();
         if (rec == null || !rec.poolId().equals(poolId)) {

@@ -1,6 +1,7 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.CasConflictException;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
@@ -43,6 +44,8 @@ public final class NetworkReplicator {
     private final ClusterDirectory directory;
     private final String hostId;
     private final Clock clock;
+    /** The DeleteNetwork handler's compare-and-set on the cluster record. */
+    private final CasRetry cas;
     /** A Docker network missing this long while its alias exists is gone for good (not just being created). */
     static final java.time.Duration STALE_AFTER = java.time.Duration.ofSeconds(10);
     /** When each alias of this host was first seen without its Docker network. */
@@ -63,6 +66,7 @@ public final class NetworkReplicator {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.hostId = Objects.requireNonNull(hostId, "hostId");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.cas = new CasRetry(store, 8, java.time.Duration.ZERO);
     }
 
     /** What one pass did, for tests and the pass summary. */
@@ -81,28 +85,28 @@ public final class NetworkReplicator {
      * Marks the cluster network behind this host's Docker network {@code localNetworkId} for
      * removal everywhere. Called from the DeleteNetwork handler before the alias goes: store
      * access only, no Docker API call. Unknown or already deleting networks are left alone.
+     *
+     * @throws KvStoreException reading this host's alias failed
+     * @throws io.javaoverlay.types.OverlayException CONFLICT after 8 lost races, UNAVAILABLE when the store fails
      */
     public void markDeleting(String localNetworkId) throws KvStoreException {
         Optional<String> cid = directory.clusterIdOf(localNetworkId);
         if (cid.isEmpty()) {
             return;
         }
-        for (int attempt = 0; attempt < 8; attempt++) {
+        cas.run("mark network " + localNetworkId + " for removal on every host", () -> {
             Optional<Stored> rec = records().values().stream()
                     .filter(s -> s.net().clusterId().equals(cid.get())).findFirst();
             if (rec.isEmpty() || rec.get().net().deleting()) {
-                return;
+                return null;
             }
             ClusterNetwork n = rec.get().net();
-            try {
-                store.compareAndSet(ClusterKeys.network(n.name()), ClusterKeys.encode(n.markDeleting(hostId)),
-                        rec.get().index());
-                LOG.log(Level.INFO, "network " + n.name() + " removed on " + hostId + ": removing it on every host");
-                return;
-            } catch (CasConflictException raced) {
-                // re-read
-            }
-        }
+            // A lost race (CasConflictException) re-reads and tries again.
+            store.compareAndSet(ClusterKeys.network(n.name()), ClusterKeys.encode(n.markDeleting(hostId)),
+                    rec.get().index());
+            LOG.log(Level.INFO, "network " + n.name() + " removed on " + hostId + ": removing it on every host");
+            return null;
+        });
     }
 
     /**
