@@ -27,9 +27,17 @@ public record FdbEntry(int linkIndex, MacAddress mac, Optional<IpAddress> destin
         destination = Objects.requireNonNullElse(destination, Optional.empty());
     }
 
-    /** A permanent self entry MAC → remote VTEP on a VXLAN device. */
+    /** A permanent self entry MAC → remote VTEP on a VXLAN device ({@code bridge fdb ... dev VX dst VTEP self permanent}). */
     public static FdbEntry toVtep(int vxlanIndex, MacAddress mac, IpAddress vtep) {
-        return new FdbEntry(vxlanIndex, mac, Optional.of(vtep), Neighbor.NUD_PERMANENT, NTF_SELF, 0, 0);
+        return self(vxlanIndex, mac, Optional.of(vtep));
+    }
+
+    /**
+     * A permanent entry in the device's own table, with or without a destination: what
+     * {@code bridge fdb del MAC dev DEV [dst IP] self} names.
+     */
+    public static FdbEntry self(int linkIndex, MacAddress mac, Optional<IpAddress> destination) {
+        return new FdbEntry(linkIndex, mac, destination, Neighbor.NUD_PERMANENT, NTF_SELF, 0, 0);
     }
 
     /** True for a static entry ({@code bridge fdb ... permanent}). */

@@ -30,6 +30,14 @@ public record Neighbor(int linkIndex, IpAddress ip, MacAddress mac, int state, i
         return new Neighbor(linkIndex, ip, Objects.requireNonNull(mac, "mac"), NUD_PERMANENT, 0);
     }
 
+    /**
+     * A permanent entry as {@code ip neigh del IP dev DEV} names it: {@code mac} may be null (an
+     * entry without a link-layer address); the kernel matches on address and link only.
+     */
+    public static Neighbor toDelete(int linkIndex, IpAddress ip, MacAddress mac) {
+        return new Neighbor(linkIndex, ip, mac, NUD_PERMANENT, 0);
+    }
+
     /** True if the state includes NUD_PERMANENT. */
     public boolean isPermanent() {
         return (state & NUD_PERMANENT) != 0;

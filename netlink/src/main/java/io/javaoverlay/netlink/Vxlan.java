@@ -1,6 +1,7 @@
 package io.javaoverlay.netlink;
 
 import io.javaoverlay.types.IpAddress;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -42,5 +43,91 @@ public record Vxlan(LinkAttrs attrs, int vni, Optional<IpAddress> local, int por
     @Override
     public String kind() {
         return "vxlan";
+    }
+
+    /**
+     * A spec with every field named, starting from the defaults: no local address, the IANA port
+     * 4789 ({@link #DEFAULT_PORT}), and the kernel's defaults for the rest (learning on,
+     * proxy/l2miss/l3miss off, TTL inherited, no underlay device).
+     */
+    public static Builder builder(LinkAttrs attrs, int vni) {
+        return new Builder(attrs, vni);
+    }
+
+    /** Named fields for a {@link Vxlan}, as flannel's device config has them. */
+    public static final class Builder {
+        private final LinkAttrs attrs;
+        private final int vni;
+        private Optional<IpAddress> local = Optional.empty();
+        private int port = DEFAULT_PORT;
+        private boolean learning = true;
+        private boolean proxy;
+        private boolean l2miss;
+        private boolean l3miss;
+        private int ttl;
+        private int underlayIndex;
+
+        private Builder(LinkAttrs attrs, int vni) {
+            this.attrs = Objects.requireNonNull(attrs, "attrs");
+            this.vni = vni;
+        }
+
+        /** {@code local IP}: the tunnel's source address (our VTEP). */
+        public Builder local(IpAddress address) {
+            return local(Optional.of(address));
+        }
+
+        /** {@code local IP}, or none. */
+        public Builder local(Optional<IpAddress> address) {
+            this.local = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** {@code dstport PORT}. */
+        public Builder port(int p) {
+            this.port = p;
+            return this;
+        }
+
+        /** {@code [no]learning}: learn remote MACs from received packets. */
+        public Builder learning(boolean on) {
+            this.learning = on;
+            return this;
+        }
+
+        /** {@code proxy}: answer ARP/ND from the neighbour table. */
+        public Builder proxy(boolean on) {
+            this.proxy = on;
+            return this;
+        }
+
+        /** {@code l2miss}: RTM_GETNEIGH on FDB misses. */
+        public Builder l2miss(boolean on) {
+            this.l2miss = on;
+            return this;
+        }
+
+        /** {@code l3miss}: RTM_GETNEIGH on neighbour misses. */
+        public Builder l3miss(boolean on) {
+            this.l3miss = on;
+            return this;
+        }
+
+        /** {@code ttl N}; 0 inherits. */
+        public Builder ttl(int t) {
+            this.ttl = t;
+            return this;
+        }
+
+        /** {@code dev UNDERLAY}: ifindex of the underlay device, 0 for none. */
+        public Builder underlayIndex(int index) {
+            this.underlayIndex = index;
+            return this;
+        }
+
+        /** The validated record. @throws IllegalArgumentException for a VNI, port or TTL out of range */
+        public Vxlan build() {
+            return new Vxlan(attrs, vni, local, port, learning, proxy, l2miss, l3miss, ttl, underlayIndex);
+        }
     }
 }

@@ -77,8 +77,9 @@ public final class VxlanNetworkService implements NetworkService {
         opts.checkMtu(nid, config, spec.ipv6Enabled() || !spec.ipv6().isEmpty());
         java.util.Map<String, String> options = new java.util.TreeMap<>(spec.driverOptions());
         options.remove(NetworkOptions.CLUSTER_ID); // identity, not definition: the same on every host
-        NetworkRecord wanted = new NetworkRecord(nid, 0, opts.mtu().orElse(null), spec.ipv4(), spec.ipv6(), options,
-                spec.ipv6Enabled(), spec.internal(), config.hostId());
+        NetworkRecord wanted = NetworkRecord.builder(nid).mtu(opts.mtu()).ipv4(spec.ipv4()).ipv6(spec.ipv6())
+                .options(options).ipv6Enabled(spec.ipv6Enabled()).internal(spec.internal()).createdBy(config.hostId())
+                .build();
         Optional<String> target = identity.joinTarget(wanted, opts);
         if (target.isPresent() && target.equals(opts.clusterId()) && store.findNetwork(target.get()).isEmpty()) {
             // The cluster's definition outlives the overlay record, which goes with the last host that

@@ -323,8 +323,7 @@ class VxlanNetworkServiceTest {
 
     @Test
     void joinFailsClearlyWhenAForeignVxlanHoldsTheVni() throws Exception {
-        nlA.linkAdd(new Vxlan(io.javaoverlay.netlink.LinkAttrs.named("vxlan0"), 1, Optional.empty(), 4789, true, false,
-                false, false, 0, 0));
+        nlA.linkAdd(Vxlan.builder(io.javaoverlay.netlink.LinkAttrs.named("vxlan0"), 1).build());
         a.createNetwork(net("n1", Map.of()));
         a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
         OverlayException e = fails(Kind.UNAVAILABLE, () -> a.join("n1", "ea", "k"));

@@ -111,8 +111,8 @@ public final class NetlinkBench {
     }
 
     private static Link vxlan(NetlinkHandle h) throws NetlinkException {
-        return h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx0").withUp(true), 4242,
-                Optional.of(IpAddress.parse("198.18.0.1")), 4789, false, false, false, false, 0, 0));
+        return h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx0").withUp(true), 4242)
+                .local(IpAddress.parse("198.18.0.1")).learning(false).build());
     }
 
     private static MacAddress mac(int i) {

@@ -77,7 +77,7 @@ class RtnlHandleTest {
     @Test
     void linkAddIsCreateExclThenReadsTheLinkBack() throws Exception {
         fake.ack().enqueue(Fixtures.one("getlink-vxlan.hex")).ack();
-        Link l = handle.linkAdd(new Vxlan(LinkAttrs.named("jo-vx0"), 4242, null, 4789, false, false, false, false, 0, 0));
+        Link l = handle.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx0"), 4242).learning(false).build());
         assertEquals(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, FakeTransport.flagsOf(fake.sent.get(0)));
         assertEquals(RTM_GETLINK, FakeTransport.typeOf(fake.sent.get(1)));
         assertEquals(4242, assertInstanceOf(Vxlan.class, l).vni());

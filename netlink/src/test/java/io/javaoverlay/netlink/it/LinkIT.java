@@ -33,16 +33,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LinkIT {
 
     private static Vxlan vxlanSpec(String name, int vni) {
-        return new Vxlan(LinkAttrs.named(name).withMtu(1450), vni, Optional.of(IpAddress.parse("198.18.0.1")),
-                4789, false, false, false, false, 0, 0);
+        return Vxlan.builder(LinkAttrs.named(name).withMtu(1450), vni).local(IpAddress.parse("198.18.0.1"))
+                .learning(false).build();
     }
 
     @Test
     void bridgeAndVxlanCreatedHereLookRightToIproute2(TestNetns t) throws Exception {
         NetlinkHandle h = t.handle();
         Link br = h.linkAdd(new Bridge(LinkAttrs.named("jo-br0").withUp(true)));
-        Vxlan spec = new Vxlan(LinkAttrs.named("jo-vx0").withMtu(1450).withMaster(br.index()), 4097,
-                Optional.of(IpAddress.parse("198.18.0.1")), 4789, false, true, true, true, 64, 0);
+        Vxlan spec = Vxlan.builder(LinkAttrs.named("jo-vx0").withMtu(1450).withMaster(br.index()), 4097)
+                .local(IpAddress.parse("198.18.0.1")).learning(false).proxy(true).l2miss(true).l3miss(true).ttl(64)
+                .build();
         Vxlan vx = assertInstanceOf(Vxlan.class, h.linkAdd(spec));
         assertEquals(4097, vx.vni());
         assertEquals(br.index(), vx.attrs().masterIndex());
@@ -137,8 +138,8 @@ class LinkIT {
         assertTrue(gone.getMessage().contains("jo-none"), gone.getMessage());
         assertTrue(h.findLinkByName("jo-none").isEmpty());
         // The kernel's extended ACK text comes through: an underlay ifindex that does not exist.
-        NotFoundException noDev = assertThrows(NotFoundException.class, () -> h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx3"),
-                5, Optional.empty(), 4789, false, false, false, false, 0, 9999)));
+        NotFoundException noDev = assertThrows(NotFoundException.class, () -> h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx3"), 5)
+                .learning(false).underlayIndex(9999).build()));
         assertTrue(noDev.extAck().isPresent(), "extended ACK expected: " + noDev.getMessage());
         assertTrue(h.findLinkByName("jo-vx3").isEmpty(), "failed create left no state");
     }

@@ -43,8 +43,8 @@ class NeighFdbIT {
 
     private static Link vxlan(NetlinkHandle h) throws Exception {
         Link br = h.linkAdd(new Bridge(LinkAttrs.named("jo-br0").withUp(true)));
-        return h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx0").withMaster(br.index()).withUp(true), 4242,
-                Optional.of(ip("198.18.0.1")), 4789, false, true, false, false, 0, 0));
+        return h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx0").withMaster(br.index()).withUp(true), 4242)
+                .local(ip("198.18.0.1")).learning(false).proxy(true).build());
     }
 
     @Test

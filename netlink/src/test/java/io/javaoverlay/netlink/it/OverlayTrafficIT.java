@@ -67,8 +67,8 @@ class OverlayTrafficIT {
         IpAddress vtep = ip("198.18.0." + n);
         Link underlay = h.linkByName("jo-ul" + n);
         Link br = h.linkAdd(new Bridge(LinkAttrs.named("jo-br" + n).withUp(true)));
-        Link vx = h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx" + n).withMtu(OVERLAY_MTU).withMaster(br.index()).withUp(true),
-                VNI, Optional.of(vtep), Vxlan.DEFAULT_PORT, false, false, false, false, 0, underlay.index()));
+        Link vx = h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx" + n).withMtu(OVERLAY_MTU).withMaster(br.index()).withUp(true), VNI)
+                .local(vtep).learning(false).underlayIndex(underlay.index()).build());
         // Host end on the bridge; the container end is born inside the container namespace.
         h.linkAdd(new Veth(LinkAttrs.named("jo-c" + n + "h").withMtu(OVERLAY_MTU).withMaster(br.index()).withUp(true),
                 "jo-eth0", Optional.of(container.ns()), 0));

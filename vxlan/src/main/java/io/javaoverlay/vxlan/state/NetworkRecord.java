@@ -58,6 +58,74 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
         return new NetworkRecord(newNetworkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
     }
 
+    /** A record with named fields, for a network whose VNI is not allocated yet (0 until {@link #withVni}). */
+    public static Builder builder(String networkId) {
+        return new Builder(networkId);
+    }
+
+    /** Named fields of a {@link NetworkRecord}; everything but the ID is optional. */
+    public static final class Builder {
+        private final String networkId;
+        private Integer mtu;
+        private List<Pool> ipv4 = List.of();
+        private List<Pool> ipv6 = List.of();
+        private Map<String, String> options = Map.of();
+        private boolean ipv6Enabled;
+        private boolean internal;
+        private String createdBy;
+
+        private Builder(String networkId) {
+            this.networkId = Objects.requireNonNull(networkId, "networkId");
+        }
+
+        /** The container MTU override, if the user gave one. */
+        public Builder mtu(Optional<Integer> override) {
+            this.mtu = override.orElse(null);
+            return this;
+        }
+
+        /** IPv4 pools (Docker's IPv4Data). */
+        public Builder ipv4(List<Pool> pools) {
+            this.ipv4 = pools;
+            return this;
+        }
+
+        /** IPv6 pools (Docker's IPv6Data). */
+        public Builder ipv6(List<Pool> pools) {
+            this.ipv6 = pools;
+            return this;
+        }
+
+        /** The driver options as given. */
+        public Builder options(Map<String, String> driverOptions) {
+            this.options = driverOptions;
+            return this;
+        }
+
+        /** {@code --ipv6}. */
+        public Builder ipv6Enabled(boolean on) {
+            this.ipv6Enabled = on;
+            return this;
+        }
+
+        /** {@code --internal}. */
+        public Builder internal(boolean on) {
+            this.internal = on;
+            return this;
+        }
+
+        /** The host that ran {@code docker network create}. */
+        public Builder createdBy(String hostId) {
+            this.createdBy = hostId;
+            return this;
+        }
+
+        /** The record, VNI 0. */
+        public NetworkRecord build() {
+            return new NetworkRecord(networkId, 0, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+        }
+    }
+
     /** Every pool, IPv4 first. */
     public List<Pool> pools() {
         List<Pool> all = new java.util.ArrayList<>(ipv4);

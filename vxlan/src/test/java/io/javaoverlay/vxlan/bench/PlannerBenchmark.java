@@ -73,8 +73,8 @@ public final class PlannerBenchmark {
     static ActualNetwork converged(DesiredNetwork d) {
         String alias = "javaoverlay:bench";
         Link br = new Bridge(new LinkAttrs(100, d.bridgeName(), 1350, Optional.empty(), 0, true, true, Optional.of(alias)));
-        Link vx = new Vxlan(new LinkAttrs(101, d.vxlanName(), 1350, Optional.empty(), 100, true, true, Optional.of(alias)),
-                42, Optional.of(d.vtep()), 4789, false, true, false, false, 0, 2);
+        Link vx = Vxlan.builder(new LinkAttrs(101, d.vxlanName(), 1350, Optional.empty(), 100, true, true, Optional.of(alias)), 42)
+                .local(d.vtep()).learning(false).proxy(true).underlayIndex(2).build();
         List<FdbEntry> fdb = new ArrayList<>();
         List<Neighbor> neigh = new ArrayList<>();
         for (DesiredNetwork.Peer p : d.peers()) {

@@ -74,8 +74,8 @@ class PlannerTest {
     }
 
     static Vxlan vxlan(UnaryOperator<LinkAttrs> f, boolean learning) {
-        return new Vxlan(f.apply(attrs(101, VX, 100, ALIAS)), VNI, Optional.of(VTEP), 4789, learning, true, false,
-                false, 0, 2);
+        return Vxlan.builder(f.apply(attrs(101, VX, 100, ALIAS)), VNI).local(VTEP).learning(learning).proxy(true)
+                .underlayIndex(2).build();
     }
 
     static Veth port(UnaryOperator<LinkAttrs> f) {

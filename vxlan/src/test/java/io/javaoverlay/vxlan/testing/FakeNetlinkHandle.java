@@ -97,8 +97,8 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         if (l instanceof Bridge) {
             return new Bridge(a);
         } else if (l instanceof Vxlan v) {
-            return new Vxlan(a, v.vni(), v.local(), v.port(), v.learning(), v.proxy(), v.l2miss(), v.l3miss(),
-                    v.ttl(), v.underlayIndex());
+            return Vxlan.builder(a, v.vni()).local(v.local()).port(v.port()).learning(v.learning()).proxy(v.proxy())
+                    .l2miss(v.l2miss()).l3miss(v.l3miss()).ttl(v.ttl()).underlayIndex(v.underlayIndex()).build();
         } else if (l instanceof Veth v) {
             return new Veth(a, "", Optional.empty(), v.peerIndex());
         } else if (l instanceof Device) {

@@ -46,9 +46,15 @@ final class VxlanCodec implements LinkKindCodec<Vxlan> {
         if (local.isEmpty()) {
             local = d.address(IFLA_VXLAN_LOCAL6);
         }
-        return new Vxlan(common, d.u32(IFLA_VXLAN_ID).orElse(0), local, d.be16(IFLA_VXLAN_PORT).orElse(Vxlan.DEFAULT_PORT),
-                d.u8(IFLA_VXLAN_LEARNING).orElse(1) != 0, d.u8(IFLA_VXLAN_PROXY).orElse(0) != 0,
-                d.u8(IFLA_VXLAN_L2MISS).orElse(0) != 0, d.u8(IFLA_VXLAN_L3MISS).orElse(0) != 0,
-                d.u8(IFLA_VXLAN_TTL).orElse(0), d.u32(IFLA_VXLAN_LINK).orElse(0));
+        return Vxlan.builder(common, d.u32(IFLA_VXLAN_ID).orElse(0))
+                .local(local)
+                .port(d.be16(IFLA_VXLAN_PORT).orElse(Vxlan.DEFAULT_PORT))
+                .learning(d.u8(IFLA_VXLAN_LEARNING).orElse(1) != 0)
+                .proxy(d.u8(IFLA_VXLAN_PROXY).orElse(0) != 0)
+                .l2miss(d.u8(IFLA_VXLAN_L2MISS).orElse(0) != 0)
+                .l3miss(d.u8(IFLA_VXLAN_L3MISS).orElse(0) != 0)
+                .ttl(d.u8(IFLA_VXLAN_TTL).orElse(0))
+                .underlayIndex(d.u32(IFLA_VXLAN_LINK).orElse(0))
+                .build();
     }
 }

@@ -59,8 +59,8 @@ class LinkCodecTest {
     @Test
     void vxlanCreateCarriesTheSameAttributesAsIproute2() {
         byte[] ip = Fixtures.one("newlink-vxlan.hex");
-        Vxlan spec = new Vxlan(LinkAttrs.named("jo-vx0"), 4242, Optional.of(IpAddress.parse("198.18.0.1")), 4789,
-                false, false, false, false, 64, 0);
+        Vxlan spec = Vxlan.builder(LinkAttrs.named("jo-vx0"), 4242).local(IpAddress.parse("198.18.0.1"))
+                .learning(false).ttl(64).build();
         byte[] ours = encode(spec, ip);
         assertEquals(FakeTransport.flagsOf(ip), FakeTransport.flagsOf(ours));
         NlAttrs theirs = infoData(ip);
@@ -142,8 +142,8 @@ class LinkCodecTest {
     void roundTripsEveryModelledKind() {
         LinkAttrs common = new LinkAttrs(0, "jo-rt0", 1400, Optional.of(MacAddress.parse("02:42:c6:12:00:09")), 7,
                 false, false, Optional.of("javaoverlay:n"));
-        Vxlan vx = new Vxlan(common, 77, Optional.of(IpAddress.parse("2001:db8::1")), 4790, true, true, true, true,
-                9, 3);
+        Vxlan vx = Vxlan.builder(common, 77).local(IpAddress.parse("2001:db8::1")).port(4790).proxy(true).l2miss(true)
+                .l3miss(true).ttl(9).underlayIndex(3).build();
         Link[] specs = {new Bridge(common), vx, Veth.pair(common, "jo-rt1")};
         for (Link spec : specs) {
             Link back = LinkCodec.decode(Fixtures.first(LinkCodec.encodeCreate(spec, ADD).build(1, 0)));
