@@ -1,5 +1,6 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
@@ -32,16 +33,16 @@ public final class Daemon implements Closeable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final DaemonConfig config;
-    private final BackendFactory factory;
+    private final RunningServices.Factory factory;
     private final SdNotify notify;
-    private final ServiceGate gate = new ServiceGate();
+    private final ServicesGate gate = new ServicesGate();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile UdsHttpServer server;
     private volatile Thread starter;
     private volatile boolean closing;
 
     /** A daemon that is not started yet; {@link #start()} opens the socket. */
-    public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify) {
+    public Daemon(DaemonConfig config, RunningServices.Factory factory, SdNotify notify) {
         this.config = Objects.requireNonNull(config, "config");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.notify = Objects.requireNonNull(notify, "notify");
@@ -80,7 +81,7 @@ public final class Daemon implements Closeable {
                 + config.scope() + ", store " + config.store());
         gate.status("connecting to the store " + config.store());
         notify.ready("serving " + listener.path() + "; connecting to the store " + config.store());
-        starter = new Thread(this::startBackends, "backend-start");
+        starter = new Thread(this::startServices, "services-start");
         starter.setDaemon(true);
         starter.start();
     }
@@ -102,7 +103,7 @@ public final class Daemon implements Closeable {
     }
 
     /** The readiness gate the resources use. */
-    public ServiceGate gate() {
+    public ServicesGate gate() {
         return gate;
     }
 
@@ -113,7 +114,7 @@ public final class Daemon implements Closeable {
 
     /** The first request through Jersey costs ~100 ms; pay it before READY=1, not on Docker's clock. */
     private static void warmUp(Path socket) {
-        String req = "POST /NetworkDriver.GetCapabilities HTTP/1.1\r\nHost: plugin.moby.localhost\r\n"
+        String req = "POST /" + NetworkDriverApi.GET_CAPABILITIES + " HTTP/1.1\r\nHost: plugin.moby.localhost\r\n"
                 + "Content-Length: 0\r\nConnection: close\r\n\r\n";
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -131,16 +132,16 @@ public final class Daemon implements Closeable {
         }
     }
 
-    private void startBackends() {
+    private void startServices() {
         Duration backoff = Duration.ofSeconds(1);
         while (!closing) {
-            Backend backend = null;
+            RunningServices services = null;
             try {
                 IpAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
-                backend = factory.open(config, vtep);
-                backend.network().start();
-                if (!gate.open(backend)) {
-                    backend.close();
+                services = factory.open(config, vtep);
+                services.network().start();
+                if (!gate.open(services)) {
+                    services.close();
                     return;
                 }
                 String msg = "ready: serving " + config.socket().getFileName() + ", store " + config.store()
@@ -148,15 +149,15 @@ public final class Daemon implements Closeable {
                 LOG.log(Level.INFO, msg);
                 notify.status(msg);
                 return;
-            } catch (BackendFactory.NotWiredException e) {
+            } catch (RunningServices.NotWiredException e) {
                 String msg = "degraded: " + e.getMessage() + "; only registration calls are answered";
                 gate.status(e.getMessage());
                 LOG.log(Level.ERROR, msg);
                 notify.status(msg);
                 return;
             } catch (Exception | LinkageError e) {
-                if (backend != null) {
-                    backend.close();
+                if (services != null) {
+                    services.close();
                 }
                 if (closing) {
                     return;

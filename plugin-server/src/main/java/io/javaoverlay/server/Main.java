@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code javaoverlay daemon [flags]}: parses the command line, sets up logging, picks the backend
+ * {@code javaoverlay daemon [flags]}: parses the command line, sets up logging, picks the services
  * wiring and runs the {@link Daemon} until SIGTERM (a shutdown hook closes it cleanly).
  */
 public final class Main {
@@ -31,7 +31,7 @@ public final class Main {
     /**
      * Runs the command; returns the exit status. For {@code daemon}, blocks until shutdown.
      */
-    public static int run(List<String> args, Map<String, String> env, BackendFactory factory, PrintStream out, PrintStream err) {
+    public static int run(List<String> args, Map<String, String> env, RunningServices.Factory factory, PrintStream out, PrintStream err) {
         CommandLine.Parsed parsed = CommandLine.parse(args, env);
         if (parsed instanceof CommandLine.Help) {
             out.print(CommandLine.usage());

@@ -33,7 +33,7 @@ import java.util.Set;
  * @param ipams    builds the IPAM service on a store
  * @param networks builds the network service on a store
  */
-public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory networks) implements BackendFactory {
+public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory networks) implements RunningServices.Factory {
 
     /** Opens the kvstore named by the configuration. */
     @FunctionalInterface
@@ -64,7 +64,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
     }
 
     @Override
-    public Backend open(DaemonConfig config, IpAddress vtep) throws Exception {
+    public RunningServices open(DaemonConfig config, IpAddress vtep) throws Exception {
         String hostId = config.hostId().orElse(vtep.toString());
         KvStore store = stores.open(config);
         List<AutoCloseable> owned = new ArrayList<>();
@@ -72,7 +72,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         try {
             IpamService ipam = ipams.create(store, config, hostId);
             NetworkService network = networks.create(store, config, vtep, hostId, owned);
-            return new Backend(ipam, network, owned);
+            return new RunningServices(ipam, network, owned);
         } catch (Exception e) {
             for (int i = owned.size() - 1; i >= 0; i--) {
                 try {

@@ -1,5 +1,8 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import jnr.unixsocket.UnixDatagramChannel;
@@ -92,7 +95,7 @@ class DaemonProcessIT {
             }
             if (Files.exists(socket)) {
                 try (UdsHttpClient c = new UdsHttpClient(socket)) {
-                    Response r = c.exchange(dockerPost("/Plugin.Activate", ""));
+                    Response r = c.exchange(dockerPost("/" + PluginApi.ACTIVATE, ""));
                     assertEquals(ACTIVATED, r.body());
                     return;
                 } catch (IOException notYet) {
@@ -187,8 +190,8 @@ class DaemonProcessIT {
             assertNoTcpListener(p.pid());
             // store-dependent calls fail cleanly while registration calls work
             try (UdsHttpClient c = new UdsHttpClient(socket)) {
-                assertEquals(200, c.exchange(dockerPost("/NetworkDriver.GetCapabilities", "")).status());
-                Response r = c.exchange(dockerPost("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}"));
+                assertEquals(200, c.exchange(dockerPost("/" + NetworkDriverApi.GET_CAPABILITIES, "")).status());
+                Response r = c.exchange(dockerPost("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}"));
                 assertEquals(500, r.status(), r.toString());
                 assertTrue(r.body().startsWith("{\"Err\":\"javaoverlay is not ready to serve this call: "), r.body());
             }

@@ -1,5 +1,8 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
 import io.javaoverlay.server.testing.UdsHttpClient;
@@ -75,19 +78,19 @@ class DaemonTest {
         FakeNetworkService network = new FakeNetworkService();
         daemon = new Daemon(config(socket), (cfg, vtep) -> {
             storeUp.await();
-            return new Backend(new FakeIpamService(), network, List.of());
+            return new RunningServices(new FakeIpamService(), network, List.of());
         }, SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
         // start() returned: the socket answers although the backend is still blocked
-        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
-        assertEquals(200, post(socket, "/NetworkDriver.GetCapabilities", "").status());
-        assertEquals(200, post(socket, "/IpamDriver.GetDefaultAddressSpaces", "").status());
-        Response r = post(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
+        assertEquals(200, post(socket, "/" + PluginApi.ACTIVATE, "").status());
+        assertEquals(200, post(socket, "/" + NetworkDriverApi.GET_CAPABILITIES, "").status());
+        assertEquals(200, post(socket, "/" + IpamDriverApi.GET_DEFAULT_ADDRESS_SPACES, "").status());
+        Response r = post(socket, "/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
         assertEquals(500, r.status());
         assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call: connecting to the store file://" + dir.resolve("state")
                 + "\"}", r.body());
         storeUp.countDown();
-        awaitStatus(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}", 200);
+        awaitStatus(socket, "/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}", 200);
         assertTrue(network.calls.contains("start"), "the network service was started");
         daemon.close();
         assertFalse(Files.exists(socket));
@@ -102,12 +105,12 @@ class DaemonTest {
             if (attempts.incrementAndGet() < 3) {
                 throw new IOException("connection refused by 127.0.0.1:8500");
             }
-            return new Backend(new FakeIpamService(), new FakeNetworkService(), List.of());
+            return new RunningServices(new FakeIpamService(), new FakeNetworkService(), List.of());
         }, SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
-        Response r = awaitStatus(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}", 500);
+        Response r = awaitStatus(socket, "/" + NetworkDriverApi.DELETE_NETWORK, "{\"NetworkID\":\"n\"}", 500);
         assertTrue(r.body().contains("connection refused by 127.0.0.1:8500") || r.body().contains("connecting to the store"), r.body());
-        awaitStatus(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}", 200);
+        awaitStatus(socket, "/" + NetworkDriverApi.DELETE_NETWORK, "{\"NetworkID\":\"n\"}", 200);
         assertEquals(3, attempts.get());
     }
 
@@ -117,31 +120,31 @@ class DaemonTest {
         AtomicInteger attempts = new AtomicInteger();
         daemon = new Daemon(config(socket), (cfg, vtep) -> {
             attempts.incrementAndGet();
-            throw new BackendFactory.NotWiredException("this build has no IPAM implementation wired in");
+            throw new RunningServices.NotWiredException("this build has no IPAM implementation wired in");
         }, SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
-        Response r = awaitStatus(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"p\"}", 500);
+        Response r = awaitStatus(socket, "/" + IpamDriverApi.RELEASE_POOL, "{\"PoolID\":\"p\"}", 500);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!r.body().contains("no IPAM implementation") && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            r = post(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"p\"}");
+            r = post(socket, "/" + IpamDriverApi.RELEASE_POOL, "{\"PoolID\":\"p\"}");
         }
         assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call: this build has no IPAM implementation wired in\"}", r.body());
         Thread.sleep(1500);
         assertEquals(1, attempts.get());
-        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+        assertEquals(200, post(socket, "/" + PluginApi.ACTIVATE, "").status());
     }
 
     @Test
     void aSecondDaemonOnTheSameSocketIsRefused() throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
-        daemon = new Daemon(config(socket), (cfg, vtep) -> new Backend(new FakeIpamService(), new FakeNetworkService(), List.of()),
+        daemon = new Daemon(config(socket), (cfg, vtep) -> new RunningServices(new FakeIpamService(), new FakeNetworkService(), List.of()),
                 SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
         Daemon second = new Daemon(config(socket), (cfg, vtep) -> fail("never reached"), SdNotify.fromEnvironment(java.util.Map.of()));
         assertThrows(SocketInUseException.class, second::start);
         second.close();
         assertTrue(Files.exists(socket), "the refused instance must not unlink the live socket");
-        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+        assertEquals(200, post(socket, "/" + PluginApi.ACTIVATE, "").status());
     }
 }

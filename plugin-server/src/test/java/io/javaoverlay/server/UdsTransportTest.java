@@ -1,6 +1,8 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.server.resource.Backends;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
+import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.testing.FakeIpamService;
@@ -12,9 +14,9 @@ import io.javaoverlay.server.uds.UdsListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +54,7 @@ class UdsTransportTest {
     void start() throws Exception {
         socket = dir.resolve("javaoverlay.sock");
         server = UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(
-                Backends.of(new FakeIpamService(), new FakeNetworkService()), DriverSettings.withScope("local"), 1 << 20));
+                Services.of(new FakeIpamService(), new FakeNetworkService()), DriverSettings.withScope("local"), 1 << 20));
     }
 
     @AfterEach
@@ -86,7 +88,7 @@ class UdsTransportTest {
 
     @Test
     void dockerDummyHost() throws Exception {
-        Response r = raw(dockerPost("/IpamDriver.RequestPool", POOL));
+        Response r = raw(dockerPost("/" + IpamDriverApi.REQUEST_POOL, POOL));
         assertEquals(200, r.status(), r.toString());
         assertEquals("{\"PoolID\":\"jo/blue/10.20.0.0/24\",\"Pool\":\"10.20.0.0/24\",\"Data\":{}}", r.body());
     }
@@ -113,14 +115,14 @@ class UdsTransportTest {
     void keepAliveReusesOneConnection() throws Exception {
         try (UdsHttpClient c = new UdsHttpClient(socket)) {
             for (int i = 0; i < 20; i++) {
-                Response r = c.exchange(dockerPost(i % 2 == 0 ? "/Plugin.Activate" : "/IpamDriver.RequestPool", i % 2 == 0 ? "" : POOL));
+                Response r = c.exchange(dockerPost(i % 2 == 0 ? "/" + PluginApi.ACTIVATE : "/" + IpamDriverApi.REQUEST_POOL, i % 2 == 0 ? "" : POOL));
                 assertEquals(200, r.status(), "request " + i + ": " + r);
                 assertFalse("close".equalsIgnoreCase(r.header("connection")), "server closed a keep-alive connection: " + r);
             }
             // an error answer (404) keeps the connection too
             Response r = c.exchange(dockerPost("/Nope", ""));
             assertEquals(404, r.status());
-            assertEquals(200, c.exchange(dockerPost("/Plugin.Activate", "")).status());
+            assertEquals(200, c.exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).status());
         }
     }
 
@@ -134,7 +136,7 @@ class UdsTransportTest {
                     int ok = 0;
                     try (UdsHttpClient c = new UdsHttpClient(socket)) {
                         for (int i = 0; i < 25; i++) {
-                            Response r = c.exchange(dockerPost("/IpamDriver.RequestPool", POOL));
+                            Response r = c.exchange(dockerPost("/" + IpamDriverApi.REQUEST_POOL, POOL));
                             if (r.status() == 200 && r.body().contains("PoolID")) {
                                 ok++;
                             }
@@ -157,7 +159,7 @@ class UdsTransportTest {
     void largeBodyUnderTheLimitIsRead() throws Exception {
         String body = "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\",\"Options\":{\"big\":\""
                 + "x".repeat(900_000) + "\"},\"V6\":false}";
-        Response r = raw(dockerPost("/IpamDriver.RequestPool", body));
+        Response r = raw(dockerPost("/" + IpamDriverApi.REQUEST_POOL, body));
         assertEquals(200, r.status(), r.statusLine());
     }
 

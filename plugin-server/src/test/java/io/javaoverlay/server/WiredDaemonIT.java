@@ -1,6 +1,8 @@
 package io.javaoverlay.server;
 
 import io.javaoverlay.kvstore.consul.ConsulTestAgent;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -146,7 +148,7 @@ class WiredDaemonIT {
         String pool = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (pool == null && System.nanoTime() < deadline) {
-            Response r = post(socket, "/IpamDriver.RequestPool",
+            Response r = post(socket, "/" + IpamDriverApi.REQUEST_POOL,
                     "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"198.18.5.0/24\",\"SubPool\":\"\",\"Options\":null,\"V6\":false}\n");
             if (r.status() == 200) {
                 pool = r.body();
@@ -157,34 +159,34 @@ class WiredDaemonIT {
         }
         assertTrue(pool != null, "services did not start:\n" + Files.readString(log));
         String poolId = pool.replaceAll(".*\"PoolID\":\"([^\"]+)\".*", "$1");
-        assertEquals("{\"Address\":\"198.18.5.1/24\",\"Data\":{}}", ok(socket, "/IpamDriver.RequestAddress",
+        assertEquals("{\"Address\":\"198.18.5.1/24\",\"Data\":{}}", ok(socket, "/" + IpamDriverApi.REQUEST_ADDRESS,
                 "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}\n"));
-        ok(socket, "/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.enable_ipv6\":false,"
+        ok(socket, "/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.enable_ipv6\":false,"
                 + "\"com.docker.network.generic\":{}},\"IPv4Data\":[{\"AddressSpace\":\"JavaOverlayLocal\",\"Gateway\":\"198.18.5.1/24\","
                 + "\"Pool\":\"198.18.5.0/24\"}],\"IPv6Data\":[]}\n");
-        String addr = ok(socket, "/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":null}\n")
+        String addr = ok(socket, "/" + IpamDriverApi.REQUEST_ADDRESS, "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":null}\n")
                 .replaceAll(".*\"Address\":\"([^\"]+)\".*", "$1");
-        String created = ok(socket, "/NetworkDriver.CreateEndpoint", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
+        String created = ok(socket, "/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
                 + "\",\"Interface\":{\"Address\":\"" + addr + "\",\"AddressIPv6\":\"\",\"MacAddress\":\"\"},\"Options\":{}}\n");
         assertTrue(created.matches("\\{\"Interface\":\\{\"MacAddress\":\"02:42(:[0-9a-f]{2}){4}\"}}"), created);
-        String joined = ok(socket, "/NetworkDriver.Join", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
+        String joined = ok(socket, "/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
                 + "\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\",\"Options\":{}}\n");
         String srcName = joined.replaceAll(".*\"SrcName\":\"([^\"]+)\".*", "$1");
         String links = sh("ip", "-n", ns, "-o", "link", "show");
         assertTrue(links.contains(" " + srcName + "@"), "Join's SrcName exists in the namespace:\n" + links);
         assertTrue(links.contains("jo-br-") && links.contains("jo-vx-"), links);
         DaemonProcessIT.assertNoTcpListener(daemon.pid());   // also with the store client and netlink open
-        assertEquals("{\"Value\":{}}", ok(socket, "/NetworkDriver.EndpointOperInfo", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n"));
+        assertEquals("{\"Value\":{}}", ok(socket, "/" + NetworkDriverApi.ENDPOINT_OPER_INFO, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n"));
         // docker rm -f, then docker network rm
-        ok(socket, "/NetworkDriver.Leave", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n");
-        ok(socket, "/NetworkDriver.DeleteEndpoint", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n");
-        ok(socket, "/IpamDriver.ReleaseAddress", "{\"PoolID\":\"" + poolId + "\",\"Address\":\"" + addr.replaceAll("/.*", "") + "\"}\n");
-        ok(socket, "/IpamDriver.ReleaseAddress", "{\"PoolID\":\"" + poolId + "\",\"Address\":\"198.18.5.1\"}\n");
-        ok(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"" + poolId + "\"}\n");
-        ok(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"" + NID + "\"}\n");
+        ok(socket, "/" + NetworkDriverApi.LEAVE, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n");
+        ok(socket, "/" + NetworkDriverApi.DELETE_ENDPOINT, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n");
+        ok(socket, "/" + IpamDriverApi.RELEASE_ADDRESS, "{\"PoolID\":\"" + poolId + "\",\"Address\":\"" + addr.replaceAll("/.*", "") + "\"}\n");
+        ok(socket, "/" + IpamDriverApi.RELEASE_ADDRESS, "{\"PoolID\":\"" + poolId + "\",\"Address\":\"198.18.5.1\"}\n");
+        ok(socket, "/" + IpamDriverApi.RELEASE_POOL, "{\"PoolID\":\"" + poolId + "\"}\n");
+        ok(socket, "/" + NetworkDriverApi.DELETE_NETWORK, "{\"NetworkID\":\"" + NID + "\"}\n");
         // idempotent repeats
-        ok(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"" + NID + "\"}\n");
-        ok(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"" + poolId + "\"}\n");
+        ok(socket, "/" + NetworkDriverApi.DELETE_NETWORK, "{\"NetworkID\":\"" + NID + "\"}\n");
+        ok(socket, "/" + IpamDriverApi.RELEASE_POOL, "{\"PoolID\":\"" + poolId + "\"}\n");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         String after = sh("ip", "-n", ns, "-o", "link", "show");
         while ((after.contains("jo-br-") || after.contains("jo-vx-") || after.contains(srcName)) && System.nanoTime() < until) {

@@ -13,7 +13,7 @@ import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.cluster.NetworkIdentity;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
 import io.javaoverlay.vxlan.reconcile.NetworkReconciler;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.reconcile.Reconcilers;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
@@ -141,7 +141,7 @@ public final class VxlanNetworkService implements NetworkService {
         }
         deleted.ifPresent(r -> LOG.log(Level.INFO, "network " + cid + " (VNI " + r.vni() + ") deleted"));
         // Tear down this host's part now; other hosts notice through the store watch.
-        PassReport report = reconcilers.of(cid).reconcileNow(CALL_TIMEOUT);
+        ReconcileReport report = reconcilers.of(cid).reconcileNow(CALL_TIMEOUT);
         if (!report.converged()) {
             LOG.log(Level.WARNING, "network " + nid + " deleted, local cleanup incomplete (will retry): "
                     + report.summary());
@@ -262,7 +262,7 @@ public final class VxlanNetworkService implements NetworkService {
         int mtu = NetworkReconciler.containerMtu(net, config);
         NetworkReconciler r = reconcilers.of(nid);
         return r.exclusive("join endpoint " + eid, CALL_TIMEOUT, () -> {
-            PassReport pass = r.passAndSchedule();
+            ReconcileReport pass = r.passAndSchedule();
             // Both devices are required: a bridge without its vxlan would give the container a
             // network that silently cannot reach other hosts. Failed FDB entries are not fatal:
             // they concern single peers and the reconciler retries them.

@@ -16,7 +16,7 @@ import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
 import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
 import io.javaoverlay.vxlan.NetworkService.JoinResult;
 import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
@@ -255,7 +255,7 @@ class VxlanNetworkServiceTest {
         a.join("n1", "ea", "k");
         b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
         nlA.linkDel("jo-vx-1");
-        PassReport repair = a.reconcilers().of("n1").reconcileNow(WAIT);
+        ReconcileReport repair = a.reconcilers().of("n1").reconcileNow(WAIT);
         assertTrue(repair.converged(), repair.summary());
         int vxA = nlA.linkByName("jo-vx-1").index();
         assertEquals(nlA.linkByName("jo-br-1").index(), nlA.linkByName("jo-vx-1").attrs().masterIndex());
@@ -264,7 +264,7 @@ class VxlanNetworkServiceTest {
 
         if (kv instanceof InMemoryKvStore mem) {
             mem.setDown(true);
-            PassReport down = a.reconcilers().of("n1").reconcileNow(WAIT);
+            ReconcileReport down = a.reconcilers().of("n1").reconcileNow(WAIT);
             assertFalse(down.converged());
             assertTrue(nlA.findLinkByName("jo-vx-1").isPresent(), "a store outage never tears the data plane down");
             mem.setDown(false);
@@ -272,7 +272,7 @@ class VxlanNetworkServiceTest {
 
         nlA.failWhen(op -> op.startsWith("fdbSet"));
         nlA.fdbDel(nlA.fdbList(vxA).get(0));
-        PassReport failing = a.reconcilers().of("n1").reconcileNow(WAIT);
+        ReconcileReport failing = a.reconcilers().of("n1").reconcileNow(WAIT);
         assertEquals(1, failing.result().failures().size(), failing.summary());
         nlA.failWhen(op -> false);
         await("backoff retry reprograms the FDB entry", () -> nlA.fdbList(vxA).size() == 1);
@@ -291,7 +291,7 @@ class VxlanNetworkServiceTest {
         await("link event recreates the vxlan device", () -> fdbCount(nlA) == 1);
         b.deleteEndpoint("n1", "eb");
         await("A's watch removes B's endpoint (last pass: "
-                + a.reconcilers().of("n1").lastReport().map(PassReport::summary).orElse("none") + ")",
+                + a.reconcilers().of("n1").lastReport().map(ReconcileReport::summary).orElse("none") + ")",
                 () -> fdbCount(nlA) == 0);
         b.deleteNetwork("n1");
         await("A notices the deletion through the store", () -> nlA.findLinkByName("jo-br-1").isEmpty()

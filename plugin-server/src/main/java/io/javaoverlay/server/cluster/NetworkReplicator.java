@@ -70,7 +70,7 @@ public final class NetworkReplicator {
     }
 
     /** What one pass did, for tests and the pass summary. */
-    public record PassReport(List<String> published, List<String> created, List<String> removed, List<String> waiting,
+    public record ReplicationReport(List<String> published, List<String> created, List<String> removed, List<String> waiting,
                              List<String> conflicts, List<String> forgotten, List<String> failed) {
         /** True when the pass did nothing and nothing is pending. */
         public boolean quiet() {
@@ -115,7 +115,7 @@ public final class NetworkReplicator {
      * @throws IOException       dockerd is not answering (the loop retries with backoff)
      * @throws KvStoreException  the store is not answering
      */
-    public PassReport pass() throws IOException, KvStoreException {
+    public ReplicationReport pass() throws IOException, KvStoreException {
         List<String> published = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> removed = new ArrayList<>();
@@ -180,7 +180,7 @@ public final class NetworkReplicator {
                 }
             }
         }
-        PassReport r = new PassReport(published, created, removed, waiting, conflicts, forgotten, failed);
+        ReplicationReport r = new ReplicationReport(published, created, removed, waiting, conflicts, forgotten, failed);
         if (!r.quiet()) {
             LOG.log(failed.isEmpty() ? Level.INFO : Level.WARNING, "replication pass: published " + published
                     + ", created " + created + ", removed " + removed + ", waiting " + waiting + ", conflicts "

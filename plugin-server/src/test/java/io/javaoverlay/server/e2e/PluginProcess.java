@@ -2,6 +2,7 @@ package io.javaoverlay.server.e2e;
 
 import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.UdsHttpClient;
 
 import java.io.IOException;
@@ -148,7 +149,7 @@ final class PluginProcess implements AutoCloseable {
             // drive Docker right away, so they wait for the daemon's "ready" line as well.
             if (Files.exists(socket) && tail(log, 400).contains(READY_LINE)) {
                 try (UdsHttpClient c = new UdsHttpClient(socket)) {
-                    if (ACTIVATED.equals(c.exchange(dockerPost("/Plugin.Activate", "")).body())) {
+                    if (ACTIVATED.equals(c.exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).body())) {
                         return;
                     }
                 } catch (IOException notYet) {

@@ -52,7 +52,7 @@ public final class NetworkReconciler {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     private int consecutiveFailures; // only touched on the executor thread
-    private volatile PassReport lastReport;
+    private volatile ReconcileReport lastReport;
 
     NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config,
                       ScheduledExecutorService scheduler, BiConsumer<Integer, String> vniSeen) {
@@ -64,7 +64,7 @@ public final class NetworkReconciler {
         this.vniSeen = vniSeen;
         this.applier = new Applier(handle);
         this.executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "jo-reconcile-" + PassReport.shortId(networkId));
+            Thread t = new Thread(r, "jo-reconcile-" + ReconcileReport.shortId(networkId));
             t.setDaemon(true);
             return t;
         });
@@ -78,7 +78,7 @@ public final class NetworkReconciler {
     }
 
     /** The report of the last finished pass, if any. */
-    public Optional<PassReport> lastReport() {
+    public Optional<ReconcileReport> lastReport() {
         return Optional.ofNullable(lastReport);
     }
 
@@ -100,7 +100,7 @@ public final class NetworkReconciler {
     }
 
     /** Runs a pass on the network's executor now and waits for it. */
-    public PassReport reconcileNow(Duration timeout) {
+    public ReconcileReport reconcileNow(Duration timeout) {
         return exclusive("reconcile network " + networkId, timeout, this::passAndSchedule);
     }
 
@@ -138,8 +138,8 @@ public final class NetworkReconciler {
      * (it relies on the executor being the single writer). Schedules a retry when it did not
      * converge.
      */
-    public PassReport passAndSchedule() {
-        PassReport report = pass();
+    public ReconcileReport passAndSchedule() {
+        ReconcileReport report = pass();
         lastReport = report;
         boolean busy = !report.planned().isEmpty() || !report.converged();
         LOG.log(busy ? Level.INFO : Level.DEBUG, report.summary());
@@ -163,7 +163,7 @@ public final class NetworkReconciler {
         return report;
     }
 
-    private PassReport pass() {
+    private ReconcileReport pass() {
         Optional<DesiredNetwork> desired;
         ActualNetwork actual;
         try {
@@ -171,11 +171,11 @@ public final class NetworkReconciler {
             actual = actual(desired);
         } catch (NetlinkException | RuntimeException e) {
             // Store or kernel unreadable: keep whatever is programmed (never tear down on an outage).
-            return new PassReport(networkId, List.of(), new Applier.Result(List.of()),
+            return new ReconcileReport(networkId, List.of(), new Applier.Result(List.of()),
                     Optional.of(Applier.describe(e)));
         }
         List<Action> plan = Planner.plan(networkId, desired, actual);
-        return new PassReport(networkId, plan, applier.apply(plan), Optional.empty());
+        return new ReconcileReport(networkId, plan, applier.apply(plan), Optional.empty());
     }
 
     /** Reads the desired state from the store. */

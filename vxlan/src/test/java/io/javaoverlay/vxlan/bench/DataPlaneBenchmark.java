@@ -3,7 +3,7 @@ package io.javaoverlay.vxlan.bench;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.testing.ItSupport;
 import io.javaoverlay.vxlan.testing.TwoHostTopology;
@@ -53,11 +53,11 @@ public final class DataPlaneBenchmark {
                         MacAddress.of(new byte[]{2, 0x42, ip[0], ip[1], ip[2], ip[3]}),
                         Optional.of(new IpPrefix(IpAddress.ofBytes(ip), 16)), Optional.empty()));
             }
-            PassReport last = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
+            ReconcileReport last = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
             double convergeMs = (System.nanoTime() - t0) / 1e6;
             int fdb = ItSupport.fdbSummary(t.hostA, "jo-vx-1").size();
             s = System.nanoTime();
-            PassReport steady = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
+            ReconcileReport steady = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
             double steadyMs = (System.nanoTime() - s) / 1e6;
             System.out.printf("%d new remote endpoints → host A converged (%d FDB entries, last pass %s) in %.0f ms;"
                     + " steady-state pass (%d actions): %.0f ms%n", peers, fdb, last.converged() ? "converged" : "NOT converged",

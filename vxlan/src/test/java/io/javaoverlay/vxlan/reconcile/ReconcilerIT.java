@@ -89,8 +89,8 @@ class ReconcilerIT {
         }
     }
 
-    PassReport pass() {
-        PassReport r = service.reconcilers().of("n1").reconcileNow(WAIT);
+    ReconcileReport pass() {
+        ReconcileReport r = service.reconcilers().of("n1").reconcileNow(WAIT);
         assertTrue(r.converged(), r.summary());
         return r;
     }

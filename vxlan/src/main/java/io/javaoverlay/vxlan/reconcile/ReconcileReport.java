@@ -10,8 +10,8 @@ import java.util.Optional;
  * @param result   what applying them did (empty outcomes when the pass aborted early)
  * @param abortedBy why the pass stopped before planning (store unreachable, dump failed)
  */
-public record PassReport(String networkId, List<Action> planned, Applier.Result result, Optional<String> abortedBy) {
-    public PassReport {
+public record ReconcileReport(String networkId, List<Action> planned, Applier.Result result, Optional<String> abortedBy) {
+    public ReconcileReport {
         planned = List.copyOf(planned);
     }
 

@@ -1,26 +1,26 @@
 package io.javaoverlay.server;
 
 import io.javaoverlay.ipam.IpamService;
-import io.javaoverlay.server.resource.Backends;
+import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.resource.ServiceUnavailableException;
 import io.javaoverlay.vxlan.NetworkService;
 
 /**
- * Hands the resources the running services, or a clear "not ready" failure while the store is
- * still connecting. The socket is served before this gate opens, so Docker's registration calls
- * never wait for the store.
+ * The {@link Services} the resources see: the {@link RunningServices} once they are open, or a clear
+ * "not ready" failure while the store is still connecting. The socket is served before this gate
+ * opens, so Docker's registration calls never wait for the store.
  */
-public final class ServiceGate implements Backends, AutoCloseable {
-    private volatile Backend backend;
+public final class ServicesGate implements Services, AutoCloseable {
+    private volatile RunningServices running;
     private volatile String status = "starting";
     private volatile boolean closed;
 
     /** Opens the gate. Returns false (and leaves it closed) after {@link #close()}. */
-    public synchronized boolean open(Backend b) {
+    public synchronized boolean open(RunningServices b) {
         if (closed) {
             return false;
         }
-        backend = b;
+        running = b;
         status = "ready";
         return true;
     }
@@ -37,7 +37,7 @@ public final class ServiceGate implements Backends, AutoCloseable {
 
     /** True once services are running. */
     public boolean isReady() {
-        return backend != null;
+        return running != null;
     }
 
     @Override
@@ -50,8 +50,8 @@ public final class ServiceGate implements Backends, AutoCloseable {
         return running().network();
     }
 
-    private Backend running() {
-        Backend b = backend;
+    private RunningServices running() {
+        RunningServices b = running;
         if (b == null) {
             throw new ServiceUnavailableException("javaoverlay is not ready to serve this call: " + status);
         }
@@ -63,8 +63,8 @@ public final class ServiceGate implements Backends, AutoCloseable {
     public synchronized void close() {
         closed = true;
         status = "stopping";
-        Backend b = backend;
-        backend = null;
+        RunningServices b = running;
+        running = null;
         if (b != null) {
             b.close();
         }

@@ -12,14 +12,18 @@ import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** {@link ClusterDirectory} over the vxlan module's {@code netalias/} records. */
-public final class VxlanDirectory implements ClusterDirectory {
+/**
+ * {@link ClusterDirectory} as the store holds it: the vxlan module's {@code netalias/<hostId>/<networkId>}
+ * records (which host maps which Docker network onto which cluster network) and the {@code hosts/}
+ * registrations. It holds no devices; the name says where the answers come from.
+ */
+public final class AliasDirectory implements ClusterDirectory {
     private final KvStore kv;
     private final OverlayStore store;
     private final String hostId;
 
     /** Reads {@code store} as host {@code hostId}. */
-    public VxlanDirectory(KvStore store, String hostId) {
+    public AliasDirectory(KvStore store, String hostId) {
         this.kv = store;
         this.store = new OverlayStore(store);
         this.hostId = hostId;

@@ -4,11 +4,13 @@ import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.vxlan.NetworkService;
 
 /**
- * How resources reach the store-dependent services. They may not exist yet (the daemon answers
- * the registration calls before the store is reachable), so each accessor either returns the
- * running service or throws {@link ServiceUnavailableException} naming what is still missing.
+ * The store-dependent services, as the resources reach them: the IPAM service and the network
+ * service. One concept with three shapes: this view; {@code RunningServices}, the started pair
+ * (built by its {@code Factory}, the daemon's wiring); and {@code ServicesGate}, which hands out the
+ * running ones or, while the store is still connecting (the daemon answers the registration calls
+ * first), throws {@link ServiceUnavailableException} naming what is still missing.
  */
-public interface Backends {
+public interface Services {
 
     /** @throws ServiceUnavailableException while the IPAM service is not started */
     IpamService ipam();
@@ -17,8 +19,8 @@ public interface Backends {
     NetworkService network();
 
     /** Fixed services, for tests and for a daemon whose services start synchronously. */
-    static Backends of(IpamService ipam, NetworkService network) {
-        return new Backends() {
+    static Services of(IpamService ipam, NetworkService network) {
+        return new Services() {
             @Override
             public IpamService ipam() {
                 return ipam;
