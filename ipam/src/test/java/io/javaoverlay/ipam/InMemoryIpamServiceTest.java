@@ -15,7 +15,7 @@ class InMemoryIpamServiceTest extends IpamAllocationContract {
     private final InMemoryKvStore store = new InMemoryKvStore();
 
     @Override
-    protected KvStore client(int i) {
+    protected KvStore openClient() {
         return store;
     }
 

@@ -9,6 +9,7 @@ import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.OverlayException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
@@ -23,12 +24,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Shared fixture of the behaviour tests ({@link IpamBehaviourContract}) and the concurrency
  * tests: builds services for simulated hosts on two clients of one store, plus request helpers.
- * A backend supplies {@link #client(int)}; both clients must see the same, initially empty, data.
+ * A backend supplies {@link #openClient()}; every client of one test must see the same, initially
+ * empty, data.
  */
 abstract class IpamServiceContract {
 
+    private final KvStore[] clients = new KvStore[2];
+
+    /** A new client of the store under test; each test opens two, which share one, initially empty, store. */
+    protected abstract KvStore openClient() throws Exception;
+
     /** Client {@code i} (0 or 1) of one shared store; empty under {@code ipam/} when a test starts. */
-    protected abstract KvStore client(int i);
+    protected final KvStore client(int i) {
+        if (clients[i] == null) {
+            try {
+                clients[i] = openClient();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot open store client " + i + ": " + e.getMessage(), e);
+            }
+        }
+        return clients[i];
+    }
+
+    @AfterEach
+    void closeClients() {
+        for (KvStore c : clients) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
 
     static final String SPACE = IpamConfig.LOCAL_SPACE;
 

@@ -5,7 +5,7 @@ import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
-import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.server.uds.SocketInUseException;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,23 +51,11 @@ class DaemonTest {
     }
 
     static Response post(Path socket, String path, String body) throws IOException {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            return c.exchange(dockerPost(path, body));
-        }
+        return PluginSocket.post(socket, path, body);
     }
 
     static Response awaitStatus(Path socket, String path, String body, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Response r = null;
-        while (System.nanoTime() < deadline) {
-            r = post(socket, path, body);
-            if (r.status() == status) {
-                return r;
-            }
-            Thread.sleep(50);
-        }
-        fail(path + " never answered " + status + "; last: " + r);
-        return r;
+        return PluginSocket.awaitStatus(socket, path, body, status);
     }
 
     @Test

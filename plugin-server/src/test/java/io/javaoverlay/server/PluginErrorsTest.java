@@ -2,24 +2,16 @@ package io.javaoverlay.server;
 
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
-import io.javaoverlay.server.protocol.PluginApi;
-import io.javaoverlay.server.resource.Services;
-import io.javaoverlay.server.resource.DriverSettings;
-import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
-import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.FakePlugin;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
-import io.javaoverlay.server.uds.UdsHttpServer;
-import io.javaoverlay.server.uds.UdsListener;
 import io.javaoverlay.types.OverlayException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,40 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after each one the daemon still answers.
  */
 class PluginErrorsTest {
-    static final String JSON = "application/vnd.docker.plugins.v1.1+json";
-
-    @TempDir
-    Path dir;
-    Path socket;
-    FakeIpamService ipam = new FakeIpamService();
-    FakeNetworkService network = new FakeNetworkService();
-    ServicesGate gate;
-    UdsHttpServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("javaoverlay.sock");
-        gate = new ServicesGate();
-        gate.open(new RunningServices(ipam, network, java.util.List.of()));
-        server = UdsHttpServer.start(UdsListener.bind(socket),
-                PluginApplication.create(gate, DriverSettings.withScope("local"), 4096));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    final FakePlugin fake = FakePlugin.gated(4096);
+    final FakeIpamService ipam = fake.ipam;
+    final FakeNetworkService network = fake.network;
 
     Response raw(String request) throws Exception {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            return c.exchange(request);
-        }
+        return fake.plugin().raw(request);
     }
 
     void expectError(Response r, int status, String body) throws Exception {
         assertEquals(status, r.status(), r.toString());
         assertEquals(body, r.body());
-        assertEquals(JSON, r.header("content-type"));
+        assertEquals(PluginSocket.DOCKER_JSON, r.header("content-type"));
         assertStillServing();
     }
 
@@ -73,8 +44,7 @@ class PluginErrorsTest {
     }
 
     void assertStillServing() throws Exception {
-        Response r = raw(dockerPost("/" + PluginApi.ACTIVATE, ""));
-        assertEquals(200, r.status(), "daemon stopped answering: " + r);
+        fake.plugin().assertStillServing();
     }
 
     @Test
@@ -184,10 +154,9 @@ class PluginErrorsTest {
 
     @Test
     void storeDependentCallsFailClearlyUntilReadyButRegistrationWorks() throws Exception {
-        server.close();
         ServicesGate notReady = new ServicesGate();
         notReady.status("connecting to the store consul://127.0.0.1:8500");
-        server = UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(notReady, DriverSettings.withScope("local"), 4096));
+        fake.plugin().restart(notReady, "local", 4096);
         expectError("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}", 500,
                 "{\"Err\":\"javaoverlay is not ready to serve this call: connecting to the store consul://127.0.0.1:8500\"}");
         expectError("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"n\"}", 500,

@@ -4,31 +4,23 @@ import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
-import io.javaoverlay.server.resource.Services;
-import io.javaoverlay.server.resource.DriverSettings;
-import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
-import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.FakePlugin;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
-import io.javaoverlay.server.uds.UdsHttpServer;
-import io.javaoverlay.server.uds.UdsListener;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.state.NetworkRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,38 +29,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reference Appendix A) byte for byte, and the boundary conversion into domain values.
  */
 class PluginSocketTest {
-    static final String JSON = "application/vnd.docker.plugins.v1.1+json";
-
-    @TempDir
-    Path dir;
-    Path socket;
-    FakeIpamService ipam = new FakeIpamService();
-    FakeNetworkService network = new FakeNetworkService();
-    UdsHttpServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("plugins/javaoverlay.sock");
-        server = UdsHttpServer.start(UdsListener.bind(socket),
-                PluginApplication.create(Services.of(ipam, network), DriverSettings.withScope("local"), 1 << 20));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    final FakePlugin fake = FakePlugin.direct("plugins/javaoverlay.sock", 1 << 20);
+    final FakeIpamService ipam = fake.ipam;
+    final FakeNetworkService network = fake.network;
 
     Response post(String path, String body) throws Exception {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            return c.exchange(dockerPost(path, body));
-        }
+        return fake.plugin().post(path, body);
     }
 
     void expect(String path, String body, String response) throws Exception {
         Response r = post(path, body);
         assertEquals(200, r.status(), path + " -> " + r);
         assertEquals(response, r.body(), path);
-        assertEquals(JSON, r.header("content-type"), path);
+        assertEquals(PluginSocket.DOCKER_JSON, r.header("content-type"), path);
     }
 
     @Test
@@ -170,9 +144,7 @@ class PluginSocketTest {
 
     @Test
     void globalScopeIsReported() throws Exception {
-        server.close();
-        server = UdsHttpServer.start(UdsListener.bind(socket),
-                PluginApplication.create(Services.of(ipam, network), DriverSettings.withScope("global"), 1 << 20));
+        fake.plugin().restart(fake.services(), "global", 1 << 20);
         expect("/" + NetworkDriverApi.GET_CAPABILITIES, "", "{\"Scope\":\"global\",\"ConnectivityScope\":\"global\"}");
         assertTrue(ipam.calls.isEmpty() && network.calls.isEmpty());
     }

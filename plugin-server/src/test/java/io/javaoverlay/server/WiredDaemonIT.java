@@ -3,15 +3,15 @@ package io.javaoverlay.server;
 import io.javaoverlay.kvstore.consul.ConsulTestAgent;
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
-import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
+import io.javaoverlay.testing.Requirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,12 +21,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The daemon with its real wiring (embedded file store or a throw-away Consul agent,
@@ -46,12 +44,8 @@ class WiredDaemonIT {
 
     @BeforeEach
     void namespace() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean ip = new File("/usr/sbin/ip").canExecute() || new File("/sbin/ip").canExecute() || new File("/usr/bin/ip").canExecute();
-        if (!(root && ip) && "true".equals(System.getenv("CI"))) {
-            fail("WiredDaemonIT needs root and iproute2 (required under CI=true)");
-        }
-        assumeTrue(root && ip, "needs root and iproute2");
+        Requirements.requireRoot("WiredDaemonIT's network namespace");
+        Requirements.requireTools("ip");
         ns = "jo-it-" + UUID.randomUUID().toString().substring(0, 8);
         sh("ip", "netns", "add", ns);
         sh("ip", "-n", ns, "link", "set", "lo", "up");
@@ -89,14 +83,8 @@ class WiredDaemonIT {
         return out;
     }
 
-    Response post(Path socket, String path, String body) throws Exception {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            return c.exchange(dockerPost(path, body));
-        }
-    }
-
     String ok(Path socket, String path, String body) throws Exception {
-        Response r = post(socket, path, body);
+        Response r = PluginSocket.post(socket, path, body);
         assertEquals(200, r.status(), path + " -> " + r.body());
         return r.body();
     }
@@ -110,10 +98,7 @@ class WiredDaemonIT {
     @Tag("consul")
     void consulStore() throws Exception {
         Optional<Path> bin = ConsulTestAgent.findBinary();
-        if (bin.isEmpty() && "true".equals(System.getenv("CI"))) {
-            fail("no consul binary (required under CI=true): set CONSUL_BIN or make scripts/ensure-consul work");
-        }
-        assumeTrue(bin.isPresent(), "no consul binary");
+        Requirements.require(bin.isPresent(), "a consul binary: set CONSUL_BIN or make scripts/ensure-consul work");
         // The agent runs inside the namespace too: the daemon's 127.0.0.1 is the namespace's loopback.
         consul = new ProcessBuilder("ip", "netns", "exec", ns, bin.get().toString(), "agent", "-dev", "-bind", "127.0.0.1",
                 "-client", "127.0.0.1", "-http-port", "8500", "-dns-port", "-1", "-grpc-port", "-1")
@@ -148,7 +133,7 @@ class WiredDaemonIT {
         String pool = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (pool == null && System.nanoTime() < deadline) {
-            Response r = post(socket, "/" + IpamDriverApi.REQUEST_POOL,
+            Response r = PluginSocket.post(socket, "/" + IpamDriverApi.REQUEST_POOL,
                     "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"198.18.5.0/24\",\"SubPool\":\"\",\"Options\":null,\"V6\":false}\n");
             if (r.status() == 200) {
                 pool = r.body();
@@ -175,7 +160,7 @@ class WiredDaemonIT {
         String links = sh("ip", "-n", ns, "-o", "link", "show");
         assertTrue(links.contains(" " + srcName + "@"), "Join's SrcName exists in the namespace:\n" + links);
         assertTrue(links.contains("jo-br-") && links.contains("jo-vx-"), links);
-        DaemonProcessIT.assertNoTcpListener(daemon.pid());   // also with the store client and netlink open
+        PluginSocket.assertNoTcpListener(daemon.pid());   // also with the store client and netlink open
         assertEquals("{\"Value\":{}}", ok(socket, "/" + NetworkDriverApi.ENDPOINT_OPER_INFO, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n"));
         // docker rm -f, then docker network rm
         ok(socket, "/" + NetworkDriverApi.LEAVE, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID + "\"}\n");

@@ -7,7 +7,6 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.Route;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.types.IpPrefix;
 
 import java.util.List;
 import java.util.Objects;

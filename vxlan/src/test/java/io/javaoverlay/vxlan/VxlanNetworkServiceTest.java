@@ -1,6 +1,5 @@
 package io.javaoverlay.vxlan;
 
-import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
@@ -22,17 +21,20 @@ import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
+import io.javaoverlay.vxlan.testing.TwoHosts;
+import io.javaoverlay.vxlan.testing.TwoHostsBase;
 import io.javaoverlay.kvstore.testing.InMemoryKvStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
+import static io.javaoverlay.vxlan.testing.TwoHosts.WAIT;
+import static io.javaoverlay.vxlan.testing.TwoHosts.await;
+import static io.javaoverlay.vxlan.testing.TwoHosts.config;
+import static io.javaoverlay.vxlan.testing.TwoHosts.ep;
+import static io.javaoverlay.vxlan.testing.TwoHosts.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -40,81 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Service logic against the in-memory kernel and store: two simulated hosts share one store. */
-class VxlanNetworkServiceTest {
-    static final Duration WAIT = Duration.ofSeconds(10);
-
-    KvStore kv;
-    FakeNetlinkHandle nlA;
-    FakeNetlinkHandle nlB;
-    VxlanNetworkService a;
-    VxlanNetworkService b;
-
-    static VxlanConfig config(String host, String vtep, int underlayIndex) {
-        return VxlanConfig.builder(host, new Underlay(IpAddress.parse(vtep), underlayIndex, "eth0", 1400))
-                .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200)).build();
-    }
-
-    /** The store under test; subclasses run the same tests on another backend. */
-    protected KvStore newStore() throws Exception {
-        return new InMemoryKvStore();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        kv = newStore();
-        nlA = new FakeNetlinkHandle();
-        nlB = new FakeNetlinkHandle();
-        int ia = nlA.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.1/24"));
-        int ib = nlB.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.2/24"));
-        a = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", ia));
-        b = new VxlanNetworkService(nlB, kv, config("host-b", "198.18.0.2", ib));
-    }
-
-    @AfterEach
-    void tearDown() {
-        a.close();
-        b.close();
-        kv.close();
-    }
-
-    /** n1 has 10.20.0.0/24; other IDs get their own subnet (one subnet is one network cluster-wide). */
-    static NetworkSpec net(String id, Map<String, String> opts) {
-        String net = id.equals("n1") ? "10.20.0" : "10.21." + ((id.hashCode() & 0x7f) + 1);
-        return net(id, net + ".0/24", net + ".1/24", opts);
-    }
-
-    static NetworkSpec net(String id, String pool, String gateway, Map<String, String> opts) {
-        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse(pool),
-                Optional.of(IpPrefix.parse(gateway)), Map.of())), List.of(), opts, false, false);
-    }
-
-    static EndpointSpec ep(String nid, String eid, String ip) {
-        return new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(ip)), Optional.empty(), Optional.empty());
-    }
-
-    static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder dump = new StringBuilder("timed out waiting for: " + what + "\nthreads:");
-                Thread.getAllStackTraces().forEach((t, st) -> {
-                    if (t.getName().startsWith("jo-")) {
-                        dump.append("\n  ").append(t.getName()).append(' ').append(t.getState());
-                        for (int i = 0; i < Math.min(6, st.length); i++) {
-                            dump.append("\n    at ").append(st[i]);
-                        }
-                    }
-                });
-                throw new AssertionError(dump.toString());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    OverlayException fails(Kind kind, Runnable r) {
-        OverlayException e = assertThrows(OverlayException.class, r::run);
-        assertEquals(kind, e.kind(), e.getMessage());
-        return e;
+class VxlanNetworkServiceTest extends TwoHostsBase {
+    /** Network {@code id} on its own subnet (n1: 10.20.0.0/24), see {@link TwoHosts#net(String, Map)}. */
+    NetworkSpec net(String id, Map<String, String> opts) {
+        return hosts.net(id, opts);
     }
 
     int vniOf(String nid) {

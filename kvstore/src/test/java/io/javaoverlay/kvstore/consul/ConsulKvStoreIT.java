@@ -25,6 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("consul")
 class ConsulKvStoreIT extends KvStoreContract {
+    ConsulKvStoreIT() {
+        super(Duration.ofSeconds(10), Duration.ofSeconds(2 * 10 + 5));
+    }
+
     @RegisterExtension
     static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
 
@@ -32,16 +36,6 @@ class ConsulKvStoreIT extends KvStoreContract {
     protected KvStore createStore() throws Exception {
         CONSUL.agent().start(); // in case an outage test left it stopped
         return CONSUL.openStore(ConsulAgentExtension.uniquePrefix("jo-test"));
-    }
-
-    @Override
-    protected Duration leaseTtl() {
-        return Duration.ofSeconds(10);
-    }
-
-    @Override
-    protected Duration leaseExpiryBound() {
-        return Duration.ofSeconds(2 * 10 + 5);
     }
 
     @Test

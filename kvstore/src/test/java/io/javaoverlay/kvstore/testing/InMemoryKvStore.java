@@ -1,6 +1,5 @@
 package io.javaoverlay.kvstore.testing;
 
-import io.javaoverlay.kvstore.AbstractLease;
 import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvKeys;
@@ -8,6 +7,7 @@ import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.Lease;
 import io.javaoverlay.kvstore.LeaseExpiredException;
+import io.javaoverlay.kvstore.StoreLease;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 import io.javaoverlay.kvstore.TxnAbortedException;
 import io.javaoverlay.kvstore.TxnOp;
@@ -39,7 +39,9 @@ public class InMemoryKvStore implements KvStore {
     private final TreeMap<String, Long> tombstones = new TreeMap<>();
     /** Key → id of the lease it is bound to. */
     private final Map<String, String> binding = new HashMap<>();
-    private final Map<String, MemoryLease> leases = new HashMap<>();
+    /** Live lease id → its TTL and the deadline (System.nanoTime) by which it must be renewed. */
+    private final Map<String, Duration> leaseTtl = new HashMap<>();
+    private final Map<String, Long> leaseDeadline = new HashMap<>();
     private long index = 1;
     private long leaseIds;
     private volatile boolean down;
@@ -58,15 +60,15 @@ public class InMemoryKvStore implements KvStore {
     /** Called with the monitor held before every operation: ends leases whose TTL ran out. */
     private void expireLeases() {
         long now = System.nanoTime();
-        List<MemoryLease> dead = leases.values().stream().filter(l -> now - l.deadline > 0).toList();
-        for (MemoryLease l : dead) {
-            endLease(l);
-        }
+        List<String> dead = leaseDeadline.entrySet().stream().filter(e -> now - e.getValue() > 0).map(Map.Entry::getKey)
+                .toList();
+        dead.forEach(this::dropLease);
     }
 
-    private void endLease(MemoryLease l) {
-        leases.remove(l.id());
-        List<String> keys = binding.entrySet().stream().filter(e -> e.getValue().equals(l.id())).map(Map.Entry::getKey)
+    private void dropLease(String id) {
+        leaseTtl.remove(id);
+        leaseDeadline.remove(id);
+        List<String> keys = binding.entrySet().stream().filter(e -> e.getValue().equals(id)).map(Map.Entry::getKey)
                 .toList();
         if (!keys.isEmpty()) {
             long idx = ++index;
@@ -275,9 +277,10 @@ public class InMemoryKvStore implements KvStore {
         KvKeys.requireValidLease(name, ttl);
         up();
         expireLeases();
-        MemoryLease l = new MemoryLease("memory-lease-" + (++leaseIds), name, ttl);
-        leases.put(l.id(), l);
-        return l;
+        String id = "memory-lease-" + (++leaseIds);
+        leaseTtl.put(id, ttl);
+        leaseDeadline.put(id, System.nanoTime() + ttl.toNanos());
+        return new StoreLease(this, id, name, ttl, this::renewLease, this::endLease);
     }
 
     @Override
@@ -285,11 +288,14 @@ public class InMemoryKvStore implements KvStore {
         KvKeys.requireValidKey(key);
         up();
         expireLeases();
-        if (!leases.containsKey(lease.id())) {
+        if (!(lease instanceof StoreLease sl) || sl.store() != this) {
+            throw new IllegalArgumentException("lease " + lease + " was not created by this in-memory store");
+        }
+        if (!leaseTtl.containsKey(lease.id())) {
             throw new LeaseExpiredException(lease + " has expired or was closed");
         }
         String holder = binding.get(key);
-        if (holder != null && !holder.equals(lease.id()) && leases.containsKey(holder)) {
+        if (holder != null && !holder.equals(lease.id()) && leaseTtl.containsKey(holder)) {
             throw conflict(key, "is held by lease " + holder);
         }
         commit(idx -> {
@@ -307,35 +313,19 @@ public class InMemoryKvStore implements KvStore {
     public void close() {
     }
 
-    /** A lease of this store: a deadline moved by {@link #renew()}. */
-    private final class MemoryLease extends AbstractLease {
-        private long deadline;
-
-        MemoryLease(String id, String name, Duration ttl) {
-            super(id, name, ttl);
-            this.deadline = System.nanoTime() + ttl.toNanos();
+    private synchronized void renewLease(String id) throws KvStoreException {
+        up();
+        expireLeases();
+        if (!leaseTtl.containsKey(id)) {
+            throw new LeaseExpiredException("lease " + id + " has expired or was closed");
         }
+        leaseDeadline.put(id, System.nanoTime() + leaseTtl.get(id).toNanos());
+    }
 
-        @Override
-        public void renew() throws KvStoreException {
-            synchronized (InMemoryKvStore.this) {
-                up();
-                expireLeases();
-                if (!leases.containsKey(id())) {
-                    throw new LeaseExpiredException(this + " has expired or was closed");
-                }
-                deadline = System.nanoTime() + ttl().toNanos();
-            }
-        }
-
-        @Override
-        protected void end() throws KvStoreException {
-            synchronized (InMemoryKvStore.this) {
-                up();
-                if (leases.containsKey(id())) {
-                    endLease(this);
-                }
-            }
+    private synchronized void endLease(String id) throws KvStoreException {
+        up();
+        if (leaseTtl.containsKey(id)) {
+            dropLease(id);
         }
     }
 }

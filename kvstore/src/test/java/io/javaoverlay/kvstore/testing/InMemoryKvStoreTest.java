@@ -15,19 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * ipam and vxlan cannot pass on behaviour no real backend has.
  */
 class InMemoryKvStoreTest extends KvStoreContract {
+    InMemoryKvStoreTest() {
+        super(Duration.ofMillis(500), Duration.ofSeconds(5));
+    }
+
     @Override
     protected KvStore createStore() {
         return new InMemoryKvStore();
-    }
-
-    @Override
-    protected Duration leaseTtl() {
-        return Duration.ofMillis(500);
-    }
-
-    @Override
-    protected Duration leaseExpiryBound() {
-        return Duration.ofSeconds(5);
     }
 
     @Test

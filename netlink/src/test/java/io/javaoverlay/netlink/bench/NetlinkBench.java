@@ -11,7 +11,6 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**

@@ -18,7 +18,6 @@ import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
 import io.javaoverlay.netlink.testing.TestNetns;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
 import java.util.List;
 import java.util.Map;

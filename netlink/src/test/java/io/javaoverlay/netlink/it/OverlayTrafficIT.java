@@ -14,8 +14,8 @@ import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
-import io.javaoverlay.netlink.testing.Requirements;
 import io.javaoverlay.netlink.testing.TestNetns;
+import io.javaoverlay.testing.Requirements;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
@@ -85,7 +85,7 @@ class OverlayTrafficIT {
 
     @Test
     void containersPingAcrossTheTunnelAndMtuHolds(TestNetns h1) throws Exception {
-        Requirements.assumeOrFail(Requirements.hasCommand("ping"), "ping on PATH");
+        Requirements.requireTools("ping");
         TestNetns h2 = h1.another("h2");
         TestNetns c1 = h1.another("c1");
         TestNetns c2 = h1.another("c2");

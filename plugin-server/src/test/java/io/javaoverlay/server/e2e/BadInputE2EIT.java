@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 
@@ -40,27 +41,20 @@ class BadInputE2EIT {
     private static final System.Logger LOG = System.getLogger(BadInputE2EIT.class.getName());
     private static final String UNKNOWN_NET = "f".repeat(64);
     private static final String UNKNOWN_EP = "e".repeat(64);
-    private static final String DOCKER_JSON = "application/vnd.docker.plugins.v1.1+json";
 
     private static Testbed tb;
     private static PluginProcess plugin;
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(1, Testbed.DockerVersion.V26, true);
         plugin = PluginProcess.start(tb, "h1", "badinput", "--store", "consul://" + tb.consulAddress());
     }
 
     @AfterAll
     static void down() {
-        if (plugin != null) {
-            LOG.log(Level.INFO, "plugin log: " + plugin.log());
-            plugin.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugin);
     }
 
     /** One bad request and what must come back. */
@@ -124,8 +118,8 @@ class BadInputE2EIT {
             assertEquals(c.status(), r.status(), what);
             assertTrue(r.body().startsWith("{\"Err\":\"") && r.body().endsWith("\"}"), "error shape, " + what);
             assertTrue(r.body().contains(c.errContains()), "the error names the object, " + what);
-            assertTrue(r.header("content-type").startsWith(DOCKER_JSON), "content type, " + what + " " + r.headers());
-            assertEquals(PluginProcess.ACTIVATED, exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).body(),
+            assertTrue(r.header("content-type").startsWith(PluginSocket.DOCKER_JSON), "content type, " + what + " " + r.headers());
+            assertEquals(PluginSocket.ACTIVATED, exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).body(),
                     "Activate still answers after " + c.name());
         }
 

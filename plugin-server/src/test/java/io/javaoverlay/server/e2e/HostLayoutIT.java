@@ -28,7 +28,7 @@ class HostLayoutIT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         testbed = Testbed.up(2, Testbed.DockerVersion.V26, false);
     }
 

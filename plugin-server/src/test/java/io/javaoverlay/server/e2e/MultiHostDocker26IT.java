@@ -53,7 +53,7 @@ class MultiHostDocker26IT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(3, Testbed.DockerVersion.V26, true);
         for (String h : List.of("h1", "h2", "h3")) {
             startPlugin(h);
@@ -67,13 +67,7 @@ class MultiHostDocker26IT {
 
     @AfterAll
     static void down() {
-        for (PluginProcess p : plugins.values()) {
-            LOG.log(Level.INFO, "plugin log: " + p.log());
-            p.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugins.values());
     }
 
     private static boolean present(String host, String net) {

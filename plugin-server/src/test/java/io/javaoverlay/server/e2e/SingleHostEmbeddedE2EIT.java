@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class SingleHostEmbeddedE2EIT {
 
-    private static final System.Logger LOG = System.getLogger(SingleHostEmbeddedE2EIT.class.getName());
 
     private static Testbed tb;
     private static PluginProcess plugin;
@@ -40,7 +38,7 @@ class SingleHostEmbeddedE2EIT {
 
     @BeforeAll
     static void up() throws IOException {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(1, Testbed.DockerVersion.V26, false);
         store = Files.createTempDirectory(PluginProcess.logDir(), "single-store-");
         // scripts/run is the README's first command: it execs `bin/javaoverlay daemon ARGS` (the build
@@ -51,13 +49,7 @@ class SingleHostEmbeddedE2EIT {
 
     @AfterAll
     static void down() {
-        if (plugin != null) {
-            LOG.log(Level.INFO, "plugin log: " + plugin.log());
-            plugin.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugin);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.reconcile.Action;
 import io.javaoverlay.vxlan.reconcile.ActualNetwork;

@@ -9,7 +9,6 @@ import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.reconcile.Action.CreateBridge;
 import io.javaoverlay.vxlan.reconcile.Action.CreateVxlan;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
-import io.javaoverlay.netlink.testing.Requirements;
+import io.javaoverlay.testing.Requirements;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,21 +30,12 @@ public final class ItSupport {
 
     private ItSupport() {}
 
-    public static boolean ci() {
-        return Requirements.isCi();
-    }
-
-    /** Skips (laptop) or fails (CI) when {@code ok} is false (netlink's shared rule). */
-    public static void require(boolean ok, String what) {
-        Requirements.assumeOrFail(ok, what);
-    }
-
     /** Root, iproute2 and (optionally) ping; logs {@code ip -V} and {@code uname -r} once. */
     public static void requirePrivileged(boolean needPing) {
-        require(Requirements.isRoot(), "root (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
-        require(Requirements.hasCommand("ip") && Requirements.hasCommand("bridge"), "iproute2 (ip, bridge)");
+        Requirements.requireRoot("network namespaces (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
+        Requirements.require(Requirements.onPath("ip") && Requirements.onPath("bridge"), "iproute2 (ip, bridge)");
         if (needPing) {
-            require(Requirements.hasCommand("ping"), "ping (Debian package iputils-ping)");
+            Requirements.require(Requirements.onPath("ping"), "ping (Debian package iputils-ping)");
         }
         synchronized (ItSupport.class) {
             if (!versionsLogged) {
@@ -72,7 +63,7 @@ public final class ItSupport {
      * requirement skips on a laptop and fails under CI); there is no fallback.
      */
     public static NetlinkHandle openHandle(String ns) throws NetlinkException {
-        require(Netlink.isAvailable(), "our netlink (JNR-FFI): "
+        Requirements.require(Netlink.isAvailable(), "our netlink (JNR-FFI): "
                 + Netlink.unavailabilityCause().map(Throwable::toString).orElse("unavailable"));
         return Netlink.openIn(Netlink.openNamedNs(ns));
     }

@@ -16,7 +16,6 @@ import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
