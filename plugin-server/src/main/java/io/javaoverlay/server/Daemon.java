@@ -107,6 +107,21 @@ public final class Daemon implements Closeable {
         return gate;
     }
 
+    /**
+     * Waits until the background start-up has ended: services open, given up for good (not
+     * wired), or stopped. For tests, which must not sleep to prove that nothing is retried.
+     *
+     * @return false if it is still trying after {@code timeout}
+     */
+    boolean awaitStartupEnded(Duration timeout) throws InterruptedException {
+        Thread t = starter;
+        if (t == null) {
+            return true;
+        }
+        t.join(Math.max(1, timeout.toMillis()));
+        return !t.isAlive();
+    }
+
     /** Blocks until {@link #close()} completes. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();

@@ -297,9 +297,31 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
     }
 
     @Test
-    void ipv6OnlyEndpointGetsMacFromItsAddress() {
-        assertEquals(MacAddress.parse("02:42:00:00:00:05"),
-                Macs.derive(Optional.empty(), Optional.of(IpPrefix.parse("fd00::5/64"))));
-        assertInstanceOf(Veth.class, new Veth(io.javaoverlay.netlink.LinkAttrs.named("x"), "y", Optional.empty(), 0));
+    void ipv6OnlyEndpointGetsMacFromItsAddress() throws Exception {
+        MacAddress derived = MacAddress.parse("02:42:00:00:00:05");
+        assertEquals(derived, Macs.derive(Optional.empty(), Optional.of(IpPrefix.parse("fd00::5/64"))));
+        // Through the service: the grant and the container end Join plumbs carry the derived MAC.
+        a.createNetwork(new NetworkSpec("n6", List.of(), List.of(NetworkRecord.Pool.of("JavaOverlayLocal",
+                IpPrefix.parse("fd00::/64"), Optional.of(IpPrefix.parse("fd00::1/64")), Map.of())), Map.of(), true, false));
+        EndpointGrant g = a.createEndpoint(new EndpointSpec("n6", "e6abcdef99", Optional.empty(),
+                Optional.of(IpPrefix.parse("fd00::5/64")), Optional.empty()));
+        assertEquals(Optional.of(derived), g.assignedMac());
+        JoinResult j = a.join("n6", "e6abcdef99", "k");
+        Veth ctr = assertInstanceOf(Veth.class, nlA.linkByName(j.srcName()), "Join created a veth pair");
+        assertEquals(Optional.of(derived), ctr.attrs().hardwareAddr());
+    }
+
+    /**
+     * One subnet is one network cluster-wide (a second network with the same pool joins the first),
+     * so the fixture must never give two IDs one subnet: "n2" and "n123" collided under the old
+     * hash-derived fixture (their hashCodes agree in the low 7 bits) and became one network.
+     */
+    @Test
+    void distinctIdsAreDistinctNetworks() {
+        assertEquals("n2".hashCode() & 0x7f, "n123".hashCode() & 0x7f, "the pair collides under the old fixture");
+        a.createNetwork(net("n2", Map.of()));
+        a.createNetwork(net("n123", Map.of()));
+        assertEquals(2, new OverlayStore(kv).networks().size(), "two networks, each with its own VNI");
+        assertEquals(java.util.Set.of(1, 2), java.util.Set.of(vniOf("n2"), vniOf("n123")));
     }
 }

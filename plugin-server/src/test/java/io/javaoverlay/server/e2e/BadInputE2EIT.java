@@ -59,6 +59,12 @@ class BadInputE2EIT {
 
     /** One bad request and what must come back. */
     private record Case(String name, String rawRequest, int status, String errContains) {
+        Case {
+            // Every case names what its error must say: an empty fragment would match any body.
+            if (errContains.isBlank()) {
+                throw new IllegalArgumentException("case '" + name + "' expects nothing of the error");
+            }
+        }
     }
 
     @Test
@@ -78,7 +84,8 @@ class BadInputE2EIT {
                 new Case("not JSON at all", dockerPost("/" + IpamDriverApi.REQUEST_ADDRESS, "this is not json"), 400,
                         "malformed JSON"),
                 new Case("empty body", dockerPost("/" + NetworkDriverApi.CREATE_ENDPOINT, ""), 400, "empty request body"),
-                new Case("JSON of the wrong type", dockerPost("/" + IpamDriverApi.REQUEST_POOL, "[1,2,3]"), 400, ""),
+                new Case("JSON of the wrong type", dockerPost("/" + IpamDriverApi.REQUEST_POOL, "[1,2,3]"), 400,
+                        "malformed JSON in the request body of /" + IpamDriverApi.REQUEST_POOL + ": "),
                 new Case("join of an unknown network", dockerPost("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"" + UNKNOWN_NET
                         + "\",\"EndpointID\":\"" + UNKNOWN_EP + "\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\","
                         + "\"Options\":{}}"), 500, UNKNOWN_NET),

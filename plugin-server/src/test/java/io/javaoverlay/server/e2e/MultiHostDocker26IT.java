@@ -214,16 +214,12 @@ class MultiHostDocker26IT {
 
         // Two hosts define the same name differently at the same moment: one definition wins everywhere,
         // the loser's plugin logs what differs and replaces its copy.
-        Thread other = new Thread(() -> tb.docker("h2", "network", "create", "-d", "javaoverlay", "--ipam-driver",
-                "javaoverlay", "--subnet", "198.18.125.0/24", "red"));
-        other.start();
-        tb.docker("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+        java.util.concurrent.CompletableFuture<Testbed.Result> onH2 = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> tb.docker("h2", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                        "--subnet", "198.18.125.0/24", "red"));
+        Testbed.Result onH1 = tb.docker("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
                 "--subnet", "198.18.124.0/24", "red");
-        try {
-            other.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Map<String, Testbed.Result> creates = Map.of("h1", onH1, "h2", onH2.join());
         await(CONVERGE, "one definition of red on every host", () -> {
             if (missingOn(List.of("h1", "h2", "h3"), "red", true).isPresent()) {
                 return missingOn(List.of("h1", "h2", "h3"), "red", true);
@@ -232,10 +228,25 @@ class MultiHostDocker26IT {
             return subnets.stream().distinct().count() == 1 ? Optional.empty() : Optional.of("subnets differ: " + subnets);
         });
         String won = subnet("h1", "red");
+        assertTrue(List.of("198.18.124.0/24", "198.18.125.0/24").contains(won), "red has one of the two subnets: " + won);
+        String winner = won.equals("198.18.124.0/24") ? "h1" : "h2";
+        String loser = winner.equals("h1") ? "h2" : "h1";
         String lost = won.equals("198.18.124.0/24") ? "198.18.125.0/24" : "198.18.124.0/24";
-        String loserLog = log("h1") + log("h2");
-        if (loserLog.contains("conflicts with the cluster's network red")) {
-            assertTrue(loserLog.contains("subnets [" + won) && loserLog.contains(lost), "the error says what differs");
+        assertTrue(creates.get(winner).ok(), "the winning create on " + winner + " succeeded: " + creates.get(winner).describe());
+        Testbed.Result losing = creates.get(loser);
+        if (losing.ok()) {
+            // Both creates went through: the loser's replicator found the cluster's definition, logged
+            // what differs and replaced its copy.
+            await(CONVERGE, "the conflict reported on " + loser, () -> log(loser).contains(
+                    "conflicts with the cluster's network red") ? Optional.empty() : Optional.of("no conflict in " + loser + "'s log"));
+            String conflict = log(loser).lines().filter(l -> l.contains("conflicts with the cluster's network red"))
+                    .findFirst().orElseThrow();
+            assertTrue(conflict.contains("subnets [" + won) && conflict.contains(" in the cluster, [" + lost),
+                    "the error says what differs: " + conflict);
+        } else {
+            // The winner's definition had already been replicated to the loser: Docker itself refused the
+            // second network of that name.
+            assertTrue(losing.stderr().contains("already exists"), "Docker refused a duplicate name: " + losing.describe());
         }
         await(CONVERGE, "the losing definition's pool released", () ->
                 consulKeys(tb, "javaoverlay/v1/ipam/pools/").stream().anyMatch(k -> k.contains(lost.replace('/', '_')))
