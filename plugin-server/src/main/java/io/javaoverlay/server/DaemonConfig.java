@@ -23,10 +23,12 @@ import java.util.Optional;
  * @param vniRange      VNIs the cluster allocates from
  * @param defaultPools  IPv4 pools for RequestPool without {@code --subnet}
  * @param maxBodyBytes  request body limit
+ * @param driverName    the name Docker knows the driver by ({@code javaoverlay}, or a managed plugin's
+ *                      {@code javaoverlay:latest}); the replicator lists and creates networks with it
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
-                           List<DefaultPool> defaultPools, long maxBodyBytes) {
+                           List<DefaultPool> defaultPools, long maxBodyBytes, String driverName) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -36,6 +38,16 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
     /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
     public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
+    /** The legacy plugin's name: the socket file name without {@code .sock}. */
+    public static final String DEFAULT_DRIVER_NAME = "javaoverlay";
+
+    /** The configuration with the default driver name ({@link #DEFAULT_DRIVER_NAME}). */
+    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
+                        Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
+                        List<DefaultPool> defaultPools, long maxBodyBytes) {
+        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools,
+                maxBodyBytes, DEFAULT_DRIVER_NAME);
+    }
 
     public DaemonConfig {
         Objects.requireNonNull(store, "store");
@@ -52,6 +64,12 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         DriverSettings.withScope(scope); // validates
         if (vxlanPort < 1 || vxlanPort > 65535) {
             throw new IllegalArgumentException("--vxlan-port " + vxlanPort + " out of range 1..65535");
+        }
+        Objects.requireNonNull(driverName, "driverName");
+        // Docker plugin references: [registry[:port]/]path[:tag]; anything else can never match a driver.
+        if (!driverName.matches("[a-z0-9][a-z0-9._/:-]{0,254}")) {
+            throw new IllegalArgumentException("--driver-name '" + driverName + "' is not a Docker plugin name such as"
+                    + " javaoverlay or javaoverlay:latest (lower case letters, digits and . _ / : -)");
         }
     }
 
