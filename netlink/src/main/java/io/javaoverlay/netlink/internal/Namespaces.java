@@ -91,6 +91,12 @@ public final class Namespaces {
 
     private static <T> T switched(NetNs target, String what, NsWork<T> work) throws NetlinkException {
         long savedInode = FdNetNs.currentThreadInode();
+        if (target != null && target.inode() == savedInode) {
+            // Already there (Netlink.open(): the daemon's own namespace). setns(2) wants
+            // CAP_SYS_ADMIN even into the current namespace, and a daemon that needs only
+            // CAP_NET_ADMIN (the Docker managed plugin) must not have to hold it for nothing.
+            return work.run();
+        }
         int saved = Native.open("/proc/thread-self/ns/net");
         try {
             if (target == null) {
