@@ -42,7 +42,7 @@ public final class Daemon implements Closeable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** A call waiting for the store may trigger an early retry, but not more often than this. */
     private static final Duration MIN_RETRY_GAP = Duration.ofSeconds(1);
-    /** Read by the watchdog: an absent key, so the read is as cheap as the store allows. */
+    /** Read at start and by the watchdog: an absent key, so the read is as cheap as the store allows. */
     private static final String WATCHDOG_KEY = "watchdog-probe";
     /** Consul's client gives up after 2 s (connect) + 10 s (request); a read stuck far longer is ours. */
     private static final Duration STORE_STUCK = Duration.ofSeconds(20);
@@ -188,6 +188,13 @@ public final class Daemon implements Closeable {
             try {
                 InetAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
                 backend = factory.open(config, vtep);
+                // Consul's client connects lazily: read once, so that an unreachable store keeps the
+                // gate closed (calls wait, then fail naming the store) instead of "ready" services
+                // whose every call fails. Before the network service starts: nothing to undo.
+                KvStore probeStore = storeOf(backend);
+                if (probeStore != null) {
+                    probeStore.get(WATCHDOG_KEY);
+                }
                 backend.network().start();
                 if (!gate.open(backend)) {
                     backend.close();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 import jnr.unixsocket.UnixDatagramChannel;
 import jnr.unixsocket.UnixSocketAddress;
@@ -155,6 +156,30 @@ class DaemonTest {
             assertTrue(ready.contains("STATUS=serving registration calls only; waiting for the services: the store file://"
                     + dir.resolve("state") + " is unreachable: consul 127.0.0.1:8500 unreachable: Connection refused"), ready);
         }
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerKeepsTheGateClosedAndTheNetworkServiceStopped() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        AtomicInteger reads = new AtomicInteger();
+        // Consul's client opens without connecting; the first read is what fails.
+        KvStore down = (KvStore) java.lang.reflect.Proxy.newProxyInstance(KvStore.class.getClassLoader(), new Class<?>[] {KvStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("get")) {
+                        reads.incrementAndGet();
+                        throw new StoreUnavailableException("key-value store get 'watchdog-probe': Consul is unreachable (Connection refused)", null);
+                    }
+                    return null;
+                });
+        FakeNetworkService network = new FakeNetworkService();
+        daemon = new Daemon(config(socket).withReadyTimeout(Duration.ofMillis(300)),
+                (cfg, vtep) -> new Backend(new FakeIpamService(), network, List.of(down)), SdNotify.fromEnvironment(Map.of()));
+        daemon.start();
+        Response r = post(socket, "/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"n\"}");
+        assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call (waited 0.3 s): the store file://" + dir.resolve("state")
+                + " is unreachable: key-value store get 'watchdog-probe': Consul is unreachable (Connection refused)\"}", r.body());
+        assertTrue(reads.get() >= 1);
+        assertFalse(network.calls.contains("start"), "the network service does not start without its store");
     }
 
     static String drain(UnixDatagramChannel rx) throws IOException {
