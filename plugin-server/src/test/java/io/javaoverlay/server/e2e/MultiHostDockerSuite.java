@@ -26,47 +26,55 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Issue 7, end to end: Docker 26 has no cluster store, so a legacy plugin's network exists only on
- * the host that created it. Three Docker 26 hosts and a real Consul, the real javaoverlay daemon on
- * each with its defaults ({@code Scope: local}): a network created on h1 appears on h2 and h3
+ * Issue 7, end to end, for every Docker without a cluster store (24+): a legacy plugin's network
+ * exists only on the host that created it. Three hosts and a real Consul, the real javaoverlay daemon
+ * on each with its defaults ({@code Scope: local}): a network created on h1 appears on h2 and h3
  * through javaoverlay's replicator, containers on all hosts reach each other, removal on h2 removes
  * it everywhere once no containers are attached, a fourth host started later gets it, and
  * conflicting definitions are refused clearly with nothing left behind.
+ *
+ * <p>One subclass per Docker version ({@link MultiHostDocker26IT}, {@link MultiHostDocker28IT}), so
+ * Failsafe runs the suite on each.
  */
 @Tag("docker")
 @Tag("consul")
 @Tag("privileged")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MultiHostDocker26IT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class MultiHostDockerSuite {
 
-    private static final System.Logger LOG = System.getLogger(MultiHostDocker26IT.class.getName());
+    private static final System.Logger LOG = System.getLogger(MultiHostDockerSuite.class.getName());
     /** "Within a few seconds": the replicator polls Docker every 2 s and reacts to Consul at once. */
     private static final Duration REPLICATE = Duration.ofSeconds(10);
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final String SLEEP = "3600";
 
-    private static Testbed tb;
-    private static final Map<String, PluginProcess> plugins = new TreeMap<>();
+    private Testbed tb;
+    private final Map<String, PluginProcess> plugins = new TreeMap<>();
+
+    /** The Docker the hosts run. */
+    abstract Testbed.DockerVersion dockerVersion();
 
     @BeforeAll
-    static void up() {
+    void up() {
         Requirements.requireTestbed();
-        tb = Testbed.up(3, Testbed.DockerVersion.V26, true);
+        tb = Testbed.up(3, dockerVersion(), true);
         for (String h : List.of("h1", "h2", "h3")) {
             startPlugin(h);
         }
     }
 
-    private static void startPlugin(String host) {
-        plugins.put(host, PluginProcess.start(tb, host, "multihost26", "--store", "consul://" + tb.consulAddress(),
-                "--advertise-addr", Testbed.hostIp(host), "--host-id", host));
+    private void startPlugin(String host) {
+        plugins.put(host, PluginProcess.start(tb, host, "multihost" + dockerVersion().flag(), "--store",
+                "consul://" + tb.consulAddress(), "--advertise-addr", tb.underlayIp(host), "--host-id", host));
     }
 
     @AfterAll
-    static void down() {
+    void down() {
         for (PluginProcess p : plugins.values()) {
             LOG.log(Level.INFO, "plugin log: " + p.log());
             p.close();
@@ -76,11 +84,11 @@ class MultiHostDocker26IT {
         }
     }
 
-    private static boolean present(String host, String net) {
+    private boolean present(String host, String net) {
         return tb.docker(host, "network", "inspect", net).ok();
     }
 
-    private static Optional<String> missingOn(List<String> hosts, String net, boolean wanted) {
+    private Optional<String> missingOn(List<String> hosts, String net, boolean wanted) {
         for (String h : hosts) {
             if (present(h, net) != wanted) {
                 return Optional.of("network " + net + (wanted ? " missing on " : " still on ") + h);
@@ -89,11 +97,11 @@ class MultiHostDocker26IT {
         return Optional.empty();
     }
 
-    private static String subnet(String host, String net) {
+    private String subnet(String host, String net) {
         return tb.dockerOk(host, "network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", net);
     }
 
-    private static String log(String host) {
+    private String log(String host) {
         try {
             return Files.readString(plugins.get(host).log());
         } catch (IOException e) {
@@ -101,7 +109,7 @@ class MultiHostDocker26IT {
         }
     }
 
-    private static List<String> clusterKeys() {
+    private List<String> clusterKeys() {
         List<String> keys = new ArrayList<>();
         for (String k : consulKeys(tb, "javaoverlay/v1/")) {
             if (k.contains("/clusternets/") || k.contains("/netalias/") || k.contains("/networks/") || k.contains("/vni/")) {
