@@ -59,10 +59,15 @@ abstract class MultiHostDockerSuite {
     /** The Docker the hosts run. */
     abstract Testbed.DockerVersion dockerVersion();
 
+    /** The hosts' underlay family (IPv4 unless a subclass says otherwise). */
+    Testbed.Underlay underlay() {
+        return Testbed.Underlay.IPV4;
+    }
+
     @BeforeAll
     void up() {
         Requirements.requireTestbed();
-        tb = Testbed.up(3, dockerVersion(), true);
+        tb = Testbed.up(3, dockerVersion(), true, underlay());
         for (String h : List.of("h1", "h2", "h3")) {
             startPlugin(h);
         }
