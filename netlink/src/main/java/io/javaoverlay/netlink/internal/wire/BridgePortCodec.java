@@ -13,8 +13,9 @@ import java.util.Optional;
  * <ul>
  *   <li>with NLA_F_NESTED it is a nest of {@code IFLA_BRPORT_*} attributes;</li>
  *   <li>without it, for binary compatibility with old RSTP daemons, its first byte is taken as the
- *       port's STP state. So the flag is not decoration: a nest sent without it would silently set
- *       the port state from whatever attribute header comes first.</li>
+ *       port's STP state. So the flag is not decoration: without it the kernel reads the first
+ *       attribute's length byte as a state (6.18 answers EINVAL for 5, which is no BR_STATE_*; a
+ *       value of 0..4 would have changed the port state instead).</li>
  * </ul>
  * An AF_BRIDGE RTM_GETLINK exists only as a dump (the bridge registers no doit), so one port is
  * found by dumping and filtering.
