@@ -209,26 +209,25 @@ public final class RtnlHandle implements NetlinkHandle {
 
     @Override
     public void linkSetTxQueueLen(int index, int packets) throws NetlinkException {
-        if (packets < 0) {
-            throw new IllegalArgumentException("negative txqueuelen " + packets + " for " + dev(index));
-        }
-        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_TXQLEN, packets), dev(index) + " txqueuelen " + packets);
+        setSize(index, IFLA_TXQLEN, "txqueuelen", packets, 0);
     }
 
     @Override
     public void linkSetGsoMaxSize(int index, int bytes) throws NetlinkException {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("invalid gso_max_size " + bytes + " for " + dev(index));
-        }
-        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_GSO_MAX_SIZE, bytes), dev(index) + " gso_max_size " + bytes);
+        setSize(index, IFLA_GSO_MAX_SIZE, "gso_max_size", bytes, 1);
     }
 
     @Override
     public void linkSetGroMaxSize(int index, int bytes) throws NetlinkException {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("invalid gro_max_size " + bytes + " for " + dev(index));
+        setSize(index, IFLA_GRO_MAX_SIZE, "gro_max_size", bytes, 1);
+    }
+
+    /** One u32 link attribute, named as {@code ip link set} names it; refused below {@code min} before sending. */
+    private void setSize(int index, int attr, String keyword, int value, int min) throws NetlinkException {
+        if (value < min) {
+            throw new IllegalArgumentException("invalid " + keyword + " " + value + " for " + dev(index));
         }
-        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_GRO_MAX_SIZE, bytes), dev(index) + " gro_max_size " + bytes);
+        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(attr, value), dev(index) + " " + keyword + " " + value);
     }
 
     // ---- bridge ports --------------------------------------------------------------------
