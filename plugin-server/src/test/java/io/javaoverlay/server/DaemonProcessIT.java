@@ -217,6 +217,22 @@ class DaemonProcessIT {
     }
 
     @Test
+    void aTokenFileOthersCanReadIsRefused() throws Exception {
+        Path token = dir.resolve("consul.token");
+        Files.writeString(token, "s3cret\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> cmd = new ArrayList<>(daemon(dir.resolve("javaoverlay.sock")));
+        cmd.addAll(List.of("--consul-token-file", token.toString()));
+        Process p = start(cmd, Map.of());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+        assertTrue(output(0).contains("refusing to start: the Consul token file " + token + " is accessible by others (rw-r--r--)"),
+                output(0));
+        assertFalse(output(0).contains("s3cret"), "the token is never logged");
+        assertFalse(Files.exists(dir.resolve("javaoverlay.sock")), "nothing was served");
+    }
+
+    @Test
     void staleSocketAfterSigkillIsReplaced() throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
         Process p = start(daemon(socket), Map.of());
