@@ -132,7 +132,6 @@ public final class Membership implements AutoCloseable {
     private long beat;
     private String writeProblem;
     private String readProblem;
-    private long readFailedSince;
     private volatile boolean closed;
 
     /**
@@ -244,9 +243,6 @@ public final class Membership implements AutoCloseable {
 
     private void readFailure(Exception e) {
         synchronized (lock) {
-            if (!readFailed) {
-                readFailedSince = nanoTime.getAsLong();
-            }
             readFailed = true;
             judging = false;
         }
@@ -262,9 +258,8 @@ public final class Membership implements AutoCloseable {
     private List<ProbeRequest> observe(List<KvEntry> entries, long now) {
         boolean reset = readFailed || now - lastReadOk > settings.deadAfter().toNanos() / 2;
         if (reset && lastReadOk != 0) {
-            String cause = readFailed ? "the store answers again after "
-                    + millis(now - readFailedSince) + " s" : "this host could not look for " + millis(now - lastReadOk)
-                    + " s (slow store call or paused process)";
+            String cause = readFailed ? "the store answers again (last good read " + millis(now - lastReadOk) + " s ago)"
+                    : "this host could not look for " + millis(now - lastReadOk) + " s (slow store call or paused process)";
             LOG.log(Level.INFO, cause + "; host liveness clocks restarted: every host has "
                     + millis(settings.deadAfter().toNanos()) + " s to beat before it is judged");
         }
