@@ -9,25 +9,22 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 
 /**
@@ -55,8 +52,8 @@ import java.util.function.LongSupplier;
  * {@code deadAfter}. A host with no record that owns nothing any more is forgotten once DEAD.
  *
  * <p><b>Threads.</b> One scheduled thread beats, lists and judges; each tick blocks at most for the
- * store's own call timeouts (one put, one list). Probes run on up to {@link #PROBE_THREADS} daemon threads
- * (extra probes wait for the next tick). Listeners run on one notifier thread, in order, so a slow
+ * store's own call timeouts (one put, one list). Probes run on up to 8 daemon threads (extra probes wait
+ * for the next tick). Listeners run on one notifier thread, in order, so a slow
  * listener (a firewall update) never delays a heartbeat.
  */
 public final class Membership implements AutoCloseable {
@@ -111,7 +108,6 @@ public final class Membership implements AutoCloseable {
     private final KvStore store;
     private final HostRecord self;
     private final String selfKey;
-    private final InetAddress selfVtep;
     private final Settings settings;
     private final VtepProber prober;
     private final LongSupplier nanoTime;
@@ -123,12 +119,10 @@ public final class Membership implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
-    private final Map<String, TrackedHost> hosts = new TreeMap<>();
+    private final HostTable table;
     private volatile Map<String, Optional<InetAddress>> owners = Map.of();
     private volatile Map<String, HostView> snapshot = Map.of();
     private volatile boolean judging;
-    private boolean readFailed = true; // nothing read yet: the first success starts the clocks
-    private long lastReadOk;
     private long beat;
     private String writeProblem;
     private String readProblem;
@@ -152,8 +146,8 @@ public final class Membership implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store");
         this.self = Objects.requireNonNull(self, "self");
         this.selfKey = ClusterKeys.host(self.hostId());
-        this.selfVtep = parseLiteral(self.vtep());
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.table = new HostTable(self.hostId(), HostTable.parseLiteral(self.vtep()), settings);
         this.prober = Objects.requireNonNull(prober, "prober");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.wall = Objects.requireNonNull(wall, "wall");
@@ -217,11 +211,15 @@ public final class Membership implements AutoCloseable {
             readFailure(e);
             return;
         }
-        List<ProbeRequest> probes;
+        readProblem = null;
+        HostTable.Result r;
         synchronized (lock) {
-            probes = observe(entries, nanoTime.getAsLong());
+            long now = nanoTime.getAsLong();
+            r = table.observe(entries, owners, now);
+            judging = true;
+            publish(r.changes(), now);
         }
-        probes.forEach(this::submitProbe);
+        r.probes().forEach(this::submitProbe);
     }
 
     private void writeHeartbeat() {
@@ -233,7 +231,7 @@ public final class Membership implements AutoCloseable {
             }
         } catch (KvStoreException | RuntimeException e) {
             String why = String.valueOf(e.getMessage());
-            if (!why.equals(writeProblem)) {
+            if (!why.equals(writeProblem) && !closed) {
                 LOG.log(Level.WARNING, "cannot write the heartbeat " + selfKey + " to " + store.describe() + ": " + why
                         + "; other hosts will see this host SILENT (kept while its VTEP answers ICMP)");
                 writeProblem = why;
@@ -243,107 +241,18 @@ public final class Membership implements AutoCloseable {
 
     private void readFailure(Exception e) {
         synchronized (lock) {
-            readFailed = true;
+            table.readFailed();
             judging = false;
         }
         String why = String.valueOf(e.getMessage());
-        if (!why.equals(readProblem)) {
+        if (!why.equals(readProblem) && !closed) {
             LOG.log(Level.WARNING, "cannot list " + ClusterKeys.HOSTS + " in " + store.describe() + ": " + why
                     + "; no host is judged until the store answers (every host keeps its state)");
             readProblem = why;
         }
     }
 
-    /** Judges every host from one successful listing; returns the probes to send. Holds the lock. */
-    private List<ProbeRequest> observe(List<KvEntry> entries, long now) {
-        boolean reset = readFailed || now - lastReadOk > settings.deadAfter().toNanos() / 2;
-        if (reset && lastReadOk != 0) {
-            String cause = readFailed ? "the store answers again (last good read " + millis(now - lastReadOk) + " s ago)"
-                    : "this host could not look for " + millis(now - lastReadOk) + " s (slow store call or paused process)";
-            LOG.log(Level.INFO, cause + "; host liveness clocks restarted: every host has "
-                    + millis(settings.deadAfter().toNanos()) + " s to beat before it is judged");
-        }
-        readFailed = false;
-        readProblem = null;
-        lastReadOk = now;
-        Map<String, KvEntry> byHost = new HashMap<>();
-        for (KvEntry e : entries) {
-            ClusterKeys.hostIdOf(e.key()).ifPresent(id -> byHost.put(id, e));
-        }
-        Map<String, Optional<InetAddress>> ownersNow = owners;
-        Set<String> ids = new TreeSet<>(hosts.keySet());
-        ids.addAll(byHost.keySet());
-        ids.addAll(ownersNow.keySet());
-        ids.add(self.hostId());
-        List<Change> changes = new ArrayList<>();
-        List<ProbeRequest> probes = new ArrayList<>();
-        long deadAfter = settings.deadAfter().toNanos();
-        long probeFrom = Math.max(deadAfter / 2, deadAfter - 2 * settings.heartbeat().toNanos());
-        for (String id : ids) {
-            KvEntry e = byHost.get(id);
-            TrackedHost h = hosts.get(id);
-            boolean fresh = h == null;
-            if (fresh) {
-                h = new TrackedHost(id, id.equals(self.hostId()), e != null ? Liveness.ALIVE : Liveness.SILENT, now);
-                h.reason = e != null ? "first seen" : h.self ? "its heartbeat is not in the store yet"
-                        : "owns endpoint records but has no " + ClusterKeys.HOSTS + " record";
-                hosts.put(id, h);
-                changes.add(new Change(id, Optional.empty(), Optional.of(h.state)));
-                logState(h, null, now);
-            }
-            // Any new write is a beat, also a record reappearing (a wiped hosts/, a record we never had).
-            boolean changed = !fresh && e != null && (h.index == null || e.modifyIndex() != h.index);
-            if (e != null && (fresh || changed || h.record == null)) {
-                try {
-                    HostRecord r = ClusterKeys.decodeHost(e.key(), e.value());
-                    h.record = r;
-                    h.recordVtep = parseLiteral(r.vtep());
-                } catch (IllegalArgumentException corrupt) {
-                    LOG.log(Level.WARNING, corrupt.getMessage());
-                }
-            }
-            h.index = e == null ? null : e.modifyIndex();
-            h.ownerVtep = ownersNow.getOrDefault(id, Optional.empty()).orElse(h.self ? selfVtep : null);
-            if (changed) {
-                h.beat(now);
-                transition(h, Liveness.ALIVE, now, changes);
-                continue;
-            }
-            if (reset) {
-                h.resetClock(now);
-                continue;
-            }
-            long silent = now - h.lastChange;
-            boolean probing = settings.probe() && h.vtep() != null && !h.self;
-            if (probing && silent >= probeFrom && !h.probeInFlight
-                    && (h.lastProbeStart == Long.MIN_VALUE
-                        || now - h.lastProbeStart >= settings.heartbeat().toNanos() * 9 / 10)) {
-                h.probeInFlight = true;
-                h.lastProbeStart = now;
-                probes.add(new ProbeRequest(h, h.generation, h.vtep()));
-            }
-            if (silent >= deadAfter) {
-                transition(h, h.judgeOverdue(probing), now, changes);
-            }
-        }
-        // Forget hosts that are DEAD, have no record and own nothing: the collector removed them.
-        for (var it = hosts.values().iterator(); it.hasNext(); ) {
-            TrackedHost h = it.next();
-            if (h.state == Liveness.DEAD && h.index == null && !ownersNow.containsKey(h.id) && !h.self) {
-                it.remove();
-                changes.add(new Change(h.id, Optional.of(Liveness.DEAD), Optional.empty()));
-                LOG.log(Level.INFO, "host " + h.id + " forgotten: DEAD, no " + ClusterKeys.HOSTS + " record, owns no endpoints");
-            }
-        }
-        judging = true;
-        publish(changes, now);
-        return probes;
-    }
-
-    /** A probe to send outside the lock, for one generation of one host. */
-    private record ProbeRequest(TrackedHost host, long generation, InetAddress vtep) {}
-
-    private void submitProbe(ProbeRequest p) {
+    private void submitProbe(HostTable.Probe p) {
         try {
             probeExecutor.execute(() -> {
                 boolean ok;
@@ -353,68 +262,24 @@ public final class Membership implements AutoCloseable {
                     LOG.log(Level.DEBUG, "probe of " + p.vtep().getHostAddress() + " failed: " + e.getMessage());
                     ok = false;
                 }
-                probeDone(p.host(), p.generation(), ok);
+                synchronized (lock) {
+                    if (!closed) {
+                        long now = nanoTime.getAsLong();
+                        publish(table.probed(p.host(), p.generation(), ok, now), now);
+                    }
+                }
             });
         } catch (RejectedExecutionException busy) {
             // Every probe thread is busy (many silent hosts whose VTEPs drop ICMP): probe this one at a later tick.
             synchronized (lock) {
-                if (p.host().generation == p.generation()) {
-                    p.host().probeInFlight = false;
-                    p.host().lastProbeStart = Long.MIN_VALUE;
-                }
+                table.probeNotSent(p);
             }
-        }
-    }
-
-    private void probeDone(TrackedHost h, long generation, boolean ok) {
-        synchronized (lock) {
-            if (closed || hosts.get(h.id) != h || h.generation != generation) {
-                return; // a beat or a clock reset came in between: this answer is stale
-            }
-            h.probed(ok);
-            long now = nanoTime.getAsLong();
-            if (!readFailed && judging && now - h.lastChange >= settings.deadAfter().toNanos()) {
-                List<Change> changes = new ArrayList<>();
-                transition(h, h.judgeOverdue(true), now, changes);
-                publish(changes, now);
-            }
-        }
-    }
-
-    private void transition(TrackedHost h, Liveness next, long now, List<Change> changes) {
-        if (next == h.state) {
-            return;
-        }
-        Liveness before = h.state;
-        h.state = next;
-        h.stateSince = now;
-        changes.add(new Change(h.id, Optional.of(before), Optional.of(next)));
-        logState(h, before, now);
-    }
-
-    private void logState(TrackedHost h, Liveness before, long now) {
-        String vtep = h.vtep() == null ? "VTEP unknown" : "VTEP " + h.vtep().getHostAddress();
-        String who = "host " + h.id + (h.self ? " (this host, " : " (") + vtep + ")";
-        String silent = millis(now - h.lastChange);
-        switch (h.state) {
-            case ALIVE -> LOG.log(before == null ? Level.DEBUG : Level.INFO, who + " is ALIVE (" + h.reason + ")");
-            case SILENT -> LOG.log(Level.WARNING, who + " is SILENT: " + (before == null ? h.reason : "no heartbeat for "
-                    + silent + " s; " + h.reason) + "; its peers are kept");
-            case DEAD -> LOG.log(Level.WARNING, who + " is DEAD: no heartbeat for " + silent + " s and " + h.reason
-                    + "; its peers are withdrawn");
         }
     }
 
     /** Builds the snapshot and hands listeners the changes. Holds the lock, so notifications keep their order. */
     private void publish(List<Change> changes, long now) {
-        Map<String, HostView> out = new TreeMap<>();
-        for (TrackedHost h : hosts.values()) {
-            HostRecord r = h.record;
-            out.put(h.id, new HostView(h.id, h.state, Optional.ofNullable(h.vtep()), r == null ? "" : r.hostname(),
-                    r == null ? "" : r.version(), Duration.ofNanos(now - h.lastChange),
-                    wall.instant().minusNanos(now - h.stateSince), h.index != null));
-        }
-        Map<String, HostView> snap = Collections.unmodifiableMap(out);
+        Map<String, HostView> snap = table.views(now, wall.instant());
         snapshot = snap;
         if (changes.isEmpty()) {
             return;
@@ -469,11 +334,7 @@ public final class Membership implements AutoCloseable {
     /** How long {@code hostId} has been DEAD without a break, as this observer saw it; empty if it is not DEAD. */
     public Optional<Duration> deadFor(String hostId) {
         synchronized (lock) {
-            TrackedHost h = hosts.get(hostId);
-            if (h == null || h.state != Liveness.DEAD) {
-                return Optional.empty();
-            }
-            return Optional.of(Duration.ofNanos(nanoTime.getAsLong() - h.stateSince));
+            return table.deadFor(hostId, nanoTime.getAsLong());
         }
     }
 
@@ -506,21 +367,5 @@ public final class Membership implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** An IP literal as an address; null for anything else (never a DNS lookup). */
-    static InetAddress parseLiteral(String vtep) {
-        if (vtep == null || !vtep.trim().matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(vtep.trim());
-        } catch (java.net.UnknownHostException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
     }
 }
