@@ -91,7 +91,7 @@ public final class QueryHandler {
         }
         OPTRecord opt = query.getOPT();
         if (opt != null && opt.getVersion() != 0) {
-            Message r = reply(query, Rcode.NOERROR);
+            Message r = reply(query, Rcode.NOERROR, false);
             r.getHeader().setRcode(BADVERS & 0xF);
             r.addRecord(new OPTRecord(EDNS_PAYLOAD, BADVERS >>> 4, 0), Section.ADDITIONAL);
             return new Reply(r, 512);
@@ -183,6 +183,10 @@ public final class QueryHandler {
     }
 
     private static Message reply(Message query, int rcode) {
+        return reply(query, rcode, query.getOPT() != null && rcode != Rcode.FORMERR);
+    }
+
+    private static Message reply(Message query, int rcode, boolean withOpt) {
         Message r = new Message(query.getHeader().getID());
         Header h = r.getHeader();
         h.setFlag(Flags.QR);
@@ -196,7 +200,7 @@ public final class QueryHandler {
         if (q != null) {
             r.addRecord(q, Section.QUESTION);
         }
-        if (query.getOPT() != null && rcode != Rcode.FORMERR) {
+        if (withOpt) {
             r.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
         }
         return r;

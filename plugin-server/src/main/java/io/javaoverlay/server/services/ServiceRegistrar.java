@@ -94,7 +94,7 @@ public final class ServiceRegistrar implements AutoCloseable {
         }
         desired = Map.copyOf(m);
         if (pending.compareAndSet(false, true)) {
-            thread.execute(() -> {
+            run(() -> {
                 pending.set(false);
                 syncQuietly();
             });
@@ -103,7 +103,7 @@ public final class ServiceRegistrar implements AutoCloseable {
 
     /** Removes every service of {@code deadHostId} (the dead-host path). Returns at once. */
     public void removeHost(String deadHostId) {
-        thread.execute(() -> {
+        run(() -> {
             try {
                 int n = removeHostNow(deadHostId);
                 LOG.log(Level.INFO, "deregistered " + n + " services of dead host " + deadHostId);
@@ -113,6 +113,14 @@ public final class ServiceRegistrar implements AutoCloseable {
                         + "DeregisterCriticalServiceAfter");
             }
         });
+    }
+
+    private void run(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // closed: the daemon is stopping, and the next start resyncs everything
+        }
     }
 
     private void syncQuietly() {
