@@ -175,12 +175,11 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
         for (UrlParameters p : params) {
             b.addUrlParameter(p);
         }
-        if (body != null) {
-            try {
-                b.setBinaryContent(JSON.writeValueAsBytes(body));
-            } catch (IOException e) {
-                throw new KvStoreException(what + ": cannot encode the request: " + e, e);
-            }
+        try {
+            // Ecwid's PUT needs a body even when Consul wants none (deregister): send an empty one.
+            b.setBinaryContent(body == null ? new byte[0] : JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new KvStoreException(what + ": cannot encode the request: " + e, e);
         }
         Request req = b.build();
         HttpResponse r = ConsulErrors.call(what, () -> raw.makePutRequest(req));
