@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny upstream resolver on 127.0.0.1 (UDP and TCP, same port) for tests and the benchmark:
- * every A query gets {@value #ANSWER}, other types NOERROR/no data; {@link Mode} switches it to
+ * a single-label name is NXDOMAIN (as on a real resolver), any other A query gets
+ * {@value #ANSWER}, other types NOERROR/no data; {@link Mode} switches it to
  * SERVFAIL or silence. Records the query IDs it saw.
  */
 public final class FakeUpstream implements AutoCloseable {
@@ -42,9 +43,14 @@ public final class FakeUpstream implements AutoCloseable {
     public final Set<Integer> ids = ConcurrentHashMap.newKeySet();
 
     public FakeUpstream() throws IOException {
-        udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** An upstream on {@code at} (port 0: any free port). */
+    public FakeUpstream(InetSocketAddress at) throws IOException {
+        udp = new DatagramSocket(at);
         tcp = new ServerSocket();
-        tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort()));
+        tcp.bind(new InetSocketAddress(at.getAddress(), udp.getLocalPort()));
         Thread u = new Thread(this::udpLoop, "fake-upstream-udp");
         u.setDaemon(true);
         u.start();
@@ -54,7 +60,15 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort());
+        return (InetSocketAddress) udp.getLocalSocketAddress();
+    }
+
+    /** Serves on ADDR:PORT until killed (the e2e demo's "resolver the testbed runs"). */
+    public static void main(String[] args) throws Exception {
+        try (FakeUpstream u = new FakeUpstream(DnsConfig.parseAddress(args[0]))) {
+            System.out.println("fake upstream on " + u.address() + ": every A query -> " + ANSWER);
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
 
     public void mode(Mode m) {
@@ -76,6 +90,8 @@ public final class FakeUpstream implements AutoCloseable {
             r.addRecord(question, Section.QUESTION);
             if (mode == Mode.SERVFAIL) {
                 r.getHeader().setRcode(Rcode.SERVFAIL);
+            } else if (question.getName().labels() <= 2) {
+                r.getHeader().setRcode(Rcode.NXDOMAIN);
             } else if (question.getType() == Type.A) {
                 r.addRecord(new ARecord(question.getName(), DClass.IN, 60, InetAddress.getByName(ANSWER)), Section.ANSWER);
             }
