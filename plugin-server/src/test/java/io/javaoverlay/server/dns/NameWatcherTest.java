@@ -54,6 +54,11 @@ class NameWatcherTest {
         w.accept(List.of(entry(b, 6)), true);
         assertEquals(1, t.size());
         assertEquals(List.of(), t.lookup(Set.of(NET_A), "a"));
+        // a store reset can bring back the same modify index with other contents: a snapshot
+        // trusts no index, so a now-corrupt value at b's old index must not keep b answering
+        KvEntry corruptAtSameIndex = new KvEntry(NameKeys.key(b), "not json".getBytes(StandardCharsets.UTF_8), 6);
+        w.accept(List.of(corruptAtSameIndex), true);
+        assertEquals(0, t.size());
     }
 
     @Test
