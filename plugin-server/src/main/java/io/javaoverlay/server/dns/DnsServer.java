@@ -114,6 +114,7 @@ public final class DnsServer implements AutoCloseable {
             String why = e instanceof BindException ? " (in use, or not an address of this host)" : "";
             throw new IOException("cannot serve DNS on " + at + why + ": " + e.getMessage(), e);
         }
+        Forwarder.warmUp(java.time.Duration.ofSeconds(1));
         running = true;
         Thread[] t = new Thread[2 + config.workers()];
         t[0] = daemon("jo-dns-udp").newThread(this::receiveLoop);

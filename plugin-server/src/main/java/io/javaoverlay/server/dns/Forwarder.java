@@ -54,6 +54,32 @@ final class Forwarder {
         upstreams = List.copyOf(list);
     }
 
+    /**
+     * Starts dnsjava's NIO selector thread with one exchange against a throw-away loopback socket
+     * that echoes the query back as an answer. On the testbed, the very first forwarded queries of
+     * a JVM (an A and an AAAA sent together while the machine was loaded) once lost the second
+     * one to a time-out; dnsjava has had start-up races in its NIO client (dnsjava#104), so the
+     * selector is started before real traffic arrives.
+     */
+    static void warmUp(Duration timeout) {
+        try (java.net.DatagramSocket echo = new java.net.DatagramSocket(
+                new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))) {
+            echo.setSoTimeout((int) timeout.toMillis());
+            SimpleResolver r = new SimpleResolver((InetSocketAddress) echo.getLocalSocketAddress());
+            r.setTimeout(timeout);
+            r.setEDNS(-1);
+            CompletableFuture<Message> f = r.sendAsync(org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                    org.xbill.DNS.Name.root, org.xbill.DNS.Type.NS, org.xbill.DNS.DClass.IN))).toCompletableFuture();
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[512], 512);
+            echo.receive(p);
+            p.getData()[2] |= (byte) 0x80; // the same bytes as a response
+            echo.send(new java.net.DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+            f.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception ignored) {
+            // a warm-up only: real queries work without it, just with the start-up race
+        }
+    }
+
     List<InetSocketAddress> upstreams() {
         return upstreams.stream().map(Upstream::address).toList();
     }
