@@ -5,6 +5,7 @@ import io.javaoverlay.kvstore.ServiceCatalog;
 import io.javaoverlay.kvstore.ServiceCatalog.Health;
 import io.javaoverlay.kvstore.ServiceCatalog.Instance;
 import io.javaoverlay.kvstore.ServiceCatalog.Registration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * store), and without it the agent refuses. Also: deregistering an unknown ID succeeds, a
  * service of another node is removed through the catalog API, and the TTL status round-trips.
  */
+@Tag("consul")
 class ConsulServiceCatalogIT {
 
     private static Registration web(String id, String node) {

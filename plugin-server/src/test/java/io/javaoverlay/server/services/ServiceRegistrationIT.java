@@ -5,6 +5,7 @@ import io.javaoverlay.kvstore.ServiceCatalog.Instance;
 import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
 import io.javaoverlay.kvstore.consul.ConsulServiceCatalog;
 import io.javaoverlay.server.docker.ContainerInspect;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.DClass;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resync after a restart, the dead-host path, and Consul DNS ({@code web.service.consul})
  * answering with the overlay addresses.
  */
+@Tag("consul")
 class ServiceRegistrationIT {
     @RegisterExtension
     static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
