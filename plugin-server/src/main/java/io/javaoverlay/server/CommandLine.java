@@ -68,7 +68,11 @@ public final class CommandLine {
                     "VNIs allocated to networks. Default: " + DaemonConfig.DEFAULT_VNI_RANGE + "."),
             new Flag("default-pool", "JAVAOVERLAY_DEFAULT_POOLS", "BASE/LEN:SIZE",
                     "IPv4 pool for networks created without --subnet; repeatable (the environment\n"
-                    + "variable takes a space-separated list). Default: " + DaemonConfig.DEFAULT_POOLS.get(0) + "."));
+                    + "variable takes a space-separated list). Default: " + DaemonConfig.DEFAULT_POOLS.get(0) + "."),
+            new Flag("driver-name", "JAVAOVERLAY_DRIVER_NAME", "NAME",
+                    "the name Docker knows this driver by (docker network create -d NAME), used to\n"
+                    + "list and create the replicated networks. A managed plugin's name carries a tag:\n"
+                    + "javaoverlay:latest. Default: " + DaemonConfig.DEFAULT_DRIVER_NAME + "."));
 
     private CommandLine() {
     }
@@ -188,7 +192,8 @@ public final class CommandLine {
         return new DaemonConfig(store, setting(given, env, "advertise-addr"), setting(given, env, "host-id"), socket, scope, level,
                 setting(given, env, "consul-token"), port, vnis,
                 pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools,
-                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES, tokenFile, ready);
+                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES, tokenFile, ready,
+                setting(given, env, "driver-name").orElse(DaemonConfig.DEFAULT_DRIVER_NAME).trim());
     }
 
     private static Optional<String> setting(Map<String, List<String>> given, Map<String, String> env, String name) {

@@ -38,6 +38,17 @@ class CommandLineTest {
         assertEquals(4789, c.vxlanPort());
         assertEquals(DaemonConfig.DEFAULT_VNI_RANGE, c.vniRange());
         assertEquals(DaemonConfig.DEFAULT_POOLS, c.defaultPools());
+        assertEquals("javaoverlay", c.driverName());
+    }
+
+    @Test
+    void driverNameForAManagedPlugin() {
+        Map<String, String> env = Map.of("JAVAOVERLAY_DRIVER_NAME", "javaoverlay:latest");
+        assertEquals("javaoverlay:latest", run(env, "daemon").driverName());
+        assertEquals("reg.example:5000/ops/jo:1.2", run(env, "daemon", "--driver-name", "reg.example:5000/ops/jo:1.2").driverName());
+        assertEquals("javaoverlay", run(Map.of("JAVAOVERLAY_DRIVER_NAME", " "), "daemon").driverName(), "blank = default");
+        assertEquals("--driver-name 'JavaOverlay' is not a Docker plugin name such as javaoverlay or javaoverlay:latest"
+                + " (lower case letters, digits and . _ / : -)", usageError(Map.of(), "daemon", "--driver-name", "JavaOverlay"));
     }
 
     @Test
@@ -139,7 +150,8 @@ class CommandLineTest {
         String usage = CommandLine.usage();
         for (String flag : List.of("--store", "--advertise-addr", "--socket", "--scope", "--log-level", "--consul-token",
                 "--consul-token-file", "CONSUL_HTTP_TOKEN_FILE", "--ready-timeout", "JAVAOVERLAY_READY_TIMEOUT",
-                "--vxlan-port", "--vni-range", "--host-id", "--default-pool", "JAVAOVERLAY_STORE", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_ADDR")) {
+                "--vxlan-port", "--vni-range", "--host-id", "--default-pool", "--driver-name", "JAVAOVERLAY_DRIVER_NAME",
+                "JAVAOVERLAY_STORE", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_ADDR")) {
             assertTrue(usage.contains(flag), flag);
         }
     }

@@ -93,7 +93,8 @@ public final class Namespaces {
         long savedInode = FdNetNs.currentThreadInode();
         if (target != null && target.inode() == savedInode) {
             // Already there (Netlink.open() of our own namespace): setns would change nothing, yet it
-            // needs CAP_SYS_ADMIN, which the hardened systemd unit does not grant.
+            // needs CAP_SYS_ADMIN, which neither the hardened systemd unit
+            // nor the Docker managed plugin grants.
             return work.run();
         }
         int saved = Native.open("/proc/thread-self/ns/net");
