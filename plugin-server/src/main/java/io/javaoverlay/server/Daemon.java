@@ -1,6 +1,10 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.admin.AdminServer;
+import io.javaoverlay.server.metrics.MetricsHttpServer;
+import io.javaoverlay.server.metrics.PluginMetricsFilter;
 import io.javaoverlay.server.resource.PluginApplication;
+import io.javaoverlay.server.status.AdminContext;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
 
@@ -36,15 +40,30 @@ public final class Daemon implements Closeable {
     private final SdNotify notify;
     private final ServiceGate gate = new ServiceGate();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AdminContext admin;
     private volatile UdsHttpServer server;
+    private volatile AdminServer adminServer;
+    private volatile MetricsHttpServer metricsServer;
     private volatile Thread starter;
     private volatile boolean closing;
 
     /** A daemon that is not started yet; {@link #start()} opens the socket. */
     public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify) {
+        this(config, factory, notify, null);
+    }
+
+    /**
+     * A daemon with the operator interface: metrics on the plugin calls, the admin socket, and the
+     * opt-in metrics port ({@code admin} null: none of them).
+     */
+    public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify, AdminContext admin) {
         this.config = Objects.requireNonNull(config, "config");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.notify = Objects.requireNonNull(notify, "notify");
+        this.admin = admin;
+        if (admin != null) {
+            admin.services(gate::status);
+        }
     }
 
     /**
@@ -63,7 +82,11 @@ public final class Daemon implements Closeable {
             LOG.log(Level.INFO, "using the socket passed by systemd: " + listener.path());
         }
         try {
-            server = UdsHttpServer.start(listener, PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes()));
+            var app = PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes());
+            if (admin != null) {
+                app.register(new PluginMetricsFilter(admin.metrics()));
+            }
+            server = UdsHttpServer.start(listener, app);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
@@ -78,11 +101,37 @@ public final class Daemon implements Closeable {
         }
         LOG.log(Level.INFO, "socket ready: " + listener.path() + " answers Docker (" + sinceLaunch() + "); scope "
                 + config.scope() + ", store " + config.store());
+        startOperatorInterface();
         gate.status("connecting to the store " + config.store());
         notify.ready("serving " + listener.path() + "; connecting to the store " + config.store());
         starter = new Thread(this::startBackends, "backend-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /**
+     * The admin socket and the opt-in metrics port. Neither may stop Docker's plugin socket from
+     * serving: a failure is logged (and shown by status) and the daemon goes on without it.
+     */
+    private void startOperatorInterface() {
+        if (admin == null) {
+            return;
+        }
+        try {
+            adminServer = AdminServer.start(config.adminSocket(), admin);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "no admin interface (javaoverlay status etc. will not work): cannot serve "
+                    + config.adminSocket() + ": " + e.getMessage());
+        }
+        if (config.metricsAddr().isPresent()) {
+            DaemonConfig.MetricsAddress a = config.metricsAddr().get();
+            try {
+                metricsServer = MetricsHttpServer.start(a.host(), a.port(), admin.metrics());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot serve metrics on --metrics-addr " + a + ": " + e.getMessage()
+                        + " (they stay available on the admin socket)");
+            }
+        }
     }
 
     /**
@@ -192,6 +241,14 @@ public final class Daemon implements Closeable {
             UdsHttpServer s = server;
             if (s != null) {
                 s.close();
+            }
+            AdminServer a = adminServer;
+            if (a != null) {
+                a.close();
+            }
+            MetricsHttpServer m = metricsServer;
+            if (m != null) {
+                m.close();
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the socket failed: " + e);
