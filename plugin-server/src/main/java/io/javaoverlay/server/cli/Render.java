@@ -41,13 +41,19 @@ final class Render {
                 .row("store", storeLine)
                 .row("services", text(host, "services"));
         sb.append(withoutHeader(t));
-        StringBuilder cfg = new StringBuilder();
+        // The running configuration, wrapped at ~100 columns under its label.
+        StringBuilder line = new StringBuilder("config   ");
         Iterator<Map.Entry<String, JsonNode>> it = host.path("config").fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            cfg.append(cfg.length() == 0 ? "" : " ").append("--").append(e.getKey()).append('=').append(e.getValue().asText());
+            String item = " --" + e.getKey() + "=" + e.getValue().asText();
+            if (line.length() + item.length() > 100 && line.length() > 9) {
+                sb.append(line).append('\n');
+                line = new StringBuilder("         ");
+            }
+            line.append(item);
         }
-        sb.append("config    ").append(cfg).append('\n');
+        sb.append(line).append('\n');
         sb.append("\nHOSTS\n").append(hosts(s.path("hosts")));
         sb.append("\nNETWORKS\n").append(networks(s.path("networks")));
         sb.append("\nDRIFT ON THIS HOST (store vs kernel)\n");
