@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * are unescaped. Returns sample → value, the sample written as {@code name{k="v",...}} with labels
  * sorted, or the bare name without labels.
  */
-final class PromText {
+public final class PromText {
     private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") .*");
     private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
@@ -24,7 +24,7 @@ final class PromText {
     private PromText() {
     }
 
-    static Map<String, Double> parse(String text) {
+    public static Map<String, Double> parse(String text) {
         Map<String, Double> out = new LinkedHashMap<>();
         Map<String, String> types = new HashMap<>();
         Set<String> seen = new HashSet<>();
