@@ -96,7 +96,7 @@ public final class MetricFeeds implements AutoCloseable {
         }
         try {
             Inventory inv = new Inventory(live);
-            pools(inv.pools());
+            pools(inv.pools(false));
             Map<String, Integer> perHost = inv.endpointsPerHost();
             hosts(live.hosts().hosts().values().stream()
                     .map(h -> StatusService.view(h, perHost.getOrDefault(h.hostId(), 0), false)).toList());

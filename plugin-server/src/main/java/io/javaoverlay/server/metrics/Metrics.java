@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * of this package; gauges read {@link Feeds} at scrape time, which other components (the status
  * sources today, the membership component later) fill in. A feed that is not set reports nothing.
  */
-public final class Metrics {
+public final class Metrics implements MembershipMetrics {
     /** Latency buckets from 1 ms (a local store read) to 30 s (a stuck call). */
     static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
@@ -143,12 +143,18 @@ public final class Metrics {
                 .labelNames("version").callback(cb -> cb.call(1, v)).register(registry);
     }
 
+    @Override
+    public void hostsByState(Supplier<Map<String, Double>> feed) {
+        feeds.hostsByState(feed);
+    }
+
     /** Where gauges get their values. */
     public Feeds feeds() {
         return feeds;
     }
 
     /** Counts one host declared dead (the membership component calls this). */
+    @Override
     public void deadHostDetected() {
         deadHostsDetected.inc();
     }

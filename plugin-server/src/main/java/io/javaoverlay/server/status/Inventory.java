@@ -34,7 +34,7 @@ public final class Inventory {
     private final List<NetworkAlias> aliases;
     private final List<EndpointRecord> endpoints;
     private final Map<String, String> clusterNames = new HashMap<>();
-    private final Optional<List<DockerNames.Network>> docker;
+    private Optional<List<DockerNames.Network>> docker; // asked on first use: only names need Docker
 
     /**
      * Reads the snapshot.
@@ -63,7 +63,13 @@ public final class Inventory {
             throw new AdminException(AdminException.UNAVAILABLE, "cannot read the store " + live.store().describe()
                     + ": " + e.getMessage());
         }
-        docker = live.docker().networks();
+    }
+
+    private Optional<List<DockerNames.Network>> docker() {
+        if (docker == null) {
+            docker = live.docker().networks();
+        }
+        return docker;
     }
 
     /** Every endpoint record, of every network and host. */
@@ -164,16 +170,16 @@ public final class Inventory {
                 out.add(a.networkId());
             }
         }
-        if (out.isEmpty() && docker.map(l -> l.stream().anyMatch(d -> d.id().equals(cid))).orElse(false)) {
+        if (out.isEmpty() && docker().map(l -> l.stream().anyMatch(d -> d.id().equals(cid))).orElse(false)) {
             out.add(cid);
         }
         return out;
     }
 
     private Optional<String> name(String cid) {
-        if (docker.isPresent()) {
+        if (docker().isPresent()) {
             List<String> locals = localIds(cid);
-            for (DockerNames.Network d : docker.get()) {
+            for (DockerNames.Network d : docker().get()) {
                 if (locals.contains(d.id())) {
                     return Optional.of(d.name());
                 }
@@ -184,6 +190,11 @@ public final class Inventory {
 
     /** Every pool with its usage and the network it belongs to. */
     public List<StatusModel.PoolView> pools() {
+        return pools(true);
+    }
+
+    /** Every pool with its usage; {@code withNames} false spares the Docker lookup (metrics). */
+    public List<StatusModel.PoolView> pools(boolean withNames) {
         List<IpamInventory.Pool> pools;
         try {
             pools = live.inventory().pools();
@@ -200,7 +211,7 @@ public final class Inventory {
                     cid = n.networkId();
                 }
             }
-            String network = p.network() != null ? p.network() : cid == null ? null : name(cid).orElse(null);
+            String network = p.network() != null ? p.network() : cid == null || !withNames ? null : name(cid).orElse(null);
             List<StatusModel.Holder> holders = p.holders().stream()
                     .map(h -> new StatusModel.Holder(h.host(), Instant.ofEpochMilli(h.since()).toString())).toList();
             out.add(new StatusModel.PoolView(p.poolId(), p.pool(), p.subPool(), network, cid, p.addressSpace(), p.gateway(),
