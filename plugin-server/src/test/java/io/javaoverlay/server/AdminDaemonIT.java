@@ -253,6 +253,7 @@ class AdminDaemonIT {
         assertEquals(0, drift.path("missingFdb").asInt() + drift.path("missingNeigh").asInt());
         assertTrue(drift.path("lastPass").path("converged").asBoolean(), drift.toString());
         Run human = cli("status");
+        System.out.println("javaoverlay status (a dead host):\n" + human.out());
         assertEquals(1, human.exit());
         assertTrue(human.out().contains(": DEGRADED\n  - host ghost is dead"), human.out());
 
@@ -268,8 +269,11 @@ class AdminDaemonIT {
         assertEquals(3, p0.path("used").asInt(), p0.toString());
         assertEquals(251, p0.path("free").asInt());
         assertEquals(List.of("198.18.0.1", "ghost"), texts(p0.path("holders").findValues("host")));
+        System.out.println("javaoverlay ipam ls:\n" + cli("ipam", "ls").out());
         Run hosts = cli("host", "ls");
         assertEquals(0, hosts.exit());
+        System.out.println("javaoverlay host ls:\n" + hosts.out() + "\njavaoverlay network inspect aaaa:\n"
+                + cli("network", "inspect", "aaaa").out());
         assertTrue(hosts.out().lines().anyMatch(l -> l.startsWith("ghost") && l.contains(" dead ") && l.endsWith("  1")), hosts.out());
 
         // ipam release of an address an endpoint holds is refused; forgetting a live host is refused.
@@ -283,6 +287,7 @@ class AdminDaemonIT {
 
         // Drift: an FDB entry deleted by hand shows until a pass repairs it.
         sh("ip", "netns", "exec", ns, "bridge", "fdb", "del", GHOST_MAC, "dev", "jo-vx-1", "dst", "198.18.0.99", "self");
+        System.out.println("javaoverlay status (FDB entry deleted by hand):\n" + cli("status").out());
         Run drifted = cli("status", "--json");
         assertEquals(1, drifted.exit());
         assertEquals(1, drifted.json().path("drift").get(0).path("missingFdb").asInt(), drifted.out());
@@ -290,6 +295,7 @@ class AdminDaemonIT {
                 .anyMatch(r -> r.contains("1 FDB/neighbour entries differ from the store (1 FDB missing")), drifted.out());
 
         // host forget: records go, addresses and holders are freed, the peer is withdrawn.
+        System.out.println("javaoverlay ipam release 198.18.5.50: " + refused.err());
         Run forgot = cli("host", "forget", "ghost", "--json");
         assertEquals(0, forgot.exit(), forgot.err());
         JsonNode f = forgot.json();
