@@ -2,6 +2,7 @@ package io.javaoverlay.server;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,14 @@ public final class CommandLine {
             new Flag("log-level", "JAVAOVERLAY_LOG_LEVEL", "LEVEL",
                     "error, warn, info, debug or trace. Default: info."),
             new Flag("consul-token", "CONSUL_HTTP_TOKEN", "TOKEN",
-                    "Consul ACL token (sent as X-Consul-Token, never in URLs; shown masked). Default: none."),
+                    "Consul ACL token (sent as X-Consul-Token, never in URLs; shown masked). Default: none. Prefer --consul-token-file: a token here shows in ps."),
+            new Flag("consul-token-file", "CONSUL_HTTP_TOKEN_FILE", "PATH",
+                    "file holding the Consul ACL token, read once at start. It must not be readable by\n"
+                    + "others (mode 0600 or 0640); a group-readable file is accepted with a warning. Default: none."),
+            new Flag("ready-timeout", "JAVAOVERLAY_READY_TIMEOUT", "SECONDS",
+                    "while the daemon starts, calls that need the store wait up to this long for it, and\n"
+                    + "under systemd READY=1 waits for it as long (then STATUS= says what is missing).\n"
+                    + "Default: " + DaemonConfig.DEFAULT_READY_TIMEOUT.toSeconds() + "."),
             new Flag("consul-cacert", "CONSUL_CACERT", "PATH",
                     "PEM CA bundle to trust for Consul over https. Default: the JVM's trust store."),
             new Flag("consul-client-cert", "CONSUL_CLIENT_CERT", "PATH",
@@ -105,7 +113,9 @@ public final class CommandLine {
           .append("Commands for a running daemon (root; each has --help):\n")
           .append(io.javaoverlay.server.cli.Cli.summary()).append('\n')
           .append("Exit status: 0 on clean shutdown (SIGTERM), 1 on a start-up failure (e.g. socket in use),\n")
-          .append("2 on a usage error. Under systemd (Type=notify) READY=1 is sent once the socket answers.\n");
+          .append("2 on a usage error. Under systemd (Type=notify) READY=1 is sent once every call can be served\n")
+          .append("(or after --ready-timeout, with STATUS= naming what is missing); with WatchdogSec= set,\n")
+          .append("WATCHDOG=1 is sent only while a request through the plugin socket is answered.\n");
         return sb.toString();
     }
 
@@ -192,6 +202,12 @@ public final class CommandLine {
                 pools.add(DaemonConfig.DefaultPool.parse(p));
             }
         }
+        Optional<Path> tokenFile = setting(given, env, "consul-token-file").map(Path::of);
+        String readyText = setting(given, env, "ready-timeout").orElse(String.valueOf(DaemonConfig.DEFAULT_READY_TIMEOUT.toSeconds()));
+        if (!readyText.trim().matches("\\d{1,3}(\\.\\d{1,3})?")) {
+            throw new IllegalArgumentException("--ready-timeout '" + readyText + "' is not a number of seconds, e.g. 15");
+        }
+        Duration ready = Duration.ofMillis(Math.round(Double.parseDouble(readyText.trim()) * 1000));
         Optional<String> dockerHost = setting(given, env, "docker-host")
                 .or(() -> Optional.ofNullable(env.get("DOCKER_HOST")).filter(v -> !v.isBlank()));
         dockerHost.ifPresent(h -> {
@@ -215,7 +231,7 @@ public final class CommandLine {
         return new DaemonConfig(store, setting(given, env, "advertise-addr"), setting(given, env, "host-id"), socket, scope, level,
                 setting(given, env, "consul-token"), port, vnis,
                 pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools,
-                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES, dockerHost, tls, admin, metrics,
+                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES, tokenFile, ready, dockerHost, tls, admin, metrics,
                 retention);
     }
 

@@ -24,6 +24,10 @@ import java.util.Optional;
  * @param vniRange      VNIs the cluster allocates from
  * @param defaultPools  IPv4 pools for RequestPool without {@code --subnet}
  * @param maxBodyBytes  request body limit
+ * @param consulTokenFile file holding the ACL token (read once at start, so the token is not on the
+ *                      command line); exclusive with {@code consulToken}
+ * @param readyTimeout  how long a store-dependent call waits for the services while the daemon
+ *                      starts, and how long READY=1 waits for them under systemd
  * @param dockerHost    this host's Docker Engine API ({@code unix:///PATH}); empty = /run/docker.sock, then
  *                      /var/run/docker.sock
  * @param consulTls     TLS material for Consul (flags, else Consul's own CONSUL_* variables)
@@ -33,9 +37,9 @@ import java.util.Optional;
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
-                           List<DefaultPool> defaultPools, long maxBodyBytes, Optional<String> dockerHost,
-                           ConsulTls consulTls, Path adminSocket, Optional<MetricsAddress> metricsAddr,
-                           Duration deadHostRetention) {
+                           List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
+                           Duration readyTimeout, Optional<String> dockerHost, ConsulTls consulTls, Path adminSocket,
+                           Optional<MetricsAddress> metricsAddr, Duration deadHostRetention) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -45,18 +49,32 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
     /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
     public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
+    /**
+     * A normal start (JVM, socket, store, netlink) takes one to three seconds; 15 s covers a slow
+     * store connect and stays well under Docker's patience (a legacy plugin call has no time-out,
+     * a managed plugin's 30 s).
+     */
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(15);
     /** The admin socket: its own directory, 0700, so only root reaches it. */
     public static final Path DEFAULT_ADMIN_SOCKET = Path.of("/run/javaoverlay/admin.sock");
     /** A dead host's records are collected after this long. */
     public static final Duration DEFAULT_DEAD_HOST_RETENTION = Duration.ofHours(1);
 
-    /** The settings that existed before the operator interface; the rest take their defaults. */
-    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket,
-                        String scope, Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
-                        List<DefaultPool> defaultPools, long maxBodyBytes) {
-        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools,
-                maxBodyBytes, Optional.empty(), ConsulTls.NONE, DEFAULT_ADMIN_SOCKET, Optional.empty(),
+    /** The shape before the operator interface (its settings take their defaults). */
+    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
+                        Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
+                        List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile, Duration readyTimeout) {
+        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
+                consulTokenFile, readyTimeout, Optional.empty(), ConsulTls.NONE, DEFAULT_ADMIN_SOCKET, Optional.empty(),
                 DEFAULT_DEAD_HOST_RETENTION);
+    }
+
+    /** The pre-token-file shape (no token file, the default ready time-out). */
+    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
+                        Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
+                        List<DefaultPool> defaultPools, long maxBodyBytes) {
+        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
+                Optional.empty(), DEFAULT_READY_TIMEOUT);
     }
 
     public DaemonConfig {
@@ -72,6 +90,15 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         Objects.requireNonNull(vniRange, "vniRange");
         defaultPools = List.copyOf(defaultPools);
         DriverSettings.withScope(scope); // validates
+        Objects.requireNonNull(consulTokenFile, "consulTokenFile");
+        Objects.requireNonNull(readyTimeout, "readyTimeout");
+        if (consulToken.isPresent() && consulTokenFile.isPresent()) {
+            throw new IllegalArgumentException("give either --consul-token (CONSUL_HTTP_TOKEN) or --consul-token-file "
+                    + "(CONSUL_HTTP_TOKEN_FILE), not both");
+        }
+        if (readyTimeout.isNegative() || readyTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("--ready-timeout " + readyTimeout.toSeconds() + " s must lie within 0-300 s");
+        }
         if (vxlanPort < 1 || vxlanPort > 65535) {
             throw new IllegalArgumentException("--vxlan-port " + vxlanPort + " out of range 1..65535");
         }
@@ -179,6 +206,21 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             throw new IllegalArgumentException("--" + flag + " '" + text + "' is not a duration such as 1h, 30m, 90s or 2h30m");
         }
         return d;
+    }
+
+
+    /** This configuration with the token read from {@link #consulTokenFile()} (which it then drops). */
+    public DaemonConfig withConsulToken(String token) {
+        return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, Optional.of(token), vxlanPort, vniRange,
+                defaultPools, maxBodyBytes, Optional.empty(), readyTimeout, dockerHost, consulTls, adminSocket, metricsAddr,
+                deadHostRetention);
+    }
+
+    /** This configuration with another ready time-out. */
+    public DaemonConfig withReadyTimeout(Duration timeout) {
+        return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange,
+                defaultPools, maxBodyBytes, consulTokenFile, timeout, dockerHost, consulTls, adminSocket, metricsAddr,
+                deadHostRetention);
     }
 
     /** The static answers for Docker's registration calls. */

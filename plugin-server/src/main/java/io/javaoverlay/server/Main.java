@@ -20,7 +20,7 @@ import java.util.function.Function;
  * operator commands ({@code status}, {@code network}, {@code ipam}, {@code host}) go to {@link Cli}.
  */
 public final class Main {
-    /** Exit status for a start-up failure (socket in use, unusable socket path). */
+    /** Exit status for a start-up failure (socket in use, unusable socket path, unusable token file). */
     public static final int EXIT_FAILURE = 1;
     /** Exit status for a usage error. */
     public static final int EXIT_USAGE = 2;
@@ -71,8 +71,18 @@ public final class Main {
         System.Logger log = System.getLogger(Main.class.getName());
         RecentErrors errors = new RecentErrors(RecentErrors.DEFAULT_CAPACITY).install();
         String version = Version.current();
+        // The admin view keeps the configuration as given: a token file shows as its path, and the
+        // token read from it never reaches the status output.
         AdminContext admin = new AdminContext(config, version, new Metrics(version), errors);
-        Daemon daemon = new Daemon(config, factories.apply(admin), SdNotify.fromEnvironment(env), admin);
+        if (config.consulTokenFile().isPresent()) {
+            try {
+                config = config.withConsulToken(ConsulTokenFile.read(config.consulTokenFile().get()));
+            } catch (IOException e) {
+                log.log(Level.ERROR, "refusing to start: " + e.getMessage());
+                return EXIT_FAILURE;
+            }
+        }
+        Daemon daemon = new Daemon(config, factories.apply(admin), SdNotify.fromEnvironment(env), env, admin);
         // Installed before start so that a SIGTERM during start-up is handled the same way.
         // SIGTERM/SIGINT: close cleanly and exit 0 (a JVM killed through its hooks would exit 143,
         // which systemd counts as a failure). The hook still covers other exits.

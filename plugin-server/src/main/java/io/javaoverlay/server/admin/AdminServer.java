@@ -34,6 +34,7 @@ public final class AdminServer implements Closeable {
     private final UdsHttpServer server;
     private final StatusService status;
     private final MetricFeeds feeds;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private AdminServer(UdsHttpServer server, StatusService status, MetricFeeds feeds) {
         this.server = server;
@@ -107,6 +108,9 @@ public final class AdminServer implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             server.close();
         } finally {

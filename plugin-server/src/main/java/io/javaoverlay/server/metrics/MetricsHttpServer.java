@@ -23,6 +23,7 @@ public final class MetricsHttpServer implements Closeable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MetricsHttpServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -86,6 +87,9 @@ public final class MetricsHttpServer implements Closeable {
     /** Stops listening (in-flight scrapes get up to a second). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(1);
         executor.shutdownNow();
     }

@@ -28,6 +28,9 @@ public final class ConfigView {
         m.put("scope", c.scope());
         m.put("log-level", c.logLevel().getName().toLowerCase(java.util.Locale.ROOT));
         m.put("consul-token", c.consulToken().map(t -> MASK).orElse("(none)"));
+        m.put("consul-token-file", c.consulTokenFile().map(Object::toString).orElse("(none)"));
+        m.put("ready-timeout", c.readyTimeout().toMillis() % 1000 == 0 ? c.readyTimeout().toSeconds() + "s"
+                : c.readyTimeout().toMillis() + "ms");
         m.put("consul-cacert", c.consulTls().caFile().map(Object::toString).orElse("(none)"));
         m.put("consul-client-cert", c.consulTls().certFile().map(Object::toString).orElse("(none)"));
         m.put("consul-client-key", c.consulTls().keyFile().map(Object::toString).orElse("(none)"));
