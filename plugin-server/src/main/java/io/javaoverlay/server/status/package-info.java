@@ -4,7 +4,8 @@
  * <ul>
  *   <li>{@link io.javaoverlay.server.status.HostsSource}: hosts and liveness. Today
  *       {@link io.javaoverlay.server.status.StoreHosts} ({@code hosts/} registrations, endpoint
- *       owners, aliases); meant to be the membership component.</li>
+ *       owners, aliases); {@link io.javaoverlay.server.status.MembershipHosts} adapts the membership
+ *       component (and feeds the dead-host metrics) for when the core wires it.</li>
  *   <li>{@link io.javaoverlay.server.status.DriftSource}: per network, the store's FDB/neighbour
  *       entries against the kernel. Today {@link io.javaoverlay.server.status.ReconcilerDrift}
  *       (vxlan's read-only {@code DriftCheck} over the reconcilers).</li>
