@@ -11,7 +11,7 @@
  *       (vxlan's read-only {@code DriftCheck} over the reconcilers).</li>
  *   <li>{@link io.javaoverlay.server.status.DockerNames}: network and container names from this
  *       host's Docker. Today {@link io.javaoverlay.server.status.LocalDocker} (Engine API on demand);
- *       meant to be the Docker-events view.</li>
+ *       {@link io.javaoverlay.server.status.DockerViewNames} adapts the Docker-events view.</li>
  *   <li>{@link io.javaoverlay.server.status.HostForgetter}: {@code host forget}. Today
  *       {@link io.javaoverlay.server.status.StoreHostForgetter} (owning modules' store APIs); meant
  *       to be the dead-host collector.</li>
