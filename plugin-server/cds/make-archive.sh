@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 rm -f "$target/javaoverlay.jsa"
 sock="$tmp/cds.sock"
 # The advertise interface does not exist on purpose: no data plane in the host namespace while training.
-JAVAOVERLAY_JAVA_OPTS="-XX:ArchiveClassesAtExit=$tmp/javaoverlay.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
+JAVAOVERLAY_READY_TIMEOUT=0 JAVAOVERLAY_JAVA_OPTS="-XX:ArchiveClassesAtExit=$tmp/javaoverlay.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
   "$root/bin/javaoverlay" daemon --socket "$sock" --store "file://$tmp/state" --advertise-addr jo-nonexist0 \
   >"$tmp/log" 2>&1 &
 pid=$!

@@ -4,9 +4,9 @@ import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
-
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException;
+
 import java.util.Objects;
 
 /**
@@ -105,6 +105,11 @@ public final class KvIpamService implements IpamService {
             }
             return n;
         });
+    }
+
+    /** The operator's view of pools and addresses, and the clean-up of a dead host (admin interface). */
+    public IpamInventory inventory() {
+        return new IpamInventory(calls, pools);
     }
 
     /** Attempts repeated so far because a compare-and-set lost a race (for metrics and benchmarks). */

@@ -1,10 +1,12 @@
 package io.javaoverlay.netlink;
 
 import io.javaoverlay.netlink.internal.FdNetNs;
+import io.javaoverlay.netlink.internal.GenlClient;
 import io.javaoverlay.netlink.internal.Namespaces;
 import io.javaoverlay.netlink.internal.RtnlHandle;
 import io.javaoverlay.netlink.internal.sys.Native;
 import io.javaoverlay.netlink.internal.sys.SysTransport;
+import io.javaoverlay.netlink.internal.wire.Genl;
 import io.javaoverlay.netlink.internal.wire.NetlinkSocket;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -80,6 +82,34 @@ public final class Netlink {
     }
 
     private record Opened(NetNs ns, SysTransport transport) {}
+
+    /**
+     * Opens a generic netlink handle (family look-up, ethtool features) in the namespace of the
+     * calling thread. Equivalent to running {@code ethtool} / {@code genl} there.
+     */
+    public static GenlHandle openGenl() throws NetlinkException {
+        try (FdNetNs self = FdNetNs.open("self", "/proc/thread-self/ns/net")) {
+            return openGenlIn(self);
+        }
+    }
+
+    /**
+     * Opens a generic netlink handle bound to {@code ns}, the way {@link #openIn} does for rtnetlink.
+     * Equivalent to {@code ip netns exec NS ethtool ...}.
+     */
+    public static GenlHandle openGenlIn(NetNs ns) throws NetlinkException {
+        Objects.requireNonNull(ns, "ns");
+        Opened opened = Namespaces.onDedicatedThread(ns, ns.name(), () -> {
+            NetNs own = FdNetNs.open(ns.name(), "/proc/thread-self/ns/net");
+            try {
+                return new Opened(own, SysTransport.open(Genl.NETLINK_GENERIC, 0, REQUEST_TIMEOUT_MILLIS));
+            } catch (NetlinkException | RuntimeException e) {
+                own.close();
+                throw e;
+            }
+        });
+        return new GenlClient(new NetlinkSocket(opened.transport()), opened.ns());
+    }
 
     /**
      * Creates a named namespace like {@code ip netns add NAME} and returns it open.

@@ -15,6 +15,10 @@ import java.util.function.Consumer;
  * are serialised. No operation mutates its arguments; results are read back from the kernel.
  *
  * <p>Method names follow iproute2 verbs; each Javadoc names the equivalent command.
+ *
+ * <p>Operations added after the first release (link sizes, bridge ports, the bridge's own FDB) are
+ * default methods that throw {@link UnsupportedOperationException}, so test doubles written against
+ * the earlier interface still compile; the kernel-backed handle implements them all.
  */
 public interface NetlinkHandle extends Closeable {
 
@@ -79,6 +83,55 @@ public interface NetlinkHandle extends Closeable {
     /** Moves a link into the namespace of a process. Equivalent to {@code ip link set DEV netns PID}. */
     void linkSetNsPid(int index, int pid) throws NetlinkException;
 
+    /** Sets the transmit queue length in packets. Equivalent to {@code ip link set DEV txqueuelen N}. */
+    default void linkSetTxQueueLen(int index, int packets) throws NetlinkException {
+        throw unsupported("linkSetTxQueueLen");
+    }
+
+    /**
+     * Sets the largest GSO packet the stack builds for the link. Equivalent to
+     * {@code ip link set DEV gso_max_size BYTES}.
+     */
+    default void linkSetGsoMaxSize(int index, int bytes) throws NetlinkException {
+        throw unsupported("linkSetGsoMaxSize");
+    }
+
+    /**
+     * Sets the largest packet GRO aggregates on the link. Equivalent to
+     * {@code ip link set DEV gro_max_size BYTES}.
+     */
+    default void linkSetGroMaxSize(int index, int bytes) throws NetlinkException {
+        throw unsupported("linkSetGroMaxSize");
+    }
+
+    // ---- bridge ports ------------------------------------------------------------------
+
+    /**
+     * Changes the switches set in {@code settings} on a bridge port and leaves the others alone.
+     * Equivalent to {@code bridge link set dev DEV learning off flood off mcast_flood on bcast_flood on
+     * neigh_suppress on}.
+     *
+     * @throws NotSupportedException if the link is not enslaved to a bridge
+     * @throws NotFoundException if there is no such link
+     */
+    default void bridgePortSet(int index, BridgePortSettings settings) throws NetlinkException {
+        throw unsupported("bridgePortSet");
+    }
+
+    /** Every bridge port in the namespace with its settings. Equivalent to {@code bridge -d link show}. */
+    default List<BridgePort> bridgePortList() throws NetlinkException {
+        throw unsupported("bridgePortList");
+    }
+
+    /**
+     * One bridge port with its settings. Equivalent to {@code bridge -d link show dev DEV}.
+     *
+     * @throws NotFoundException if no bridge port has that ifindex
+     */
+    default BridgePort bridgePortByIndex(int index) throws NetlinkException {
+        throw unsupported("bridgePortByIndex");
+    }
+
     // ---- addresses ---------------------------------------------------------------------
 
     /** Equivalent to {@code ip addr add PREFIX dev DEV}. */
@@ -138,11 +191,33 @@ public interface NetlinkHandle extends Closeable {
      */
     void fdbAppend(FdbEntry entry) throws NetlinkException;
 
-    /** Equivalent to {@code bridge fdb del MAC dev DEV dst IP self}. */
+    /**
+     * Deletes one entry: from the device's own table for a self entry (with {@code dst}, only the
+     * entry to that VTEP, so one flood entry of several goes), from the bridge's table for a master
+     * entry. Entries read back by {@link #fdbList} or {@link #fdbListBridge} can be passed as they are.
+     * Equivalent to {@code bridge fdb del MAC dev DEV [dst IP] self|master}.
+     *
+     * @throws NotFoundException if there is no such entry
+     */
     void fdbDel(FdbEntry entry) throws NetlinkException;
 
-    /** FDB entries whose device is {@code linkIndex}. Equivalent to {@code bridge fdb show dev DEV}. */
+    /**
+     * FDB entries whose device is {@code linkIndex}: for a VXLAN device its own entries, for a bridge
+     * port also the bridge's entries pointing at the port (static and learned; see
+     * {@link FdbEntry#isDynamic()}). Equivalent to {@code bridge fdb show dev DEV}.
+     */
     List<FdbEntry> fdbList(int linkIndex) throws NetlinkException;
+
+    /**
+     * The FDB of a bridge: the bridge's entries for every port (local, static and learned, each with
+     * its port as {@link FdbEntry#linkIndex()}) and the own entries of the bridge and its ports.
+     * Equivalent to {@code bridge fdb show br BR}.
+     *
+     * @throws NotFoundException if there is no such bridge
+     */
+    default List<FdbEntry> fdbListBridge(int bridgeIndex) throws NetlinkException {
+        throw unsupported("fdbListBridge");
+    }
 
     // ---- events ------------------------------------------------------------------------
 
@@ -158,4 +233,8 @@ public interface NetlinkHandle extends Closeable {
 
     @Override
     void close();
+
+    private UnsupportedOperationException unsupported(String operation) {
+        return new UnsupportedOperationException(operation + " is not supported by " + getClass().getSimpleName());
+    }
 }

@@ -1,51 +1,98 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.server.admin.AdminServer;
+import io.javaoverlay.server.metrics.MetricsHttpServer;
+import io.javaoverlay.server.metrics.PluginMetricsFilter;
 import io.javaoverlay.server.resource.PluginApplication;
+import io.javaoverlay.server.status.AdminContext;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
-
 import io.javaoverlay.types.IpAddress;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The daemon's life cycle. Start order matters: the socket is opened and answering Docker's
  * registration calls (Activate, GetCapabilities, GetDefaultAddressSpaces) from static
- * configuration <em>first</em>; then a warm-up request; then {@code READY=1}; only then does a
- * background thread connect to the store and start the services (store-dependent calls fail with
- * a clear 500 until it succeeds). A failed GetCapabilities would unregister the driver until
- * dockerd restarts, so it must never wait for Consul.
+ * configuration <em>first</em> (a failed GetCapabilities would unregister the driver until dockerd
+ * restarts, so it never waits for the store); then a warm-up request; then a background thread
+ * connects to the store and starts the services. Store-dependent calls that arrive meanwhile wait
+ * for them ({@link ServicesGate}, up to {@code --ready-timeout}) and fail only if the store stays
+ * unreachable, naming it and the cause.
+ *
+ * <p>Under systemd, {@code READY=1} means every call can be served: it is sent when the services
+ * run, or after {@code --ready-timeout} with {@code STATUS=} saying what is missing (so that
+ * docker.service, ordered after us, is never held up for long). With {@code WatchdogSec=} a
+ * {@link Watchdog} pings only while the request path works.
  */
 public final class Daemon implements Closeable {
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** A call waiting for the store may trigger an early retry, but not more often than this. */
+    private static final Duration MIN_RETRY_GAP = Duration.ofSeconds(1);
+    /** Read at start and by the watchdog: an absent key, so the read is as cheap as the store allows. */
+    private static final String WATCHDOG_KEY = "watchdog-probe";
+    /** Consul's client gives up after 2 s (connect) + 10 s (request); a read stuck far longer is ours. */
+    private static final Duration STORE_STUCK = Duration.ofSeconds(20);
 
     private final DaemonConfig config;
     private final RunningServices.Factory factory;
     private final SdNotify notify;
-    private final ServicesGate gate = new ServicesGate();
+    private final ServicesGate gate;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AdminContext admin;
+    private final Semaphore retryNow = new Semaphore(0);
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> Watchdog.daemonThread(r, "daemon-timer"));
+    private final Optional<Duration> watchdogInterval;
     private volatile UdsHttpServer server;
+    private volatile AdminServer adminServer;
+    private volatile MetricsHttpServer metricsServer;
     private volatile Thread starter;
+    private volatile Watchdog watchdog;
     private volatile boolean closing;
+    private boolean readySent;          // guarded by this
 
     /** A daemon that is not started yet; {@link #start()} opens the socket. */
     public Daemon(DaemonConfig config, RunningServices.Factory factory, SdNotify notify) {
+        this(config, factory, notify, Map.of());
+    }
+
+    /** As above; {@code env} may carry systemd's {@code WATCHDOG_USEC}/{@code WATCHDOG_PID}. */
+    public Daemon(DaemonConfig config, RunningServices.Factory factory, SdNotify notify, Map<String, String> env) {
+        this(config, factory, notify, env, null);
+    }
+
+    /**
+     * A daemon with the operator interface: metrics on the plugin calls, the admin socket, and the
+     * opt-in metrics port ({@code admin} null: none of them).
+     */
+    public Daemon(DaemonConfig config, RunningServices.Factory factory, SdNotify notify, Map<String, String> env, AdminContext admin) {
         this.config = Objects.requireNonNull(config, "config");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.notify = Objects.requireNonNull(notify, "notify");
+        this.gate = new ServicesGate(config.readyTimeout());
+        this.watchdogInterval = notify.enabled() ? Watchdog.interval(env, ProcessHandle.current().pid()) : Optional.empty();
+        gate.onWait(retryNow::release);
+        this.admin = admin;
+        if (admin != null) {
+            admin.services(gate::status);
+        }
     }
 
     /**
@@ -64,7 +111,11 @@ public final class Daemon implements Closeable {
             LOG.log(Level.INFO, "using the socket passed by systemd: " + listener.path());
         }
         try {
-            server = UdsHttpServer.start(listener, PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes()));
+            var app = PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes());
+            if (admin != null) {
+                app.register(new PluginMetricsFilter(admin.metrics()));
+            }
+            server = UdsHttpServer.start(listener, app);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
@@ -73,17 +124,60 @@ public final class Daemon implements Closeable {
             server.close();
             return;
         }
-        warmUp(listener.path());
+        PluginProbe probe = new PluginProbe(listener.path());
+        warmUp(probe);
         if (closing) {              // stopped during the warm-up: never announce READY after STOPPING
             return;
         }
         LOG.log(Level.INFO, "socket ready: " + listener.path() + " answers Docker (" + sinceLaunch() + "); scope "
                 + config.scope() + ", store " + config.store());
         gate.status("connecting to the store " + config.store());
-        notify.ready("serving " + listener.path() + "; connecting to the store " + config.store());
+        notify.status("serving " + listener.path() + "; connecting to the store " + config.store());
+        watchdogInterval.ifPresent(i -> {
+            watchdog = new Watchdog(i, notify::send, probe, STORE_STUCK);
+            watchdog.start(timer);
+        });
+        try {
+            timer.schedule(this::readyDeadline, config.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return;                 // SIGTERM since the check above: close() shut the timer down
+        }
         starter = new Thread(this::startServices, "services-start");
         starter.setDaemon(true);
         starter.start();
+        // After the store connect has begun: the admin application's Jersey start (~0.3 s) must not delay it.
+        startOperatorInterface();
+    }
+
+    /**
+     * The admin socket and the opt-in metrics port. Neither may stop Docker's plugin socket from
+     * serving: a failure is logged (and shown by status) and the daemon goes on without it.
+     */
+    private void startOperatorInterface() {
+        if (admin == null) {
+            return;
+        }
+        try {
+            adminServer = AdminServer.start(config.adminSocket(), admin);
+            if (closing) {          // SIGTERM meanwhile: close() may have missed it
+                adminServer.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "no admin interface (javaoverlay status etc. will not work): cannot serve "
+                    + config.adminSocket() + ": " + e.getMessage());
+        }
+        if (config.metricsAddr().isPresent()) {
+            MetricsAddress a = config.metricsAddr().get();
+            try {
+                metricsServer = MetricsHttpServer.start(a.host(), a.port(), admin.metrics());
+                if (closing) {
+                    metricsServer.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot serve metrics on --metrics-addr " + a + ": " + e.getMessage()
+                        + " (they stay available on the admin socket)");
+            }
+        }
     }
 
     /**
@@ -127,23 +221,36 @@ public final class Daemon implements Closeable {
         stopped.await();
     }
 
-    /** The first request through Jersey costs ~100 ms; pay it before READY=1, not on Docker's clock. */
-    private static void warmUp(Path socket) {
-        String req = "POST /" + NetworkDriverApi.GET_CAPABILITIES + " HTTP/1.1\r\nHost: plugin.moby.localhost\r\n"
-                + "Content-Length: 0\r\nConnection: close\r\n\r\n";
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
-            ByteBuffer buf = ByteBuffer.allocate(1024);
-            while (ch.read(buf) >= 0 && buf.hasRemaining()) {
-                // read until the server closes (Connection: close)
-            }
-            String head = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
+    /** The first request through Jersey costs ~100 ms; pay it before Docker's first call, not on Docker's clock. */
+    private static void warmUp(PluginProbe probe) {
+        try {
+            String head = probe.exchange(Duration.ofSeconds(10));
             if (!head.startsWith("HTTP/1.1 200")) {
-                LOG.log(Level.WARNING, "warm-up request got: " + head.lines().findFirst().orElse("nothing"));
+                LOG.log(Level.WARNING, "warm-up request got: " + head);
             }
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "warm-up request failed: " + e);
+            LOG.log(Level.WARNING, "warm-up request failed: " + e.getMessage());
+        }
+    }
+
+    /** READY=1 once; later calls only update STATUS=. */
+    private void announce(String status) {
+        synchronized (this) {
+            if (!closing && !readySent) {
+                readySent = true;
+                notify.ready(status);
+                return;
+            }
+        }
+        notify.status(status);
+    }
+
+    /** --ready-timeout passed without services: READY=1 anyway (docker.service must not hang), saying what is missing. */
+    private void readyDeadline() {
+        if (!gate.isReady() && !closing) {
+            String msg = "serving registration calls only; waiting for the services: " + gate.status();
+            LOG.log(Level.WARNING, "not ready after " + ServicesGate.seconds(config.readyTimeout()) + ": " + msg);
+            announce(msg);
         }
     }
 
@@ -151,24 +258,37 @@ public final class Daemon implements Closeable {
         Duration backoff = Duration.ofSeconds(1);
         while (!closing) {
             RunningServices services = null;
+            long attempt = System.nanoTime();
             try {
                 IpAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
                 services = factory.open(config, vtep);
+                // Consul's client connects lazily: read once, so that an unreachable store keeps the
+                // gate closed (calls wait, then fail naming the store) instead of "ready" services
+                // whose every call fails. Before the network service starts: nothing to undo.
+                KvStore probeStore = storeOf(services);
+                if (probeStore != null) {
+                    probeStore.get(WATCHDOG_KEY);
+                }
                 services.network().start();
                 if (!gate.open(services)) {
                     services.close();
                     return;
                 }
                 String msg = "ready: serving " + config.socket().getFileName() + ", store " + config.store()
-                        + ", VTEP " + vtep.toString();
+                        + ", VTEP " + vtep;
                 LOG.log(Level.INFO, msg);
-                notify.status(msg);
+                announce(msg);
+                Watchdog w = watchdog;
+                KvStore store = storeOf(services);
+                if (w != null && store != null) {
+                    w.store(() -> store.get(WATCHDOG_KEY));
+                }
                 return;
             } catch (RunningServices.NotWiredException e) {
                 String msg = "degraded: " + e.getMessage() + "; only registration calls are answered";
-                gate.status(e.getMessage());
+                gate.fail(e.getMessage());
                 LOG.log(Level.ERROR, msg);
-                notify.status(msg);
+                announce(msg);
                 return;
             } catch (Exception | LinkageError e) {
                 if (services != null) {
@@ -177,19 +297,53 @@ public final class Daemon implements Closeable {
                 if (closing) {
                     return;
                 }
-                String msg = "services not started (store " + config.store() + "): " + e.getMessage()
-                        + "; retrying in " + backoff.toSeconds() + " s";
-                gate.status(msg);
+                String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+                String why = storeFailure(e)
+                        ? "the store " + config.store() + " is unreachable: " + cause
+                        : "services not started (store " + config.store() + "): " + cause;
+                gate.status(why);
+                String msg = why + "; retrying in " + backoff.toSeconds() + " s";
                 LOG.log(Level.WARNING, msg);
-                notify.status(msg);
+                notify.status((readySent() ? "" : "starting: ") + msg);
                 try {
-                    Thread.sleep(backoff.toMillis());
+                    // A call that waits for the services cuts the back-off short (at most once a second).
+                    retryNow.drainPermits();
+                    if (retryNow.tryAcquire(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+                        long gap = MIN_RETRY_GAP.toNanos() - (System.nanoTime() - attempt);
+                        if (gap > 0) {
+                            TimeUnit.NANOSECONDS.sleep(gap);
+                        }
+                    } else {
+                        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    }
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    private static boolean storeFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof KvStoreException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized boolean readySent() {
+        return readySent;
+    }
+
+    /** The store among the services' resources (the watchdog reads from it), if any. */
+    private static KvStore storeOf(RunningServices services) {
+        for (AutoCloseable r : services.resources()) {
+            if (r instanceof KvStore k) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** STOPPING=1, stop accepting (unlinking our socket file), stop the services. Idempotent. */
@@ -209,12 +363,25 @@ public final class Daemon implements Closeable {
             if (s != null) {
                 s.close();
             }
+            AdminServer a = adminServer;
+            if (a != null) {
+                a.close();
+            }
+            MetricsHttpServer m = metricsServer;
+            if (m != null) {
+                m.close();
+            }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the socket failed: " + e);
         } finally {
             Thread t = starter;
             if (t != null) {
                 t.interrupt();
+            }
+            timer.shutdownNow();
+            Watchdog w = watchdog;
+            if (w != null) {
+                w.close();
             }
             gate.close();
             stopped.countDown();

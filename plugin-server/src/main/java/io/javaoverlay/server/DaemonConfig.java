@@ -1,17 +1,21 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.resource.DockerMediaFilter;
 import io.javaoverlay.server.resource.DriverSettings;
-
 import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.vxlan.state.NetworkKeys;
+
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Everything {@code javaoverlay daemon} is configured with, after flag &gt; environment &gt; default
- * resolution ({@link CommandLine}).
+ * resolution ({@link CommandLine}). Build one with {@link #builder(StoreLocation)}: every setting
+ * but the store has its default there.
  *
  * @param store         where state lives
  * @param advertiseAddr VTEP address or interface name; empty = the default-route interface's address
@@ -24,10 +28,24 @@ import java.util.Optional;
  * @param vniRange      VNIs the cluster allocates from
  * @param defaultPools  IPv4 pools for RequestPool without {@code --subnet}
  * @param maxBodyBytes  request body limit
+ * @param consulTokenFile file holding the ACL token (read once at start, so the token is not on the
+ *                      command line); exclusive with {@code consulToken}
+ * @param readyTimeout  how long a store-dependent call waits for the services while the daemon
+ *                      starts, and how long READY=1 waits for them under systemd
+ * @param driverName    the name Docker knows the driver by ({@code javaoverlay}, or a managed plugin's
+ *                      {@code javaoverlay:latest}); the replicator lists and creates networks with it
+ * @param dockerHost    this host's Docker Engine API ({@code unix:///PATH}); empty = /run/docker.sock, then
+ *                      /var/run/docker.sock
+ * @param consulTls     TLS material for Consul (flags, else Consul's own CONSUL_* variables)
+ * @param adminSocket   the operator's admin socket (root only)
+ * @param metricsAddr   opt-in TCP address serving /metrics; empty = none (the admin socket serves it anyway)
+ * @param deadHostRetention how long a dead host's records are kept before they are collected
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
-                           List<DefaultPool> defaultPools, long maxBodyBytes) {
+                           List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
+                           Duration readyTimeout, String driverName, Optional<String> dockerHost, ConsulTls consulTls,
+                           Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -37,12 +55,24 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
     /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
     public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool(IpPrefix.parse("10.200.0.0/16"), 24));
+    /**
+     * A normal start (JVM, socket, store, netlink) takes one to three seconds; 15 s covers a slow
+     * store connect and stays well under Docker's patience (a legacy plugin call has no time-out,
+     * a managed plugin's 30 s).
+     */
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(15);
+    /** The legacy plugin's name: the socket file name without {@code .sock}. */
+    public static final String DEFAULT_DRIVER_NAME = "javaoverlay";
+    /** The admin socket: its own directory, 0700, so only root reaches it. */
+    public static final Path DEFAULT_ADMIN_SOCKET = Path.of("/run/javaoverlay/admin.sock");
+    /** A dead host's records are collected after this long. */
+    public static final Duration DEFAULT_DEAD_HOST_RETENTION = Duration.ofHours(1);
 
     public DaemonConfig {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(advertiseAddr, "advertiseAddr");
         Objects.requireNonNull(hostId, "hostId");
-        if (hostId.isPresent() && !hostId.get().matches("[A-Za-z0-9._:-]{1,64}")) {
+        if (hostId.isPresent() && !NetworkKeys.isValidHostId(hostId.get())) {
             throw new IllegalArgumentException("--host-id '" + hostId.get() + "' must be 1-64 of [A-Za-z0-9._:-]");
         }
         Objects.requireNonNull(socket, "socket");
@@ -51,9 +81,43 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         Objects.requireNonNull(vniRange, "vniRange");
         defaultPools = List.copyOf(defaultPools);
         DriverSettings.withScope(scope); // validates
+        Objects.requireNonNull(consulTokenFile, "consulTokenFile");
+        Objects.requireNonNull(readyTimeout, "readyTimeout");
+        if (consulToken.isPresent() && consulTokenFile.isPresent()) {
+            throw new IllegalArgumentException("give either --consul-token (CONSUL_HTTP_TOKEN) or --consul-token-file "
+                    + "(CONSUL_HTTP_TOKEN_FILE), not both");
+        }
+        if (readyTimeout.isNegative() || readyTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("--ready-timeout " + readyTimeout.toSeconds() + " s must lie within 0-300 s");
+        }
         if (vxlanPort < 1 || vxlanPort > 65535) {
             throw new IllegalArgumentException("--vxlan-port " + vxlanPort + " out of range 1..65535");
         }
+        Objects.requireNonNull(driverName, "driverName");
+        // Docker plugin references: [registry[:port]/]path[:tag]; anything else can never match a driver.
+        if (!driverName.matches("[a-z0-9][a-z0-9._/:-]{0,254}")) {
+            throw new IllegalArgumentException("--driver-name '" + driverName + "' is not a Docker plugin name such as"
+                    + " javaoverlay or javaoverlay:latest (lower case letters, digits and . _ / : -)");
+        }
+        Objects.requireNonNull(dockerHost, "dockerHost");
+        Objects.requireNonNull(consulTls, "consulTls");
+        Objects.requireNonNull(adminSocket, "adminSocket");
+        if (!adminSocket.isAbsolute()) {
+            throw new IllegalArgumentException("--admin-socket '" + adminSocket + "' must be an absolute path");
+        }
+        if (adminSocket.equals(socket)) {
+            throw new IllegalArgumentException("--admin-socket must differ from --socket (" + socket + ")");
+        }
+        Objects.requireNonNull(metricsAddr, "metricsAddr");
+        Objects.requireNonNull(deadHostRetention, "deadHostRetention");
+        if (deadHostRetention.isNegative() || deadHostRetention.isZero()) {
+            throw new IllegalArgumentException("--dead-host-retention must be positive");
+        }
+    }
+
+    /** This configuration with the token read from {@link #consulTokenFile()} (which it then drops). */
+    public DaemonConfig withConsulToken(String token) {
+        return toBuilder().consulToken(Optional.of(token)).consulTokenFile(Optional.empty()).build();
     }
 
     /** The static answers for Docker's registration calls. */
@@ -127,6 +191,180 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         @Override
         public String toString() {
             return base + ":" + size;
+        }
+    }
+
+    /** A builder for a configuration with the store {@code store} and every other setting at its default. */
+    public static Builder builder(StoreLocation store) {
+        return new Builder(store);
+    }
+
+    /** A builder holding this configuration's values, to derive a changed one. */
+    public Builder toBuilder() {
+        return new Builder(store)
+                .advertiseAddr(advertiseAddr)
+                .hostId(hostId)
+                .socket(socket)
+                .scope(scope)
+                .logLevel(logLevel)
+                .consulToken(consulToken)
+                .vxlanPort(vxlanPort)
+                .vniRange(vniRange)
+                .defaultPools(defaultPools)
+                .maxBodyBytes(maxBodyBytes)
+                .consulTokenFile(consulTokenFile)
+                .readyTimeout(readyTimeout)
+                .driverName(driverName)
+                .dockerHost(dockerHost)
+                .consulTls(consulTls)
+                .adminSocket(adminSocket)
+                .metricsAddr(metricsAddr)
+                .deadHostRetention(deadHostRetention);
+    }
+
+    /** Named settings for a {@link DaemonConfig}; {@link #build()} validates them as the constructor does. */
+    public static final class Builder {
+        private StoreLocation store;
+        private Optional<String> advertiseAddr = Optional.empty();
+        private Optional<String> hostId = Optional.empty();
+        private Path socket = DEFAULT_SOCKET;
+        private String scope = "local";
+        private Level logLevel = Level.INFO;
+        private Optional<String> consulToken = Optional.empty();
+        private int vxlanPort = DEFAULT_VXLAN_PORT;
+        private VniRange vniRange = DEFAULT_VNI_RANGE;
+        private List<DefaultPool> defaultPools = DEFAULT_POOLS;
+        private long maxBodyBytes = DockerMediaFilter.DEFAULT_MAX_BODY_BYTES;
+        private Optional<Path> consulTokenFile = Optional.empty();
+        private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private String driverName = DEFAULT_DRIVER_NAME;
+        private Optional<String> dockerHost = Optional.empty();
+        private ConsulTls consulTls = ConsulTls.NONE;
+        private Path adminSocket = DEFAULT_ADMIN_SOCKET;
+        private Optional<MetricsAddress> metricsAddr = Optional.empty();
+        private Duration deadHostRetention = DEFAULT_DEAD_HOST_RETENTION;
+
+        private Builder(StoreLocation store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Where state lives. */
+        public Builder store(StoreLocation value) {
+            this.store = value;
+            return this;
+        }
+
+        /** {@code --advertise-addr}: VTEP address or interface name. */
+        public Builder advertiseAddr(Optional<String> value) {
+            this.advertiseAddr = value;
+            return this;
+        }
+
+        /** {@code --host-id}. */
+        public Builder hostId(Optional<String> value) {
+            this.hostId = value;
+            return this;
+        }
+
+        /** {@code --socket}. */
+        public Builder socket(Path value) {
+            this.socket = value;
+            return this;
+        }
+
+        /** {@code --scope}: {@code local} or {@code global}. */
+        public Builder scope(String value) {
+            this.scope = value;
+            return this;
+        }
+
+        /** {@code --log-level}. */
+        public Builder logLevel(Level value) {
+            this.logLevel = value;
+            return this;
+        }
+
+        /** {@code --consul-token} (never logged). */
+        public Builder consulToken(Optional<String> value) {
+            this.consulToken = value;
+            return this;
+        }
+
+        /** {@code --vxlan-port}. */
+        public Builder vxlanPort(int value) {
+            this.vxlanPort = value;
+            return this;
+        }
+
+        /** {@code --vni-range}. */
+        public Builder vniRange(VniRange value) {
+            this.vniRange = value;
+            return this;
+        }
+
+        /** {@code --default-pool}. */
+        public Builder defaultPools(List<DefaultPool> value) {
+            this.defaultPools = value;
+            return this;
+        }
+
+        /** The request body limit. */
+        public Builder maxBodyBytes(long value) {
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        /** {@code --consul-token-file}. */
+        public Builder consulTokenFile(Optional<Path> value) {
+            this.consulTokenFile = value;
+            return this;
+        }
+
+        /** {@code --ready-timeout}. */
+        public Builder readyTimeout(Duration value) {
+            this.readyTimeout = value;
+            return this;
+        }
+
+        /** {@code --driver-name}. */
+        public Builder driverName(String value) {
+            this.driverName = value;
+            return this;
+        }
+
+        /** {@code --docker-host}. */
+        public Builder dockerHost(Optional<String> value) {
+            this.dockerHost = value;
+            return this;
+        }
+
+        /** The Consul TLS settings. */
+        public Builder consulTls(ConsulTls value) {
+            this.consulTls = value;
+            return this;
+        }
+
+        /** {@code --admin-socket}. */
+        public Builder adminSocket(Path value) {
+            this.adminSocket = value;
+            return this;
+        }
+
+        /** {@code --metrics-addr}. */
+        public Builder metricsAddr(Optional<MetricsAddress> value) {
+            this.metricsAddr = value;
+            return this;
+        }
+
+        /** {@code --dead-host-retention}. */
+        public Builder deadHostRetention(Duration value) {
+            this.deadHostRetention = value;
+            return this;
+        }
+
+        /** The validated configuration. @throws IllegalArgumentException naming the flag that is wrong */
+        public DaemonConfig build() {
+            return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention);
         }
     }
 }

@@ -4,8 +4,8 @@ import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.PluginSocket;
-import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
+import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.testing.Requirements;
 import jnr.unixsocket.UnixDatagramChannel;
 import jnr.unixsocket.UnixSocketAddress;
@@ -83,7 +83,7 @@ class DaemonProcessIT {
      */
     List<String> daemon(Path socket) {
         return List.of(launcher().toString(), "daemon", "--socket", socket.toString(), "--store", "file://" + dir.resolve("state"),
-                "--advertise-addr", "jo-nonexist0");
+                "--advertise-addr", "jo-nonexist0", "--admin-socket", dir.resolve("admin/admin.sock").toString());
     }
 
     static void awaitAnswer(Path socket, Process p) throws Exception {
@@ -150,9 +150,14 @@ class DaemonProcessIT {
         try (UnixDatagramChannel rx = UnixDatagramChannel.open()) {
             rx.bind(new UnixSocketAddress(notify.toString()));
             rx.configureBlocking(false);
-            Process p = start(daemon(socket), Map.of("NOTIFY_SOCKET", notify.toString(), "JOURNAL_STREAM", "8:1234"));
+            // The services never start here (see daemon()): READY=1 still comes, after --ready-timeout,
+            // and STATUS= says what is missing.
+            Process p = start(daemon(socket), Map.of("NOTIFY_SOCKET", notify.toString(), "JOURNAL_STREAM", "8:1234",
+                    "JAVAOVERLAY_READY_TIMEOUT", "2"));
             String ready = receive(rx, "READY=1");
-            assertTrue(ready.contains("STATUS=serving " + socket), ready);
+            assertTrue(ready.contains("STATUS=serving registration calls only; waiting for the services: services not started (store file://"),
+                    ready);
+            assertTrue(ready.contains("jo-nonexist0"), ready);
             awaitAnswer(socket, p);
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
             PluginSocket.assertNoTcpListener(p.pid());
@@ -161,7 +166,8 @@ class DaemonProcessIT {
                 assertEquals(200, c.exchange(dockerPost("/" + NetworkDriverApi.GET_CAPABILITIES, "")).status());
                 Response r = c.exchange(dockerPost("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}"));
                 assertEquals(500, r.status(), r.toString());
-                assertTrue(r.body().startsWith("{\"Err\":\"javaoverlay is not ready to serve this call: "), r.body());
+                assertTrue(r.body().startsWith("{\"Err\":\"javaoverlay is not ready to serve this call (waited 2 s): services not started"),
+                        r.body());
             }
 
             Process second = start(daemon(socket), Map.of());
@@ -179,6 +185,22 @@ class DaemonProcessIT {
             assertTrue(log.lines().anyMatch(l -> l.startsWith("<6>Daemon: socket ready: ")), log);
             assertTrue(log.lines().allMatch(l -> l.matches("<[0-7]>.*")), "journald lines only:\n" + log);
         }
+    }
+
+    @Test
+    void aTokenFileOthersCanReadIsRefused() throws Exception {
+        Path token = dir.resolve("consul.token");
+        Files.writeString(token, "s3cret\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> cmd = new ArrayList<>(daemon(dir.resolve("javaoverlay.sock")));
+        cmd.addAll(List.of("--consul-token-file", token.toString()));
+        Process p = start(cmd, Map.of());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+        assertTrue(output(0).contains("refusing to start: the Consul token file " + token + " is accessible by others (rw-r--r--)"),
+                output(0));
+        assertFalse(output(0).contains("s3cret"), "the token is never logged");
+        assertFalse(Files.exists(dir.resolve("javaoverlay.sock")), "nothing was served");
     }
 
     @Test

@@ -1,11 +1,10 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.kvstore.consul.ConsulTestAgent;
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
-import io.javaoverlay.testing.Requirements;
+import io.javaoverlay.server.testing.UnderlayNamespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -13,18 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The daemon with its real wiring (embedded file store or a throw-away Consul agent,
@@ -38,49 +33,26 @@ class WiredDaemonIT {
 
     @TempDir
     Path dir;
+    UnderlayNamespace underlay;
     String ns;
     Process daemon;
-    Process consul;
 
     @BeforeEach
     void namespace() throws Exception {
-        Requirements.requireRoot("WiredDaemonIT's network namespace");
-        Requirements.requireTools("ip");
-        ns = "jo-it-" + UUID.randomUUID().toString().substring(0, 8);
-        sh("ip", "netns", "add", ns);
-        sh("ip", "-n", ns, "link", "set", "lo", "up");
-        sh("ip", "-n", ns, "link", "add", "jo-und0", "type", "veth", "peer", "name", "jo-und1");
-        sh("ip", "-n", ns, "addr", "add", "198.18.0.1/24", "dev", "jo-und0");
-        sh("ip", "-n", ns, "link", "set", "jo-und0", "up");
-        sh("ip", "-n", ns, "link", "set", "jo-und1", "up");
+        underlay = UnderlayNamespace.create("WiredDaemonIT's network namespace");
+        ns = underlay.name();
     }
 
     @AfterEach
     void cleanup() throws Exception {
-        if (daemon != null) {
-            daemon.destroy();
-            if (!daemon.waitFor(20, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly();
-            }
-        }
-        if (consul != null) {
-            consul.destroy();
-            if (!consul.waitFor(20, TimeUnit.SECONDS)) {
-                consul.destroyForcibly();
-            }
-        }
-        if (ns != null) {
-            sh("ip", "netns", "del", ns);
+        UnderlayNamespace.stop(daemon);
+        if (underlay != null) {
+            underlay.close();
         }
     }
 
     static String sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-        return out;
+        return UnderlayNamespace.sh(cmd);
     }
 
     String ok(Path socket, String path, String body) throws Exception {
@@ -97,52 +69,28 @@ class WiredDaemonIT {
     @Test
     @Tag("consul")
     void consulStore() throws Exception {
-        Optional<Path> bin = ConsulTestAgent.findBinary();
-        Requirements.require(bin.isPresent(), "a consul binary: set CONSUL_BIN or make scripts/ensure-consul work");
         // The agent runs inside the namespace too: the daemon's 127.0.0.1 is the namespace's loopback.
-        consul = new ProcessBuilder("ip", "netns", "exec", ns, bin.get().toString(), "agent", "-dev", "-bind", "127.0.0.1",
-                "-client", "127.0.0.1", "-http-port", "8500", "-dns-port", "-1", "-grpc-port", "-1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("consul.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            Process probe = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-sf", "http://127.0.0.1:8500/v1/status/leader")
-                    .redirectErrorStream(true).start();
-            String leader = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (probe.waitFor() == 0 && leader.length() > 2) {
-                break;
-            }
-            if (System.nanoTime() > deadline || !consul.isAlive()) {
-                fail("consul agent did not elect a leader:\n" + Files.readString(dir.resolve("consul.log")));
-            }
-            Thread.sleep(200);
-        }
-        dockerSequenceBuildsAndRemovesTheDataPlane("consul://127.0.0.1:8500/" + ns + "/");
+        underlay.startConsul(dir.resolve("consul.log"));
+        dockerSequenceBuildsAndRemovesTheDataPlane("consul://" + UnderlayNamespace.CONSUL_ADDR + "/" + ns + "/");
     }
 
     void dockerSequenceBuildsAndRemovesTheDataPlane(String store) throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
         Path log = dir.resolve("daemon.log");
-        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, DaemonProcessIT.launcher().toString(), "daemon",
-                "--socket", socket.toString(), "--store", store, "--advertise-addr", "198.18.0.1")
+        ProcessBuilder pb = new ProcessBuilder(underlay.exec(DaemonProcessIT.launcher().toString(), "daemon",
+                "--socket", socket.toString(), "--store", store, "--advertise-addr", UnderlayNamespace.VTEP,
+                "--admin-socket", dir.resolve("admin/admin.sock").toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("CONSUL_HTTP_ADDR");
         pb.environment().remove("CONSUL_HTTP_TOKEN");
         daemon = pb.start();
         DaemonProcessIT.awaitAnswer(socket, daemon);
-        // The services start in the background; poll a store-dependent call until it is served.
-        String pool = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (pool == null && System.nanoTime() < deadline) {
-            Response r = PluginSocket.post(socket, "/" + IpamDriverApi.REQUEST_POOL,
-                    "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"198.18.5.0/24\",\"SubPool\":\"\",\"Options\":null,\"V6\":false}\n");
-            if (r.status() == 200) {
-                pool = r.body();
-            } else {
-                assertTrue(r.body().contains("not ready"), r.body());
-                Thread.sleep(200);
-            }
-        }
-        assertTrue(pool != null, "services did not start:\n" + Files.readString(log));
+        // Ready means ready: the services start in the background, and the first store-dependent call,
+        // made the instant the socket answers, waits for them and succeeds (no retry by the caller).
+        Response first = PluginSocket.post(socket, "/" + IpamDriverApi.REQUEST_POOL,
+                "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"198.18.5.0/24\",\"SubPool\":\"\",\"Options\":null,\"V6\":false}\n");
+        assertEquals(200, first.status(), first + "\n" + Files.readString(log));
+        String pool = first.body();
         String poolId = pool.replaceAll(".*\"PoolID\":\"([^\"]+)\".*", "$1");
         assertEquals("{\"Address\":\"198.18.5.1/24\",\"Data\":{}}", ok(socket, "/" + IpamDriverApi.REQUEST_ADDRESS,
                 "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}\n"));

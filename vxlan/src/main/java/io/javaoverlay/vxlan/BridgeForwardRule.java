@@ -26,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * daemon restarts. iptables has no netlink API that coexists with iptables-nft's rule format, so this
  * runs the {@code iptables} binary, as Docker, flannel and Weave do; it is the only command the daemon
  * runs. Must be called in the namespace the bridges live in (the daemon's own).
+ *
+ * <p>Superseded by {@link io.javaoverlay.vxlan.firewall.HostFirewall}, which keeps the IPv4 and IPv6
+ * rules in place on every resync, bounds every call and adds the VXLAN ingress filter; this class goes
+ * once the daemon wires that in.
  */
 public final class BridgeForwardRule {
     private static final System.Logger LOG = System.getLogger(BridgeForwardRule.class.getName());

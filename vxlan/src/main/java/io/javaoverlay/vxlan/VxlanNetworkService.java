@@ -8,8 +8,8 @@ import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
-import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.types.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.cluster.NetworkIdentity;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
 import io.javaoverlay.vxlan.reconcile.NetworkReconciler;
@@ -54,6 +54,11 @@ public final class VxlanNetworkService implements NetworkService {
     /** The mapping of this host's Docker network IDs onto cluster network IDs. */
     public NetworkIdentity identity() {
         return identity;
+    }
+
+    /** The data-plane settings (underlay, MTU) this service runs with, for status output. */
+    public VxlanConfig config() {
+        return config;
     }
 
     /** The reconcilers (for tests and status output). */

@@ -1,8 +1,8 @@
 package io.javaoverlay.netlink.internal;
 
-import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
-
 import io.javaoverlay.netlink.Addr;
+import io.javaoverlay.netlink.BridgePort;
+import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.DumpInterruptedException;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
@@ -16,6 +16,7 @@ import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Route;
 import io.javaoverlay.netlink.internal.wire.AddrCodec;
+import io.javaoverlay.netlink.internal.wire.BridgePortCodec;
 import io.javaoverlay.netlink.internal.wire.Errors;
 import io.javaoverlay.netlink.internal.wire.LinkCodec;
 import io.javaoverlay.netlink.internal.wire.NeighCodec;
@@ -27,12 +28,15 @@ import io.javaoverlay.netlink.internal.wire.RouteCodec;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 /**
  * {@link NetlinkHandle} over one {@link NetlinkSocket}. Encoding lives in the wire codecs; this
@@ -204,6 +208,57 @@ public final class RtnlHandle implements NetlinkHandle {
         ack(LinkCodec.encodeChange(index, 0, 0).attrU32(IFLA_NET_NS_PID, pid), dev(index) + " netns pid " + pid);
     }
 
+    @Override
+    public void linkSetTxQueueLen(int index, int packets) throws NetlinkException {
+        setSize(index, IFLA_TXQLEN, "txqueuelen", packets, 0);
+    }
+
+    @Override
+    public void linkSetGsoMaxSize(int index, int bytes) throws NetlinkException {
+        setSize(index, IFLA_GSO_MAX_SIZE, "gso_max_size", bytes, 1);
+    }
+
+    @Override
+    public void linkSetGroMaxSize(int index, int bytes) throws NetlinkException {
+        setSize(index, IFLA_GRO_MAX_SIZE, "gro_max_size", bytes, 1);
+    }
+
+    /** One u32 link attribute, named as {@code ip link set} names it; refused below {@code min} before sending. */
+    private void setSize(int index, int attr, String keyword, int value, int min) throws NetlinkException {
+        if (value < min) {
+            throw new IllegalArgumentException("invalid " + keyword + " " + value + " for " + dev(index));
+        }
+        ack(LinkCodec.encodeChange(index, 0, 0).attrU32(attr, value), dev(index) + " " + keyword + " " + value);
+    }
+
+    // ---- bridge ports --------------------------------------------------------------------
+
+    @Override
+    public void bridgePortSet(int index, BridgePortSettings settings) throws NetlinkException {
+        Objects.requireNonNull(settings, "settings");
+        if (settings.isEmpty()) {
+            throw new IllegalArgumentException("bridge port " + dev(index) + ": no setting to change");
+        }
+        ack(BridgePortCodec.encodeSet(index, settings), "AF_BRIDGE " + dev(index) + " " + settings);
+    }
+
+    @Override
+    public List<BridgePort> bridgePortList() throws NetlinkException {
+        return dumpAll(BridgePortCodec.encodeDump(), "RTM_GETLINK AF_BRIDGE dump",
+                m -> m.header().type() == RTM_NEWLINK ? BridgePortCodec.decode(m) : Optional.empty());
+    }
+
+    @Override
+    public BridgePort bridgePortByIndex(int index) throws NetlinkException {
+        // AF_BRIDGE RTM_GETLINK has no single-link form (the bridge registers only a dump handler).
+        for (BridgePort p : bridgePortList()) {
+            if (p.index() == index) {
+                return p;
+            }
+        }
+        throw (NotFoundException) Errors.of(Errors.ENODEV, "RTM_GETLINK AF_BRIDGE " + dev(index), "not a bridge port");
+    }
+
     // ---- addresses -----------------------------------------------------------------------
 
     @Override
@@ -306,7 +361,8 @@ public final class RtnlHandle implements NetlinkHandle {
     // ---- FDB -----------------------------------------------------------------------------
 
     private static String describe(FdbEntry e) {
-        return e.mac() + " dev " + dev(e.linkIndex()) + e.destination().map(d -> " dst " + d).orElse("");
+        return e.mac() + " dev " + dev(e.linkIndex()) + e.destination().map(d -> " dst " + d).orElse("")
+                + (e.isMaster() ? " master" : e.isSelf() ? " self" : "");
     }
 
     @Override
@@ -326,7 +382,7 @@ public final class RtnlHandle implements NetlinkHandle {
 
     @Override
     public void fdbDel(FdbEntry e) throws NetlinkException {
-        ack(NeighCodec.encodeFdb(RTM_DELNEIGH, NLM_F_ACK, e), describe(e));
+        ack(NeighCodec.encodeFdbDelete(e), describe(e));
     }
 
     @Override
@@ -335,6 +391,15 @@ public final class RtnlHandle implements NetlinkHandle {
         return dumpAll(NeighCodec.encodeFdbDump(linkIndex), "RTM_GETNEIGH AF_BRIDGE dump " + dev(linkIndex),
                 m -> m.header().type() == RTM_NEWNEIGH ? NeighCodec.decodeFdb(m)
                         .filter(e -> e.linkIndex() == linkIndex) : Optional.empty());
+    }
+
+    @Override
+    public List<FdbEntry> fdbListBridge(int bridgeIndex) throws NetlinkException {
+        if (bridgeIndex <= 0) {
+            throw new IllegalArgumentException("invalid bridge ifindex " + bridgeIndex);
+        }
+        return dumpAll(NeighCodec.encodeFdbDumpBridge(bridgeIndex), "RTM_GETNEIGH AF_BRIDGE dump br " + dev(bridgeIndex),
+                m -> m.header().type() == RTM_NEWNEIGH ? NeighCodec.decodeFdb(m) : Optional.empty());
     }
 
     // ---- events --------------------------------------------------------------------------

@@ -90,7 +90,12 @@ public final class IpRoute2 {
         }
     }
 
-    /** Allow-list: ifname, mtu, master, up, address, alias, linkinfo.info_kind, info_data.{id,local,port,learning,proxy,l2miss,l3miss,ttl}. */
+    /**
+     * Allow-list: ifname, mtu, master, up, address, alias, txqlen, gso_max_size, gro_max_size, num_tx_queues,
+     * num_rx_queues, linkinfo.info_kind, info_data.{id,local (or local6),port,learning,proxy,l2miss,l3miss,ttl,
+     * link,tos,df,udp_csum,udp_zero_csum6_tx,udp_zero_csum6_rx}. iproute2 6.1 prints {@code tos inherit} as
+     * "0x1" and leaves {@code ttl inherit} out of JSON altogether (text output only).
+     */
     public static Map<String, Object> normaliseLink(JsonNode l) {
         Map<String, Object> m = new TreeMap<>();
         m.put("ifname", l.path("ifname").asText());
@@ -103,6 +108,11 @@ public final class IpRoute2 {
             up |= f.asText().equals("UP");
         }
         m.put("up", up);
+        m.put("txqlen", l.path("txqlen").asInt(0));
+        m.put("gso_max_size", l.path("gso_max_size").asInt(0));
+        m.put("gro_max_size", l.path("gro_max_size").asInt(0));
+        m.put("num_tx_queues", l.path("num_tx_queues").asInt(0));
+        m.put("num_rx_queues", l.path("num_rx_queues").asInt(0));
         JsonNode info = l.path("linkinfo");
         m.put("kind", info.path("info_kind").asText(""));
         JsonNode d = info.path("info_data");
@@ -116,8 +126,58 @@ public final class IpRoute2 {
             m.put("l3miss", d.path("l3miss").asBoolean(false));
             m.put("ttl", d.path("ttl").asInt(0));
             m.put("link", d.path("link").asText(""));
+            m.put("tos", d.path("tos").asText(""));
+            m.put("df", d.path("df").asText(""));
+            m.put("udp_csum", d.path("udp_csum").asBoolean(false));
+            m.put("udp_zero_csum6_tx", d.path("udp_zero_csum6_tx").asBoolean(false));
+            m.put("udp_zero_csum6_rx", d.path("udp_zero_csum6_rx").asBoolean(false));
         }
         return m;
+    }
+
+    /**
+     * {@code bridge -n NS -j -d link show [dev DEV]}, each port normalised to {ifname, master, state, learning,
+     * flood, mcast_flood, bcast_flood, neigh_suppress}.
+     */
+    public static List<Map<String, Object>> bridgeLinks(String ns, String dev) {
+        List<String> cmd = new ArrayList<>(List.of("bridge", "-n", ns, "-j", "-d", "link", "show"));
+        if (dev != null) {
+            cmd.addAll(List.of("dev", dev));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (JsonNode p : json(cmd.toArray(String[]::new))) {
+            Map<String, Object> m = new TreeMap<>();
+            m.put("ifname", p.path("ifname").asText());
+            m.put("master", p.path("master").asText(""));
+            m.put("state", p.path("state").asText(""));
+            for (String k : List.of("learning", "flood", "mcast_flood", "bcast_flood", "neigh_suppress")) {
+                m.put(k, p.path(k).asBoolean(false));
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * {@code bridge -n NS -j fdb show br BR}, each normalised to {mac, ifname, master, dst, flags, state};
+     * a learned entry has state "" (iproute2 prints none).
+     */
+    public static List<Map<String, Object>> fdbOfBridge(String ns, String bridge) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (JsonNode e : json("bridge", "-n", ns, "-j", "fdb", "show", "br", bridge)) {
+            Map<String, Object> m = new TreeMap<>();
+            m.put("mac", e.path("mac").asText());
+            m.put("ifname", e.path("ifname").asText());
+            m.put("master", e.path("master").asText(""));
+            m.put("dst", e.path("dst").asText(""));
+            List<String> flags = new ArrayList<>();
+            e.path("flags").forEach(f -> flags.add(f.asText()));
+            flags.sort(null);
+            m.put("flags", String.join(",", flags));
+            m.put("state", state(e.path("state")));
+            out.add(m);
+        }
+        return out;
     }
 
     /** {@code bridge -n NS -j fdb show dev DEV}, each normalised to {mac, dst, flags, state}. */

@@ -40,17 +40,30 @@ public final class UdsHttpServer implements Closeable {
     private final GrizzlyHttpContainer container;
     private final FilterChain chain;
     private final Thread acceptor;
+    private final Options options;
     private volatile boolean closed;
 
-    private UdsHttpServer(UdsListener listener, ResourceConfig app) {
+    /**
+     * How a server is run: its name in logs, its own worker pool, and which accepted connections it
+     * serves ({@code admit} sees each one before any byte is read; refused ones are closed).
+     */
+    public record Options(String name, String poolName, int coreWorkers, int maxWorkers,
+                          java.util.function.Predicate<SocketChannel> admit) {
+        /** Docker's plugin API: 4..32 workers, every connection served. */
+        // Join/CreateEndpoint may wait on a network's reconciler for seconds; a small fixed
+        // pool (2 x cores) would then queue Docker's registration and IPAM calls behind them.
+        public static final Options PLUGIN = new Options("the Docker plugin API", "plugin-worker", 4, 32, ch -> true);
+    }
+
+    private UdsHttpServer(UdsListener listener, ResourceConfig app, Options options) {
         this.listener = listener;
+        this.options = options;
         this.transport = TCPNIOTransportBuilder.newInstance()
                 .setSelectorRunnersCount(1)   // no accepting in Grizzly; one selector is plenty
                 .setKeepAlive(false)
-                // Join/CreateEndpoint may wait on a network's reconciler for seconds; a small fixed
-                // pool (2 x cores) would then queue Docker's registration and IPAM calls behind them.
                 .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
-                        .setPoolName("plugin-worker").setCorePoolSize(4).setMaxPoolSize(32))
+                        .setPoolName(options.poolName()).setCorePoolSize(options.coreWorkers())
+                        .setMaxPoolSize(options.maxWorkers()))
                 .build();
         this.delayedExecutor = IdleTimeoutFilter.createDefaultIdleDelayedExecutor();
         this.container = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
@@ -62,7 +75,7 @@ public final class UdsHttpServer implements Closeable {
                 .add(new EmptyHostFixFilter())
                 .add(server)
                 .build();
-        this.acceptor = new Thread(this::acceptLoop, "uds-acceptor");
+        this.acceptor = new Thread(this::acceptLoop, "uds-acceptor-" + options.poolName());
         this.acceptor.setDaemon(true);
     }
 
@@ -72,13 +85,22 @@ public final class UdsHttpServer implements Closeable {
      * @throws IOException if the Grizzly transport does not start
      */
     public static UdsHttpServer start(UdsListener listener, ResourceConfig app) throws IOException {
-        UdsHttpServer s = new UdsHttpServer(listener, app);
+        return start(listener, app, Options.PLUGIN);
+    }
+
+    /**
+     * Starts serving {@code app} on {@code listener} with {@code options}; takes ownership of the listener.
+     *
+     * @throws IOException if the Grizzly transport does not start
+     */
+    public static UdsHttpServer start(UdsListener listener, ResourceConfig app, Options options) throws IOException {
+        UdsHttpServer s = new UdsHttpServer(listener, app, options);
         s.delayedExecutor.start();
         s.transport.setProcessor(s.chain);
         s.transport.start();
         s.container.start();
         s.acceptor.start();
-        LOG.log(Level.INFO, "serving the Docker plugin API on unix://" + listener.path());
+        LOG.log(Level.INFO, "serving " + options.name() + " on unix://" + listener.path());
         return s;
     }
 
@@ -100,6 +122,16 @@ public final class UdsHttpServer implements Closeable {
                 }
                 LOG.log(Level.WARNING, "accept on " + listener.path() + " failed: " + e.getMessage());
                 sleepQuietly();
+                continue;
+            }
+            boolean admitted;
+            try {
+                admitted = options.admit().test(ch);
+            } catch (RuntimeException e) {
+                admitted = false;
+            }
+            if (!admitted) {
+                closeQuietly(ch);
                 continue;
             }
             try {

@@ -1,18 +1,18 @@
 package io.javaoverlay.server.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.javaoverlay.server.protocol.NetworkDriverApi;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The promises docs/testbed.md makes about a host, checked on Docker 26: own hostname, underlay
@@ -125,10 +125,15 @@ class HostLayoutIT {
     }
 
     @Test
-    void testImageRunsBusyboxAndIperf3() {
+    void testImageRunsBusyboxIperf3AndSocat() {
         testbed.dockerOk("h2", "run", "-d", "--name", "imagecheck", "jo-test:latest", "sleep", "600");
         String out = testbed.dockerOk("h2", "exec", "imagecheck", "iperf3", "--version");
         assertTrue(out.startsWith("iperf 3"), "iperf3 in the test image: " + out);
+        String socat = testbed.dockerOk("h2", "exec", "imagecheck", "socat", "-V");
+        assertTrue(socat.contains("socat version 1."), "socat in the test image: " + socat);
+        // The tools the end-to-end tests use (busybox applets): all on PATH, and ping speaks IPv6.
+        testbed.dockerOk("h2", "exec", "imagecheck", "which", "wget", "httpd", "nc", "nslookup", "ping", "ip");
+        testbed.dockerOk("h2", "exec", "imagecheck", "ping", "-6", "-c", "1", "-W", "2", "::1");
         String ip = testbed.dockerOk("h2", "exec", "imagecheck", "hostname", "-i");
         assertTrue(ip.startsWith("198.19.2."), "container on h2's docker0 (198.19.2.0/24): " + ip);
     }

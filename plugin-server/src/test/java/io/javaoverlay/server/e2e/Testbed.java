@@ -18,11 +18,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * JUnit handle on {@code scripts/testbed}: N simulated Docker hosts h1..hN on this machine, each in
  * its own network, mount and UTS namespaces with its own dockerd, on the underlay bridge
- * {@code jo-underlay} (198.18.0.0/24, gateway and Consul on 198.18.0.1, host i on 198.18.0.(10+i)).
+ * {@code jo-underlay} (198.18.0.0/24, gateway and Consul on 198.18.0.1, host i on 198.18.0.(10+i);
+ * with {@link Underlay#IPV6} fd00:198:18::/64, gateway and Consul on ::1, host i on ::(10+i)).
  * All work is done by the script, so the shell and the tests share one implementation; this class
  * only runs it and captures its output. {@link #close()} runs {@code testbed down}.
  *
- * <p>See docs/testbed.md for the layout.
+ * <p>Fault primitives for end-to-end tests: {@link #vanish}, {@link #consulPartition},
+ * {@link #consulPause}/{@link #consulResume}, {@link #consulExport}/{@link #consulImport}/
+ * {@link #consulWipe} and {@link #dockerdRestart}. See docs/testbed.md for the layout.
  */
 public final class Testbed implements AutoCloseable {
 
@@ -31,13 +34,17 @@ public final class Testbed implements AutoCloseable {
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DOWN_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+    /** dockerd-restart: up to 60 s for dockerd to exit, 120 s for the new one to answer. */
+    private static final Duration DOCKERD_RESTART_TIMEOUT = Duration.ofMinutes(4);
 
     /** The Docker a testbed host runs. */
     public enum DockerVersion {
         /** Docker 20.10 (Debian bullseye build, with libkv's Consul backend): classic overlay. */
         V20("20"),
         /** Docker 26 (Debian trixie build): no cluster store. */
-        V26("26");
+        V26("26"),
+        /** Docker 28 (Debian forky/sid build, today's Docker): no cluster store. */
+        V28("28");
 
         private final String flag;
 
@@ -49,6 +56,14 @@ public final class Testbed implements AutoCloseable {
         public String flag() {
             return flag;
         }
+    }
+
+    /** The hosts' underlay (eth0) addresses. Containers and docker0 are IPv4 in both. */
+    public enum Underlay {
+        /** 198.18.0.(10+i)/24, gateway and Consul 198.18.0.1 (the default). */
+        IPV4,
+        /** IPv6 only: fd00:198:18::(10+i)/64, gateway and Consul fd00:198:18::1 ({@code up --underlay6}). */
+        IPV6
     }
 
     /**
@@ -88,12 +103,14 @@ public final class Testbed implements AutoCloseable {
     private final int hosts;
     private final DockerVersion docker;
     private final boolean consul;
+    private final Underlay underlay;
     private boolean closed;
 
-    private Testbed(int hosts, DockerVersion docker, boolean consul) {
+    private Testbed(int hosts, DockerVersion docker, boolean consul, Underlay underlay) {
         this.hosts = hosts;
         this.docker = docker;
         this.consul = consul;
+        this.underlay = underlay;
     }
 
     /**
@@ -107,9 +124,20 @@ public final class Testbed implements AutoCloseable {
      * @throws IllegalStateException if the script fails, with its output
      */
     public static Testbed up(int hosts, DockerVersion docker, boolean consul) {
+        return up(hosts, docker, consul, Underlay.IPV4);
+    }
+
+    /**
+     * Like {@link #up(int, DockerVersion, boolean)}, with the hosts' underlay in the given family
+     * ({@code testbed up ... --underlay6} for {@link Underlay#IPV6}).
+     */
+    public static Testbed up(int hosts, DockerVersion docker, boolean consul, Underlay underlay) {
         List<String> args = new ArrayList<>(List.of("up", Integer.toString(hosts), "--docker", docker.flag()));
         if (consul) {
             args.add("--consul");
+        }
+        if (underlay == Underlay.IPV6) {
+            args.add("--underlay6");
         }
         Result r = run(args, UP_TIMEOUT);
         if (!r.ok()) {
@@ -117,7 +145,7 @@ public final class Testbed implements AutoCloseable {
             throw new IllegalStateException("testbed up failed: " + r.describe());
         }
         LOG.log(Level.INFO, r.stderr().strip());
-        return new Testbed(hosts, docker, consul || docker == DockerVersion.V20);
+        return new Testbed(hosts, docker, consul || docker == DockerVersion.V20, underlay);
     }
 
     /**
@@ -205,17 +233,119 @@ public final class Testbed implements AutoCloseable {
         return names;
     }
 
-    /** The underlay address of a host: 198.18.0.(10+i). */
+    /** The IPv4 underlay address of a host: 198.18.0.(10+i) (only with {@link Underlay#IPV4}). */
     public static String hostIp(String host) {
         return "198.18.0." + (10 + Integer.parseInt(host.substring(1)));
     }
 
-    /** The Consul HTTP address (host:port) when the testbed runs Consul. */
+    /**
+     * The IPv6 underlay address of a host: fd00:198:18::(10+i), the number written in decimal digits
+     * (h1 is fd00:198:18::11); only with {@link Underlay#IPV6}.
+     */
+    public static String hostIp6(String host) {
+        return "fd00:198:18::" + (10 + Integer.parseInt(host.substring(1)));
+    }
+
+    /** The host's underlay address in this testbed's family ({@link #hostIp} or {@link #hostIp6}). */
+    public String underlayIp(String host) {
+        return underlay == Underlay.IPV6 ? hostIp6(host) : hostIp(host);
+    }
+
+    /** The hosts' underlay family. */
+    public Underlay underlay() {
+        return underlay;
+    }
+
+    /**
+     * The Consul HTTP address when the testbed runs Consul: {@code 198.18.0.1:8500}, or
+     * {@code [fd00:198:18::1]:8500} with an IPv6 underlay (ready for {@code http://} and
+     * {@code consul://}).
+     */
     public String consulAddress() {
         if (!consul) {
             throw new IllegalStateException("this testbed was started without Consul");
         }
-        return "198.18.0.1:8500";
+        return underlay == Underlay.IPV6 ? "[fd00:198:18::1]:8500" : "198.18.0.1:8500";
+    }
+
+    // ------------------------------------------------------------------------------------ faults
+
+    /**
+     * The host dies like a power loss ({@code testbed vanish HOST}): its underlay link is deleted,
+     * then every process of the host (dockerd, containerd, containers, whatever {@link #start} or
+     * {@link #exec} ran in it) gets SIGKILL. {@link #exec} and {@link #docker} on it fail afterwards;
+     * {@link #close()} still cleans it up.
+     *
+     * @throws IllegalStateException if the script fails (e.g. a process survived)
+     */
+    public void vanish(String host) {
+        runOk("vanish", host);
+    }
+
+    /**
+     * Cuts the host off from Consul, or heals the cut ({@code testbed consul-partition HOST on|off}).
+     * The host's packets to Consul's ports and Consul's to the host are dropped in the underlay
+     * namespace (open connections hang, no reset); traffic between hosts (VXLAN) is untouched.
+     */
+    public void consulPartition(String host, boolean on) {
+        runOk("consul-partition", host, on ? "on" : "off");
+    }
+
+    /** Stops the Consul agent with SIGSTOP: requests hang until {@link #consulResume()}. */
+    public void consulPause() {
+        runOk("consul-pause");
+    }
+
+    /** Continues a paused Consul agent (SIGCONT). */
+    public void consulResume() {
+        runOk("consul-resume");
+    }
+
+    /** {@code consul kv export PREFIX} into {@code file} (JSON; an empty prefix exports everything). */
+    public void consulExport(Path file, String prefix) {
+        runOk("consul-export", file.toAbsolutePath().toString(), prefix);
+    }
+
+    /** {@code consul kv import @file} of a file written by {@link #consulExport}. */
+    public void consulImport(Path file) {
+        runOk("consul-import", file.toAbsolutePath().toString());
+    }
+
+    /** Deletes every key under {@code prefix} (an empty prefix wipes the whole store). */
+    public void consulWipe(String prefix) {
+        runOk("consul-wipe", prefix);
+    }
+
+    /**
+     * Stops the host's dockerd with SIGTERM (or SIGKILL when {@code kill}), starts it again with the
+     * same arguments and waits until its API answers ({@code testbed dockerd-restart HOST [--kill]}).
+     * A clean stop waits for Docker's own container shutdown (about 10 s with a running container
+     * that ignores SIGTERM); after SIGKILL the new dockerd first stops the old containerd and the
+     * containers it left (about 20 s), then restarts those with a restart policy.
+     */
+    public void dockerdRestart(String host, boolean kill) {
+        if (kill) {
+            runOk("dockerd-restart", host, "--kill");
+        } else {
+            runOk("dockerd-restart", host);
+        }
+    }
+
+    /** The pids of every process of a host ({@code testbed pids HOST}); empty after {@link #vanish}. */
+    public List<Long> pids(String host) {
+        List<Long> pids = new ArrayList<>();
+        for (String line : runOk("pids", host).lines().toList()) {
+            if (!line.isBlank()) {
+                pids.add(Long.parseLong(line.strip()));
+            }
+        }
+        return pids;
+    }
+
+    private String runOk(String... args) {
+        Result r = run(List.of(args), DOCKERD_RESTART_TIMEOUT);
+        LOG.log(Level.INFO, r.stderr().strip());
+        return r.requireOk().stdout();
     }
 
     /** The Docker the hosts run. */

@@ -69,6 +69,20 @@ public final class NetworkKeys {
         return HOSTS + requireHostId(hostId);
     }
 
+    /** True when {@code hostId} can be a host ID in a key ({@code [A-Za-z0-9._:-]}, 1 to 64). */
+    public static boolean isValidHostId(String hostId) {
+        return hostId != null && HOST_ID.matcher(hostId).matches();
+    }
+
+    /** The host ID of a {@code hosts/<hostId>} key; empty for any other key. */
+    public static Optional<String> hostIdOf(String key) {
+        if (key == null || !key.startsWith(HOSTS)) {
+            return Optional.empty();
+        }
+        String id = key.substring(HOSTS.length());
+        return isValidHostId(id) ? Optional.of(id) : Optional.empty();
+    }
+
     /** Host ID and Docker network ID of a {@code netalias/<hostId>/<networkId>} key. */
     public static Optional<String[]> aliasOf(String key) {
         if (!key.startsWith(ALIASES)) {
@@ -81,11 +95,11 @@ public final class NetworkKeys {
         }
         String h = rest.substring(0, slash);
         String n = rest.substring(slash + 1);
-        return HOST_ID.matcher(h).matches() && isValidId(n) ? Optional.of(new String[] {h, n}) : Optional.empty();
+        return isValidHostId(h) && isValidId(n) ? Optional.of(new String[] {h, n}) : Optional.empty();
     }
 
     private static String requireHostId(String hostId) {
-        if (hostId == null || !HOST_ID.matcher(hostId).matches()) {
+        if (!isValidHostId(hostId)) {
             throw new IllegalArgumentException("invalid host ID '" + hostId + "'");
         }
         return hostId;

@@ -53,6 +53,25 @@ public final class ItSupport {
         return name;
     }
 
+    /** The namespaces one fixture creates ({@link #newNs}), deleted together by {@link #close()}. */
+    public static final class Namespaces implements AutoCloseable {
+        private final List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        /** A new namespace {@code jo-it-<tag>-<random>}, owned by this set. */
+        public String create(String tag) {
+            String n = newNs(tag);
+            names.add(n);
+            return n;
+        }
+
+        /** Deletes every namespace of this set (and with them every device in them). */
+        @Override
+        public void close() {
+            names.forEach(ItSupport::deleteNs);
+            names.clear();
+        }
+    }
+
     /** Deletes a namespace (and with it every device in it); absent is fine. */
     public static void deleteNs(String name) {
         run(List.of("ip", "netns", "del", name));

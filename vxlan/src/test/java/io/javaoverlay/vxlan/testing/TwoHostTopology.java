@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.javaoverlay.vxlan.testing.ItSupport.deleteNs;
-import static io.javaoverlay.vxlan.testing.ItSupport.newNs;
 import static io.javaoverlay.vxlan.testing.ItSupport.openHandle;
 import static io.javaoverlay.vxlan.testing.ItSupport.sh;
 
@@ -37,7 +35,7 @@ public final class TwoHostTopology implements AutoCloseable {
     public final VxlanNetworkService b;
     /** Host A's store client (host B's sees the same data). */
     public final KvStore store;
-    private final List<String> namespaces = new ArrayList<>();
+    private final ItSupport.Namespaces namespaces = new ItSupport.Namespaces();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     /** Both hosts on one shared in-memory store. */
@@ -56,8 +54,8 @@ public final class TwoHostTopology implements AutoCloseable {
             closeables.add(storeB);
         }
         try {
-            hostA = ns("ha");
-            hostB = ns("hb");
+            hostA = namespaces.create("ha");
+            hostB = namespaces.create("hb");
             sh("ip", "-n", hostA, "link", "add", "u0", "mtu", "1400", "type", "veth", "peer", "name", "u0", "netns", hostB);
             sh("ip", "-n", hostB, "link", "set", "u0", "mtu", "1400");
             sh("ip", "-n", hostA, "addr", "add", "198.18.0.1/24", "dev", "u0");
@@ -70,12 +68,6 @@ public final class TwoHostTopology implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    private String ns(String tag) {
-        String n = newNs(tag);
-        namespaces.add(n);
-        return n;
     }
 
     private VxlanNetworkService service(String ns, String hostId, String advertise, KvStore kv,
@@ -127,7 +119,7 @@ public final class TwoHostTopology implements AutoCloseable {
         EndpointGrant g = host.createEndpoint(new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(cidr)),
                 cidr6.map(IpPrefix::parse), Optional.empty()));
         JoinResult j = host.join(nid, eid, "/var/run/docker/netns/" + eid);
-        String c = ns("c" + eid);
+        String c = namespaces.create("c" + eid);
         sh("ip", "-n", hostNs, "link", "set", j.srcName(), "netns", c);
         sh("ip", "-n", c, "link", "set", j.srcName(), "name", "eth0");
         sh("ip", "-n", c, "link", "set", "eth0", "address", g.assignedMac().orElseThrow().toString());
@@ -147,6 +139,6 @@ public final class TwoHostTopology implements AutoCloseable {
                 // best effort: the namespaces go anyway
             }
         }
-        namespaces.forEach(ItSupport::deleteNs);
+        namespaces.close();
     }
 }

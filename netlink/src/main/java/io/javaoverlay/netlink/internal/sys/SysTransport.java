@@ -12,8 +12,9 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
- * A bound {@code AF_NETLINK/NETLINK_ROUTE} socket. It lives in the network namespace of the thread
- * that opened it, for its whole life, whichever thread uses it later. Receives go through
+ * A bound {@code AF_NETLINK} socket ({@code NETLINK_ROUTE} unless opened for another protocol). It
+ * lives in the network namespace of the thread that opened it, for its whole life, whichever thread
+ * uses it later. Receives go through
  * {@code recvmsg} so the sender's port id (0 = kernel) and {@code MSG_TRUNC} are visible.
  */
 public final class SysTransport implements NetlinkTransport {
@@ -55,10 +56,19 @@ public final class SysTransport implements NetlinkTransport {
      * @param rcvTimeoutMillis SO_RCVTIMEO; a receive that waits longer fails with EAGAIN
      */
     public static SysTransport open(int groups, int rcvTimeoutMillis) throws NetlinkException {
+        return open(NETLINK_ROUTE, groups, rcvTimeoutMillis);
+    }
+
+    /**
+     * Opens and binds a netlink socket of {@code protocol} (NETLINK_ROUTE, or NETLINK_GENERIC for
+     * generic netlink families such as ethtool) in the calling thread's namespace.
+     */
+    public static SysTransport open(int protocol, int groups, int rcvTimeoutMillis) throws NetlinkException {
         LibC c = Native.libc();
-        int fd = c.socket(AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, NETLINK_ROUTE);
+        String proto = protocol == NETLINK_ROUTE ? "NETLINK_ROUTE" : "protocol " + protocol;
+        int fd = c.socket(AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
-            throw Native.fail("socket(AF_NETLINK, NETLINK_ROUTE)");
+            throw Native.fail("socket(AF_NETLINK, " + proto + ")");
         }
         try {
             // Extended ACK gives the kernel's error text; CAP_ACK stops it echoing whole requests.

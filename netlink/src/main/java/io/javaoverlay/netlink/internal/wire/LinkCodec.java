@@ -1,17 +1,18 @@
 package io.javaoverlay.netlink.internal.wire;
 
-import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
-
 import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.GenericLink;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.types.MacAddress;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 /**
  * RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK messages: the common {@code IFLA_*} attributes here, the
@@ -31,12 +32,14 @@ public final class LinkCodec {
 
     /**
      * RTM_NEWLINK creating {@code spec} with {@code flags} (CREATE|EXCL|ACK from linkAdd). Carries
-     * name, MTU, MAC, master and alias; the admin state is set by a separate request after creation.
+     * queue and offload sizes, name, MTU, MAC, master and alias; the admin state is set by a separate
+     * request after creation.
      */
     public static NlMsgBuilder encodeCreate(Link spec, int flags) {
         NlMsgBuilder b = new NlMsgBuilder(RTM_NEWLINK, flags);
         b.raw(new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).encode());
         LinkAttrs a = spec.attrs();
+        encodeSizes(a, b);
         b.attrString(IFLA_IFNAME, a.name());
         if (a.mtu() > 0) {
             b.attrU32(IFLA_MTU, a.mtu());
@@ -58,6 +61,34 @@ public final class LinkCodec {
         b.endNestOrDrop(data);
         b.endNest(info);
         return b;
+    }
+
+    /**
+     * The non-zero queue and offload sizes, in the order {@code ip link add NAME txqueuelen N gso_max_size N
+     * gro_max_size N numtxqueues N numrxqueues N} sends them: iproute2 puts these options before
+     * IFLA_IFNAME, so a request given in that order is byte-identical to ours.
+     */
+    static void encodeSizes(LinkAttrs a, NlMsgBuilder b) {
+        if (a.txQueueLen() > 0) {
+            b.attrU32(IFLA_TXQLEN, a.txQueueLen());
+        }
+        if (a.gsoMaxSize() > 0) {
+            b.attrU32(IFLA_GSO_MAX_SIZE, a.gsoMaxSize());
+        }
+        if (a.groMaxSize() > 0) {
+            b.attrU32(IFLA_GRO_MAX_SIZE, a.groMaxSize());
+        }
+        encodeQueueCounts(a, b);
+    }
+
+    /** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES when set (also used for a veth peer). */
+    static void encodeQueueCounts(LinkAttrs a, NlMsgBuilder b) {
+        if (a.numTxQueues() > 0) {
+            b.attrU32(IFLA_NUM_TX_QUEUES, a.numTxQueues());
+        }
+        if (a.numRxQueues() > 0) {
+            b.attrU32(IFLA_NUM_RX_QUEUES, a.numRxQueues());
+        }
     }
 
     private static <T extends Link> void encodeData(LinkKindCodec<T> codec, Link spec, NlMsgBuilder b) {
@@ -105,7 +136,9 @@ public final class LinkCodec {
         String name = a.string(IFLA_IFNAME).orElse("if" + ifi.index());
         LinkAttrs common = new LinkAttrs(ifi.index(), name, a.u32(IFLA_MTU).orElse(0), hw,
                 a.u32(IFLA_MASTER).orElse(0), (ifi.flags() & IFF_UP) != 0, (ifi.flags() & IFF_LOWER_UP) != 0,
-                a.string(IFLA_IFALIAS).filter(s -> !s.isEmpty()));
+                a.string(IFLA_IFALIAS).filter(s -> !s.isEmpty()), a.u32(IFLA_TXQLEN).orElse(0),
+                a.u32(IFLA_GSO_MAX_SIZE).orElse(0), a.u32(IFLA_GRO_MAX_SIZE).orElse(0),
+                a.u32(IFLA_NUM_TX_QUEUES).orElse(0), a.u32(IFLA_NUM_RX_QUEUES).orElse(0));
         Optional<NlAttrs> info = a.nested(IFLA_LINKINFO);
         Optional<String> kind = info.flatMap(i -> i.string(IFLA_INFO_KIND));
         if (kind.isEmpty()) {

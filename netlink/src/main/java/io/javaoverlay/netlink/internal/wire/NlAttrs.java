@@ -1,10 +1,13 @@
 package io.javaoverlay.netlink.internal.wire;
 
 import io.javaoverlay.types.IpAddress;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,9 +15,11 @@ import java.util.Optional;
  * The attributes of one message or nest, indexed by type (the last occurrence wins, which is what
  * the kernel's {@code nla_parse} does too). Types are masked with {@link Rtnl#NLA_TYPE_MASK} so
  * {@code NLA_F_NESTED} never hides an attribute. Each value is a read-only slice of the datagram.
+ * Lists of same-typed attributes (ethtool's strings and bits) are read with {@link #all}.
  */
 public final class NlAttrs {
     private final Map<Integer, ByteBuffer> byType = new HashMap<>();
+    private final Map<Integer, List<ByteBuffer>> allByType = new HashMap<>();
 
     private NlAttrs() {}
 
@@ -29,8 +34,10 @@ public final class NlAttrs {
             if (len < 4 || pos + len > b.limit()) {
                 break;
             }
-            attrs.byType.put(type, b.slice(pos + 4, len - 4).order(ByteOrder.nativeOrder()).asReadOnlyBuffer()
-                    .order(ByteOrder.nativeOrder()));
+            ByteBuffer value = b.slice(pos + 4, len - 4).order(ByteOrder.nativeOrder()).asReadOnlyBuffer()
+                    .order(ByteOrder.nativeOrder());
+            attrs.byType.put(type, value);
+            attrs.allByType.computeIfAbsent(type, t -> new ArrayList<>()).add(value);
             pos += Rtnl.align4(len);
         }
         return attrs;
@@ -43,6 +50,15 @@ public final class NlAttrs {
     public Optional<ByteBuffer> get(int type) {
         ByteBuffer b = byType.get(type);
         return b == null ? Optional.empty() : Optional.of(b.duplicate().order(ByteOrder.nativeOrder()));
+    }
+
+    /** Every attribute of {@code type}, in wire order, each parsed as a nest. */
+    public List<NlAttrs> all(int type) {
+        List<NlAttrs> out = new ArrayList<>();
+        for (ByteBuffer b : allByType.getOrDefault(type, List.of())) {
+            out.add(parse(b.duplicate().order(ByteOrder.nativeOrder())));
+        }
+        return out;
     }
 
     public Optional<NlAttrs> nested(int type) {

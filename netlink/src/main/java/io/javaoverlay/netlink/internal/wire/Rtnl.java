@@ -57,6 +57,8 @@ public final class Rtnl {
     public static final int RTM_NEWLINK = 16;
     public static final int RTM_DELLINK = 17;
     public static final int RTM_GETLINK = 18;
+    /** Used by {@code bridge link set}: AF_BRIDGE port settings go to the bridge's ndo_bridge_setlink. */
+    public static final int RTM_SETLINK = 19;
     public static final int RTM_NEWADDR = 20;
     public static final int RTM_DELADDR = 21;
     public static final int RTM_GETADDR = 22;
@@ -75,11 +77,18 @@ public final class Rtnl {
     public static final int IFLA_MTU = 4;
     public static final int IFLA_LINK = 5;
     public static final int IFLA_MASTER = 10;
+    /** With AF_BRIDGE: the port settings, a nest of IFLA_BRPORT_* (must carry NLA_F_NESTED; see BridgePortCodec). */
+    public static final int IFLA_PROTINFO = 12;
+    public static final int IFLA_TXQLEN = 13;
     public static final int IFLA_LINKINFO = 18;
     public static final int IFLA_NET_NS_PID = 19;
     public static final int IFLA_IFALIAS = 20;
     public static final int IFLA_NET_NS_FD = 28;
     public static final int IFLA_EXT_MASK = 29;
+    public static final int IFLA_NUM_TX_QUEUES = 31;
+    public static final int IFLA_NUM_RX_QUEUES = 32;
+    public static final int IFLA_GSO_MAX_SIZE = 41;
+    public static final int IFLA_GRO_MAX_SIZE = 58;
     public static final int IFLA_INFO_KIND = 1;
     public static final int IFLA_INFO_DATA = 2;
     public static final int VETH_INFO_PEER = 1;
@@ -90,6 +99,8 @@ public final class Rtnl {
     public static final int IFLA_VXLAN_LINK = 3;
     public static final int IFLA_VXLAN_LOCAL = 4;
     public static final int IFLA_VXLAN_TTL = 5;
+    /** u8; 1 means inherit from the inner packet ({@code tos inherit}). */
+    public static final int IFLA_VXLAN_TOS = 6;
     public static final int IFLA_VXLAN_LEARNING = 7;
     public static final int IFLA_VXLAN_PROXY = 11;
     public static final int IFLA_VXLAN_L2MISS = 13;
@@ -97,6 +108,21 @@ public final class Rtnl {
     /** Big-endian (__be16) per linux/if_link.h. */
     public static final int IFLA_VXLAN_PORT = 15;
     public static final int IFLA_VXLAN_LOCAL6 = 17;
+    public static final int IFLA_VXLAN_UDP_CSUM = 18;
+    public static final int IFLA_VXLAN_UDP_ZERO_CSUM6_TX = 19;
+    public static final int IFLA_VXLAN_UDP_ZERO_CSUM6_RX = 20;
+    /** NLA_FLAG: present = {@code ttl inherit}. */
+    public static final int IFLA_VXLAN_TTL_INHERIT = 28;
+    /** u8 enum ifla_vxlan_df: VXLAN_DF_UNSET 0, VXLAN_DF_SET 1, VXLAN_DF_INHERIT 2. */
+    public static final int IFLA_VXLAN_DF = 29;
+
+    // ---- bridge ports (linux/if_link.h enum IFLA_BRPORT_*, all u8 here) -------------------
+    public static final int IFLA_BRPORT_STATE = 1;
+    public static final int IFLA_BRPORT_LEARNING = 8;
+    public static final int IFLA_BRPORT_UNICAST_FLOOD = 9;
+    public static final int IFLA_BRPORT_MCAST_FLOOD = 27;
+    public static final int IFLA_BRPORT_BCAST_FLOOD = 30;
+    public static final int IFLA_BRPORT_NEIGH_SUPPRESS = 32;
 
     // ---- addresses (linux/if_addr.h) -------------------------------------------------------
     public static final int IFA_ADDRESS = 1;
@@ -117,6 +143,8 @@ public final class Rtnl {
     // ---- neighbours (linux/neighbour.h) ----------------------------------------------------
     public static final int NDA_DST = 1;
     public static final int NDA_LLADDR = 2;
+    /** u16 VLAN id of a bridge FDB entry (vlan-filtering bridges). */
+    public static final int NDA_VLAN = 5;
     /** Big-endian (__be16) per linux/neighbour.h. */
     public static final int NDA_PORT = 6;
     public static final int NDA_VNI = 7;

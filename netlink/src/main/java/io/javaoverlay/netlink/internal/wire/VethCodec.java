@@ -10,7 +10,7 @@ import java.util.Optional;
  * {@code IFLA_INFO_KIND "veth"} (linux/veth.h). The peer is described by {@code VETH_INFO_PEER},
  * whose payload starts with a full 16-byte {@code ifinfomsg} followed by ordinary IFLA attributes;
  * {@code IFLA_NET_NS_FD} there creates the peer directly in another namespace, and the spec's MTU
- * is given to both ends. The kernel reports
+ * and the queue counts are given to both ends. The kernel reports
  * only the peer's ifindex (IFLA_LINK), never its name.
  */
 final class VethCodec implements LinkKindCodec<Veth> {
@@ -28,6 +28,9 @@ final class VethCodec implements LinkKindCodec<Veth> {
     public void encodeInfoData(Veth v, NlMsgBuilder b) {
         int peer = b.beginNest(VETH_INFO_PEER);
         b.raw(new IfInfoMsg(AF_UNSPEC, 0, 0, 0, 0).encode());
+        // Queue counts go to the peer too: they are fixed at creation, and without them the kernel
+        // gives the peer its own default (on 6.18, one queue per possible CPU), not this end's count.
+        LinkCodec.encodeQueueCounts(v.attrs(), b);
         b.attrString(IFLA_IFNAME, v.peerName());
         if (v.attrs().mtu() > 0) {
             // Unlike `ip link add A mtu N type veth peer name B` (B stays at 1500), both ends get
