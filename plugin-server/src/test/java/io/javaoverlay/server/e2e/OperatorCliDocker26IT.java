@@ -62,13 +62,7 @@ class OperatorCliDocker26IT {
 
     @AfterAll
     void down() {
-        for (PluginProcess p : plugins.values()) {
-            LOG.log(Level.INFO, "plugin log: " + p.log());
-            p.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugins.values());
     }
 
     /** {@code javaoverlay ARGS} inside {@code host}, against its default admin socket. */
