@@ -49,6 +49,8 @@ public final class Daemon implements Closeable {
     private static final String WATCHDOG_KEY = "watchdog-probe";
     /** Consul's client gives up after 2 s (connect) + 10 s (request); a read stuck far longer is ours. */
     private static final Duration STORE_STUCK = Duration.ofSeconds(20);
+    /** STATUS= while READY=1 has been sent but the services are missing. */
+    private static final String REGISTRATION_ONLY = "serving registration calls only; waiting for the services: ";
 
     private final DaemonConfig config;
     private final RunningServices.Factory factory;
@@ -248,7 +250,7 @@ public final class Daemon implements Closeable {
     /** --ready-timeout passed without services: READY=1 anyway (docker.service must not hang), saying what is missing. */
     private void readyDeadline() {
         if (!gate.isReady() && !closing) {
-            String msg = "serving registration calls only; waiting for the services: " + gate.status();
+            String msg = REGISTRATION_ONLY + gate.status();
             LOG.log(Level.WARNING, "not ready after " + ServicesGate.seconds(config.readyTimeout()) + ": " + msg);
             announce(msg);
         }
@@ -304,7 +306,8 @@ public final class Daemon implements Closeable {
                 gate.status(why);
                 String msg = why + "; retrying in " + backoff.toSeconds() + " s";
                 LOG.log(Level.WARNING, msg);
-                notify.status((readySent() ? "" : "starting: ") + msg);
+                // After READY=1 (sent at --ready-timeout) the status keeps saying what is served meanwhile.
+                notify.status((readySent() ? REGISTRATION_ONLY : "starting: ") + msg);
                 try {
                     // A call that waits for the services cuts the back-off short (at most once a second).
                     retryNow.drainPermits();

@@ -143,6 +143,10 @@ class DaemonTest {
             String ready = receive(rx, "READY=1");
             assertTrue(ready.contains("STATUS=serving registration calls only; waiting for the services: the store file://"
                     + dir.resolve("state") + " is unreachable: consul 127.0.0.1:8500 unreachable: Connection refused"), ready);
+            // ... and the retries after READY=1 keep saying so (systemctl status shows the last STATUS=)
+            String retry = receive(rx, "; retrying in ");
+            assertTrue(retry.startsWith("STATUS=serving registration calls only; waiting for the services: the store file://"
+                    + dir.resolve("state") + " is unreachable: "), retry);
         }
     }
 
