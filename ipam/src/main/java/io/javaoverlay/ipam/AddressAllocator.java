@@ -5,12 +5,15 @@ import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.ipam.IpamService.AddressGrant;
 import io.javaoverlay.ipam.IpamService.AddressKind;
 import io.javaoverlay.ipam.IpamService.AddressRequest;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.TxnAbortedException;
 import io.javaoverlay.kvstore.TxnOp;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +39,7 @@ final class AddressAllocator {
     private static final String ADDRESS = "address";
 
     private final IpamConfig config;
-    private final StoreCalls calls;
+    private final CasRetry calls;
     private final KvStore store;
     private final ConcurrentHashMap<String, PoolState> pools = new ConcurrentHashMap<>();
 
@@ -57,33 +60,32 @@ final class AddressAllocator {
      */
     private static final int RELIST_AFTER_CONFLICTS = 2;
 
-    AddressAllocator(IpamConfig config, StoreCalls calls) {
+    AddressAllocator(IpamConfig config, CasRetry calls) {
         this.config = config;
         this.calls = calls;
         this.store = calls.store();
     }
 
     AddressGrant requestAddress(AddressRequest r) {
-        Subnet subnet = IpamKeys.subnetOf(r.poolId()).orElseThrow(() -> PoolAllocator.invalidPoolId(r.poolId()));
-        Optional<IpAddress> preferred = r.address().map(a -> parseIp(a, subnet));
+        IpPrefix subnet = IpamKeys.subnetOf(r.poolId()).orElseThrow(() -> PoolAllocator.invalidPoolId(r.poolId()));
+        Optional<IpAddress> preferred = r.address();
         String what = "allocate an address in pool " + subnet;
         if (r.kind() == AddressKind.GATEWAY) {
-            return calls.withRetries(what, () -> gateway(r.poolId(), subnet, preferred));
+            return calls.run(what, () -> gateway(r.poolId(), subnet, preferred));
         }
         if (preferred.isPresent()) {
-            return calls.withRetries(what, () -> specific(r.poolId(), subnet, preferred.get()));
+            return calls.run(what, () -> specific(r.poolId(), subnet, preferred.get()));
         }
-        return calls.withRetries(what, () -> anyFree(r.poolId(), subnet));
+        return calls.run(what, () -> anyFree(r.poolId(), subnet));
     }
 
-    void releaseAddress(String poolId, String address) {
-        Subnet subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> PoolAllocator.invalidPoolId(poolId));
-        IpAddress ip = parseIp(address, subnet);
+    void releaseAddress(String poolId, IpAddress ip) {
+        IpPrefix subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> PoolAllocator.invalidPoolId(poolId));
         String key = IpamKeys.address(poolId, ip);
-        calls.withRetries("release address " + ip + " in pool " + subnet, () -> {
+        calls.run("release address " + ip + " in pool " + subnet, () -> {
             Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
             PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
-            if (rec != null && rec.poolId().equals(poolId) && rec.active() && ip.toString().equals(rec.gateway())) {
+            if (rec != null && rec.poolId().equals(poolId) && rec.active() && ip.equals(rec.gateway())) {
                 if (rec.holders().size() > 1) {
                     // Another host's network still uses this gateway (E16): keep it until the
                     // last holder goes; the pool's deletion removes it then.
@@ -113,14 +115,14 @@ final class AddressAllocator {
 
     // ---- the three kinds of request ----------------------------------------------------------
 
-    private Object gateway(String poolId, Subnet subnet, Optional<IpAddress> preferred) throws KvStoreException {
+    private AddressGrant gateway(String poolId, IpPrefix subnet, Optional<IpAddress> preferred) throws KvStoreException {
         KvEntry pe = activePool(poolId, subnet);
         PoolRecord rec = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
-        Subnet pool = Subnet.parse(rec.pool());
+        IpPrefix pool = rec.pool();
         if (rec.gateway() != null) {
-            IpAddress gw = IpAddress.parse(rec.gateway());
+            IpAddress gw = rec.gateway();
             if (preferred.isEmpty() || preferred.get().equals(gw)) {
-                return new AddressGrant(pool.withPrefix(gw)); // re-request of the gateway (E16)
+                return new AddressGrant(pool.withAddress(gw)); // re-request of the gateway (E16)
             }
             throw new AddressInUseException("pool " + pool + " already has gateway " + gw
                     + "; cannot make " + preferred.get() + " its gateway too");
@@ -135,24 +137,24 @@ final class AddressAllocator {
         }
         String ak = IpamKeys.address(poolId, ip);
         try {
-            store.txn(List.of(new TxnOp.Cas(pe.key(), IpamRecords.encode(rec.withGateway(ip.toString())), pe.modifyIndex()),
+            store.txn(List.of(new TxnOp.Cas(pe.key(), IpamRecords.encode(rec.withGateway(ip)), pe.modifyIndex()),
                     new TxnOp.PutIfAbsent(ak, IpamRecords.encode(addressRecord(GATEWAY)))));
         } catch (TxnAbortedException e) {
             if (preferred.isPresent() && addressTaken(e, 1, ak)) {
                 throw inUse(ip, pool);
             }
-            return StoreCalls.RETRY;
+            throw e; // the pool record changed meanwhile, or another host took that address: again
         }
-        return new AddressGrant(pool.withPrefix(ip));
+        return new AddressGrant(pool.withAddress(ip));
     }
 
-    private Object specific(String poolId, Subnet subnet, IpAddress ip) throws KvStoreException {
+    private AddressGrant specific(String poolId, IpPrefix subnet, IpAddress ip) throws KvStoreException {
         KvEntry pe = activePool(poolId, subnet);
         PoolRecord rec = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
-        Subnet pool = Subnet.parse(rec.pool());
+        IpPrefix pool = rec.pool();
         // Inside the master pool is enough, even outside the sub-pool: aux addresses (E21).
         checkAllocatable(ip, pool, rec);
-        if (ip.toString().equals(rec.gateway())) {
+        if (ip.equals(rec.gateway())) {
             throw new AddressInUseException("Address already in use: " + ip + " is the gateway of pool " + pool);
         }
         String ak = IpamKeys.address(poolId, ip);
@@ -162,19 +164,19 @@ final class AddressAllocator {
             if (addressTaken(e, 1, ak)) {
                 throw inUse(ip, pool);
             }
-            return StoreCalls.RETRY;
+            throw e; // the pool record changed meanwhile: again
         }
         remember(poolId, ip);
-        return new AddressGrant(pool.withPrefix(ip));
+        return new AddressGrant(pool.withAddress(ip));
     }
 
-    private Object anyFree(String poolId, Subnet subnet) throws KvStoreException {
+    private AddressGrant anyFree(String poolId, IpPrefix subnet) throws KvStoreException {
         PoolState st = pools.computeIfAbsent(poolId, k -> new PoolState());
         PoolRecord rec;
         long recIdx;
         IpAddress ip;
-        Subnet pool;
-        Subnet range;
+        IpPrefix pool;
+        IpPrefix range;
         synchronized (st) {
             if (st.record == null) {
                 KvEntry pe = activePool(poolId, subnet);
@@ -183,8 +185,8 @@ final class AddressAllocator {
             }
             rec = st.record;
             recIdx = st.index;
-            pool = Subnet.parse(rec.pool());
-            range = rec.subPool() == null ? pool : Subnet.parse(rec.subPool());
+            pool = rec.pool();
+            range = rec.range();
             if (!st.listed) {
                 refresh(st, poolId);
             }
@@ -224,7 +226,7 @@ final class AddressAllocator {
                     st.record = null; // the pool record changed (or vanished): re-read it
                 }
             }
-            return StoreCalls.RETRY;
+            throw e; // lost the race for this address: another attempt picks the next one
         } finally {
             synchronized (st) {
                 st.pending.remove(ip.value());
@@ -234,7 +236,7 @@ final class AddressAllocator {
                 }
             }
         }
-        return new AddressGrant(pool.withPrefix(ip));
+        return new AddressGrant(pool.withAddress(ip));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -253,7 +255,7 @@ final class AddressAllocator {
         return store.get(addrKey).isPresent(); // backend did not say which op failed
     }
 
-    private KvEntry activePool(String poolId, Subnet subnet) throws KvStoreException {
+    private KvEntry activePool(String poolId, IpPrefix subnet) throws KvStoreException {
         Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
         if (pe.isPresent()) {
             PoolRecord rec = IpamRecords.decode(pe.get().key(), pe.get().value(), PoolRecord.class);
@@ -282,8 +284,8 @@ final class AddressAllocator {
         return taken;
     }
 
-    private static BigInteger randomIn(Subnet range) {
-        BigInteger r = new BigInteger(range.network().bits(), java.util.concurrent.ThreadLocalRandom.current());
+    private static BigInteger randomIn(IpPrefix range) {
+        BigInteger r = new BigInteger(range.address().bits(), java.util.concurrent.ThreadLocalRandom.current());
         return range.start().add(r.mod(range.size()));
     }
 
@@ -305,35 +307,27 @@ final class AddressAllocator {
         }
     }
 
-    private static IpAddress checkAllocatable(IpAddress ip, Subnet pool, PoolRecord rec) {
+    private static IpAddress checkAllocatable(IpAddress ip, IpPrefix pool, PoolRecord rec) {
         if (!pool.contains(ip)) {
             throw PoolAllocator.invalid("address " + ip + " is outside pool " + pool);
         }
         if (pool.isReserved(ip)) {
-            throw PoolAllocator.invalid("address " + ip + " is the " + (ip.equals(pool.network()) ? "network" : "broadcast")
+            throw PoolAllocator.invalid("address " + ip + " is the " + (ip.equals(pool.networkAddress()) ? "network" : "broadcast")
                     + " address of pool " + pool + " and cannot be allocated");
         }
         return ip;
-    }
-
-    private static IpAddress parseIp(String text, Subnet subnet) {
-        try {
-            return IpAddress.parse(text.trim());
-        } catch (IllegalArgumentException e) {
-            throw PoolAllocator.invalid("invalid address for pool " + subnet + ": " + e.getMessage());
-        }
     }
 
     private AddressRecord addressRecord(String kind) {
         return new AddressRecord(kind, config.hostId(), System.currentTimeMillis());
     }
 
-    private static AddressInUseException inUse(IpAddress ip, Subnet pool) {
+    private static AddressInUseException inUse(IpAddress ip, IpPrefix pool) {
         return new AddressInUseException("Address already in use: " + ip + " is already allocated in pool " + pool);
     }
 
-    private static PoolExhaustedException exhausted(Subnet pool, String subPool) {
-        Subnet range = subPool == null ? pool : Subnet.parse(subPool);
+    private static PoolExhaustedException exhausted(IpPrefix pool, IpPrefix subPool) {
+        IpPrefix range = subPool == null ? pool : subPool;
         return new PoolExhaustedException("No available addresses on this pool: pool " + pool
                 + (subPool == null ? "" : " (sub-pool " + subPool + ")") + " has all "
                 + AddressPicker.usableCount(pool, range) + " usable addresses allocated");

@@ -1,5 +1,7 @@
 package io.javaoverlay.ipam;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +34,7 @@ public final class AddressPicker {
      * @param from  where to start; clamped into the range
      * @return empty if every address of the range is reserved or taken
      */
-    public static Optional<IpAddress> nextFree(Subnet pool, Subnet range, Set<BigInteger> taken, BigInteger from) {
+    public static Optional<IpAddress> nextFree(IpPrefix pool, IpPrefix range, Set<BigInteger> taken, BigInteger from) {
         BigInteger start = range.start();
         BigInteger end = range.end();
         BigInteger cur = from.compareTo(start) < 0 || from.compareTo(end) > 0 ? start : from;
@@ -53,12 +55,12 @@ public final class AddressPicker {
      * Number of addresses of {@code range} that may ever be allocated: its size minus the
      * addresses {@code pool} reserves inside it.
      */
-    public static BigInteger usableCount(Subnet pool, Subnet range) {
+    public static BigInteger usableCount(IpPrefix pool, IpPrefix range) {
         BigInteger n = range.size();
-        if (pool.isReserved(range.network())) {
+        if (pool.isReserved(range.networkAddress())) {
             n = n.subtract(BigInteger.ONE);
         }
-        if (range.prefix() < range.network().bits() && pool.isReserved(range.last())) {
+        if (range.prefixLength() < range.address().bits() && pool.isReserved(range.last())) {
             n = n.subtract(BigInteger.ONE);
         }
         return n;
@@ -69,7 +71,7 @@ public final class AddressPicker {
      * hash of the host id modulo the range size. Different hosts thus begin their searches far
      * apart, and the same host begins at the same place after a restart.
      */
-    public static BigInteger hostStart(String hostId, Subnet range) {
+    public static BigInteger hostStart(String hostId, IpPrefix range) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(hostId.getBytes(StandardCharsets.UTF_8));
             BigInteger h = new BigInteger(1, digest);

@@ -1,5 +1,6 @@
 package io.javaoverlay.ipam;
 
+import io.javaoverlay.types.IpPrefix;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -83,17 +84,21 @@ public record IpamConfig(String localAddressSpace, String globalAddressSpace, St
      * @param base the block, e.g. 10.200.0.0/16
      * @param size prefix length of each pool carved from it, e.g. 24
      */
-    public record DefaultPool(Subnet base, int size) {
+    public record DefaultPool(IpPrefix base, int size) {
         public DefaultPool {
             Objects.requireNonNull(base, "base");
-            if (size < base.prefix() || size > base.network().bits()) {
+            if (!base.isNetwork()) {
+                throw new IllegalArgumentException("default pool " + base + " has host bits set; the network is "
+                        + base.network());
+            }
+            if (size < base.prefixLength() || size > base.address().bits()) {
                 throw new IllegalArgumentException("default pool " + base + " cannot be split into /" + size);
             }
         }
 
         /** Parses {@code cidr} and checks the split size. */
         public static DefaultPool parse(String cidr, int size) {
-            return new DefaultPool(Subnet.parse(cidr), size);
+            return new DefaultPool(IpPrefix.parseNetwork(cidr), size);
         }
 
         @Override

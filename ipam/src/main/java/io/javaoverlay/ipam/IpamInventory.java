@@ -4,9 +4,13 @@ import io.javaoverlay.ipam.IpamRecords.AddressRecord;
 import io.javaoverlay.ipam.IpamRecords.PoolIndex;
 import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.kvstore.CasConflictException;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.TxnOp;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -26,11 +30,11 @@ public final class IpamInventory {
     private static final String POOLS = IpamKeys.ROOT + "pools/";
     private static final String ADDRS = IpamKeys.ROOT + "addrs/";
 
-    private final StoreCalls calls;
+    private final CasRetry calls;
     private final KvStore store;
     private final PoolAllocator pools;
 
-    IpamInventory(StoreCalls calls, PoolAllocator pools) {
+    IpamInventory(CasRetry calls, PoolAllocator pools) {
         this.calls = calls;
         this.store = calls.store();
         this.pools = pools;
@@ -43,13 +47,14 @@ public final class IpamInventory {
     /**
      * An active pool and how full it is.
      *
+     * @param subPool  the sub-pool ({@code --ip-range}), or null
      * @param network  the logical network ({@code javaoverlay.network} IPAM option), or null
      * @param gateway  the gateway address once allocated, or null
      * @param capacity addresses that can be handed out (the sub-pool if any, minus reserved ones)
      * @param used     addresses allocated, gateway included
      */
-    public record Pool(String poolId, String pool, String subPool, String addressSpace, String network, boolean auto,
-                       String gateway, List<Holder> holders, BigInteger capacity, long used) {
+    public record Pool(String poolId, IpPrefix pool, IpPrefix subPool, String addressSpace, String network, boolean auto,
+                       IpAddress gateway, List<Holder> holders, BigInteger capacity, long used) {
         public Pool {
             holders = List.copyOf(holders);
         }
@@ -61,11 +66,11 @@ public final class IpamInventory {
     }
 
     /** One allocated address: {@code kind} is {@code gateway} or {@code address}; {@code host} allocated it. */
-    public record Allocation(String poolId, String address, String kind, String host, long since) {
+    public record Allocation(String poolId, IpAddress address, String kind, String host, long since) {
     }
 
     /** What {@link #forgetHost} did. */
-    public record HostCleanup(int addressesReleased, int holdersRemoved, List<String> poolsDeleted) {
+    public record HostCleanup(int addressesReleased, int holdersRemoved, List<IpPrefix> poolsDeleted) {
         public HostCleanup {
             poolsDeleted = List.copyOf(poolsDeleted);
         }
@@ -74,7 +79,7 @@ public final class IpamInventory {
     /**
      * Every active pool with its usage, sorted by pool.
      *
-     * @throws IpamException UNAVAILABLE when the store cannot be read
+     * @throws OverlayException UNAVAILABLE when the store cannot be read
      */
     public List<Pool> pools() {
         return calls.once("list pools", () -> {
@@ -89,7 +94,7 @@ public final class IpamInventory {
                     out.add(view(r, used.getOrDefault(r.poolId(), 0L)));
                 }
             }
-            out.sort((a, b) -> a.pool().compareTo(b.pool()));
+            out.sort((a, b) -> a.pool().address().compareTo(b.pool().address()));
             return out;
         });
     }
@@ -105,22 +110,18 @@ public final class IpamInventory {
         });
     }
 
-    /** The active pool that contains {@code address} (a bare IP), if any. */
-    public Optional<Pool> poolOf(String address) {
-        Optional<IpAddress> ip = IpAddress.tryParse(address);
-        if (ip.isEmpty()) {
-            throw PoolAllocator.invalid("'" + address + "' is not an IP address");
-        }
-        return pools().stream().filter(p -> Subnet.parse(p.pool()).contains(ip.get())).findFirst();
+    /** The active pool that contains {@code address}, if any. */
+    public Optional<Pool> poolOf(IpAddress address) {
+        return pools().stream().filter(p -> p.pool().contains(address)).findFirst();
     }
 
     /** The allocation of {@code address} in pool {@code poolId}, if it is allocated. */
-    public Optional<Allocation> allocation(String poolId, String address) {
-        Subnet subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> PoolAllocator.invalidPoolId(poolId));
-        String key = IpamKeys.address(poolId, IpAddress.parse(address));
-        if (!subnet.contains(IpAddress.parse(address))) {
+    public Optional<Allocation> allocation(String poolId, IpAddress address) {
+        IpPrefix subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> PoolAllocator.invalidPoolId(poolId));
+        if (!subnet.contains(address)) {
             return Optional.empty();
         }
+        String key = IpamKeys.address(poolId, address);
         return calls.once("read address " + address, () -> store.get(key).map(IpamInventory::allocation));
     }
 
@@ -130,33 +131,33 @@ public final class IpamInventory {
      * whose last holder goes is deleted with its addresses, as the last ReleasePool would. Call it
      * only for a host that is gone for good: its containers' addresses become free.
      */
-    public HostCleanup forgetHost(String hostId, Set<String> keep) {
+    public HostCleanup forgetHost(String hostId, Set<IpAddress> keep) {
         int released = 0;
         for (KvEntry e : calls.once("list addresses", () -> store.list(ADDRS))) {
             Allocation a = allocation(e);
             if (a.host().equals(hostId) && "address".equals(a.kind()) && !keep.contains(a.address())) {
-                try {
-                    calls.once("release address " + a.address(), () -> {
+                boolean deleted = calls.once("release address " + a.address(), () -> {
+                    try {
                         store.deleteIfIndex(e.key(), e.modifyIndex());
-                        return null;
-                    });
-                    released++;
-                } catch (IpamException raced) {
-                    if (!(raced.getCause() instanceof CasConflictException)) {
-                        throw raced;
+                        return true;
+                    } catch (CasConflictException raced) {
+                        return false;   // changed meanwhile (released, or claimed anew): not ours to delete
                     }
+                });
+                if (deleted) {
+                    released++;
                 }
             }
         }
         int holders = 0;
-        List<String> deleted = new ArrayList<>();
+        List<IpPrefix> deleted = new ArrayList<>();
         for (KvEntry e : calls.once("list pools", () -> store.list(POOLS))) {
             PoolRecord r = IpamRecords.decode(e.key(), e.value(), PoolRecord.class);
             if (!r.active() || r.holders().stream().noneMatch(h -> h.host().equals(hostId))) {
                 continue;
             }
             int[] removed = {0};
-            boolean gone = calls.withRetries("drop host " + hostId + " from " + r.describe(),
+            boolean gone = calls.run("drop host " + hostId + " from " + r.describe(),
                     () -> dropHolders(e.key(), r.poolId(), hostId, removed));
             holders += removed[0];
             if (gone) {
@@ -167,25 +168,24 @@ public final class IpamInventory {
     }
 
     /** One attempt: returns TRUE when the pool was deleted, FALSE when others still hold it. */
-    private Object dropHolders(String poolKey, String poolId, String hostId, int[] removed)
+    private boolean dropHolders(String poolKey, String poolId, String hostId, int[] removed)
             throws io.javaoverlay.kvstore.KvStoreException {
         Optional<KvEntry> cur = store.get(poolKey);
         if (cur.isEmpty()) {
-            return Boolean.FALSE;
+            return false;
         }
         PoolRecord rec = IpamRecords.decode(poolKey, cur.get().value(), PoolRecord.class);
         if (!rec.poolId().equals(poolId) || !rec.active()) {
-            return Boolean.FALSE;
+            return false;
         }
         List<IpamRecords.Holder> left = rec.holders().stream().filter(h -> !h.host().equals(hostId)).toList();
         removed[0] = rec.holders().size() - left.size();
         if (!left.isEmpty()) {
             store.compareAndSet(poolKey, IpamRecords.encode(rec.withHolders(left)), cur.get().modifyIndex());
-            return Boolean.FALSE;
+            return false;
         }
         // The last holder goes: the same tombstone transaction as the last ReleasePool.
-        Subnet subnet = Subnet.parse(rec.pool());
-        String ik = IpamKeys.poolIndex(subnet.v6());
+        String ik = IpamKeys.poolIndex(rec.pool().v6());
         Optional<KvEntry> index = store.get(ik);
         List<TxnOp> ops = new ArrayList<>();
         if (index.isPresent()) {
@@ -201,14 +201,14 @@ public final class IpamInventory {
                 pools.finishDeletion(t, tomb.get().modifyIndex());
             }
         }
-        return Boolean.TRUE;
+        return true;
     }
 
     private static Pool view(PoolRecord r, long used) {
-        Subnet pool = Subnet.parse(r.pool());
-        Subnet range = r.subPool() == null ? pool : Subnet.parse(r.subPool());
+        IpPrefix pool = r.pool();
+        IpPrefix range = r.range();
         BigInteger capacity = range.size();
-        for (IpAddress edge : List.of(pool.network(), pool.last())) {
+        for (IpAddress edge : List.of(pool.networkAddress(), pool.last())) {
             if (pool.isReserved(edge) && range.contains(edge)) {
                 capacity = capacity.subtract(BigInteger.ONE);
             }
@@ -220,7 +220,7 @@ public final class IpamInventory {
 
     private static Allocation allocation(KvEntry e) {
         AddressRecord a = IpamRecords.decode(e.key(), e.value(), AddressRecord.class);
-        return new Allocation(poolIdOf(e.key()), IpamKeys.addressOf(e.key()).toString(), a.kind(), a.host(), a.since());
+        return new Allocation(poolIdOf(e.key()), IpamKeys.addressOf(e.key()), a.kind(), a.host(), a.since());
     }
 
     private static String poolIdOf(String addressKey) {

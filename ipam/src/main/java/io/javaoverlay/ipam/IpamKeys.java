@@ -1,5 +1,7 @@
 package io.javaoverlay.ipam;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -44,7 +46,7 @@ public final class IpamKeys {
     }
 
     /** The metadata key of the pool covering {@code subnet}. */
-    public static String pool(Subnet subnet) {
+    public static String pool(IpPrefix subnet) {
         return POOLS + poolKey(subnet);
     }
 
@@ -65,12 +67,12 @@ public final class IpamKeys {
     }
 
     /** The subnet's key segment, e.g. {@code 10.20.0.0_24}. */
-    public static String poolKey(Subnet subnet) {
-        return encode(subnet.network()) + "_" + subnet.prefix();
+    public static String poolKey(IpPrefix subnet) {
+        return encode(subnet.networkAddress()) + "_" + subnet.prefixLength();
     }
 
     /** A new pool ID for {@code subnet}: its key segment plus a fresh random generation. */
-    public static String newPoolId(Subnet subnet) {
+    public static String newPoolId(IpPrefix subnet) {
         byte[] gen = new byte[4];
         RANDOM.nextBytes(gen);
         return poolKey(subnet) + "_" + HexFormat.of().formatHex(gen);
@@ -80,7 +82,7 @@ public final class IpamKeys {
      * The subnet a pool ID names, or empty if {@code poolId} is not one of ours (wrong shape,
      * bad address or prefix).
      */
-    public static Optional<Subnet> subnetOf(String poolId) {
+    public static Optional<IpPrefix> subnetOf(String poolId) {
         if (poolId == null) {
             return Optional.empty();
         }
@@ -89,7 +91,7 @@ public final class IpamKeys {
             return Optional.empty();
         }
         try {
-            return Optional.of(Subnet.parse(m.group(1).replace('-', ':') + "/" + m.group(2)));
+            return Optional.of(IpPrefix.parseNetwork(m.group(1).replace('-', ':') + "/" + m.group(2)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

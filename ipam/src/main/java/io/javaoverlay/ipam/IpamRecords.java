@@ -1,24 +1,18 @@
 package io.javaoverlay.ipam;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javaoverlay.kvstore.StoredJson;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JSON records ipam keeps in the store (see {@link IpamKeys} for where) and their codec.
- * Unknown fields are ignored so an older plugin can read what a newer one wrote.
+ * The JSON records ipam keeps in the store (see {@link IpamKeys} for where); the codec is the
+ * kvstore's {@link StoredJson} (unknown fields ignored, addresses as their text).
  */
 final class IpamRecords {
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
 
     private IpamRecords() {
     }
@@ -31,17 +25,17 @@ final class IpamRecords {
      * One pool.
      *
      * @param poolId       the ID handed to Docker
-     * @param pool         master pool CIDR
-     * @param subPool      sub-pool CIDR ({@code --ip-range}) or null
+     * @param pool         master pool (a block: host bits zero)
+     * @param subPool      sub-pool ({@code --ip-range}) or null
      * @param addressSpace the space it was first requested in
      * @param network      the logical network ({@code javaoverlay.network} option) or null
      * @param auto         true if picked from the default pools
-     * @param gateway      the gateway address (bare IP) once allocated, else null
+     * @param gateway      the gateway address once allocated, else null
      * @param state        {@link #ACTIVE} or {@link #DELETING}
      * @param holders      one entry per outstanding RequestPool (reference count = size)
      */
-    record PoolRecord(String poolId, String pool, String subPool, String addressSpace, String network,
-                      boolean auto, String gateway, String state, List<Holder> holders) {
+    record PoolRecord(String poolId, IpPrefix pool, IpPrefix subPool, String addressSpace, String network,
+                      boolean auto, IpAddress gateway, String state, List<Holder> holders) {
         PoolRecord {
             holders = holders == null ? List.of() : List.copyOf(holders);
         }
@@ -60,12 +54,17 @@ final class IpamRecords {
             return withHolders(l);
         }
 
-        PoolRecord withGateway(String gw) {
+        PoolRecord withGateway(IpAddress gw) {
             return new PoolRecord(poolId, pool, subPool, addressSpace, network, auto, gw, state, holders);
         }
 
         PoolRecord deleting() {
             return new PoolRecord(poolId, pool, subPool, addressSpace, network, auto, gateway, DELETING, List.of());
+        }
+
+        /** The range addresses are picked from: the sub-pool, else the pool. */
+        IpPrefix range() {
+            return subPool == null ? pool : subPool;
         }
 
         /** "pool 10.20.0.0/24 (network blue, PoolID ...)" for messages. */
@@ -103,7 +102,7 @@ final class IpamRecords {
     }
 
     /** One index entry: the subnet, its pool ID and its logical network (or null). */
-    record IndexEntry(String pool, String poolId, String network) {
+    record IndexEntry(IpPrefix pool, String poolId, String network) {
     }
 
     /**
@@ -117,22 +116,17 @@ final class IpamRecords {
     }
 
     static byte[] encode(Object record) {
-        try {
-            return JSON.writeValueAsBytes(record);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode " + record, e);
-        }
+        return StoredJson.encode(record);
     }
 
     /**
-     * @throws IpamException INTERNAL naming the key if the stored value is not a valid record
+     * @throws OverlayException INTERNAL naming the key if the stored value is not a valid record
      */
     static <T> T decode(String key, byte[] value, Class<T> type) {
         try {
-            return JSON.readValue(value, type);
-        } catch (IOException e) {
-            throw new IpamException(IpamException.Kind.INTERNAL,
-                    "store key " + key + " holds a corrupt " + type.getSimpleName() + ": " + e.getMessage(), e);
+            return StoredJson.decode(key, value, type);
+        } catch (IllegalArgumentException e) {
+            throw new OverlayException(OverlayException.Kind.INTERNAL, e.getMessage(), e);
         }
     }
 }

@@ -1,13 +1,19 @@
 package io.javaoverlay.ipam;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
+
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The logic behind Docker's remote IPAM driver. Every host allocates from one cluster-wide view
- * kept in the kvstore, so no two containers anywhere get the same address. Addresses and pools
- * arrive and leave as text (CIDR / bare IP) exactly as Docker sends them; this service validates
- * them and throws {@link IpamException} subclasses whose message names the object and the problem.
+ * kept in the kvstore, so no two containers anywhere get the same address. Pools and addresses
+ * arrive typed (plugin-server parses Docker's text at the boundary); this service checks them
+ * against the pools and throws {@link OverlayException}s (or subclasses naming the condition) whose
+ * message names the object and the problem.
  *
  * <p>All methods are safe to call concurrently from several threads and several hosts.
  * Release methods are idempotent.
@@ -30,33 +36,33 @@ public interface IpamService {
     AddressGrant requestAddress(AddressRequest request);
 
     /** Releases an address (bare IP); unknown pools and free addresses succeed. */
-    void releaseAddress(String poolId, String address);
+    void releaseAddress(String poolId, IpAddress address);
 
     /** Default address-space names returned by GetDefaultAddressSpaces. */
     record AddressSpaces(String local, String global) {}
 
     /**
      * @param addressSpace the space Docker chose (one of {@link #addressSpaces()})
-     * @param pool         CIDR given with {@code --subnet}, or empty to auto-select
-     * @param subPool      CIDR given with {@code --ip-range}, or empty
+     * @param pool         the block given with {@code --subnet} (host bits must be zero), or empty to auto-select
+     * @param subPool      the block given with {@code --ip-range}, or empty
      * @param options      {@code --ipam-opt} values (never null)
      * @param v6           true for an IPv6 pool
      */
-    record PoolRequest(String addressSpace, Optional<String> pool, Optional<String> subPool,
+    record PoolRequest(String addressSpace, Optional<IpPrefix> pool, Optional<IpPrefix> subPool,
                        Map<String, String> options, boolean v6) {
         public PoolRequest {
-            pool = pool.filter(s -> !s.isBlank());
-            subPool = subPool.filter(s -> !s.isBlank());
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(subPool, "subPool");
             options = Map.copyOf(options);
         }
     }
 
     /**
      * @param poolId opaque, durable and resolvable on every host
-     * @param pool   CIDR of the pool
+     * @param pool   the pool's block
      * @param data   metadata for Docker (may be empty)
      */
-    record PoolGrant(String poolId, String pool, Map<String, String> data) {
+    record PoolGrant(String poolId, IpPrefix pool, Map<String, String> data) {
         public PoolGrant {
             data = Map.copyOf(data);
         }
@@ -72,17 +78,17 @@ public interface IpamService {
 
     /**
      * @param poolId  from {@link PoolGrant#poolId()}, possibly issued on another host
-     * @param address preferred bare IP, or empty for any free one
+     * @param address preferred address, or empty for any free one
      * @param kind    gateway or ordinary
      * @param options request options (never null)
      */
-    record AddressRequest(String poolId, Optional<String> address, AddressKind kind, Map<String, String> options) {
+    record AddressRequest(String poolId, Optional<IpAddress> address, AddressKind kind, Map<String, String> options) {
         public AddressRequest {
-            address = address.filter(s -> !s.isBlank());
+            Objects.requireNonNull(address, "address");
             options = Map.copyOf(options);
         }
     }
 
-    /** @param address the address in CIDR form with the pool's prefix length, e.g. {@code 10.20.0.5/24} */
-    record AddressGrant(String address) {}
+    /** @param address the address with the pool's prefix length, e.g. {@code 10.20.0.5/24} */
+    record AddressGrant(IpPrefix address) {}
 }

@@ -1,8 +1,11 @@
 package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamRecords.PoolRecord;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.OverlayException;
 
 import java.util.Objects;
 
@@ -14,7 +17,7 @@ import java.util.Objects;
 public final class KvIpamService implements IpamService {
 
     private final IpamConfig config;
-    private final StoreCalls calls;
+    private final CasRetry calls;
     private final PoolAllocator pools;
     private final AddressAllocator addresses;
 
@@ -24,7 +27,7 @@ public final class KvIpamService implements IpamService {
      */
     public KvIpamService(KvStore store, IpamConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.calls = new StoreCalls(Objects.requireNonNull(store, "store"), config.maxAttempts(), config.retryBackoff());
+        this.calls = new CasRetry(Objects.requireNonNull(store, "store"), config.maxAttempts(), config.retryBackoff());
         this.pools = new PoolAllocator(config, calls);
         this.addresses = new AddressAllocator(config, calls);
     }
@@ -40,7 +43,7 @@ public final class KvIpamService implements IpamService {
      *
      * @throws PoolOverlapException     the pool overlaps another network's pool (E15)
      * @throws NoAvailablePoolException no default subnet is left (E17)
-     * @throws IpamException            INVALID_REQUEST for bad CIDRs, a sub-pool without a pool
+     * @throws OverlayException            INVALID_REQUEST for bad CIDRs, a sub-pool without a pool
      *                                  (E18) or outside it, a family mismatch, an unknown space
      */
     @Override
@@ -52,7 +55,7 @@ public final class KvIpamService implements IpamService {
      * {@inheritDoc} Drops one holder; when the last one goes, the pool and all its addresses are
      * deleted.
      *
-     * @throws IpamException INVALID_REQUEST if {@code poolId} is not a javaoverlay pool ID at all
+     * @throws OverlayException INVALID_REQUEST if {@code poolId} is not a javaoverlay pool ID at all
      */
     @Override
     public void releasePool(String poolId) {
@@ -66,7 +69,7 @@ public final class KvIpamService implements IpamService {
      * @throws PoolNotFoundException  the pool ID is unknown or released
      * @throws AddressInUseException  the preferred address is taken (E19)
      * @throws PoolExhaustedException no address is free (E20)
-     * @throws IpamException          INVALID_REQUEST for a malformed, reserved or out-of-pool address
+     * @throws OverlayException          INVALID_REQUEST for a malformed, reserved or out-of-pool address
      */
     @Override
     public AddressGrant requestAddress(AddressRequest request) {
@@ -77,10 +80,10 @@ public final class KvIpamService implements IpamService {
      * {@inheritDoc} The gateway of a pool that other holders still use is kept until the pool
      * itself goes (E16).
      *
-     * @throws IpamException INVALID_REQUEST for a malformed pool ID or address
+     * @throws OverlayException INVALID_REQUEST for a malformed pool ID or address
      */
     @Override
-    public void releaseAddress(String poolId, String address) {
+    public void releaseAddress(String poolId, IpAddress address) {
         addresses.releaseAddress(poolId, address);
     }
 

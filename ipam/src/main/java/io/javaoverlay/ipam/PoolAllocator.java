@@ -5,11 +5,15 @@ import io.javaoverlay.ipam.IpamRecords.IndexEntry;
 import io.javaoverlay.ipam.IpamRecords.PoolIndex;
 import io.javaoverlay.ipam.IpamRecords.PoolRecord;
 import io.javaoverlay.ipam.IpamService.PoolGrant;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.TxnOp;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +45,10 @@ final class PoolAllocator {
     static final String NETWORK_OPTION = "javaoverlay.network";
 
     private final IpamConfig config;
-    private final StoreCalls calls;
+    private final CasRetry calls;
     private final KvStore store;
 
-    PoolAllocator(IpamConfig config, StoreCalls calls) {
+    PoolAllocator(IpamConfig config, CasRetry calls) {
         this.config = config;
         this.calls = calls;
         this.store = calls.store();
@@ -64,25 +68,25 @@ final class PoolAllocator {
             }
             return claimAuto(r.v6(), network, space);
         }
-        Subnet pool = parse("pool", r.pool().get());
+        IpPrefix pool = block("pool", r.pool().get());
         if (pool.v6() != r.v6()) {
             throw invalid("pool " + pool + " is " + family(pool.v6()) + " but the request is for "
                     + family(r.v6()) + " (V6=" + r.v6() + ")");
         }
-        Subnet sub = null;
+        IpPrefix sub = null;
         if (r.subPool().isPresent()) {
-            sub = parse("sub-pool", r.subPool().get());
+            sub = block("sub-pool", r.subPool().get());
             if (!pool.contains(sub)) {
                 throw invalid("sub-pool " + sub + " is not inside pool " + pool);
             }
         }
-        Subnet subPool = sub;
-        return calls.withRetries("claim pool " + pool, () -> claimExplicit(pool, subPool, network, space));
+        IpPrefix subPool = sub;
+        return calls.run("claim pool " + pool, () -> claimExplicit(pool, subPool, network, space));
     }
 
     void releasePool(String poolId) {
-        Subnet subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> invalidPoolId(poolId));
-        calls.withRetries("release pool " + subnet, () -> releaseAttempt(poolId, subnet));
+        IpPrefix subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> invalidPoolId(poolId));
+        calls.run("release pool " + subnet, () -> releaseAttempt(poolId, subnet));
     }
 
     // ---- claims ----------------------------------------------------------------------------
@@ -94,7 +98,7 @@ final class PoolAllocator {
         }
     }
 
-    private Snapshot snapshot(boolean v6, Subnet pool) throws KvStoreException {
+    private Snapshot snapshot(boolean v6, IpPrefix pool) throws KvStoreException {
         String ik = IpamKeys.poolIndex(v6);
         String pk = pool == null ? null : IpamKeys.pool(pool);
         List<TxnOp> ops = new ArrayList<>();
@@ -118,10 +122,10 @@ final class PoolAllocator {
         return new Snapshot(index, indexIdx, rec, recIdx);
     }
 
-    private Object claimExplicit(Subnet pool, Subnet subPool, String network, String space) throws KvStoreException {
+    private PoolGrant claimExplicit(IpPrefix pool, IpPrefix subPool, String network, String space) throws KvStoreException {
         Snapshot s = snapshot(pool.v6(), pool);
         List<IndexEntry> overlapping = s.index().pools().stream()
-                .filter(e -> Subnet.parse(e.pool()).overlaps(pool)).toList();
+                .filter(e -> e.pool().overlaps(pool)).toList();
         if (!overlapping.isEmpty()) {
             IndexEntry e = overlapping.get(0);
             // Exactly the same pool is a re-reservation of the same logical network unless both
@@ -130,7 +134,7 @@ final class PoolAllocator {
             // replicator (javaoverlay.network=<cluster id>), and a subnet belongs to one network
             // cluster-wide. The network driver refuses the join if the definitions differ.
             boolean sameNetwork = network == null || e.network() == null || network.equals(e.network());
-            if (overlapping.size() == 1 && sameNetwork && e.pool().equals(pool.toString())) {
+            if (overlapping.size() == 1 && sameNetwork && e.pool().equals(pool)) {
                 return join(s, e, subPool, false);
             }
             throw new PoolOverlapException("Pool overlaps with other one on this address space: pool " + pool
@@ -141,48 +145,47 @@ final class PoolAllocator {
     }
 
     private PoolGrant claimAuto(boolean v6, String network, String space) {
-        return calls.withRetries("pick a free " + family(v6) + " pool", () -> {
+        return calls.run("pick a free " + family(v6) + " pool", () -> {
             Snapshot s = snapshot(v6, null);
             if (network != null) {
                 Optional<IndexEntry> mine = s.index().pools().stream()
                         .filter(e -> network.equals(e.network())).findFirst();
                 if (mine.isPresent()) {
-                    Subnet existing = Subnet.parse(mine.get().pool());
+                    IpPrefix existing = mine.get().pool();
                     // Re-read including the pool record, so join() can CAS it.
                     Snapshot full = snapshot(v6, existing);
                     if (full.indexIdx() != s.indexIdx()) {
-                        return StoreCalls.RETRY;
+                        throw CasRetry.conflict(IpamKeys.poolIndex(v6) + " changed between two reads");
                     }
                     return join(full, mine.get(), null, true);
                 }
             }
-            Subnet candidate = pickFree(v6, s.index());
+            IpPrefix candidate = pickFree(v6, s.index());
             Snapshot full = snapshot(v6, candidate);
             if (full.indexIdx() != s.indexIdx()) {
-                return StoreCalls.RETRY;
+                throw CasRetry.conflict(IpamKeys.poolIndex(v6) + " changed between two reads");
             }
             return create(full, candidate, null, network, space, true);
         });
     }
 
     /** The first subnet of the default pools that overlaps no pool in {@code index}. */
-    private Subnet pickFree(boolean v6, PoolIndex index) {
-        NavigableMap<BigInteger, Subnet> taken = new TreeMap<>();
+    private IpPrefix pickFree(boolean v6, PoolIndex index) {
+        NavigableMap<BigInteger, IpPrefix> taken = new TreeMap<>();
         for (IndexEntry e : index.pools()) {
-            Subnet s = Subnet.parse(e.pool());
-            taken.put(s.start(), s);
+            taken.put(e.pool().start(), e.pool());
         }
         List<IpamConfig.DefaultPool> defaults = v6 ? config.defaultV6Pools() : config.defaultV4Pools();
         List<String> tried = new ArrayList<>();
         for (IpamConfig.DefaultPool d : defaults) {
-            BigInteger step = BigInteger.ONE.shiftLeft(d.base().network().bits() - d.size());
+            BigInteger step = BigInteger.ONE.shiftLeft(d.base().address().bits() - d.size());
             BigInteger cur = d.base().start();
             // Index entries never overlap each other, so the one with the greatest start at or
             // below the candidate's end is the only one that can overlap it. Each overlap jumps
             // past that entry, so this loop runs at most (pools + 1) times per default pool.
             while (cur.compareTo(d.base().end()) <= 0) {
-                Subnet candidate = new Subnet(new IpAddress(v6, cur), d.size());
-                Map.Entry<BigInteger, Subnet> below = taken.floorEntry(candidate.end());
+                IpPrefix candidate = new IpPrefix(new IpAddress(v6, cur), d.size());
+                Map.Entry<BigInteger, IpPrefix> below = taken.floorEntry(candidate.end());
                 if (below == null || below.getValue().end().compareTo(candidate.start()) < 0) {
                     return candidate;
                 }
@@ -204,14 +207,15 @@ final class PoolAllocator {
     }
 
     /** Adds a holder to an existing pool of the same logical network (E16). */
-    private Object join(Snapshot s, IndexEntry e, Subnet subPool, boolean auto) throws KvStoreException {
+    private PoolGrant join(Snapshot s, IndexEntry e, IpPrefix subPool, boolean auto) throws KvStoreException {
         PoolRecord rec = s.pool();
         if (rec == null || !rec.active() || !rec.poolId().equals(e.poolId())) {
-            return StoreCalls.RETRY; // index and record momentarily disagree: someone is mid-release
+            // index and record momentarily disagree: someone is mid-release
+            throw CasRetry.conflict("pool index and " + IpamKeys.pool(e.pool()) + " disagree");
         }
-        String want = subPool == null ? null : subPool.toString();
+        IpPrefix want = subPool;
         if (!auto && !java.util.Objects.equals(want, rec.subPool())) {
-            throw new IpamException(IpamException.Kind.CONFLICT, rec.describe() + " is held with "
+            throw new OverlayException(OverlayException.Kind.CONFLICT, rec.describe() + " is held with "
                     + (rec.subPool() == null ? "no sub-pool" : "sub-pool " + rec.subPool())
                     + "; this request asks for " + (want == null ? "no sub-pool" : "sub-pool " + want));
         }
@@ -224,29 +228,28 @@ final class PoolAllocator {
                     + " on this host; create the network with an explicit --subnet");
         }
         PoolRecord next = rec.plusHolder(new Holder(config.hostId(), System.currentTimeMillis()));
-        store.compareAndSet(IpamKeys.pool(Subnet.parse(rec.pool())), IpamRecords.encode(next), s.poolIdx());
+        store.compareAndSet(IpamKeys.pool(rec.pool()), IpamRecords.encode(next), s.poolIdx());
         LOG.log(System.Logger.Level.INFO, "joined {0}: {1} holder(s)", rec.describe(), next.holders().size());
         return grant(rec);
     }
 
-    private Object create(Snapshot s, Subnet pool, Subnet subPool, String network, String space, boolean auto)
+    private PoolGrant create(Snapshot s, IpPrefix pool, IpPrefix subPool, String network, String space, boolean auto)
             throws KvStoreException {
         String pk = IpamKeys.pool(pool);
         if (s.pool() != null) {
             if (IpamRecords.DELETING.equals(s.pool().state())) {
                 finishDeletion(s.pool(), s.poolIdx());
-                return StoreCalls.RETRY;
+                throw CasRetry.conflict(pk + " was a tombstone, now removed"); // claim again on a clean slate
             }
-            throw new IpamException(IpamException.Kind.INTERNAL, "store key " + pk + " holds active "
+            throw new OverlayException(OverlayException.Kind.INTERNAL, "store key " + pk + " holds active "
                     + s.pool().describe() + " that is missing from " + IpamKeys.poolIndex(pool.v6())
                     + "; the store was edited by hand or is corrupt");
         }
         String poolId = IpamKeys.newPoolId(pool);
-        PoolRecord rec = new PoolRecord(poolId, pool.toString(), subPool == null ? null : subPool.toString(),
-                space, network, auto, null, IpamRecords.ACTIVE,
+        PoolRecord rec = new PoolRecord(poolId, pool, subPool, space, network, auto, null, IpamRecords.ACTIVE,
                 List.of(new Holder(config.hostId(), System.currentTimeMillis())));
         String ik = IpamKeys.poolIndex(pool.v6());
-        byte[] index = IpamRecords.encode(s.index().plus(new IndexEntry(pool.toString(), poolId, network)));
+        byte[] index = IpamRecords.encode(s.index().plus(new IndexEntry(pool, poolId, network)));
         TxnOp indexOp = s.indexExists() ? new TxnOp.Cas(ik, index, s.indexIdx()) : new TxnOp.PutIfAbsent(ik, index);
         store.txn(List.of(indexOp, new TxnOp.PutIfAbsent(pk, IpamRecords.encode(rec))));
         LOG.log(System.Logger.Level.INFO, "claimed {0}{1}", rec.describe(), auto ? " (auto-selected)" : "");
@@ -259,7 +262,7 @@ final class PoolAllocator {
 
     // ---- release ---------------------------------------------------------------------------
 
-    private Object releaseAttempt(String poolId, Subnet subnet) throws KvStoreException {
+    private Boolean releaseAttempt(String poolId, IpPrefix subnet) throws KvStoreException {
         Snapshot s = snapshot(subnet.v6(), subnet);
         PoolRecord rec = s.pool();
         if (rec == null || !rec.poolId().equals(poolId)) {
@@ -309,7 +312,7 @@ final class PoolAllocator {
     void finishDeletion(PoolRecord tomb, long tombIdx) throws KvStoreException {
         store.deletePrefix(IpamKeys.addressPrefix(tomb.poolId()));
         try {
-            store.deleteIfIndex(IpamKeys.pool(Subnet.parse(tomb.pool())), tombIdx);
+            store.deleteIfIndex(IpamKeys.pool(tomb.pool()), tombIdx);
         } catch (io.javaoverlay.kvstore.CasConflictException e) {
             // another host finished it first
         }
@@ -325,19 +328,19 @@ final class PoolAllocator {
         return network == null ? "an unnamed network" : "network " + network;
     }
 
-    private static Subnet parse(String what, String cidr) {
-        try {
-            return Subnet.parse(cidr.trim());
-        } catch (IllegalArgumentException e) {
-            throw invalid("invalid " + what + " '" + cidr + "': " + e.getMessage());
+    /** {@code p} itself when it names a block; a prefix with host bits set is refused naming the block. */
+    private static IpPrefix block(String what, IpPrefix p) {
+        if (!p.isNetwork()) {
+            throw invalid("invalid " + what + " '" + p + "': '" + p + "' has host bits set; the network is " + p.network());
         }
+        return p;
     }
 
-    static IpamException invalid(String message) {
-        return new IpamException(IpamException.Kind.INVALID_REQUEST, message);
+    static OverlayException invalid(String message) {
+        return new OverlayException(OverlayException.Kind.INVALID_REQUEST, message);
     }
 
-    static IpamException invalidPoolId(String poolId) {
+    static OverlayException invalidPoolId(String poolId) {
         return invalid("PoolID '" + poolId + "' is malformed: javaoverlay pool IDs look like 10.20.0.0_24_5f3a09c1");
     }
 }

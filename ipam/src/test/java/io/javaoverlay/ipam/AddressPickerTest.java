@@ -1,5 +1,7 @@
 package io.javaoverlay.ipam;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,7 +46,7 @@ class AddressPickerTest {
             "fd00::/127 | fd00::/127 | fd00::1 | fd00::1 | fd00::",
     }, delimiter = '|')
     void nextFree(String pool, String range, String takenList, String from, String expected) {
-        var got = AddressPicker.nextFree(Subnet.parse(pool), Subnet.parse(range), taken(takenList),
+        var got = AddressPicker.nextFree(IpPrefix.parseNetwork(pool), IpPrefix.parseNetwork(range), taken(takenList),
                 IpAddress.parse(from).value());
         assertEquals(expected, got.map(IpAddress::toString).orElse("none"));
     }
@@ -59,12 +61,12 @@ class AddressPickerTest {
             "fd00::/120, fd00::/120, 255",
     })
     void usableCount(String pool, String range, long usable) {
-        assertEquals(BigInteger.valueOf(usable), AddressPicker.usableCount(Subnet.parse(pool), Subnet.parse(range)));
+        assertEquals(BigInteger.valueOf(usable), AddressPicker.usableCount(IpPrefix.parseNetwork(pool), IpPrefix.parseNetwork(range)));
     }
 
     @Test
     void hostStartIsStableAndInsideTheRange() {
-        Subnet r = Subnet.parse("10.20.0.0/16");
+        IpPrefix r = IpPrefix.parseNetwork("10.20.0.0/16");
         BigInteger a = AddressPicker.hostStart("host-a", r);
         assertEquals(a, AddressPicker.hostStart("host-a", r));
         assertTrue(r.contains(new IpAddress(false, a)));

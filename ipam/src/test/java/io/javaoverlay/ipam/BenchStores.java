@@ -7,6 +7,7 @@ import io.javaoverlay.kvstore.consul.ConsulKvStore;
 import io.javaoverlay.kvstore.consul.ConsulTestAgent;
 import io.javaoverlay.kvstore.local.LocalKvStore;
 
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -2,8 +2,6 @@ package io.javaoverlay.ipam;
 
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,26 +15,11 @@ class ConsulIpamServiceIT extends IpamAllocationContract {
 
     @RegisterExtension
     static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
-    private final KvStore[] clients = new KvStore[2];
-
-    @BeforeEach
-    void open() throws Exception {
-        String prefix = ConsulAgentExtension.uniquePrefix("jo-ipam-test");
-        clients[0] = CONSUL.openStore(prefix);
-        clients[1] = CONSUL.openStore(prefix);
-    }
-
-    @AfterEach
-    void close() {
-        for (KvStore c : clients) {
-            if (c != null) {
-                c.close();
-            }
-        }
-    }
+    /** A fresh prefix per test (JUnit makes a new instance for each), shared by its clients. */
+    private final String prefix = ConsulAgentExtension.uniquePrefix("jo-ipam-test");
 
     @Override
-    protected KvStore client(int i) {
-        return clients[i];
+    protected KvStore openClient() throws Exception {
+        return CONSUL.openStore(prefix);
     }
 }

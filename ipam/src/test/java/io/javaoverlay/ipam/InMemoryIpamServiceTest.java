@@ -2,6 +2,9 @@ package io.javaoverlay.ipam;
 
 import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +15,7 @@ class InMemoryIpamServiceTest extends IpamAllocationContract {
     private final InMemoryKvStore store = new InMemoryKvStore();
 
     @Override
-    protected KvStore client(int i) {
+    protected KvStore openClient() {
         return store;
     }
 
@@ -28,8 +31,8 @@ class InMemoryIpamServiceTest extends IpamAllocationContract {
         KvIpamService a = host("a", 0);
         PoolGrant p = pool(a, "198.18.0.0/24", null);
         store.setDown(true);
-        IpamException e = fails(IpamException.class, () -> addr(a, p.poolId()), "198.18.0.0/24", "memory://test/");
-        assertEquals(IpamException.Kind.UNAVAILABLE, e.kind());
+        OverlayException e = fails(OverlayException.class, () -> addr(a, p.poolId()), "198.18.0.0/24", "store " + store.describe() + " failed");
+        assertEquals(OverlayException.Kind.UNAVAILABLE, e.kind());
         store.setDown(false);
         addr(a, p.poolId());
     }
@@ -41,7 +44,7 @@ class InMemoryIpamServiceTest extends IpamAllocationContract {
         addr(a, p.poolId(), "198.18.0.9");
         // Simulate a crash right after the tombstone commit: rewrite the record as DELETING and
         // drop it from the index, leaving the address behind.
-        String pk = IpamKeys.pool(Subnet.parse("198.18.0.0/24"));
+        String pk = IpamKeys.pool(IpPrefix.parseNetwork("198.18.0.0/24"));
         var rec = IpamRecords.decode(pk, store.get(pk).orElseThrow().value(), IpamRecords.PoolRecord.class);
         store.put(pk, IpamRecords.encode(rec.deleting()));
         store.put(IpamKeys.poolIndex(false), IpamRecords.encode(new IpamRecords.PoolIndex(java.util.List.of())));

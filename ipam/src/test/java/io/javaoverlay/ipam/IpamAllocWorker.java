@@ -52,7 +52,7 @@ public final class IpamAllocWorker {
             for (int i = 0; i < got.size(); i++) {
                 System.out.println("ADDR " + got.get(i));
                 if (i % 2 == 1) {
-                    ipam.releaseAddress(poolId, IpamServiceContract.bare(got.get(i)));
+                    ipam.releaseAddress(poolId, IpamServiceContract.host(got.get(i)));
                     System.out.println("RELEASED " + got.get(i));
                 }
             }

@@ -3,6 +3,7 @@ package io.javaoverlay.ipam;
 import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.kvstore.KvStore;
 
+import io.javaoverlay.types.IpPrefix;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -136,7 +137,7 @@ public final class IpamBenchmark {
         String poolId = p.poolId();
         for (int i = 0; i < warmup; i++) {
             String a = IpamServiceContract.addr(hosts.get(i % level), poolId);
-            hosts.get(0).releaseAddress(poolId, IpamServiceContract.bare(a));
+            hosts.get(0).releaseAddress(poolId, IpamServiceContract.host(a));
         }
         long before = hosts.stream().mapToLong(KvIpamService::casRetries).sum();
         List<Callable<String>> allocs = new ArrayList<>();
@@ -150,7 +151,7 @@ public final class IpamBenchmark {
                 hosts.stream().mapToLong(KvIpamService::casRetries).sum() - before);
         for (int t = 0; t < level; t++) {
             for (String a : got.get(t)) {
-                hosts.get(t).releaseAddress(poolId, IpamServiceContract.bare(a));
+                hosts.get(t).releaseAddress(poolId, IpamServiceContract.host(a));
             }
         }
         for (KvIpamService h : hosts) {
@@ -161,7 +162,7 @@ public final class IpamBenchmark {
 
     private static Result runSingleKey(IntFunction<KvStore> clients, int level, int ops, int warmup, int run)
             throws Exception {
-        Subnet pool = Subnet.parse("198.18." + (16 * (run % 16)) + ".0/20");
+        IpPrefix pool = IpPrefix.parseNetwork("198.18." + (16 * (run % 16)) + ".0/20");
         String key = "bench-single-key/" + run;
         List<SingleKeyAllocator> hosts = new ArrayList<>();
         List<Callable<String>> allocs = new ArrayList<>();

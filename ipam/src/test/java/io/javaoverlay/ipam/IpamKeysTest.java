@@ -1,5 +1,7 @@
 package io.javaoverlay.ipam;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,7 +21,7 @@ class IpamKeysTest {
             "::/0, --_0, ipam/pools/--_0",
     })
     void poolKeysAreSingleSegments(String cidr, String key, String full) {
-        Subnet s = Subnet.parse(cidr);
+        IpPrefix s = IpPrefix.parseNetwork(cidr);
         assertEquals(key, IpamKeys.poolKey(s));
         assertEquals(full, IpamKeys.pool(s));
         String id = IpamKeys.newPoolId(s);
@@ -38,7 +40,7 @@ class IpamKeysTest {
 
     @Test
     void addressKeysRoundTrip() {
-        String id = IpamKeys.newPoolId(Subnet.parse("fd00::/64"));
+        String id = IpamKeys.newPoolId(IpPrefix.parseNetwork("fd00::/64"));
         IpAddress ip = IpAddress.parse("fd00::1:2");
         String k = IpamKeys.address(id, ip);
         assertEquals("ipam/addrs/" + id + "/fd00--1-2", k);

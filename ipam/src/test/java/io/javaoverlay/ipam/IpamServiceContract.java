@@ -6,6 +6,10 @@ import io.javaoverlay.ipam.IpamService.PoolGrant;
 import io.javaoverlay.ipam.IpamService.PoolRequest;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.function.Executable;
 
 import java.time.Duration;
@@ -20,12 +24,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Shared fixture of the behaviour tests ({@link IpamBehaviourContract}) and the concurrency
  * tests: builds services for simulated hosts on two clients of one store, plus request helpers.
- * A backend supplies {@link #client(int)}; both clients must see the same, initially empty, data.
+ * A backend supplies {@link #openClient()}; every client of one test must see the same, initially
+ * empty, data.
  */
 abstract class IpamServiceContract {
 
+    private final KvStore[] clients = new KvStore[2];
+
+    /** A new client of the store under test; each test opens two, which share one, initially empty, store. */
+    protected abstract KvStore openClient() throws Exception;
+
     /** Client {@code i} (0 or 1) of one shared store; empty under {@code ipam/} when a test starts. */
-    protected abstract KvStore client(int i);
+    protected final KvStore client(int i) {
+        if (clients[i] == null) {
+            try {
+                clients[i] = openClient();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot open store client " + i + ": " + e.getMessage(), e);
+            }
+        }
+        return clients[i];
+    }
+
+    @AfterEach
+    void closeClients() {
+        for (KvStore c : clients) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
 
     static final String SPACE = IpamConfig.LOCAL_SPACE;
 
@@ -45,7 +73,8 @@ abstract class IpamServiceContract {
         if (network != null) {
             opts.put(PoolAllocator.NETWORK_OPTION, network);
         }
-        return new PoolRequest(SPACE, Optional.ofNullable(pool), Optional.ofNullable(subPool), opts, v6);
+        return new PoolRequest(SPACE, Optional.ofNullable(pool).map(IpPrefix::parse), Optional.ofNullable(subPool).map(IpPrefix::parse),
+                opts, v6);
     }
 
     static PoolGrant pool(IpamService s, String cidr, String network) {
@@ -53,21 +82,28 @@ abstract class IpamServiceContract {
     }
 
     static String addr(IpamService s, String poolId) {
-        return s.requestAddress(new AddressRequest(poolId, Optional.empty(), AddressKind.ORDINARY, Map.of())).address();
+        return s.requestAddress(new AddressRequest(poolId, Optional.empty(), AddressKind.ORDINARY, Map.of())).address()
+                .toString();
     }
 
     static String addr(IpamService s, String poolId, String ip) {
-        return s.requestAddress(new AddressRequest(poolId, Optional.of(ip), AddressKind.ORDINARY, Map.of())).address();
+        return s.requestAddress(new AddressRequest(poolId, Optional.of(IpAddress.parse(ip)), AddressKind.ORDINARY,
+                Map.of())).address().toString();
     }
 
     static String gw(IpamService s, String poolId, String ip) {
-        return s.requestAddress(new AddressRequest(poolId, Optional.ofNullable(ip), AddressKind.GATEWAY,
-                Map.of("RequestAddressType", "com.docker.network.gateway"))).address();
+        return s.requestAddress(new AddressRequest(poolId, Optional.ofNullable(ip).map(IpAddress::parse), AddressKind.GATEWAY,
+                Map.of("RequestAddressType", "com.docker.network.gateway"))).address().toString();
     }
 
     /** "10.20.0.5/24" -> "10.20.0.5". */
     static String bare(String cidr) {
         return cidr.substring(0, cidr.indexOf('/'));
+    }
+
+    /** "10.20.0.5/24" -> 10.20.0.5, typed (what ReleaseAddress takes). */
+    static IpAddress host(String cidr) {
+        return IpPrefix.parse(cidr).address();
     }
 
     /** Every ipam key currently in the store. */
@@ -81,7 +117,7 @@ abstract class IpamServiceContract {
     }
 
     /** Asserts that {@code call} fails with {@code type} and a message containing every fragment. */
-    static <T extends IpamException> T fails(Class<T> type, Executable call, String... fragments) {
+    static <T extends OverlayException> T fails(Class<T> type, Executable call, String... fragments) {
         T e = assertThrows(type, call);
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message should name '" + f + "': " + e.getMessage());

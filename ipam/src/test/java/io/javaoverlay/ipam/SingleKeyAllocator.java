@@ -5,6 +5,7 @@ import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 
+import io.javaoverlay.types.IpPrefix;
 import java.math.BigInteger;
 import java.util.BitSet;
 import java.util.Optional;
@@ -19,10 +20,10 @@ final class SingleKeyAllocator {
 
     private final KvStore store;
     private final String key;
-    private final Subnet pool;
+    private final IpPrefix pool;
     private long retries;
 
-    SingleKeyAllocator(KvStore store, String key, Subnet pool) {
+    SingleKeyAllocator(KvStore store, String key, IpPrefix pool) {
         this.store = store;
         this.key = key;
         this.pool = pool;
@@ -49,7 +50,7 @@ final class SingleKeyAllocator {
                 } else {
                     store.putIfAbsent(key, bits.toByteArray());
                 }
-                return pool.withPrefix(pool.at(BigInteger.valueOf(free)));
+                return pool.withAddress(pool.at(BigInteger.valueOf(free))).toString();
             } catch (CasConflictException c) {
                 synchronized (this) {
                     retries++;

@@ -29,17 +29,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class KvStoreContract {
     protected KvStore store;
 
+    private final Duration leaseTtl;
+    private final Duration leaseExpiryBound;
+
+    /**
+     * @param leaseTtl         TTL for the lease tests (Consul's minimum is 10 s)
+     * @param leaseExpiryBound how long after the last renewal the lease's keys may take to vanish;
+     *                         Consul doubles the TTL before invalidating a session, so for Consul
+     *                         this is 2×TTL plus slack
+     */
+    protected KvStoreContract(Duration leaseTtl, Duration leaseExpiryBound) {
+        this.leaseTtl = leaseTtl;
+        this.leaseExpiryBound = leaseExpiryBound;
+    }
+
     /** A fresh, empty store for one test; closed after the test. */
     protected abstract KvStore createStore() throws Exception;
 
-    /** TTL for the lease tests (Consul's minimum is 10 s). */
-    protected abstract Duration leaseTtl();
+    /** TTL for the lease tests. */
+    protected final Duration leaseTtl() {
+        return leaseTtl;
+    }
 
-    /**
-     * How long after the last renewal the lease's keys may take to vanish. Consul doubles the
-     * TTL before invalidating a session, so for Consul this is 2×TTL plus slack.
-     */
-    protected abstract Duration leaseExpiryBound();
+    /** How long an unrenewed lease's keys may take to vanish. */
+    protected final Duration leaseExpiryBound() {
+        return leaseExpiryBound;
+    }
 
     @BeforeEach
     void openStore() throws Exception {

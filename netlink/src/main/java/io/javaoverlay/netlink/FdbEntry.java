@@ -1,6 +1,8 @@
 package io.javaoverlay.netlink;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,7 +28,7 @@ import java.util.Optional;
  * @param masterIndex NDA_MASTER, 0 when absent
  * @param vlan        NDA_VLAN (a vlan-filtering bridge's entries), 0 when absent
  */
-public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> destination, int state, int flags,
+public record FdbEntry(int linkIndex, MacAddress mac, Optional<IpAddress> destination, int state, int flags,
                        int vni, int masterIndex, int vlan) {
     /** The entry belongs to the device itself (a vxlan device's own table): {@code bridge fdb ... self}. */
     public static final int NTF_SELF = 0x02;
@@ -44,14 +46,22 @@ public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> dest
     }
 
     /** An entry without a VLAN (every entry of a bridge that does not filter VLANs). */
-    public FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> destination, int state, int flags, int vni,
+    public FdbEntry(int linkIndex, MacAddress mac, Optional<IpAddress> destination, int state, int flags, int vni,
                     int masterIndex) {
         this(linkIndex, mac, destination, state, flags, vni, masterIndex, 0);
     }
 
-    /** A permanent self entry MAC → remote VTEP on a VXLAN device. */
-    public static FdbEntry toVtep(int vxlanIndex, MacAddress mac, InetAddress vtep) {
-        return new FdbEntry(vxlanIndex, mac, Optional.of(vtep), Neighbor.NUD_PERMANENT, NTF_SELF, 0, 0);
+    /** A permanent self entry MAC → remote VTEP on a VXLAN device ({@code bridge fdb ... dev VX dst VTEP self permanent}). */
+    public static FdbEntry toVtep(int vxlanIndex, MacAddress mac, IpAddress vtep) {
+        return self(vxlanIndex, mac, Optional.of(vtep));
+    }
+
+    /**
+     * A permanent entry in the device's own table, with or without a destination: what
+     * {@code bridge fdb del MAC dev DEV [dst IP] self} names.
+     */
+    public static FdbEntry self(int linkIndex, MacAddress mac, Optional<IpAddress> destination) {
+        return new FdbEntry(linkIndex, mac, destination, Neighbor.NUD_PERMANENT, NTF_SELF, 0, 0);
     }
 
     /**
@@ -59,7 +69,7 @@ public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> dest
      * one per VTEP with {@link NetlinkHandle#fdbAppend}; delete one with {@link NetlinkHandle#fdbDel}.
      * Equivalent to {@code bridge fdb append 00:00:00:00:00:00 dev VX dst VTEP self permanent}.
      */
-    public static FdbEntry flood(int vxlanIndex, InetAddress vtep) {
+    public static FdbEntry flood(int vxlanIndex, IpAddress vtep) {
         return toVtep(vxlanIndex, MacAddress.ZERO, vtep);
     }
 
@@ -110,7 +120,7 @@ public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> dest
     public static final class Builder {
         private final int linkIndex;
         private final MacAddress mac;
-        private Optional<InetAddress> destination = Optional.empty();
+        private Optional<IpAddress> destination = Optional.empty();
         private int state = Neighbor.NUD_PERMANENT | Neighbor.NUD_NOARP;
         private int flags = NTF_SELF;
         private int vni;
@@ -153,7 +163,7 @@ public record FdbEntry(int linkIndex, MacAddress mac, Optional<InetAddress> dest
         }
 
         /** The remote VTEP (IPv4 or IPv6) of a VXLAN self entry: {@code dst IP}. */
-        public Builder destination(InetAddress vtep) {
+        public Builder destination(IpAddress vtep) {
             destination = Optional.of(Objects.requireNonNull(vtep, "vtep"));
             return this;
         }

@@ -1,5 +1,7 @@
 package io.javaoverlay.netlink;
 
+import io.javaoverlay.types.MacAddress;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package io.javaoverlay.netlink;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param state NUD_* bit set (0x80 = PERMANENT)
  * @param flags NTF_* bit set
  */
-public record Neighbor(int linkIndex, InetAddress ip, MacAddress mac, int state, int flags) {
+public record Neighbor(int linkIndex, IpAddress ip, MacAddress mac, int state, int flags) {
     /** Static entry, never expires ({@code ip neigh ... nud permanent}). */
     public static final int NUD_PERMANENT = 0x80;
     /** Valid without resolution ({@code nud noarp}). */
@@ -25,8 +26,16 @@ public record Neighbor(int linkIndex, InetAddress ip, MacAddress mac, int state,
     }
 
     /** A permanent entry IP → MAC on a link. */
-    public static Neighbor permanent(int linkIndex, InetAddress ip, MacAddress mac) {
+    public static Neighbor permanent(int linkIndex, IpAddress ip, MacAddress mac) {
         return new Neighbor(linkIndex, ip, Objects.requireNonNull(mac, "mac"), NUD_PERMANENT, 0);
+    }
+
+    /**
+     * A permanent entry as {@code ip neigh del IP dev DEV} names it: {@code mac} may be null (an
+     * entry without a link-layer address); the kernel matches on address and link only.
+     */
+    public static Neighbor toDelete(int linkIndex, IpAddress ip, MacAddress mac) {
+        return new Neighbor(linkIndex, ip, mac, NUD_PERMANENT, 0);
     }
 
     /** True if the state includes NUD_PERMANENT. */

@@ -1,7 +1,10 @@
 package io.javaoverlay.netlink;
 
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+
 import java.io.Closeable;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -158,7 +161,7 @@ public interface NetlinkHandle extends Closeable {
     List<Route> routeList(Family family) throws NetlinkException;
 
     /** The route the kernel would use to reach {@code destination}. Equivalent to {@code ip route get ADDR}. */
-    Route routeGet(InetAddress destination) throws NetlinkException;
+    Route routeGet(IpAddress destination) throws NetlinkException;
 
     // ---- neighbours (ARP / ND) ---------------------------------------------------------
 

@@ -1,6 +1,7 @@
 package io.javaoverlay.netlink;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,8 +13,8 @@ import java.util.Optional;
  * @param scope    RT_SCOPE_* (0 = universe, 253 = link)
  * @param type     RTN_* (1 = unicast)
  */
-public record Route(Family family, Optional<IpPrefix> destination, Optional<InetAddress> gateway,
-                    int outputIndex, Optional<InetAddress> preferredSource, int table, int protocol,
+public record Route(Family family, Optional<IpPrefix> destination, Optional<IpAddress> gateway,
+                    int outputIndex, Optional<IpAddress> preferredSource, int table, int protocol,
                     int scope, int type) {
 
     /** The main routing table ({@code ip route ... table main}). */
@@ -35,14 +36,14 @@ public record Route(Family family, Optional<IpPrefix> destination, Optional<Inet
     }
 
     /** A static unicast route in the main table via a gateway. */
-    public static Route via(IpPrefix destination, InetAddress gateway, int outputIndex) {
-        return new Route(destination.family(), Optional.of(destination), Optional.of(gateway), outputIndex,
+    public static Route via(IpPrefix destination, IpAddress gateway, int outputIndex) {
+        return new Route(Family.of(destination.address()), Optional.of(destination), Optional.of(gateway), outputIndex,
                 Optional.empty(), RT_TABLE_MAIN, RTPROT_STATIC, RT_SCOPE_UNIVERSE, RTN_UNICAST);
     }
 
     /** A static on-link route in the main table. */
     public static Route onLink(IpPrefix destination, int outputIndex) {
-        return new Route(destination.family(), Optional.of(destination), Optional.empty(), outputIndex,
+        return new Route(Family.of(destination.address()), Optional.of(destination), Optional.empty(), outputIndex,
                 Optional.empty(), RT_TABLE_MAIN, RTPROT_STATIC, RT_SCOPE_LINK, RTN_UNICAST);
     }
 }

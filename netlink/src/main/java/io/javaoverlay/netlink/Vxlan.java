@@ -1,7 +1,7 @@
 package io.javaoverlay.netlink;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,7 +29,7 @@ import java.util.Optional;
  * @param udpZeroCsum6Rx accept zero UDP checksums over IPv6 ({@code udp6zerocsumrx}); needed to receive from a
  *                       peer that sends them
  */
-public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int port, boolean learning,
+public record Vxlan(LinkAttrs attrs, int vni, Optional<IpAddress> local, int port, boolean learning,
                     boolean proxy, boolean l2miss, boolean l3miss, int ttl, int underlayIndex, boolean ttlInherit,
                     int tos, Df df, boolean udpCsum, boolean udpZeroCsum6Tx, boolean udpZeroCsum6Rx) implements Link {
 
@@ -78,16 +78,6 @@ public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int p
     }
 
     /**
-     * The original ten-field shape: options added since (ttl inherit, tos, df, UDP checksums) take
-     * the kernel's defaults.
-     */
-    public Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int port, boolean learning, boolean proxy,
-                 boolean l2miss, boolean l3miss, int ttl, int underlayIndex) {
-        this(attrs, vni, local, port, learning, proxy, l2miss, l3miss, ttl, underlayIndex, false, 0, Df.UNSET, true,
-                false, false);
-    }
-
-    /**
      * A builder with the kernel's defaults (learning on, proxy and misses off, port 4789, ttl auto,
      * no tos, df unset, UDP checksums on over IPv4 and required over IPv6).
      * Equivalent to {@code ip link add NAME type vxlan id VNI dstport 4789}.
@@ -118,7 +108,7 @@ public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int p
 
     /** True when the tunnel's source address is IPv6, so the outer headers are IPv6 ones. */
     public boolean isIpv6Underlay() {
-        return local.filter(a -> a instanceof Inet6Address).isPresent();
+        return local.filter(IpAddress::v6).isPresent();
     }
 
     @Override
@@ -130,7 +120,7 @@ public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int p
     public static final class Builder {
         private LinkAttrs attrs;
         private final int vni;
-        private Optional<InetAddress> local = Optional.empty();
+        private Optional<IpAddress> local = Optional.empty();
         private int port = DEFAULT_PORT;
         private boolean learning = true;
         private boolean proxy;
@@ -157,8 +147,14 @@ public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int p
         }
 
         /** {@code local IP}: IPv4 or IPv6 (an IPv6 underlay). */
-        public Builder local(InetAddress address) {
+        public Builder local(IpAddress address) {
             local = Optional.of(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /** {@code local IP}, or none. */
+        public Builder local(Optional<IpAddress> address) {
+            local = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -243,11 +239,12 @@ public record Vxlan(LinkAttrs attrs, int vni, Optional<InetAddress> local, int p
         }
 
         /** {@code dev UNDERLAY} by ifindex (0 = none). */
-        public Builder underlay(int index) {
+        public Builder underlayIndex(int index) {
             underlayIndex = index;
             return this;
         }
 
+        /** The validated record. @throws IllegalArgumentException for a VNI, port, TTL or TOS out of range */
         public Vxlan build() {
             return new Vxlan(attrs, vni, local, port, learning, proxy, l2miss, l3miss, ttl, underlayIndex, ttlInherit,
                     tos, df, udpCsum, udpZeroCsum6Tx, udpZeroCsum6Rx);

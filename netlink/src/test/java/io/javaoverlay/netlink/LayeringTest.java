@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The package fences of style.md section 4, checked on the sources (ArchUnit is not available
  * offline): the model has no wire or FFI types, wire makes no syscalls, and only sys uses JNR-FFI.
+ * And the module fence of docs/architecture.md: netlink stands on {@code types} and on no other
+ * javaoverlay module.
  */
 class LayeringTest {
     private static final Path MAIN = Path.of("src/main/java/io/javaoverlay/netlink");
@@ -52,6 +54,14 @@ class LayeringTest {
     void modelKnowsNothingInternalExceptTheEntryPoint() throws IOException {
         List<String> v = violations(MAIN, false, ".internal.");
         v.removeIf(s -> s.startsWith("Netlink.java"));
+        assertEquals(List.of(), v);
+    }
+
+    @Test
+    void netlinkStandsOnlyOnTypes() throws IOException {
+        List<String> v = violations(MAIN, true, "io.javaoverlay.");
+        v.removeIf(s -> s.contains("import io.javaoverlay.netlink.") || s.contains("import static io.javaoverlay.netlink.")
+                || s.contains("import io.javaoverlay.types."));
         assertEquals(List.of(), v);
     }
 }

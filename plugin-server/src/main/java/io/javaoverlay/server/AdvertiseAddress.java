@@ -1,10 +1,9 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.types.IpAddress;
 
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Files;
@@ -24,12 +23,12 @@ public final class AdvertiseAddress {
     /**
      * @throws IllegalStateException with a message naming what could not be found
      */
-    public static InetAddress resolve(Optional<String> configured, Path procNetRoute) {
+    public static IpAddress resolve(Optional<String> configured, Path procNetRoute) {
         if (configured.isPresent()) {
             String v = configured.get().trim();
             if (v.matches("[0-9.]+") || v.contains(":")) {
                 try {
-                    return IpPrefix.parseAddress(v);
+                    return IpAddress.parse(v);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalStateException("--advertise-addr '" + v + "' is not a valid IP address");
                 }
@@ -61,13 +60,13 @@ public final class AdvertiseAddress {
         return Optional.empty();
     }
 
-    private static Optional<InetAddress> firstIpv4(String iface) {
+    private static Optional<IpAddress> firstIpv4(String iface) {
         try {
             NetworkInterface ni = NetworkInterface.getByName(iface);
             if (ni == null) {
                 return Optional.empty();
             }
-            return ni.inetAddresses().filter(a -> a instanceof Inet4Address).findFirst();
+            return ni.inetAddresses().filter(a -> a instanceof Inet4Address).findFirst().map(IpAddress::of);
         } catch (SocketException e) {
             return Optional.empty();
         }

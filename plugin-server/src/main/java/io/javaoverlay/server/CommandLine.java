@@ -223,21 +223,34 @@ public final class CommandLine {
         if (!ssl.equals("true") && !ssl.equals("false") && !ssl.equals("1") && !ssl.equals("0")) {
             throw new IllegalArgumentException("--consul-ssl '" + ssl + "' must be true or false");
         }
-        DaemonConfig.ConsulTls tls = new DaemonConfig.ConsulTls(setting(given, env, "consul-cacert").map(Path::of),
+        ConsulTls tls = new ConsulTls(setting(given, env, "consul-cacert").map(Path::of),
                 setting(given, env, "consul-client-cert").map(Path::of), setting(given, env, "consul-client-key").map(Path::of),
                 ssl.equals("true") || ssl.equals("1"));
         Path admin = Path.of(setting(given, env, "admin-socket").orElse(DaemonConfig.DEFAULT_ADMIN_SOCKET.toString()));
-        Optional<DaemonConfig.MetricsAddress> metrics = setting(given, env, "metrics-addr")
-                .map(DaemonConfig.MetricsAddress::parse);
-        java.time.Duration retention = setting(given, env, "dead-host-retention")
-                .map(t -> DaemonConfig.parseDuration("dead-host-retention", t))
+        Optional<MetricsAddress> metrics = setting(given, env, "metrics-addr")
+                .map(MetricsAddress::parse);
+        Duration retention = setting(given, env, "dead-host-retention")
+                .map(t -> parseDuration("dead-host-retention", t))
                 .orElse(DaemonConfig.DEFAULT_DEAD_HOST_RETENTION);
-        return new DaemonConfig(store, setting(given, env, "advertise-addr"), setting(given, env, "host-id"), socket, scope, level,
-                setting(given, env, "consul-token"), port, vnis,
-                pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools,
-                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES, tokenFile, ready,
-                setting(given, env, "driver-name").orElse(DaemonConfig.DEFAULT_DRIVER_NAME).trim(), dockerHost, tls, admin,
-                metrics, retention);
+        return DaemonConfig.builder(store)
+                .advertiseAddr(setting(given, env, "advertise-addr"))
+                .hostId(setting(given, env, "host-id"))
+                .socket(socket)
+                .scope(scope)
+                .logLevel(level)
+                .consulToken(setting(given, env, "consul-token"))
+                .vxlanPort(port)
+                .vniRange(vnis)
+                .defaultPools(pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools)
+                .consulTokenFile(tokenFile)
+                .readyTimeout(ready)
+                .driverName(setting(given, env, "driver-name").orElse(DaemonConfig.DEFAULT_DRIVER_NAME).trim())
+                .dockerHost(dockerHost)
+                .consulTls(tls)
+                .adminSocket(admin)
+                .metricsAddr(metrics)
+                .deadHostRetention(retention)
+                .build();
     }
 
     private static Optional<String> setting(Map<String, List<String>> given, Map<String, String> env, String name) {
@@ -248,6 +261,36 @@ public final class CommandLine {
         String envName = FLAGS.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().env();
         return Optional.ofNullable(env.get(envName)).filter(s -> !s.isBlank());
     }
+
+    /**
+     * Parses a duration such as {@code 1h}, {@code 90s}, {@code 2h30m}, {@code 500ms} (units ms, s, m,
+     * h, d; a bare number is seconds).
+     */
+    static Duration parseDuration(String flag, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.matches("\\d+")) {
+            return Duration.ofSeconds(Long.parseLong(t));
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(t);
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            end = m.end();
+        }
+        if (end == 0 || end != t.length()) {
+            throw new IllegalArgumentException("--" + flag + " '" + text + "' is not a duration such as 1h, 30m, 90s or 2h30m");
+        }
+        return d;
+    }
+
 
     static Level parseLevel(String text) {
         switch (text.trim().toLowerCase(Locale.ROOT)) {

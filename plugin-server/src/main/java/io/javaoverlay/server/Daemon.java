@@ -1,5 +1,7 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.server.admin.AdminServer;
 import io.javaoverlay.server.metrics.MetricsHttpServer;
 import io.javaoverlay.server.metrics.PluginMetricsFilter;
@@ -7,14 +9,11 @@ import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.status.AdminContext;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
-
-import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.types.IpAddress;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * configuration <em>first</em> (a failed GetCapabilities would unregister the driver until dockerd
  * restarts, so it never waits for the store); then a warm-up request; then a background thread
  * connects to the store and starts the services. Store-dependent calls that arrive meanwhile wait
- * for them ({@link ServiceGate}, up to {@code --ready-timeout}) and fail only if the store stays
+ * for them ({@link ServicesGate}, up to {@code --ready-timeout}) and fail only if the store stays
  * unreachable, naming it and the cause.
  *
  * <p>Under systemd, {@code READY=1} means every call can be served: it is sent when the services
@@ -50,11 +49,13 @@ public final class Daemon implements Closeable {
     private static final String WATCHDOG_KEY = "watchdog-probe";
     /** Consul's client gives up after 2 s (connect) + 10 s (request); a read stuck far longer is ours. */
     private static final Duration STORE_STUCK = Duration.ofSeconds(20);
+    /** STATUS= while READY=1 has been sent but the services are missing. */
+    private static final String REGISTRATION_ONLY = "serving registration calls only; waiting for the services: ";
 
     private final DaemonConfig config;
-    private final BackendFactory factory;
+    private final RunningServices.Factory factory;
     private final SdNotify notify;
-    private final ServiceGate gate;
+    private final ServicesGate gate;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AdminContext admin;
     private final Semaphore retryNow = new Semaphore(0);
@@ -70,12 +71,12 @@ public final class Daemon implements Closeable {
     private boolean readySent;          // guarded by this
 
     /** A daemon that is not started yet; {@link #start()} opens the socket. */
-    public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify) {
+    public Daemon(DaemonConfig config, RunningServices.Factory factory, SdNotify notify) {
         this(config, factory, notify, Map.of());
     }
 
     /** As above; {@code env} may carry systemd's {@code WATCHDOG_USEC}/{@code WATCHDOG_PID}. */
-    public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify, Map<String, String> env) {
+    public Daemon(DaemonConfig config, RunningServices.Factory factory, SdNotify notify, Map<String, String> env) {
         this(config, factory, notify, env, null);
     }
 
@@ -83,11 +84,11 @@ public final class Daemon implements Closeable {
      * A daemon with the operator interface: metrics on the plugin calls, the admin socket, and the
      * opt-in metrics port ({@code admin} null: none of them).
      */
-    public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify, Map<String, String> env, AdminContext admin) {
+    public Daemon(DaemonConfig config, RunningServices.Factory factory, SdNotify notify, Map<String, String> env, AdminContext admin) {
         this.config = Objects.requireNonNull(config, "config");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.notify = Objects.requireNonNull(notify, "notify");
-        this.gate = new ServiceGate(config.readyTimeout());
+        this.gate = new ServicesGate(config.readyTimeout());
         this.watchdogInterval = notify.enabled() ? Watchdog.interval(env, ProcessHandle.current().pid()) : Optional.empty();
         gate.onWait(retryNow::release);
         this.admin = admin;
@@ -143,7 +144,7 @@ public final class Daemon implements Closeable {
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             return;                 // SIGTERM since the check above: close() shut the timer down
         }
-        starter = new Thread(this::startBackends, "backend-start");
+        starter = new Thread(this::startServices, "services-start");
         starter.setDaemon(true);
         starter.start();
         // After the store connect has begun: the admin application's Jersey start (~0.3 s) must not delay it.
@@ -168,7 +169,7 @@ public final class Daemon implements Closeable {
                     + config.adminSocket() + ": " + e.getMessage());
         }
         if (config.metricsAddr().isPresent()) {
-            DaemonConfig.MetricsAddress a = config.metricsAddr().get();
+            MetricsAddress a = config.metricsAddr().get();
             try {
                 metricsServer = MetricsHttpServer.start(a.host(), a.port(), admin.metrics());
                 if (closing) {
@@ -198,8 +199,23 @@ public final class Daemon implements Closeable {
     }
 
     /** The readiness gate the resources use. */
-    public ServiceGate gate() {
+    public ServicesGate gate() {
         return gate;
+    }
+
+    /**
+     * Waits until the background start-up has ended: services open, given up for good (not
+     * wired), or stopped. For tests, which must not sleep to prove that nothing is retried.
+     *
+     * @return false if it is still trying after {@code timeout}
+     */
+    boolean awaitStartupEnded(Duration timeout) throws InterruptedException {
+        Thread t = starter;
+        if (t == null) {
+            return true;
+        }
+        t.join(Math.max(1, timeout.toMillis()));
+        return !t.isAlive();
     }
 
     /** Blocks until {@link #close()} completes. */
@@ -234,51 +250,51 @@ public final class Daemon implements Closeable {
     /** --ready-timeout passed without services: READY=1 anyway (docker.service must not hang), saying what is missing. */
     private void readyDeadline() {
         if (!gate.isReady() && !closing) {
-            String msg = "serving registration calls only; waiting for the services: " + gate.status();
-            LOG.log(Level.WARNING, "not ready after " + ServiceGate.seconds(config.readyTimeout()) + ": " + msg);
+            String msg = REGISTRATION_ONLY + gate.status();
+            LOG.log(Level.WARNING, "not ready after " + ServicesGate.seconds(config.readyTimeout()) + ": " + msg);
             announce(msg);
         }
     }
 
-    private void startBackends() {
+    private void startServices() {
         Duration backoff = Duration.ofSeconds(1);
         while (!closing) {
-            Backend backend = null;
+            RunningServices services = null;
             long attempt = System.nanoTime();
             try {
-                InetAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
-                backend = factory.open(config, vtep);
+                IpAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
+                services = factory.open(config, vtep);
                 // Consul's client connects lazily: read once, so that an unreachable store keeps the
                 // gate closed (calls wait, then fail naming the store) instead of "ready" services
                 // whose every call fails. Before the network service starts: nothing to undo.
-                KvStore probeStore = storeOf(backend);
+                KvStore probeStore = storeOf(services);
                 if (probeStore != null) {
                     probeStore.get(WATCHDOG_KEY);
                 }
-                backend.network().start();
-                if (!gate.open(backend)) {
-                    backend.close();
+                services.network().start();
+                if (!gate.open(services)) {
+                    services.close();
                     return;
                 }
                 String msg = "ready: serving " + config.socket().getFileName() + ", store " + config.store()
-                        + ", VTEP " + vtep.getHostAddress();
+                        + ", VTEP " + vtep;
                 LOG.log(Level.INFO, msg);
                 announce(msg);
                 Watchdog w = watchdog;
-                KvStore store = storeOf(backend);
+                KvStore store = storeOf(services);
                 if (w != null && store != null) {
                     w.store(() -> store.get(WATCHDOG_KEY));
                 }
                 return;
-            } catch (BackendFactory.NotWiredException e) {
+            } catch (RunningServices.NotWiredException e) {
                 String msg = "degraded: " + e.getMessage() + "; only registration calls are answered";
                 gate.fail(e.getMessage());
                 LOG.log(Level.ERROR, msg);
                 announce(msg);
                 return;
             } catch (Exception | LinkageError e) {
-                if (backend != null) {
-                    backend.close();
+                if (services != null) {
+                    services.close();
                 }
                 if (closing) {
                     return;
@@ -290,7 +306,8 @@ public final class Daemon implements Closeable {
                 gate.status(why);
                 String msg = why + "; retrying in " + backoff.toSeconds() + " s";
                 LOG.log(Level.WARNING, msg);
-                notify.status((readySent() ? "" : "starting: ") + msg);
+                // After READY=1 (sent at --ready-timeout) the status keeps saying what is served meanwhile.
+                notify.status((readySent() ? REGISTRATION_ONLY : "starting: ") + msg);
                 try {
                     // A call that waits for the services cuts the back-off short (at most once a second).
                     retryNow.drainPermits();
@@ -322,9 +339,9 @@ public final class Daemon implements Closeable {
         return readySent;
     }
 
-    /** The store among the backend's resources (the watchdog reads from it), if any. */
-    private static KvStore storeOf(Backend backend) {
-        for (AutoCloseable r : backend.resources()) {
+    /** The store among the services' resources (the watchdog reads from it), if any. */
+    private static KvStore storeOf(RunningServices services) {
+        for (AutoCloseable r : services.resources()) {
             if (r instanceof KvStore k) {
                 return k;
             }

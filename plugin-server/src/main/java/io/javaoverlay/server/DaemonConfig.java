@@ -1,6 +1,9 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.resource.DockerMediaFilter;
 import io.javaoverlay.server.resource.DriverSettings;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.vxlan.state.NetworkKeys;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -11,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Everything {@code javaoverlay daemon} is configured with, after flag &gt; environment &gt; default
- * resolution ({@link CommandLine}).
+ * resolution ({@link CommandLine}). Build one with {@link #builder(StoreLocation)}: every setting
+ * but the store has its default there.
  *
  * @param store         where state lives
  * @param advertiseAddr VTEP address or interface name; empty = the default-route interface's address
@@ -50,7 +54,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     /** Below 4096, where Docker swarm's own overlay VNIs start. */
     public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
     /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
-    public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
+    public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool(IpPrefix.parse("10.200.0.0/16"), 24));
     /**
      * A normal start (JVM, socket, store, netlink) takes one to three seconds; 15 s covers a slow
      * store connect and stays well under Docker's patience (a legacy plugin call has no time-out,
@@ -64,30 +68,11 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     /** A dead host's records are collected after this long. */
     public static final Duration DEFAULT_DEAD_HOST_RETENTION = Duration.ofHours(1);
 
-
-    /** The pre-token-file shape (no token file, the default ready time-out). */
-    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
-                        Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
-                        List<DefaultPool> defaultPools, long maxBodyBytes) {
-        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
-                Optional.empty(), DEFAULT_READY_TIMEOUT);
-    }
-
-    /** The configuration with the default driver name ({@link #DEFAULT_DRIVER_NAME}). */
-    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
-                        Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
-                        List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
-                        Duration readyTimeout) {
-        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
-                consulTokenFile, readyTimeout, DEFAULT_DRIVER_NAME, Optional.empty(), ConsulTls.NONE, DEFAULT_ADMIN_SOCKET,
-                Optional.empty(), DEFAULT_DEAD_HOST_RETENTION);
-    }
-
     public DaemonConfig {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(advertiseAddr, "advertiseAddr");
         Objects.requireNonNull(hostId, "hostId");
-        if (hostId.isPresent() && !hostId.get().matches("[A-Za-z0-9._:-]{1,64}")) {
+        if (hostId.isPresent() && !NetworkKeys.isValidHostId(hostId.get())) {
             throw new IllegalArgumentException("--host-id '" + hostId.get() + "' must be 1-64 of [A-Za-z0-9._:-]");
         }
         Objects.requireNonNull(socket, "socket");
@@ -130,109 +115,9 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         }
     }
 
-    /**
-     * TLS for Consul: a CA bundle to trust, a client certificate and key (mutual TLS), and whether
-     * a {@code consul://HOST:PORT} store is spoken to over https.
-     */
-    public record ConsulTls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile, boolean https) {
-        /** No TLS settings. */
-        public static final ConsulTls NONE = new ConsulTls(Optional.empty(), Optional.empty(), Optional.empty(), false);
-
-        public ConsulTls {
-            Objects.requireNonNull(caFile, "caFile");
-            Objects.requireNonNull(certFile, "certFile");
-            Objects.requireNonNull(keyFile, "keyFile");
-            if (certFile.isPresent() != keyFile.isPresent()) {
-                throw new IllegalArgumentException("--consul-client-cert and --consul-client-key must be given together");
-            }
-        }
-
-        /** True when any TLS setting is given. */
-        public boolean any() {
-            return https || caFile.isPresent() || certFile.isPresent();
-        }
-    }
-
-    /** A TCP listen address, {@code HOST:PORT} or {@code [IPv6]:PORT}. */
-    public record MetricsAddress(String host, int port) {
-        public MetricsAddress {
-            Objects.requireNonNull(host, "host");
-            if (host.isBlank()) {
-                throw new IllegalArgumentException("--metrics-addr needs a host, e.g. 127.0.0.1:9477");
-            }
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("--metrics-addr port " + port + " out of range 1..65535");
-            }
-        }
-
-        /** Parses {@code HOST:PORT}, {@code [V6]:PORT}. */
-        static MetricsAddress parse(String text) {
-            String t = text.trim();
-            int colon = t.lastIndexOf(':');
-            if (colon <= 0 || colon == t.length() - 1) {
-                throw new IllegalArgumentException("--metrics-addr '" + text + "' is not HOST:PORT, e.g. 127.0.0.1:9477");
-            }
-            String host = t.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            } else if (host.contains(":")) {
-                throw new IllegalArgumentException("--metrics-addr '" + text + "': write an IPv6 address as [ADDR]:PORT");
-            }
-            try {
-                return new MetricsAddress(host, Integer.parseInt(t.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--metrics-addr '" + text + "': the port is not a number");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-        }
-    }
-
-    /**
-     * Parses a duration such as {@code 1h}, {@code 90s}, {@code 2h30m}, {@code 500ms} (units ms, s, m,
-     * h, d; a bare number is seconds).
-     */
-    static Duration parseDuration(String flag, String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.matches("\\d+")) {
-            return Duration.ofSeconds(Long.parseLong(t));
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(t);
-        Duration d = Duration.ZERO;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
-        }
-        if (end == 0 || end != t.length()) {
-            throw new IllegalArgumentException("--" + flag + " '" + text + "' is not a duration such as 1h, 30m, 90s or 2h30m");
-        }
-        return d;
-    }
-
-
     /** This configuration with the token read from {@link #consulTokenFile()} (which it then drops). */
     public DaemonConfig withConsulToken(String token) {
-        return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, Optional.of(token), vxlanPort, vniRange,
-                defaultPools, maxBodyBytes, Optional.empty(), readyTimeout, driverName, dockerHost, consulTls, adminSocket,
-                metricsAddr, deadHostRetention);
-    }
-
-    /** This configuration with another ready time-out. */
-    public DaemonConfig withReadyTimeout(Duration timeout) {
-        return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange,
-                defaultPools, maxBodyBytes, consulTokenFile, timeout, driverName, dockerHost, consulTls, adminSocket,
-                metricsAddr, deadHostRetention);
+        return toBuilder().consulToken(Optional.of(token)).consulTokenFile(Optional.empty()).build();
     }
 
     /** The static answers for Docker's registration calls. */
@@ -267,16 +152,10 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     }
 
     /** A default address pool: subnets of length {@code size} carved from {@code base}. */
-    public record DefaultPool(String base, int size) {
+    public record DefaultPool(IpPrefix base, int size) {
         public DefaultPool {
             Objects.requireNonNull(base, "base");
-            int baseLen;
-            try {
-                baseLen = io.javaoverlay.netlink.IpPrefix.parse(base).prefixLength();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--default-pool base '" + base + "' is not a CIDR", e);
-            }
-            if (!base.contains("/") || size < baseLen || size > 30) {
+            if (size < base.prefixLength() || size > 30) {
                 throw new IllegalArgumentException("--default-pool " + base + " size " + size
                         + ": size must be between the base prefix length and 30");
             }
@@ -296,8 +175,14 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                 base = c < 0 ? t : t.substring(0, c);
                 size = c < 0 ? "" : t.substring(c + 1);
             }
+            IpPrefix block;
             try {
-                return new DefaultPool(base, Integer.parseInt(size.trim()));
+                block = IpPrefix.parse(base);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--default-pool base '" + base + "' is not a CIDR", e);
+            }
+            try {
+                return new DefaultPool(block, Integer.parseInt(size.trim()));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--default-pool '" + text + "' is not BASE/LEN:SIZE, e.g. 10.200.0.0/16:24");
             }
@@ -306,6 +191,180 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         @Override
         public String toString() {
             return base + ":" + size;
+        }
+    }
+
+    /** A builder for a configuration with the store {@code store} and every other setting at its default. */
+    public static Builder builder(StoreLocation store) {
+        return new Builder(store);
+    }
+
+    /** A builder holding this configuration's values, to derive a changed one. */
+    public Builder toBuilder() {
+        return new Builder(store)
+                .advertiseAddr(advertiseAddr)
+                .hostId(hostId)
+                .socket(socket)
+                .scope(scope)
+                .logLevel(logLevel)
+                .consulToken(consulToken)
+                .vxlanPort(vxlanPort)
+                .vniRange(vniRange)
+                .defaultPools(defaultPools)
+                .maxBodyBytes(maxBodyBytes)
+                .consulTokenFile(consulTokenFile)
+                .readyTimeout(readyTimeout)
+                .driverName(driverName)
+                .dockerHost(dockerHost)
+                .consulTls(consulTls)
+                .adminSocket(adminSocket)
+                .metricsAddr(metricsAddr)
+                .deadHostRetention(deadHostRetention);
+    }
+
+    /** Named settings for a {@link DaemonConfig}; {@link #build()} validates them as the constructor does. */
+    public static final class Builder {
+        private StoreLocation store;
+        private Optional<String> advertiseAddr = Optional.empty();
+        private Optional<String> hostId = Optional.empty();
+        private Path socket = DEFAULT_SOCKET;
+        private String scope = "local";
+        private Level logLevel = Level.INFO;
+        private Optional<String> consulToken = Optional.empty();
+        private int vxlanPort = DEFAULT_VXLAN_PORT;
+        private VniRange vniRange = DEFAULT_VNI_RANGE;
+        private List<DefaultPool> defaultPools = DEFAULT_POOLS;
+        private long maxBodyBytes = DockerMediaFilter.DEFAULT_MAX_BODY_BYTES;
+        private Optional<Path> consulTokenFile = Optional.empty();
+        private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private String driverName = DEFAULT_DRIVER_NAME;
+        private Optional<String> dockerHost = Optional.empty();
+        private ConsulTls consulTls = ConsulTls.NONE;
+        private Path adminSocket = DEFAULT_ADMIN_SOCKET;
+        private Optional<MetricsAddress> metricsAddr = Optional.empty();
+        private Duration deadHostRetention = DEFAULT_DEAD_HOST_RETENTION;
+
+        private Builder(StoreLocation store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Where state lives. */
+        public Builder store(StoreLocation value) {
+            this.store = value;
+            return this;
+        }
+
+        /** {@code --advertise-addr}: VTEP address or interface name. */
+        public Builder advertiseAddr(Optional<String> value) {
+            this.advertiseAddr = value;
+            return this;
+        }
+
+        /** {@code --host-id}. */
+        public Builder hostId(Optional<String> value) {
+            this.hostId = value;
+            return this;
+        }
+
+        /** {@code --socket}. */
+        public Builder socket(Path value) {
+            this.socket = value;
+            return this;
+        }
+
+        /** {@code --scope}: {@code local} or {@code global}. */
+        public Builder scope(String value) {
+            this.scope = value;
+            return this;
+        }
+
+        /** {@code --log-level}. */
+        public Builder logLevel(Level value) {
+            this.logLevel = value;
+            return this;
+        }
+
+        /** {@code --consul-token} (never logged). */
+        public Builder consulToken(Optional<String> value) {
+            this.consulToken = value;
+            return this;
+        }
+
+        /** {@code --vxlan-port}. */
+        public Builder vxlanPort(int value) {
+            this.vxlanPort = value;
+            return this;
+        }
+
+        /** {@code --vni-range}. */
+        public Builder vniRange(VniRange value) {
+            this.vniRange = value;
+            return this;
+        }
+
+        /** {@code --default-pool}. */
+        public Builder defaultPools(List<DefaultPool> value) {
+            this.defaultPools = value;
+            return this;
+        }
+
+        /** The request body limit. */
+        public Builder maxBodyBytes(long value) {
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        /** {@code --consul-token-file}. */
+        public Builder consulTokenFile(Optional<Path> value) {
+            this.consulTokenFile = value;
+            return this;
+        }
+
+        /** {@code --ready-timeout}. */
+        public Builder readyTimeout(Duration value) {
+            this.readyTimeout = value;
+            return this;
+        }
+
+        /** {@code --driver-name}. */
+        public Builder driverName(String value) {
+            this.driverName = value;
+            return this;
+        }
+
+        /** {@code --docker-host}. */
+        public Builder dockerHost(Optional<String> value) {
+            this.dockerHost = value;
+            return this;
+        }
+
+        /** The Consul TLS settings. */
+        public Builder consulTls(ConsulTls value) {
+            this.consulTls = value;
+            return this;
+        }
+
+        /** {@code --admin-socket}. */
+        public Builder adminSocket(Path value) {
+            this.adminSocket = value;
+            return this;
+        }
+
+        /** {@code --metrics-addr}. */
+        public Builder metricsAddr(Optional<MetricsAddress> value) {
+            this.metricsAddr = value;
+            return this;
+        }
+
+        /** {@code --dead-host-retention}. */
+        public Builder deadHostRetention(Duration value) {
+            this.deadHostRetention = value;
+            return this;
+        }
+
+        /** The validated configuration. @throws IllegalArgumentException naming the flag that is wrong */
+        public DaemonConfig build() {
+            return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention);
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code javaoverlay daemon [flags]}: parses the command line, sets up logging, picks the backend
+ * {@code javaoverlay daemon [flags]}: parses the command line, sets up logging, picks the services
  * wiring and runs the {@link Daemon} until SIGTERM (a shutdown hook closes it cleanly). The
  * operator commands ({@code status}, {@code network}, {@code ipam}, {@code host}) go to {@link Cli}.
  */
@@ -40,18 +40,18 @@ public final class Main {
     }
 
     /**
-     * Runs the command with a fixed backend factory; returns the exit status. For {@code daemon},
+     * Runs the command with a fixed services factory; returns the exit status. For {@code daemon},
      * blocks until shutdown.
      */
-    public static int run(List<String> args, Map<String, String> env, BackendFactory factory, PrintStream out, PrintStream err) {
+    public static int run(List<String> args, Map<String, String> env, RunningServices.Factory factory, PrintStream out, PrintStream err) {
         return run(args, env, admin -> factory, out, err);
     }
 
     /**
-     * Runs the command; {@code factory} builds the backend factory observed by the admin interface.
+     * Runs the command; {@code factory} builds the services factory observed by the admin interface.
      * For {@code daemon}, blocks until shutdown.
      */
-    public static int run(List<String> args, Map<String, String> env, Function<AdminContext, BackendFactory> factories,
+    public static int run(List<String> args, Map<String, String> env, Function<AdminContext, RunningServices.Factory> factories,
                           PrintStream out, PrintStream err) {
         if (!args.isEmpty() && Cli.handles(args.get(0))) {
             return Cli.run(args, env, out, err);

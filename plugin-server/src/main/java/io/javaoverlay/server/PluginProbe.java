@@ -1,5 +1,7 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -19,7 +21,7 @@ import java.util.Objects;
  */
 final class PluginProbe {
     /** Docker's registration call: answered from static settings, so it never waits for the store. */
-    static final String PATH = "/NetworkDriver.GetCapabilities";
+    static final String PATH = "/" + NetworkDriverApi.GET_CAPABILITIES;
 
     private final Path socket;
 

@@ -87,8 +87,8 @@ final class Watchdog implements AutoCloseable {
     void start(ScheduledExecutorService timer) {
         long ms = Math.max(1, period().toMillis());
         timer.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "watchdog: WatchdogSec " + ServiceGate.seconds(interval) + ", checking the request path every "
-                + ServiceGate.seconds(period()));
+        LOG.log(Level.INFO, "watchdog: WatchdogSec " + ServicesGate.seconds(interval) + ", checking the request path every "
+                + ServicesGate.seconds(period()));
     }
 
     /** From now on, each tick also checks the store client with {@code check}. */
@@ -109,7 +109,7 @@ final class Watchdog implements AutoCloseable {
         }
         if (!problem.equals(failing)) {
             LOG.log(Level.WARNING, "watchdog: withholding WATCHDOG=1: " + problem + "; systemd restarts the daemon if this lasts "
-                    + ServiceGate.seconds(interval));
+                    + ServicesGate.seconds(interval));
         }
         failing = problem;
         return false;

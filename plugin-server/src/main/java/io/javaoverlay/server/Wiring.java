@@ -11,16 +11,16 @@ import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.server.cluster.ClusterWiring;
 import io.javaoverlay.server.metrics.MeteredIpamService;
 import io.javaoverlay.server.metrics.MeteredKvStore;
+import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.status.AdminContext;
 import io.javaoverlay.server.status.AdminWiring;
-import io.javaoverlay.server.resource.DriverSettings;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.BridgeForwardRule;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ import java.util.Set;
  * @param ipams    builds the IPAM service on a store
  * @param networks builds the network service on a store
  */
-public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory networks) implements BackendFactory {
+public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory networks) implements RunningServices.Factory {
 
     /** Opens the kvstore named by the configuration. */
     @FunctionalInterface
@@ -57,7 +57,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
      */
     @FunctionalInterface
     public interface NetworkFactory {
-        NetworkService create(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
+        NetworkService create(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
                               List<AutoCloseable> toClose) throws Exception;
     }
 
@@ -68,15 +68,15 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
     }
 
     @Override
-    public Backend open(DaemonConfig config, InetAddress vtep) throws Exception {
-        String hostId = config.hostId().orElse(vtep.getHostAddress());
+    public RunningServices open(DaemonConfig config, IpAddress vtep) throws Exception {
+        String hostId = config.hostId().orElse(vtep.toString());
         KvStore store = stores.open(config);
         List<AutoCloseable> owned = new ArrayList<>();
         owned.add(store);
         try {
             IpamService ipam = ipams.create(store, config, hostId);
             NetworkService network = networks.create(store, config, vtep, hostId, owned);
-            return new Backend(ipam, network, owned);
+            return new RunningServices(ipam, network, owned);
         } catch (Exception e) {
             for (int i = owned.size() - 1; i >= 0; i--) {
                 try {
@@ -124,7 +124,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         if (config.consulToken().isPresent()) {
             base = base.withToken(config.consulToken().get());
         }
-        DaemonConfig.ConsulTls tls = config.consulTls();
+        ConsulTls tls = config.consulTls();
         if (tls.any()) {
             base = base.withTls(tls.caFile().orElse(base.caFile()), tls.certFile().orElse(base.certFile()),
                     tls.keyFile().orElse(base.keyFile()));
@@ -140,7 +140,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         IpamConfig defaults = IpamConfig.defaults(hostId);
         List<IpamConfig.DefaultPool> v4 = new ArrayList<>();
         for (DaemonConfig.DefaultPool p : config.defaultPools()) {
-            v4.add(IpamConfig.DefaultPool.parse(p.base(), p.size()));
+            v4.add(new IpamConfig.DefaultPool(p.base(), p.size()));
         }
         // The address-space names must be the ones GetDefaultAddressSpaces answers from static config.
         IpamConfig c = new IpamConfig(s.localAddressSpace(), s.globalAddressSpace(), hostId, v4,
@@ -148,18 +148,18 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         return new KvIpamService(store, c);
     }
 
-    static NetworkService network(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
+    static NetworkService network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
                                   List<AutoCloseable> toClose) throws Exception {
         return network(store, config, vtep, hostId, toClose, Map.of());
     }
 
     /** {@code JAVAOVERLAY_LIVE_PEERS_ONLY=true} turns on {@link VxlanConfig#livePeersOnly()}. */
-    static NetworkService network(KvStore store, DaemonConfig config, InetAddress vtep, String hostId,
+    static NetworkService network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
                                   List<AutoCloseable> toClose, Map<String, String> env) throws Exception {
         Netlink.ensureAvailable();
         NetlinkHandle handle = Netlink.open();
         toClose.add(handle);
-        Underlay underlay = Underlay.resolve(handle, Optional.of(vtep.getHostAddress()));
+        Underlay underlay = Underlay.resolve(handle, Optional.of(vtep.toString()));
         // The bridges are created in this process's namespace, where Docker's FORWARD DROP policy would
         // drop the frames bridged in them (br_netfilter). Only once the VTEP is known to be local: a
         // daemon that never reaches the data plane leaves the namespace's firewall alone.

@@ -3,26 +3,25 @@ package io.javaoverlay.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javaoverlay.kvstore.consul.ConsulTestAgent;
 import io.javaoverlay.server.metrics.PromText;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.UnderlayNamespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
@@ -30,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real daemon ({@code bin/javaoverlay daemon}) in a throw-away network namespace with a real
@@ -53,53 +51,30 @@ class AdminDaemonIT {
 
     @TempDir
     Path dir;
+    UnderlayNamespace underlay;
     String ns;
     String prefix;
     Process daemon;
-    Process consul;
     Path adminSocket;
 
     @BeforeEach
     void namespace() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean ip = new File("/usr/sbin/ip").canExecute() || new File("/sbin/ip").canExecute();
-        if (!(root && ip) && "true".equals(System.getenv("CI"))) {
-            fail("AdminDaemonIT needs root and iproute2 (required under CI=true)");
-        }
-        assumeTrue(root && ip, "needs root and iproute2");
-        ns = "jo-it-" + UUID.randomUUID().toString().substring(0, 8);
+        underlay = UnderlayNamespace.create("AdminDaemonIT's network namespace");
+        ns = underlay.name();
         prefix = ns + "/";
-        sh("ip", "netns", "add", ns);
-        sh("ip", "-n", ns, "link", "set", "lo", "up");
-        sh("ip", "-n", ns, "link", "add", "jo-und0", "type", "veth", "peer", "name", "jo-und1");
-        sh("ip", "-n", ns, "addr", "add", "198.18.0.1/24", "dev", "jo-und0");
-        sh("ip", "-n", ns, "link", "set", "jo-und0", "up");
-        sh("ip", "-n", ns, "link", "set", "jo-und1", "up");
         adminSocket = dir.resolve("run/javaoverlay/admin.sock");
     }
 
     @AfterEach
     void cleanup() throws Exception {
-        for (Process p : new Process[] {daemon, consul}) {
-            if (p != null) {
-                p.destroy();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
-        }
-        if (ns != null) {
-            sh("ip", "netns", "del", ns);
+        UnderlayNamespace.stop(daemon);
+        if (underlay != null) {
+            underlay.close();
         }
     }
 
     static String sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-        return out;
+        return UnderlayNamespace.sh(cmd);
     }
 
     record Run(int exit, String out, String err) {
@@ -138,40 +113,17 @@ class AdminDaemonIT {
     }
 
     void startConsul() throws Exception {
-        Optional<Path> bin = ConsulTestAgent.findBinary();
-        if (bin.isEmpty() && "true".equals(System.getenv("CI"))) {
-            fail("no consul binary (required under CI=true): set CONSUL_BIN or make scripts/ensure-consul work");
-        }
-        assumeTrue(bin.isPresent(), "no consul binary");
-        consul = new ProcessBuilder("ip", "netns", "exec", ns, bin.get().toString(), "agent", "-dev", "-bind", "127.0.0.1",
-                "-client", "127.0.0.1", "-http-port", "8500", "-dns-port", "-1", "-grpc-port", "-1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("consul.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                consulKv("put", prefix + "probe", "1");
-                return;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !consul.isAlive()) {
-                    fail("consul agent did not come up:\n" + Files.readString(dir.resolve("consul.log")));
-                }
-                Thread.sleep(300);
-            }
-        }
+        underlay.startConsul(dir.resolve("consul.log"));
     }
 
     String consulKv(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, ConsulTestAgent.findBinary().get().toString(), "kv"));
-        cmd.add(args[0]);
-        cmd.add("-http-addr=127.0.0.1:8500");
-        cmd.addAll(List.of(args).subList(1, args.length));
-        return sh(cmd.toArray(String[]::new));
+        return underlay.consulKv(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 
     Process startDaemon(String store, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, DaemonProcessIT.launcher().toString(), "daemon",
-                "--socket", dir.resolve("javaoverlay.sock").toString(), "--store", store, "--advertise-addr", "198.18.0.1",
-                "--admin-socket", adminSocket.toString(), "--docker-host", "unix://" + dir.resolve("no-docker.sock")));
+        List<String> cmd = underlay.exec(DaemonProcessIT.launcher().toString(), "daemon",
+                "--socket", dir.resolve("javaoverlay.sock").toString(), "--store", store, "--advertise-addr", UnderlayNamespace.VTEP,
+                "--admin-socket", adminSocket.toString(), "--docker-host", "unix://" + dir.resolve("no-docker.sock"));
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile());
         pb.environment().remove("CONSUL_HTTP_ADDR");
@@ -196,11 +148,11 @@ class AdminDaemonIT {
     @Test
     void cliShowsTheRealStateAndGuardsItsChanges() throws Exception {
         startConsul();
-        daemon = startDaemon("consul://127.0.0.1:8500/" + prefix);
+        daemon = startDaemon("consul://" + UnderlayNamespace.CONSUL_ADDR + "/" + prefix);
         // The admin socket: root only, and no TCP port without --metrics-addr.
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(adminSocket)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(adminSocket.getParent())));
-        DaemonProcessIT.assertNoTcpListener(daemon.pid());
+        PluginSocket.assertNoTcpListener(daemon.pid());
         Run nobody = cli(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
                 Map.of("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()), "status");
         assertEquals(3, nobody.exit(), nobody.out() + nobody.err());
@@ -208,18 +160,18 @@ class AdminDaemonIT {
 
         // Docker's sequence for one container on this host.
         Path socket = dir.resolve("javaoverlay.sock");
-        String pool = post(socket, "/IpamDriver.RequestPool",
+        String pool = post(socket, "/" + IpamDriverApi.REQUEST_POOL,
                 "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"198.18.5.0/24\",\"SubPool\":\"\",\"Options\":null,\"V6\":false}");
         String poolId = pool.replaceAll(".*\"PoolID\":\"([^\"]+)\".*", "$1");
-        post(socket, "/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId
+        post(socket, "/" + IpamDriverApi.REQUEST_ADDRESS, "{\"PoolID\":\"" + poolId
                 + "\",\"Address\":\"\",\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}");
-        post(socket, "/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.generic\":{}},"
+        post(socket, "/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.generic\":{}},"
                 + "\"IPv4Data\":[{\"AddressSpace\":\"JavaOverlayLocal\",\"Gateway\":\"198.18.5.1/24\",\"Pool\":\"198.18.5.0/24\"}],\"IPv6Data\":[]}");
-        String addr = post(socket, "/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":null}")
+        String addr = post(socket, "/" + IpamDriverApi.REQUEST_ADDRESS, "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":null}")
                 .replaceAll(".*\"Address\":\"([^\"]+)\".*", "$1");
-        post(socket, "/NetworkDriver.CreateEndpoint", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
+        post(socket, "/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
                 + "\",\"Interface\":{\"Address\":\"" + addr + "\",\"AddressIPv6\":\"\",\"MacAddress\":\"\"},\"Options\":{}}");
-        post(socket, "/NetworkDriver.Join", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
+        post(socket, "/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
                 + "\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\",\"Options\":{}}");
 
         // A host "ghost" that died: its records as its daemon wrote them (endpoint, address claim,

@@ -31,7 +31,7 @@ class CommandLineOperatorTest {
         assertEquals(Path.of("/run/javaoverlay/admin.sock"), c.adminSocket());
         assertEquals(Optional.empty(), c.metricsAddr(), "no TCP listener unless asked");
         assertEquals(Optional.empty(), c.dockerHost());
-        assertEquals(DaemonConfig.ConsulTls.NONE, c.consulTls());
+        assertEquals(ConsulTls.NONE, c.consulTls());
         assertEquals(Duration.ofHours(1), c.deadHostRetention());
     }
 
@@ -42,7 +42,7 @@ class CommandLineOperatorTest {
                 "CONSUL_CACERT", "/env/ca.pem", "CONSUL_HTTP_SSL", "true");
         DaemonConfig fromEnv = run(env, "daemon");
         assertEquals(Path.of("/env/admin.sock"), fromEnv.adminSocket());
-        assertEquals(new DaemonConfig.MetricsAddress("0.0.0.0", 9000), fromEnv.metricsAddr().get());
+        assertEquals(new MetricsAddress("0.0.0.0", 9000), fromEnv.metricsAddr().get());
         assertEquals(Optional.of("unix:///env/docker.sock"), fromEnv.dockerHost());
         assertEquals(Duration.ofMinutes(30), fromEnv.deadHostRetention());
         assertEquals(Optional.of(Path.of("/env/ca.pem")), fromEnv.consulTls().caFile());
@@ -82,9 +82,9 @@ class CommandLineOperatorTest {
 
     @Test
     void durations() {
-        assertEquals(Duration.ofSeconds(90), DaemonConfig.parseDuration("x", "90"));
-        assertEquals(Duration.ofMillis(1500), DaemonConfig.parseDuration("x", "1s500ms"));
-        assertEquals(Duration.ofDays(2), DaemonConfig.parseDuration("x", "2d"));
+        assertEquals(Duration.ofSeconds(90), CommandLine.parseDuration("x", "90"));
+        assertEquals(Duration.ofMillis(1500), CommandLine.parseDuration("x", "1s500ms"));
+        assertEquals(Duration.ofDays(2), CommandLine.parseDuration("x", "2d"));
     }
 
     @Test

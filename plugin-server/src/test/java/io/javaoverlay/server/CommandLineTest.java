@@ -66,7 +66,7 @@ class CommandLineTest {
         assertEquals(Optional.of("eth1"), fromEnv.advertiseAddr());
         assertEquals(8472, fromEnv.vxlanPort());
         assertEquals(new DaemonConfig.VniRange(5000, 6000), fromEnv.vniRange());
-        assertEquals(List.of(new DaemonConfig.DefaultPool("10.50.0.0/16", 24), new DaemonConfig.DefaultPool("10.60.0.0/16", 26)),
+        assertEquals(List.of(DaemonConfig.DefaultPool.parse("10.50.0.0/16:24"), DaemonConfig.DefaultPool.parse("10.60.0.0/16:26")),
                 fromEnv.defaultPools());
 
         DaemonConfig fromFlags = run(env, "daemon", "--store", "file:///srv/jo", "--scope=local", "--socket", "/tmp/flag.sock",
@@ -81,7 +81,7 @@ class CommandLineTest {
         assertEquals(Optional.of("node-1"), fromFlags.hostId());
         assertEquals(4790, fromFlags.vxlanPort());
         assertEquals(new DaemonConfig.VniRange(100, 200), fromFlags.vniRange());
-        assertEquals(List.of(new DaemonConfig.DefaultPool("10.70.0.0/16", 24)), fromFlags.defaultPools());
+        assertEquals(List.of(DaemonConfig.DefaultPool.parse("10.70.0.0/16:24")), fromFlags.defaultPools());
     }
 
     @Test

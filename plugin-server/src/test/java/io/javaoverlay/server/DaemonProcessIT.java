@@ -1,14 +1,18 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
+import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.testing.Requirements;
 import jnr.unixsocket.UnixDatagramChannel;
 import jnr.unixsocket.UnixSocketAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real daemon process through {@code bin/javaoverlay}: help and usage exit codes, socket
@@ -34,7 +37,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code systemd-socket-activate}, and fd 0 as with {@code StandardInput=socket}).
  */
 class DaemonProcessIT {
-    static final String ACTIVATED = "{\"Implements\":[\"NetworkDriver\",\"IpamDriver\"]}";
 
     @TempDir
     Path dir;
@@ -92,8 +94,8 @@ class DaemonProcessIT {
             }
             if (Files.exists(socket)) {
                 try (UdsHttpClient c = new UdsHttpClient(socket)) {
-                    Response r = c.exchange(dockerPost("/Plugin.Activate", ""));
-                    assertEquals(ACTIVATED, r.body());
+                    Response r = c.exchange(dockerPost("/" + PluginApi.ACTIVATE, ""));
+                    assertEquals(PluginSocket.ACTIVATED, r.body());
                     return;
                 } catch (IOException notYet) {
                     // bound but not accepting yet
@@ -102,37 +104,6 @@ class DaemonProcessIT {
             Thread.sleep(20);
         }
         fail("socket " + socket + " did not answer within 60 s");
-    }
-
-    /** No LISTEN entry in the process's TCP tables belongs to one of its own socket inodes. */
-    static void assertNoTcpListener(long pid) throws IOException {
-        java.util.Set<String> inodes = new java.util.HashSet<>();
-        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    String link = Files.readSymbolicLink(fd).toString();
-                    if (link.startsWith("socket:[")) {
-                        inodes.add(link.substring(8, link.length() - 1));
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // fd went away between list and readlink
-                }
-            }
-        }
-        assertFalse(inodes.isEmpty(), "the daemon holds at least its Unix socket");
-        for (String table : List.of("tcp", "tcp6")) {
-            Path p = Path.of("/proc/" + pid + "/net/" + table);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            List<String> lines = Files.readAllLines(p);
-            for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[3].equals("0A")) {
-                    assertFalse(inodes.contains(f[9]), "the daemon listens on TCP: " + line);
-                }
-            }
-        }
     }
 
     static String receive(UnixDatagramChannel rx, String wanted) throws Exception {
@@ -189,11 +160,11 @@ class DaemonProcessIT {
             assertTrue(ready.contains("jo-nonexist0"), ready);
             awaitAnswer(socket, p);
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
-            assertNoTcpListener(p.pid());
+            PluginSocket.assertNoTcpListener(p.pid());
             // store-dependent calls fail cleanly while registration calls work
             try (UdsHttpClient c = new UdsHttpClient(socket)) {
-                assertEquals(200, c.exchange(dockerPost("/NetworkDriver.GetCapabilities", "")).status());
-                Response r = c.exchange(dockerPost("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}"));
+                assertEquals(200, c.exchange(dockerPost("/" + NetworkDriverApi.GET_CAPABILITIES, "")).status());
+                Response r = c.exchange(dockerPost("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}"));
                 assertEquals(500, r.status(), r.toString());
                 assertTrue(r.body().startsWith("{\"Err\":\"javaoverlay is not ready to serve this call (waited 2 s): services not started"),
                         r.body());
@@ -248,7 +219,7 @@ class DaemonProcessIT {
     @Test
     void socketActivationWithListenFds() throws Exception {
         Path activate = Path.of("/usr/bin/systemd-socket-activate");
-        requireOrSkip(Files.isExecutable(activate), "systemd-socket-activate is not installed");
+        Requirements.require(Files.isExecutable(activate), activate + " (package systemd)");
         Path socket = dir.resolve("activated.sock");
         List<String> cmd = new ArrayList<>(List.of(activate.toString(), "-l", socket.toString(),
                 "-E", "JAVA_HOME=" + System.getProperty("java.home"), "-E", "PATH=" + System.getenv("PATH")));
@@ -265,7 +236,7 @@ class DaemonProcessIT {
 
     @Test
     void socketActivationOnStandardInput() throws Exception {
-        requireOrSkip(new File("/usr/bin/python3").canExecute() || hasOnPath("python3"), "python3 is not installed");
+        Requirements.requireTools("python3");
         Path socket = dir.resolve("stdin.sock");
         // What StandardInput=socket does: the listening socket becomes fd 0, no LISTEN_* variables.
         String py = "import os,socket,sys\n"
@@ -279,22 +250,5 @@ class DaemonProcessIT {
         p.destroy();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), output(0));
-    }
-
-    private static boolean hasOnPath(String exe) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (new File(d, exe).canExecute()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Missing tools skip on a laptop, and fail under CI=true. */
-    private static void requireOrSkip(boolean present, String why) {
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail(why + " (required under CI=true)");
-        }
-        assumeTrue(present, why);
     }
 }

@@ -1,35 +1,35 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.StoreUnavailableException;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
-import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.server.uds.SocketInUseException;
+import jnr.unixsocket.UnixDatagramChannel;
+import jnr.unixsocket.UnixSocketAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.kvstore.StoreUnavailableException;
-import jnr.unixsocket.UnixDatagramChannel;
-import jnr.unixsocket.UnixSocketAddress;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The daemon's start order with a fake backend: the socket answers Docker's registration calls
+ * The daemon's start order with fake services: the socket answers Docker's registration calls
  * while the store is still connecting, store-dependent calls wait for the services (and fail only
  * after --ready-timeout, naming the store and the cause), READY=1 follows the services (or the
  * time-out), failed starts are retried, and close unlinks the socket and closes the services.
@@ -55,28 +55,16 @@ class DaemonTest {
     }
 
     DaemonConfig config(Path socket) {
-        return new DaemonConfig(new StoreLocation.File(dir.resolve("state")), Optional.of("127.0.0.1"), Optional.empty(), socket,
-                "local", Level.INFO, Optional.empty(), 4789, DaemonConfig.DEFAULT_VNI_RANGE, DaemonConfig.DEFAULT_POOLS, 1 << 20);
+        return DaemonConfig.builder(new StoreLocation.File(dir.resolve("state"))).advertiseAddr(Optional.of("127.0.0.1"))
+                .socket(socket).build();
     }
 
     static Response post(Path socket, String path, String body) throws IOException {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            return c.exchange(dockerPost(path, body));
-        }
+        return PluginSocket.post(socket, path, body);
     }
 
     static Response awaitStatus(Path socket, String path, String body, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Response r = null;
-        while (System.nanoTime() < deadline) {
-            r = post(socket, path, body);
-            if (r.status() == status) {
-                return r;
-            }
-            Thread.sleep(50);
-        }
-        fail(path + " never answered " + status + "; last: " + r);
-        return r;
+        return PluginSocket.awaitStatus(socket, path, body, status);
     }
 
     @Test
@@ -89,20 +77,20 @@ class DaemonTest {
             rx.bind(new UnixSocketAddress(notifySocket.toString()));
             daemon = new Daemon(config(socket), (cfg, vtep) -> {
                 storeUp.await();
-                return new Backend(new FakeIpamService(), network, List.of());
+                return new RunningServices(new FakeIpamService(), network, List.of());
             }, SdNotify.fromEnvironment(Map.of("NOTIFY_SOCKET", notifySocket.toString())));
             daemon.start();
-            // start() returned: the socket answers although the backend is still blocked
-            assertEquals(200, post(socket, "/Plugin.Activate", "").status());
-            assertEquals(200, post(socket, "/NetworkDriver.GetCapabilities", "").status());
-            assertEquals(200, post(socket, "/IpamDriver.GetDefaultAddressSpaces", "").status());
+            // start() returned: the socket answers although the services are still blocked
+            assertEquals(200, post(socket, "/" + PluginApi.ACTIVATE, "").status());
+            assertEquals(200, post(socket, "/" + NetworkDriverApi.GET_CAPABILITIES, "").status());
+            assertEquals(200, post(socket, "/" + IpamDriverApi.GET_DEFAULT_ADDRESS_SPACES, "").status());
             // ... but READY=1 waits for the services: so far only STATUS= lines
             String before = drain(rx);
             assertTrue(before.contains("STATUS=serving " + socket + "; connecting to the store file://"), before);
             assertFalse(before.contains("READY=1"), before);
             CompletableFuture<Response> call = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return post(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
+                    return post(socket, "/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -130,10 +118,10 @@ class DaemonTest {
             if (attempts.incrementAndGet() < 3) {
                 throw new IOException("connection refused by 127.0.0.1:8500");
             }
-            return new Backend(new FakeIpamService(), new FakeNetworkService(), List.of());
+            return new RunningServices(new FakeIpamService(), new FakeNetworkService(), List.of());
         }, SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
-        assertEquals(200, post(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}").status());
+        assertEquals(200, post(socket, "/" + NetworkDriverApi.DELETE_NETWORK, "{\"NetworkID\":\"n\"}").status());
         assertEquals(3, attempts.get());
     }
 
@@ -143,11 +131,11 @@ class DaemonTest {
         Path notifySocket = dir.resolve("notify.sock");
         try (UnixDatagramChannel rx = UnixDatagramChannel.open()) {
             rx.bind(new UnixSocketAddress(notifySocket.toString()));
-            daemon = new Daemon(config(socket).withReadyTimeout(Duration.ofMillis(300)), (cfg, vtep) -> {
+            daemon = new Daemon(config(socket).toBuilder().readyTimeout(Duration.ofMillis(300)).build(), (cfg, vtep) -> {
                 throw new StoreUnavailableException("consul 127.0.0.1:8500 unreachable: Connection refused", null);
             }, SdNotify.fromEnvironment(Map.of("NOTIFY_SOCKET", notifySocket.toString())));
             daemon.start();
-            Response r = post(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
+            Response r = post(socket, "/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
             assertEquals(500, r.status());
             assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call (waited 0.3 s): the store file://" + dir.resolve("state")
                     + " is unreachable: consul 127.0.0.1:8500 unreachable: Connection refused\"}", r.body());
@@ -155,6 +143,10 @@ class DaemonTest {
             String ready = receive(rx, "READY=1");
             assertTrue(ready.contains("STATUS=serving registration calls only; waiting for the services: the store file://"
                     + dir.resolve("state") + " is unreachable: consul 127.0.0.1:8500 unreachable: Connection refused"), ready);
+            // ... and the retries after READY=1 keep saying so (systemctl status shows the last STATUS=)
+            String retry = receive(rx, "; retrying in ");
+            assertTrue(retry.startsWith("STATUS=serving registration calls only; waiting for the services: the store file://"
+                    + dir.resolve("state") + " is unreachable: "), retry);
         }
     }
 
@@ -172,10 +164,10 @@ class DaemonTest {
                     return null;
                 });
         FakeNetworkService network = new FakeNetworkService();
-        daemon = new Daemon(config(socket).withReadyTimeout(Duration.ofMillis(300)),
-                (cfg, vtep) -> new Backend(new FakeIpamService(), network, List.of(down)), SdNotify.fromEnvironment(Map.of()));
+        daemon = new Daemon(config(socket).toBuilder().readyTimeout(Duration.ofMillis(300)).build(),
+                (cfg, vtep) -> new RunningServices(new FakeIpamService(), network, List.of(down)), SdNotify.fromEnvironment(Map.of()));
         daemon.start();
-        Response r = post(socket, "/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"n\"}");
+        Response r = post(socket, "/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"n\"}");
         assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call (waited 0.3 s): the store file://" + dir.resolve("state")
                 + " is unreachable: key-value store get 'watchdog-probe': Consul is unreachable (Connection refused)\"}", r.body());
         assertTrue(reads.get() >= 1);
@@ -223,31 +215,28 @@ class DaemonTest {
         AtomicInteger attempts = new AtomicInteger();
         daemon = new Daemon(config(socket), (cfg, vtep) -> {
             attempts.incrementAndGet();
-            throw new BackendFactory.NotWiredException("this build has no IPAM implementation wired in");
+            throw new RunningServices.NotWiredException("this build has no IPAM implementation wired in");
         }, SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
-        Response r = awaitStatus(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"p\"}", 500);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!r.body().contains("no IPAM implementation") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            r = post(socket, "/IpamDriver.ReleasePool", "{\"PoolID\":\"p\"}");
-        }
-        assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call: this build has no IPAM implementation wired in\"}", r.body());
-        Thread.sleep(1500);
+        // The start-up thread ends instead of backing off and trying again: nothing left to wait for.
+        assertTrue(daemon.awaitStartupEnded(Duration.ofSeconds(30)), "the daemon is still trying to open its services");
         assertEquals(1, attempts.get());
-        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+        Response r = post(socket, "/" + IpamDriverApi.RELEASE_POOL, "{\"PoolID\":\"p\"}");
+        assertEquals(500, r.status());
+        assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call: this build has no IPAM implementation wired in\"}", r.body());
+        assertEquals(200, post(socket, "/" + PluginApi.ACTIVATE, "").status());
     }
 
     @Test
     void aSecondDaemonOnTheSameSocketIsRefused() throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
-        daemon = new Daemon(config(socket), (cfg, vtep) -> new Backend(new FakeIpamService(), new FakeNetworkService(), List.of()),
+        daemon = new Daemon(config(socket), (cfg, vtep) -> new RunningServices(new FakeIpamService(), new FakeNetworkService(), List.of()),
                 SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
         Daemon second = new Daemon(config(socket), (cfg, vtep) -> fail("never reached"), SdNotify.fromEnvironment(java.util.Map.of()));
         assertThrows(SocketInUseException.class, second::start);
         second.close();
         assertTrue(Files.exists(socket), "the refused instance must not unlink the live socket");
-        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+        assertEquals(200, post(socket, "/" + PluginApi.ACTIVATE, "").status());
     }
 }

@@ -1,23 +1,17 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.ipam.IpamException;
-import io.javaoverlay.server.resource.Backends;
-import io.javaoverlay.server.resource.DriverSettings;
-import io.javaoverlay.server.resource.PluginApplication;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
-import io.javaoverlay.server.testing.UdsHttpClient;
+import io.javaoverlay.server.testing.FakePlugin;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
-import io.javaoverlay.server.uds.UdsHttpServer;
-import io.javaoverlay.server.uds.UdsListener;
-import io.javaoverlay.vxlan.OverlayException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,40 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after each one the daemon still answers.
  */
 class PluginErrorsTest {
-    static final String JSON = "application/vnd.docker.plugins.v1.1+json";
-
-    @TempDir
-    Path dir;
-    Path socket;
-    FakeIpamService ipam = new FakeIpamService();
-    FakeNetworkService network = new FakeNetworkService();
-    ServiceGate gate;
-    UdsHttpServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("javaoverlay.sock");
-        gate = new ServiceGate();
-        gate.open(new Backend(ipam, network, java.util.List.of()));
-        server = UdsHttpServer.start(UdsListener.bind(socket),
-                PluginApplication.create(gate, DriverSettings.withScope("local"), 4096));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    final FakePlugin fake = FakePlugin.gated(4096);
+    final FakeIpamService ipam = fake.ipam;
+    final FakeNetworkService network = fake.network;
 
     Response raw(String request) throws Exception {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            return c.exchange(request);
-        }
+        return fake.plugin().raw(request);
     }
 
     void expectError(Response r, int status, String body) throws Exception {
         assertEquals(status, r.status(), r.toString());
         assertEquals(body, r.body());
-        assertEquals(JSON, r.header("content-type"));
+        assertEquals(PluginSocket.DOCKER_JSON, r.header("content-type"));
         assertStillServing();
     }
 
@@ -71,33 +44,32 @@ class PluginErrorsTest {
     }
 
     void assertStillServing() throws Exception {
-        Response r = raw(dockerPost("/Plugin.Activate", ""));
-        assertEquals(200, r.status(), "daemon stopped answering: " + r);
+        fake.plugin().assertStillServing();
     }
 
     @Test
     void domainErrorsAreShownVerbatimWith500() throws Exception {
         ipam.failure = () -> FakeIpamService.inUse("10.20.0.5");
-        expectError("/IpamDriver.RequestAddress", "{\"PoolID\":\"p\",\"Address\":\"10.20.0.5\",\"Options\":null}\n", 500,
+        expectError("/" + IpamDriverApi.REQUEST_ADDRESS, "{\"PoolID\":\"p\",\"Address\":\"10.20.0.5\",\"Options\":null}\n", 500,
                 "{\"Err\":\"Address already in use: 10.20.0.5\"}");
-        ipam.failure = () -> new IpamException(IpamException.Kind.EXHAUSTED, "No available pool in 10.200.0.0/16");
-        expectError("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"\",\"SubPool\":\"\",\"V6\":false}", 500,
+        ipam.failure = () -> new OverlayException(OverlayException.Kind.EXHAUSTED, "No available pool in 10.200.0.0/16");
+        expectError("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"\",\"SubPool\":\"\",\"V6\":false}", 500,
                 "{\"Err\":\"No available pool in 10.200.0.0/16\"}");
         network.failure = () -> new OverlayException(OverlayException.Kind.NOT_FOUND, "unknown network abc");
-        expectError("/NetworkDriver.Join", "{\"NetworkID\":\"abc\",\"EndpointID\":\"e\",\"SandboxKey\":\"/k\"}", 500,
+        expectError("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"abc\",\"EndpointID\":\"e\",\"SandboxKey\":\"/k\"}", 500,
                 "{\"Err\":\"unknown network abc\"}");
     }
 
     @Test
     void internalFailuresGetAGenericSentenceWithCorrelationId() throws Exception {
         network.failure = () -> new OverlayException(OverlayException.Kind.INTERNAL, "secret kernel detail");
-        Response r = raw(dockerPost("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"n\",\"IPv4Data\":[]}"));
+        Response r = raw(dockerPost("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"n\",\"IPv4Data\":[]}"));
         assertEquals(500, r.status());
         assertTrue(r.body().matches("\\{\"Err\":\"javaoverlay failed internally while handling /NetworkDriver.CreateNetwork "
                 + "\\(correlation id [0-9a-f]{8}\\); see the plugin log\"}"), r.body());
         assertFalse(r.body().contains("secret"));
         ipam.failure = () -> new NullPointerException("boom");
-        r = raw(dockerPost("/IpamDriver.ReleasePool", "{\"PoolID\":\"p\"}"));
+        r = raw(dockerPost("/" + IpamDriverApi.RELEASE_POOL, "{\"PoolID\":\"p\"}"));
         assertEquals(500, r.status());
         assertTrue(r.body().contains("correlation id"), r.body());
         assertStillServing();
@@ -105,29 +77,29 @@ class PluginErrorsTest {
 
     @Test
     void validationNamesTheObjectAndChangesNothing() throws Exception {
-        expectError("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"nid\",\"IPv4Data\":[{\"Pool\":\"10.20.0.0/33\"}]}", 500,
-                "{\"Err\":\"network nid: IPv4Data[0].Pool '10.20.0.0/33' is not a valid CIDR: prefix length 33 out of range 0..32\"}");
-        expectError("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"nid\",\"IPv4Data\":[{\"Pool\":\"10.20.0.0/24\",\"Gateway\":\"10.20.0.1\"}]}",
+        expectError("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"nid\",\"IPv4Data\":[{\"Pool\":\"10.20.0.0/33\"}]}", 500,
+                "{\"Err\":\"network nid: IPv4Data[0].Pool '10.20.0.0/33' is not a valid CIDR: '10.20.0.0/33' has prefix length /33, more than 32 bits\"}");
+        expectError("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"nid\",\"IPv4Data\":[{\"Pool\":\"10.20.0.0/24\",\"Gateway\":\"10.20.0.1\"}]}",
                 500, "{\"Err\":\"network nid: IPv4Data[0].Gateway '10.20.0.1' is not a valid CIDR (expected ADDRESS/LENGTH)\"}");
-        expectError("/NetworkDriver.CreateNetwork", "{\"IPv4Data\":[]}", 500,
+        expectError("/" + NetworkDriverApi.CREATE_NETWORK, "{\"IPv4Data\":[]}", 500,
                 "{\"Err\":\"NetworkDriver.CreateNetwork request has no NetworkID\"}");
-        expectError("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"a/b\"}", 500,
+        expectError("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"a/b\"}", 500,
                 "{\"Err\":\"NetworkID 'a/b' in NetworkDriver.CreateNetwork is not a valid ID (expected up to 128 letters, digits, '_', '.', ':' or '-')\"}");
-        expectError("/NetworkDriver.CreateEndpoint", "{\"NetworkID\":\"n\",\"EndpointID\":\"e\",\"Interface\":{\"Address\":\"10.20.0.2/24\","
+        expectError("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"n\",\"EndpointID\":\"e\",\"Interface\":{\"Address\":\"10.20.0.2/24\","
                 + "\"AddressIPv6\":\"\",\"MacAddress\":\"02:42:zz:00:00:01\"}}", 500,
                 "{\"Err\":\"endpoint e: Interface.MacAddress '02:42:zz:00:00:01' is not a valid MAC address (expected aa:bb:cc:dd:ee:ff)\"}");
-        expectError("/NetworkDriver.CreateEndpoint", "{\"NetworkID\":\"n\",\"EndpointID\":\"e\",\"Interface\":{\"Address\":\"\","
+        expectError("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"n\",\"EndpointID\":\"e\",\"Interface\":{\"Address\":\"\","
                 + "\"AddressIPv6\":\"\",\"MacAddress\":\"\"}}", 500, "{\"Err\":\"endpoint e has neither an IPv4 nor an IPv6 address\"}");
-        expectError("/NetworkDriver.Join", "{\"NetworkID\":\"n\"}", 500, "{\"Err\":\"NetworkDriver.Join request has no EndpointID\"}");
-        expectError("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0\"}", 500,
+        expectError("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"n\"}", 500, "{\"Err\":\"NetworkDriver.Join request has no EndpointID\"}");
+        expectError("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0\"}", 500,
                 "{\"Err\":\"pool '10.1.0.0' is not a valid CIDR (expected ADDRESS/LENGTH)\"}");
-        expectError("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"\",\"SubPool\":\"10.1.0.0/25\"}", 500,
+        expectError("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"\",\"SubPool\":\"10.1.0.0/25\"}", 500,
                 "{\"Err\":\"sub-pool (--ip-range) 10.1.0.0/25 needs an explicit pool (--subnet)\"}");
-        expectError("/IpamDriver.RequestAddress", "{\"PoolID\":\"p\",\"Address\":\"10.1.0.300\"}", 500,
+        expectError("/" + IpamDriverApi.REQUEST_ADDRESS, "{\"PoolID\":\"p\",\"Address\":\"10.1.0.300\"}", 500,
                 "{\"Err\":\"requested address '10.1.0.300' is not a valid IP address\"}");
-        expectError("/IpamDriver.RequestAddress", "{\"Address\":\"\"}", 500,
+        expectError("/" + IpamDriverApi.REQUEST_ADDRESS, "{\"Address\":\"\"}", 500,
                 "{\"Err\":\"IpamDriver.RequestAddress request has no PoolID\"}");
-        expectError("/IpamDriver.ReleaseAddress", "{\"PoolID\":\"p\",\"Address\":\"10.1.0.5/24\"}", 500,
+        expectError("/" + IpamDriverApi.RELEASE_ADDRESS, "{\"PoolID\":\"p\",\"Address\":\"10.1.0.5/24\"}", 500,
                 "{\"Err\":\"released address '10.1.0.5/24' is not a bare IP address\"}");
         assertTrue(ipam.calls.isEmpty(), "bad input reached the IPAM service: " + ipam.calls);
         assertTrue(network.calls.isEmpty(), "bad input reached the network service: " + network.calls);
@@ -135,16 +107,16 @@ class PluginErrorsTest {
 
     @Test
     void malformedOrMissingJsonIs400() throws Exception {
-        Response r = raw(dockerPost("/NetworkDriver.CreateNetwork", "{\"NetworkID\": nid"));
+        Response r = raw(dockerPost("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\": nid"));
         assertEquals(400, r.status());
         assertTrue(r.body().startsWith("{\"Err\":\"malformed JSON in the request body of /NetworkDriver.CreateNetwork: "), r.body());
         assertStillServing();
-        expectError("/NetworkDriver.CreateNetwork", "", 400,
+        expectError("/" + NetworkDriverApi.CREATE_NETWORK, "", 400,
                 "{\"Err\":\"empty request body for NetworkDriver.CreateNetwork; expected a JSON object\"}");
-        r = raw(dockerPost("/IpamDriver.RequestPool", "[1,2]"));
+        r = raw(dockerPost("/" + IpamDriverApi.REQUEST_POOL, "[1,2]"));
         assertEquals(400, r.status(), r.toString());
         assertTrue(r.body().startsWith("{\"Err\":\"malformed JSON in the request body of /IpamDriver.RequestPool: "), r.body());
-        r = raw(dockerPost("/IpamDriver.RequestPool", "{\"V6\":\"maybe\"}"));
+        r = raw(dockerPost("/" + IpamDriverApi.REQUEST_POOL, "{\"V6\":\"maybe\"}"));
         assertEquals(400, r.status(), r.toString());
         assertStillServing();
     }
@@ -152,7 +124,7 @@ class PluginErrorsTest {
     @Test
     void oversizeBodyIs413() throws Exception {
         String big = "{\"NetworkID\":\"n\",\"Options\":{\"x\":\"" + "a".repeat(5000) + "\"}}";
-        expectError("/NetworkDriver.CreateNetwork", big, 413,
+        expectError("/" + NetworkDriverApi.CREATE_NETWORK, big, 413,
                 "{\"Err\":\"request body for /NetworkDriver.CreateNetwork exceeds the limit of 4096 bytes\"}");
         // The same without Content-Length (chunked): caught while reading.
         byte[] b = big.getBytes(StandardCharsets.UTF_8);
@@ -182,21 +154,20 @@ class PluginErrorsTest {
 
     @Test
     void storeDependentCallsFailClearlyUntilReadyButRegistrationWorks() throws Exception {
-        server.close();
-        ServiceGate notReady = new ServiceGate();
+        ServicesGate notReady = new ServicesGate();
         notReady.status("connecting to the store consul://127.0.0.1:8500");
-        server = UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(notReady, DriverSettings.withScope("local"), 4096));
-        expectError("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}", 500,
+        fake.plugin().restart(notReady, "local", 4096);
+        expectError("/" + IpamDriverApi.REQUEST_POOL, "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}", 500,
                 "{\"Err\":\"javaoverlay is not ready to serve this call: connecting to the store consul://127.0.0.1:8500\"}");
-        expectError("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"n\"}", 500,
+        expectError("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"n\"}", 500,
                 "{\"Err\":\"javaoverlay is not ready to serve this call: connecting to the store consul://127.0.0.1:8500\"}");
-        for (String p : new String[] {"/NetworkDriver.GetCapabilities", "/IpamDriver.GetCapabilities", "/IpamDriver.GetDefaultAddressSpaces",
-                "/NetworkDriver.EndpointOperInfo"}) {
+        for (String p : new String[] {"/" + NetworkDriverApi.GET_CAPABILITIES, "/" + IpamDriverApi.GET_CAPABILITIES, "/" + IpamDriverApi.GET_DEFAULT_ADDRESS_SPACES,
+                "/" + NetworkDriverApi.ENDPOINT_OPER_INFO}) {
             Response r = raw(dockerPost(p, ""));
             assertEquals(200, r.status(), p + " must not depend on the store: " + r);
         }
-        notReady.open(new Backend(ipam, network, java.util.List.of()));
-        Response r = raw(dockerPost("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"n\"}"));
+        notReady.open(new RunningServices(ipam, network, java.util.List.of()));
+        Response r = raw(dockerPost("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"n\"}"));
         assertEquals(200, r.status(), r.toString());
     }
 }

@@ -1,15 +1,18 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.ipam.IpamException;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.ErrorMapper;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
-import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
+import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
+import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +81,7 @@ class StartupWaitTest {
         }
     }
 
-    void serve(ServiceGate gate) throws Exception {
+    void serve(ServicesGate gate) throws Exception {
         server = UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(gate, DriverSettings.withScope("local"), 4096));
     }
 
@@ -90,16 +93,16 @@ class StartupWaitTest {
 
     @Test
     void registrationNeverWaitsAndAStoreCallWaitsThenSucceeds() throws Exception {
-        ServiceGate gate = new ServiceGate(Duration.ofMinutes(10));   // longer than this test's time-out
+        ServicesGate gate = new ServicesGate(Duration.ofMinutes(10));   // longer than this test's time-out
         gate.status("connecting to the store file:///var/lib/javaoverlay");
         serve(gate);
-        for (String p : List.of("/Plugin.Activate", "/NetworkDriver.GetCapabilities", "/IpamDriver.GetCapabilities",
-                "/IpamDriver.GetDefaultAddressSpaces")) {
+        for (String p : List.of("/" + PluginApi.ACTIVATE, "/" + NetworkDriverApi.GET_CAPABILITIES, "/" + IpamDriverApi.GET_CAPABILITIES,
+                "/" + IpamDriverApi.GET_DEFAULT_ADDRESS_SPACES)) {
             assertEquals(200, post(p, "").status(), p + " must be answered while the services start");
         }
         CompletableFuture<Response> call = CompletableFuture.supplyAsync(() -> {
             try {
-                return post("/IpamDriver.RequestPool", POOL);
+                return post("/" + IpamDriverApi.REQUEST_POOL, POOL);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -109,7 +112,7 @@ class StartupWaitTest {
             Thread.sleep(5);
         }
         assertTrue(ipam.calls.isEmpty());
-        gate.open(new Backend(ipam, new FakeNetworkService(), List.of()));
+        gate.open(new RunningServices(ipam, new FakeNetworkService(), List.of()));
         Response r = call.get();
         assertEquals(200, r.status(), r.toString());
         assertEquals(1, ipam.calls.size());
@@ -118,10 +121,10 @@ class StartupWaitTest {
 
     @Test
     void aNotReady500IsLoggedOnceAtWarningWithEndpointAndReason() throws Exception {
-        ServiceGate gate = new ServiceGate(Duration.ofMillis(100));
+        ServicesGate gate = new ServicesGate(Duration.ofMillis(100));
         gate.status("the store consul://127.0.0.1:8500 is unreachable: Connection refused");
         serve(gate);
-        Response r = post("/IpamDriver.RequestPool", POOL);
+        Response r = post("/" + IpamDriverApi.REQUEST_POOL, POOL);
         String reason = "javaoverlay is not ready to serve this call (waited 0.1 s): "
                 + "the store consul://127.0.0.1:8500 is unreachable: Connection refused";
         assertEquals(500, r.status());
@@ -133,19 +136,19 @@ class StartupWaitTest {
 
     @Test
     void aDomain500IsLoggedOnceAtWarning() throws Exception {
-        ServiceGate gate = new ServiceGate();
-        gate.open(new Backend(ipam, new FakeNetworkService(), List.of()));
+        ServicesGate gate = new ServicesGate();
+        gate.open(new RunningServices(ipam, new FakeNetworkService(), List.of()));
         serve(gate);
-        ipam.failure = () -> new IpamException(IpamException.Kind.UNAVAILABLE,
+        ipam.failure = () -> new OverlayException(OverlayException.Kind.UNAVAILABLE,
                 "the store consul://127.0.0.1:8500 did not answer within 10 s");
-        assertEquals(500, post("/IpamDriver.RequestPool", POOL).status());
+        assertEquals(500, post("/" + IpamDriverApi.REQUEST_POOL, POOL).status());
         List<LogRecord> warnings = logged.stream().filter(l -> l.getLevel().intValue() >= Level.WARNING.intValue()).toList();
         assertEquals(1, warnings.size(), logged.toString());
         assertEquals("POST /IpamDriver.RequestPool -> 500: the store consul://127.0.0.1:8500 did not answer within 10 s",
                 warnings.get(0).getMessage());
         // a 4xx is not a server failure: DEBUG only
         logged.clear();
-        assertEquals(400, post("/IpamDriver.RequestPool", "{not json").status());
+        assertEquals(400, post("/" + IpamDriverApi.REQUEST_POOL, "{not json").status());
         assertTrue(logged.stream().noneMatch(l -> l.getLevel().intValue() >= Level.WARNING.intValue()), logged.toString());
     }
 }

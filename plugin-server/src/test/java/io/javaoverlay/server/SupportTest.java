@@ -1,11 +1,11 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.types.IpAddress;
 import jnr.unixsocket.UnixDatagramChannel;
 import jnr.unixsocket.UnixSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,14 +75,14 @@ class SupportTest {
 
     @Test
     void advertiseAddressFromLiteralOrDefaultRoute() throws Exception {
-        assertEquals(InetAddress.getByName("198.18.0.1"), AdvertiseAddress.resolve(Optional.of("198.18.0.1"), dir.resolve("none")));
+        assertEquals(IpAddress.parse("198.18.0.1"), AdvertiseAddress.resolve(Optional.of("198.18.0.1"), dir.resolve("none")));
         Path route = dir.resolve("route");
         Files.writeString(route, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
                 + "lo\t0000007F\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n"
                 + "lo\t00000000\t0100007F\t0003\t0\t0\t0\t00000000\t0\t0\t0\n");
         assertEquals(Optional.of("lo"), AdvertiseAddress.defaultRouteInterface(route));
-        assertEquals(InetAddress.getByName("127.0.0.1"), AdvertiseAddress.resolve(Optional.empty(), route));
-        assertEquals(InetAddress.getByName("127.0.0.1"), AdvertiseAddress.resolve(Optional.of("lo"), route));
+        assertEquals(IpAddress.parse("127.0.0.1"), AdvertiseAddress.resolve(Optional.empty(), route));
+        assertEquals(IpAddress.parse("127.0.0.1"), AdvertiseAddress.resolve(Optional.of("lo"), route));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> AdvertiseAddress.resolve(Optional.of("jo-nonexistent0"), route));
         assertEquals("--advertise-addr interface 'jo-nonexistent0' does not exist or has no IPv4 address", e.getMessage());

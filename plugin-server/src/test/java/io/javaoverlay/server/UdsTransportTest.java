@@ -1,76 +1,47 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.server.resource.Backends;
-import io.javaoverlay.server.resource.DriverSettings;
-import io.javaoverlay.server.resource.PluginApplication;
-import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
+import io.javaoverlay.server.testing.FakePlugin;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
-import io.javaoverlay.server.uds.UdsHttpServer;
-import io.javaoverlay.server.uds.UdsListener;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What Docker's (and older Dockers') HTTP client really sends, over a real Unix socket: no Host,
  * empty Host, vendor Accept types, no Content-Type, keep-alive reuse, concurrency. And no TCP.
  */
 class UdsTransportTest {
-    static final String ACTIVATED = "{\"Implements\":[\"NetworkDriver\",\"IpamDriver\"]}";
     static final String POOL = "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\",\"SubPool\":\"\",\"Options\":null,\"V6\":false}\n";
 
-    @TempDir
-    Path dir;
-    Path socket;
-    UdsHttpServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        socket = dir.resolve("javaoverlay.sock");
-        server = UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(
-                Backends.of(new FakeIpamService(), new FakeNetworkService()), DriverSettings.withScope("local"), 1 << 20));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    final FakePlugin fake = FakePlugin.direct("javaoverlay.sock", 1 << 20);
 
     Response raw(String request) throws Exception {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            return c.exchange(request);
-        }
+        return fake.plugin().raw(request);
     }
 
     @Test
     void http10WithoutHost() throws Exception {
         Response r = raw("POST /Plugin.Activate HTTP/1.0\r\n\r\n");
         assertEquals(200, r.status(), r.toString());
-        assertEquals(ACTIVATED, r.body());
+        assertEquals(PluginSocket.ACTIVATED, r.body());
         r = raw("POST /IpamDriver.RequestPool HTTP/1.0\r\nContent-Length: " + POOL.length() + "\r\n\r\n" + POOL);
         assertEquals(200, r.status(), r.toString());
     }
@@ -79,14 +50,14 @@ class UdsTransportTest {
     void emptyHostHeaderFromOlderDocker() throws Exception {
         Response r = raw("POST /Plugin.Activate HTTP/1.1\r\nHost: \r\nContent-Length: 0\r\nAccept: application/vnd.docker.plugins.v1.2+json\r\n\r\n");
         assertEquals(200, r.status(), r.toString());
-        assertEquals(ACTIVATED, r.body());
+        assertEquals(PluginSocket.ACTIVATED, r.body());
         r = raw("POST /IpamDriver.RequestPool HTTP/1.1\r\nHost:\r\nContent-Length: " + POOL.length() + "\r\n\r\n" + POOL);
         assertEquals(200, r.status(), r.toString());
     }
 
     @Test
     void dockerDummyHost() throws Exception {
-        Response r = raw(dockerPost("/IpamDriver.RequestPool", POOL));
+        Response r = raw(dockerPost("/" + IpamDriverApi.REQUEST_POOL, POOL));
         assertEquals(200, r.status(), r.toString());
         assertEquals("{\"PoolID\":\"jo/blue/10.20.0.0/24\",\"Pool\":\"10.20.0.0/24\",\"Data\":{}}", r.body());
     }
@@ -111,16 +82,16 @@ class UdsTransportTest {
 
     @Test
     void keepAliveReusesOneConnection() throws Exception {
-        try (UdsHttpClient c = new UdsHttpClient(socket)) {
+        try (UdsHttpClient c = new UdsHttpClient(fake.plugin().path())) {
             for (int i = 0; i < 20; i++) {
-                Response r = c.exchange(dockerPost(i % 2 == 0 ? "/Plugin.Activate" : "/IpamDriver.RequestPool", i % 2 == 0 ? "" : POOL));
+                Response r = c.exchange(dockerPost(i % 2 == 0 ? "/" + PluginApi.ACTIVATE : "/" + IpamDriverApi.REQUEST_POOL, i % 2 == 0 ? "" : POOL));
                 assertEquals(200, r.status(), "request " + i + ": " + r);
                 assertFalse("close".equalsIgnoreCase(r.header("connection")), "server closed a keep-alive connection: " + r);
             }
             // an error answer (404) keeps the connection too
             Response r = c.exchange(dockerPost("/Nope", ""));
             assertEquals(404, r.status());
-            assertEquals(200, c.exchange(dockerPost("/Plugin.Activate", "")).status());
+            assertEquals(200, c.exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).status());
         }
     }
 
@@ -132,9 +103,9 @@ class UdsTransportTest {
             for (int t = 0; t < 8; t++) {
                 jobs.add(() -> {
                     int ok = 0;
-                    try (UdsHttpClient c = new UdsHttpClient(socket)) {
+                    try (UdsHttpClient c = new UdsHttpClient(fake.plugin().path())) {
                         for (int i = 0; i < 25; i++) {
-                            Response r = c.exchange(dockerPost("/IpamDriver.RequestPool", POOL));
+                            Response r = c.exchange(dockerPost("/" + IpamDriverApi.REQUEST_POOL, POOL));
                             if (r.status() == 200 && r.body().contains("PoolID")) {
                                 ok++;
                             }
@@ -157,40 +128,13 @@ class UdsTransportTest {
     void largeBodyUnderTheLimitIsRead() throws Exception {
         String body = "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\",\"Options\":{\"big\":\""
                 + "x".repeat(900_000) + "\"},\"V6\":false}";
-        Response r = raw(dockerPost("/IpamDriver.RequestPool", body));
+        Response r = raw(dockerPost("/" + IpamDriverApi.REQUEST_POOL, body));
         assertEquals(200, r.status(), r.statusLine());
     }
 
     @Test
     void noTcpListenerIsOpen() throws Exception {
-        Set<String> ourSockets = new HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            fds.forEach(fd -> {
-                try {
-                    String link = Files.readSymbolicLink(fd).toString();
-                    if (link.startsWith("socket:[")) {
-                        ourSockets.add(link.substring(8, link.length() - 1));
-                    }
-                } catch (IOException ignored) {
-                    // fd closed meanwhile
-                }
-            });
-        }
-        assertFalse(ourSockets.isEmpty(), "expected at least the Unix listener");
-        for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
-            Path p = Path.of(table);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
-                String[] f = line.trim().split("\\s+");
-                // sl local rem st tx:rx tr:when retrnsmt uid timeout inode
-                if (f.length > 9 && f[3].equals("0A")) {
-                    assertFalse(ourSockets.contains(f[9]), "this JVM listens on TCP: " + line);
-                }
-            }
-        }
-        boolean unixListed = Files.readAllLines(Path.of("/proc/self/net/unix")).stream().anyMatch(l -> l.endsWith(socket.toString()));
-        assertTrue(unixListed, "the Unix socket is listed in /proc/net/unix");
+        PluginSocket.assertNoTcpListener(ProcessHandle.current().pid());
+        PluginSocket.assertListedAsUnixSocket(fake.plugin().path());
     }
 }

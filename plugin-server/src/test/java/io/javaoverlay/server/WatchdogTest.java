@@ -38,7 +38,7 @@ class WatchdogTest {
     final List<String> sent = new CopyOnWriteArrayList<>();
 
     UdsHttpServer serve(Path socket) throws IOException {
-        ServiceGate gate = new ServiceGate();
+        ServicesGate gate = new ServicesGate();
         return UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(gate, DriverSettings.withScope("local"), 4096));
     }
 

@@ -1,9 +1,8 @@
 package io.javaoverlay.vxlan;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 
-import java.net.Inet4Address;
 import java.util.Optional;
 
 /**
@@ -18,7 +17,7 @@ public final class Macs {
     /** The MAC for an endpoint with these addresses. @throws IllegalArgumentException if both are empty */
     public static MacAddress derive(Optional<IpPrefix> ipv4, Optional<IpPrefix> ipv6) {
         byte[] addr = ipv4.or(() -> ipv6).orElseThrow(() ->
-                new IllegalArgumentException("no address to derive a MAC from")).address().getAddress();
+                new IllegalArgumentException("no address to derive a MAC from")).address().bytes();
         byte[] mac = new byte[6];
         mac[0] = 0x02; // locally administered, unicast
         mac[1] = 0x42;
@@ -28,11 +27,11 @@ public final class Macs {
 
     /** True for an address usable as an interface MAC: unicast and not all zeros. */
     public static boolean isUsable(MacAddress mac) {
-        return !mac.isZero() && (mac.bytes()[0] & 0x01) == 0;
+        return !mac.isZero() && !mac.isMulticast();
     }
 
     /** True when {@code p} is an IPv4 prefix. */
     static boolean isV4(IpPrefix p) {
-        return p.address() instanceof Inet4Address;
+        return p.address().v4();
     }
 }

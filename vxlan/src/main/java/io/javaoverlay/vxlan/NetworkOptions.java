@@ -1,8 +1,9 @@
 package io.javaoverlay.vxlan;
 
 import io.javaoverlay.netlink.Vxlan;
-import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException.Kind;
 
+import io.javaoverlay.types.OverlayException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

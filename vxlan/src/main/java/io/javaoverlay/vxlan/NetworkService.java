@@ -1,9 +1,11 @@
 package io.javaoverlay.vxlan;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.OverlayException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,26 +43,19 @@ public interface NetworkService extends AutoCloseable {
     void leave(String networkId, String endpointId);
 
     /** A node-discovery hint from Docker (20.10 cluster store). Peers come from the store, not from this. */
-    void nodeDiscovered(InetAddress address, boolean self, boolean added);
+    void nodeDiscovered(IpAddress address, boolean self, boolean added);
 
     @Override
     void close();
 
-    /** One element of Docker's IPv4Data / IPv6Data. */
-    record IpamData(String addressSpace, IpPrefix pool, Optional<IpPrefix> gateway, Map<String, IpPrefix> auxAddresses) {
-        public IpamData {
-            auxAddresses = Map.copyOf(auxAddresses);
-        }
-    }
-
     /**
      * @param networkId     Docker's network ID
-     * @param ipv4          IPv4 pools
-     * @param ipv6          IPv6 pools
+     * @param ipv4          IPv4 pools (Docker's IPv4Data), as they are stored
+     * @param ipv6          IPv6 pools (Docker's IPv6Data)
      * @param driverOptions {@code -o key=value} driver options
      * @param internal      {@code --internal}
      */
-    record NetworkSpec(String networkId, List<IpamData> ipv4, List<IpamData> ipv6,
+    record NetworkSpec(String networkId, List<NetworkRecord.Pool> ipv4, List<NetworkRecord.Pool> ipv6,
                        Map<String, String> driverOptions, boolean ipv6Enabled, boolean internal) {
         public NetworkSpec {
             ipv4 = List.copyOf(ipv4);
@@ -76,9 +71,9 @@ public interface NetworkService extends AutoCloseable {
     record EndpointGrant(Optional<MacAddress> assignedMac) {}
 
     /** A route for the container: {@code nextHop} empty means on-link (RouteType 1). */
-    record StaticRoute(IpPrefix destination, Optional<InetAddress> nextHop) {}
+    record StaticRoute(IpPrefix destination, Optional<IpAddress> nextHop) {}
 
-    record JoinResult(String srcName, String dstPrefix, Optional<InetAddress> gateway, Optional<InetAddress> gatewayV6,
+    record JoinResult(String srcName, String dstPrefix, Optional<IpAddress> gateway, Optional<IpAddress> gatewayV6,
                       List<StaticRoute> staticRoutes, boolean disableGatewayService) {
         public JoinResult {
             staticRoutes = List.copyOf(staticRoutes);

@@ -2,13 +2,12 @@ package io.javaoverlay.vxlan;
 
 import io.javaoverlay.netlink.Addr;
 import io.javaoverlay.netlink.Family;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.Route;
+import io.javaoverlay.types.IpAddress;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +20,7 @@ import java.util.Optional;
  * @param deviceName  its name, for messages
  * @param mtu         its MTU; container MTU = mtu − 50 (IPv4) or − 70 (IPv6)
  */
-public record Underlay(InetAddress address, int deviceIndex, String deviceName, int mtu) {
+public record Underlay(IpAddress address, int deviceIndex, String deviceName, int mtu) {
 
     /** Scope of a global address (RT_SCOPE_UNIVERSE). */
     private static final int SCOPE_UNIVERSE = 0;
@@ -42,7 +41,7 @@ public record Underlay(InetAddress address, int deviceIndex, String deviceName, 
     public static Underlay resolve(NetlinkHandle handle, Optional<String> ipOrIface) throws NetlinkException {
         if (ipOrIface.isPresent() && !ipOrIface.get().isBlank()) {
             String spec = ipOrIface.get().trim();
-            Optional<InetAddress> ip = parseIp(spec);
+            Optional<IpAddress> ip = parseIp(spec);
             if (ip.isPresent()) {
                 for (Addr a : handle.addrList(0, Family.ALL)) {
                     if (a.prefix().address().equals(ip.get())) {
@@ -55,7 +54,7 @@ public record Underlay(InetAddress address, int deviceIndex, String deviceName, 
             if (dev.isEmpty()) {
                 throw new IllegalArgumentException("advertise interface " + spec + " does not exist");
             }
-            InetAddress addr = globalAddress(handle, dev.get().index()).orElseThrow(() ->
+            IpAddress addr = globalAddress(handle, dev.get().index()).orElseThrow(() ->
                     new IllegalArgumentException("advertise interface " + spec + " has no global IP address"));
             return of(handle, addr, dev.get().index());
         }
@@ -65,7 +64,7 @@ public record Underlay(InetAddress address, int deviceIndex, String deviceName, 
                     if (r.preferredSource().isPresent()) {
                         return of(handle, r.preferredSource().get(), r.outputIndex());
                     }
-                    Optional<InetAddress> addr = globalAddress(handle, r.outputIndex(), f);
+                    Optional<IpAddress> addr = globalAddress(handle, r.outputIndex(), f);
                     if (addr.isPresent()) {
                         return of(handle, addr.get(), r.outputIndex());
                     }
@@ -76,17 +75,17 @@ public record Underlay(InetAddress address, int deviceIndex, String deviceName, 
                 + " give the advertise address or interface explicitly");
     }
 
-    private static Underlay of(NetlinkHandle handle, InetAddress addr, int index) throws NetlinkException {
+    private static Underlay of(NetlinkHandle handle, IpAddress addr, int index) throws NetlinkException {
         Link link = handle.linkByIndex(index);
         return new Underlay(addr, index, link.name(), link.attrs().mtu());
     }
 
-    private static Optional<InetAddress> globalAddress(NetlinkHandle handle, int index) throws NetlinkException {
-        Optional<InetAddress> v4 = globalAddress(handle, index, Family.INET);
+    private static Optional<IpAddress> globalAddress(NetlinkHandle handle, int index) throws NetlinkException {
+        Optional<IpAddress> v4 = globalAddress(handle, index, Family.INET);
         return v4.isPresent() ? v4 : globalAddress(handle, index, Family.INET6);
     }
 
-    private static Optional<InetAddress> globalAddress(NetlinkHandle handle, int index, Family f)
+    private static Optional<IpAddress> globalAddress(NetlinkHandle handle, int index, Family f)
             throws NetlinkException {
         return handle.addrList(index, f).stream()
                 .filter(a -> a.scope() == SCOPE_UNIVERSE)
@@ -94,9 +93,9 @@ public record Underlay(InetAddress address, int deviceIndex, String deviceName, 
                 .findFirst();
     }
 
-    private static Optional<InetAddress> parseIp(String s) {
+    private static Optional<IpAddress> parseIp(String s) {
         try {
-            return Optional.of(IpPrefix.parseAddress(s));
+            return Optional.of(IpAddress.parse(s));
         } catch (IllegalArgumentException notAnIp) {
             return Optional.empty();
         }

@@ -2,12 +2,13 @@ package io.javaoverlay.vxlan;
 
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Veth;
-import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 
@@ -52,7 +53,7 @@ final class VethPlumber {
             handle.linkAdd(Veth.pair(LinkAttrs.named(hostName).withMtu(mtu).withAlias(alias), ctrName));
         }
         try {
-            configure(hostName, ctrName, alias, mtu, bridgeIndex, ep.macAddress());
+            configure(hostName, ctrName, alias, mtu, bridgeIndex, ep.mac());
         } catch (NetlinkException | RuntimeException e) {
             if (!complete) {
                 deleteQuietly(handle.findLinkByName(hostName));

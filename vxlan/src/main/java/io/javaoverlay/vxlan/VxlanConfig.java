@@ -2,8 +2,7 @@ package io.javaoverlay.vxlan;
 
 import io.javaoverlay.netlink.Vxlan;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -54,13 +53,13 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
     }
 
     /** Our VTEP address. */
-    public InetAddress vtep() {
+    public IpAddress vtep() {
         return underlay.address();
     }
 
     /** VXLAN encapsulation overhead: outer IP (20 or 40) + UDP 8 + VXLAN 8 + inner Ethernet 14. */
     public int overhead() {
-        return underlay.address() instanceof Inet6Address ? 70 : 50;
+        return underlay.address().v6() ? 70 : 50;
     }
 
     /** The largest container MTU the underlay can carry. */

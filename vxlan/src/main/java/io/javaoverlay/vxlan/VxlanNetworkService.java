@@ -1,17 +1,19 @@
 package io.javaoverlay.vxlan;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
-import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.types.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.cluster.NetworkIdentity;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
 import io.javaoverlay.vxlan.reconcile.NetworkReconciler;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.reconcile.Reconcilers;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
@@ -19,7 +21,6 @@ import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,16 +82,16 @@ public final class VxlanNetworkService implements NetworkService {
         opts.checkMtu(nid, config, spec.ipv6Enabled() || !spec.ipv6().isEmpty());
         java.util.Map<String, String> options = new java.util.TreeMap<>(spec.driverOptions());
         options.remove(NetworkOptions.CLUSTER_ID); // identity, not definition: the same on every host
-        NetworkRecord wanted = new NetworkRecord(nid, 0, opts.mtu().orElse(null), pools(spec.ipv4()),
-                pools(spec.ipv6()), options, spec.ipv6Enabled(), spec.internal(), config.hostId());
+        NetworkRecord wanted = NetworkRecord.builder(nid).mtu(opts.mtu()).ipv4(spec.ipv4()).ipv6(spec.ipv6())
+                .options(options).ipv6Enabled(spec.ipv6Enabled()).internal(spec.internal()).createdBy(config.hostId())
+                .build();
         Optional<String> target = identity.joinTarget(wanted, opts);
         if (target.isPresent() && target.equals(opts.clusterId()) && store.findNetwork(target.get()).isEmpty()) {
             // The cluster's definition outlives the overlay record, which goes with the last host that
             // had the network (e.g. every dockerd lost it): build the overlay again under the cluster ID.
             String cid = target.get();
-            NetworkRecord again = store.claimNetwork(new NetworkRecord(cid, 0, wanted.mtu(), wanted.ipv4(), wanted.ipv6(),
-                    wanted.options(), wanted.ipv6Enabled(), wanted.internal(), wanted.createdBy()), opts.vni(),
-                    config.vniMin(), config.vniMax());
+            NetworkRecord again = store.claimNetwork(wanted.withNetworkId(cid), opts.vni(), config.vniMin(),
+                    config.vniMax());
             identity.join(wanted, cid, opts.vni());
             LOG.log(Level.INFO, "network " + nid + " is javaoverlay network " + cid + " (VNI " + again.vni()
                     + ", set up again)");
@@ -115,9 +116,9 @@ public final class VxlanNetworkService implements NetworkService {
         if (config.singleHost()) {
             return;
         }
-        List<IpamData> all = new ArrayList<>(spec.ipv4());
+        List<NetworkRecord.Pool> all = new ArrayList<>(spec.ipv4());
         all.addAll(spec.ipv6());
-        for (IpamData d : all) {
+        for (NetworkRecord.Pool d : all) {
             if (!config.ipamAddressSpaces().contains(d.addressSpace())) {
                 throw new OverlayException(Kind.INVALID_REQUEST, "network " + nid + " takes pool " + d.pool()
                         + " from address space '" + d.addressSpace() + "', not from javaoverlay's IPAM; another"
@@ -125,17 +126,6 @@ public final class VxlanNetworkService implements NetworkService {
                         + " -d javaoverlay --ipam-driver javaoverlay [--subnet ...] NAME");
             }
         }
-    }
-
-    private static List<NetworkRecord.Pool> pools(List<IpamData> data) {
-        List<NetworkRecord.Pool> out = new ArrayList<>();
-        for (IpamData d : data) {
-            java.util.Map<String, String> aux = new java.util.TreeMap<>();
-            d.auxAddresses().forEach((k, v) -> aux.put(k, v.toString()));
-            out.add(new NetworkRecord.Pool(d.addressSpace(), d.pool().toString(),
-                    d.gateway().map(IpPrefix::toString).orElse(null), aux));
-        }
-        return out;
     }
 
     @Override
@@ -156,7 +146,7 @@ public final class VxlanNetworkService implements NetworkService {
         }
         deleted.ifPresent(r -> LOG.log(Level.INFO, "network " + cid + " (VNI " + r.vni() + ") deleted"));
         // Tear down this host's part now; other hosts notice through the store watch.
-        PassReport report = reconcilers.of(cid).reconcileNow(CALL_TIMEOUT);
+        ReconcileReport report = reconcilers.of(cid).reconcileNow(CALL_TIMEOUT);
         if (!report.converged()) {
             LOG.log(Level.WARNING, "network " + nid + " deleted, local cleanup incomplete (will retry): "
                     + report.summary());
@@ -179,7 +169,7 @@ public final class VxlanNetworkService implements NetworkService {
         }
         Optional<EndpointRecord> existing = store.findEndpoint(nid, eid);
         if (existing.isPresent() && sameRequest(existing.get(), spec)) {
-            return grant(spec, existing.get().macAddress());
+            return grant(spec, existing.get().mac());
         }
         MacAddress mac = spec.mac().orElseGet(() -> Macs.derive(spec.ipv4(), spec.ipv6()));
         EndpointRecord rec = EndpointRecord.of(nid, eid, config.hostId(), config.vtep(), mac, spec.ipv4(), spec.ipv6());
@@ -204,17 +194,17 @@ public final class VxlanNetworkService implements NetworkService {
 
     private static boolean sameRequest(EndpointRecord r, EndpointSpec spec) {
         return r.ipv4Prefix().equals(spec.ipv4()) && r.ipv6Prefix().equals(spec.ipv6())
-                && spec.mac().map(m -> m.equals(r.macAddress())).orElse(true);
+                && spec.mac().map(m -> m.equals(r.mac())).orElse(true);
     }
 
     private static Optional<String> clash(EndpointRecord a, EndpointRecord b) {
-        if (a.ipv4() != null && b.ipv4Prefix().map(p -> p.address().equals(a.ipv4Prefix().get().address())).orElse(false)) {
-            return Optional.of("address " + a.ipv4Prefix().get().address().getHostAddress());
+        if (a.ipv4() != null && b.ipv4() != null && a.ipv4().address().equals(b.ipv4().address())) {
+            return Optional.of("address " + a.ipv4().address());
         }
-        if (a.ipv6() != null && b.ipv6Prefix().map(p -> p.address().equals(a.ipv6Prefix().get().address())).orElse(false)) {
-            return Optional.of("address " + a.ipv6Prefix().get().address().getHostAddress());
+        if (a.ipv6() != null && b.ipv6() != null && a.ipv6().address().equals(b.ipv6().address())) {
+            return Optional.of("address " + a.ipv6().address());
         }
-        if (a.macAddress().equals(b.macAddress())) {
+        if (a.mac().equals(b.mac())) {
             return Optional.of("MAC " + a.mac());
         }
         return Optional.empty();
@@ -226,28 +216,12 @@ public final class VxlanNetworkService implements NetworkService {
                     + " given, but the network has no " + family + " pool");
         }
         for (NetworkRecord.Pool p : pools) {
-            if (contains(IpPrefix.parse(p.pool()), addr.address())) {
+            if (p.pool().contains(addr.address())) {
                 return;
             }
         }
         throw new OverlayException(Kind.INVALID_REQUEST, "endpoint " + eid + ": address " + addr
                 + " is outside the network's " + family + " pools " + pools.stream().map(NetworkRecord.Pool::pool).toList());
-    }
-
-    static boolean contains(IpPrefix pool, InetAddress a) {
-        byte[] p = pool.address().getAddress();
-        byte[] b = a.getAddress();
-        if (p.length != b.length) {
-            return false;
-        }
-        int bits = pool.prefixLength();
-        for (int i = 0; i < p.length && bits > 0; i++, bits -= 8) {
-            int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-            if ((p[i] & mask) != (b[i] & mask)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
@@ -293,7 +267,7 @@ public final class VxlanNetworkService implements NetworkService {
         int mtu = NetworkReconciler.containerMtu(net, config);
         NetworkReconciler r = reconcilers.of(nid);
         return r.exclusive("join endpoint " + eid, CALL_TIMEOUT, () -> {
-            PassReport pass = r.passAndSchedule();
+            ReconcileReport pass = r.passAndSchedule();
             // Both devices are required: a bridge without its vxlan would give the container a
             // network that silently cannot reach other hosts. Failed FDB entries are not fatal:
             // they concern single peers and the reconciler retries them.
@@ -322,8 +296,8 @@ public final class VxlanNetworkService implements NetworkService {
     }
 
     @Override
-    public void nodeDiscovered(InetAddress address, boolean self, boolean added) {
-        LOG.log(Level.DEBUG, "node " + (added ? "discovered: " : "gone: ") + address.getHostAddress()
+    public void nodeDiscovered(IpAddress address, boolean self, boolean added) {
+        LOG.log(Level.DEBUG, "node " + (added ? "discovered: " : "gone: ") + address.toString()
                 + (self ? " (self)" : "") + "; peers come from the store");
     }
 

@@ -1,36 +1,40 @@
 package io.javaoverlay.vxlan;
 
-import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
 import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
-import io.javaoverlay.vxlan.NetworkService.IpamData;
 import io.javaoverlay.vxlan.NetworkService.JoinResult;
 import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
-import io.javaoverlay.vxlan.OverlayException.Kind;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.javaoverlay.vxlan.testing.TwoHosts;
+import io.javaoverlay.vxlan.testing.TwoHostsBase;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
+import static io.javaoverlay.vxlan.testing.TwoHosts.WAIT;
+import static io.javaoverlay.vxlan.testing.TwoHosts.await;
+import static io.javaoverlay.vxlan.testing.TwoHosts.config;
+import static io.javaoverlay.vxlan.testing.TwoHosts.ep;
+import static io.javaoverlay.vxlan.testing.TwoHosts.fails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -38,81 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Service logic against the in-memory kernel and store: two simulated hosts share one store. */
-class VxlanNetworkServiceTest {
-    static final Duration WAIT = Duration.ofSeconds(10);
-
-    KvStore kv;
-    FakeNetlinkHandle nlA;
-    FakeNetlinkHandle nlB;
-    VxlanNetworkService a;
-    VxlanNetworkService b;
-
-    static VxlanConfig config(String host, String vtep, int underlayIndex) {
-        return VxlanConfig.builder(host, new Underlay(IpPrefix.parseAddress(vtep), underlayIndex, "eth0", 1400))
-                .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200)).build();
-    }
-
-    /** The store under test; subclasses run the same tests on another backend. */
-    protected KvStore newStore() throws Exception {
-        return new InMemoryKvStore();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        kv = newStore();
-        nlA = new FakeNetlinkHandle();
-        nlB = new FakeNetlinkHandle();
-        int ia = nlA.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.1/24"));
-        int ib = nlB.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.2/24"));
-        a = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", ia));
-        b = new VxlanNetworkService(nlB, kv, config("host-b", "198.18.0.2", ib));
-    }
-
-    @AfterEach
-    void tearDown() {
-        a.close();
-        b.close();
-        kv.close();
-    }
-
-    /** n1 has 10.20.0.0/24; other IDs get their own subnet (one subnet is one network cluster-wide). */
-    static NetworkSpec net(String id, Map<String, String> opts) {
-        String net = id.equals("n1") ? "10.20.0" : "10.21." + ((id.hashCode() & 0x7f) + 1);
-        return net(id, net + ".0/24", net + ".1/24", opts);
-    }
-
-    static NetworkSpec net(String id, String pool, String gateway, Map<String, String> opts) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse(pool),
-                Optional.of(IpPrefix.parse(gateway)), Map.of())), List.of(), opts, false, false);
-    }
-
-    static EndpointSpec ep(String nid, String eid, String ip) {
-        return new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(ip)), Optional.empty(), Optional.empty());
-    }
-
-    static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder dump = new StringBuilder("timed out waiting for: " + what + "\nthreads:");
-                Thread.getAllStackTraces().forEach((t, st) -> {
-                    if (t.getName().startsWith("jo-")) {
-                        dump.append("\n  ").append(t.getName()).append(' ').append(t.getState());
-                        for (int i = 0; i < Math.min(6, st.length); i++) {
-                            dump.append("\n    at ").append(st[i]);
-                        }
-                    }
-                });
-                throw new AssertionError(dump.toString());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    OverlayException fails(Kind kind, Runnable r) {
-        OverlayException e = assertThrows(OverlayException.class, r::run);
-        assertEquals(kind, e.kind(), e.getMessage());
-        return e;
+class VxlanNetworkServiceTest extends TwoHostsBase {
+    /** Network {@code id} on its own subnet (n1: 10.20.0.0/24), see {@link TwoHosts#net(String, Map)}. */
+    NetworkSpec net(String id, Map<String, String> opts) {
+        return hosts.net(id, opts);
     }
 
     int vniOf(String nid) {
@@ -159,12 +92,12 @@ class VxlanNetworkServiceTest {
 
     @Test
     void dockerDefaultIpamIsRefusedUnlessSingleHost() {
-        NetworkSpec local = new NetworkSpec("n1", List.of(new IpamData("LocalDefault", IpPrefix.parse("172.18.0.0/16"),
+        NetworkSpec local = new NetworkSpec("n1", List.of(NetworkRecord.Pool.of("LocalDefault", IpPrefix.parse("172.18.0.0/16"),
                 Optional.empty(), Map.of())), List.of(), Map.of(), false, false);
         OverlayException e = fails(Kind.INVALID_REQUEST, () -> a.createNetwork(local));
         assertTrue(e.getMessage().contains("docker network create -d javaoverlay --ipam-driver javaoverlay [--subnet ...] NAME"),
                 e.getMessage());
-        VxlanConfig single = VxlanConfig.builder("solo", new Underlay(IpPrefix.parseAddress("198.18.0.1"), 1, "eth0", 1500))
+        VxlanConfig single = VxlanConfig.builder("solo", new Underlay(IpAddress.parse("198.18.0.1"), 1, "eth0", 1500))
                 .singleHost(true).build();
         try (VxlanNetworkService s = new VxlanNetworkService(nlA, kv, single)) {
             s.createNetwork(local);
@@ -177,7 +110,8 @@ class VxlanNetworkServiceTest {
         EndpointGrant g = a.createEndpoint(ep("n1", "e1", "10.20.0.5/24"));
         assertEquals(Optional.of(MacAddress.parse("02:42:0a:14:00:05")), g.assignedMac());
         EndpointRecord r = new OverlayStore(kv).findEndpoint("n1", "e1").orElseThrow();
-        assertEquals(new EndpointRecord("n1", "e1", "host-a", "198.18.0.1", "02:42:0a:14:00:05", "10.20.0.5/24", null), r);
+        assertEquals(new EndpointRecord("n1", "e1", "host-a", IpAddress.parse("198.18.0.1"), MacAddress.parse("02:42:0a:14:00:05"),
+                IpPrefix.parse("10.20.0.5/24"), null), r);
         assertEquals(g, a.createEndpoint(ep("n1", "e1", "10.20.0.5/24")), "repeat is idempotent");
         EndpointGrant given = a.createEndpoint(new EndpointSpec("n1", "e2", Optional.of(IpPrefix.parse("10.20.0.6/24")),
                 Optional.empty(), Optional.of(MacAddress.parse("02:00:00:00:00:01"))));
@@ -199,7 +133,7 @@ class VxlanNetworkServiceTest {
         Bridge br = assertInstanceOf(Bridge.class, nlA.linkByName("jo-br-1"));
         Vxlan vx = assertInstanceOf(Vxlan.class, nlA.linkByName("jo-vx-1"));
         assertEquals(1, vx.vni());
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.0.1")), vx.local());
+        assertEquals(Optional.of(IpAddress.parse("198.18.0.1")), vx.local());
         assertFalse(vx.learning());
         assertTrue(vx.proxy());
         assertEquals(4789, vx.port());
@@ -227,9 +161,9 @@ class VxlanNetworkServiceTest {
         b.join("n1", "eb", "k");
         a.reconcilers().of("n1").reconcileNow(WAIT);
         int vxA = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
-        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:0a:14:00:06"), IpPrefix.parseAddress("198.18.0.2"))),
+        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:0a:14:00:06"), IpAddress.parse("198.18.0.2"))),
                 nlA.fdbList(vxA));
-        assertEquals(List.of(Neighbor.permanent(vxA, IpPrefix.parseAddress("10.20.0.6"), MacAddress.parse("02:42:0a:14:00:06"))),
+        assertEquals(List.of(Neighbor.permanent(vxA, IpAddress.parse("10.20.0.6"), MacAddress.parse("02:42:0a:14:00:06"))),
                 nlA.neighList(vxA, io.javaoverlay.netlink.Family.ALL));
         int vxB = nlB.findLinkByName("jo-vx-1").orElseThrow().index();
         assertEquals(1, nlB.fdbList(vxB).size(), "B learned A at its own Join");
@@ -252,7 +186,7 @@ class VxlanNetworkServiceTest {
         a.join("n1", "ea", "k");
         b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
         nlA.linkDel("jo-vx-1");
-        PassReport repair = a.reconcilers().of("n1").reconcileNow(WAIT);
+        ReconcileReport repair = a.reconcilers().of("n1").reconcileNow(WAIT);
         assertTrue(repair.converged(), repair.summary());
         int vxA = nlA.linkByName("jo-vx-1").index();
         assertEquals(nlA.linkByName("jo-br-1").index(), nlA.linkByName("jo-vx-1").attrs().masterIndex());
@@ -261,7 +195,7 @@ class VxlanNetworkServiceTest {
 
         if (kv instanceof InMemoryKvStore mem) {
             mem.setDown(true);
-            PassReport down = a.reconcilers().of("n1").reconcileNow(WAIT);
+            ReconcileReport down = a.reconcilers().of("n1").reconcileNow(WAIT);
             assertFalse(down.converged());
             assertTrue(nlA.findLinkByName("jo-vx-1").isPresent(), "a store outage never tears the data plane down");
             mem.setDown(false);
@@ -269,7 +203,7 @@ class VxlanNetworkServiceTest {
 
         nlA.failWhen(op -> op.startsWith("fdbSet"));
         nlA.fdbDel(nlA.fdbList(vxA).get(0));
-        PassReport failing = a.reconcilers().of("n1").reconcileNow(WAIT);
+        ReconcileReport failing = a.reconcilers().of("n1").reconcileNow(WAIT);
         assertEquals(1, failing.result().failures().size(), failing.summary());
         nlA.failWhen(op -> false);
         await("backoff retry reprograms the FDB entry", () -> nlA.fdbList(vxA).size() == 1);
@@ -288,7 +222,7 @@ class VxlanNetworkServiceTest {
         await("link event recreates the vxlan device", () -> fdbCount(nlA) == 1);
         b.deleteEndpoint("n1", "eb");
         await("A's watch removes B's endpoint (last pass: "
-                + a.reconcilers().of("n1").lastReport().map(PassReport::summary).orElse("none") + ")",
+                + a.reconcilers().of("n1").lastReport().map(ReconcileReport::summary).orElse("none") + ")",
                 () -> fdbCount(nlA) == 0);
         b.deleteNetwork("n1");
         await("A notices the deletion through the store", () -> nlA.findLinkByName("jo-br-1").isEmpty()
@@ -320,8 +254,7 @@ class VxlanNetworkServiceTest {
 
     @Test
     void joinFailsClearlyWhenAForeignVxlanHoldsTheVni() throws Exception {
-        nlA.linkAdd(new Vxlan(io.javaoverlay.netlink.LinkAttrs.named("vxlan0"), 1, Optional.empty(), 4789, true, false,
-                false, false, 0, 0));
+        nlA.linkAdd(Vxlan.builder(io.javaoverlay.netlink.LinkAttrs.named("vxlan0"), 1).build());
         a.createNetwork(net("n1", Map.of()));
         a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
         OverlayException e = fails(Kind.UNAVAILABLE, () -> a.join("n1", "ea", "k"));
@@ -337,7 +270,7 @@ class VxlanNetworkServiceTest {
         a.close();
         try (VxlanNetworkService moved = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.99", 10))) {
             moved.start();
-            assertEquals("198.18.0.99", new OverlayStore(kv).findEndpoint("n1", "ea").orElseThrow().vtep());
+            assertEquals(IpAddress.parse("198.18.0.99"), new OverlayStore(kv).findEndpoint("n1", "ea").orElseThrow().vtep());
         }
     }
 
@@ -352,9 +285,9 @@ class VxlanNetworkServiceTest {
         FakeNetlinkHandle nl = new FakeNetlinkHandle();
         nl.addDevice("lo0", 65536, IpPrefix.parse("127.0.0.1/8"));
         int eth = nl.addDevice("eth0", 1400, IpPrefix.parse("198.18.5.5/24"));
-        nl.addDefaultRoute(IpPrefix.parseAddress("198.18.5.1"), eth);
+        nl.addDefaultRoute(IpAddress.parse("198.18.5.1"), eth);
         Underlay u = Underlay.resolve(nl, Optional.empty());
-        assertEquals(new Underlay(IpPrefix.parseAddress("198.18.5.5"), eth, "eth0", 1400), u);
+        assertEquals(new Underlay(IpAddress.parse("198.18.5.5"), eth, "eth0", 1400), u);
         assertEquals(u, Underlay.resolve(nl, Optional.of("198.18.5.5")));
         assertEquals(u, Underlay.resolve(nl, Optional.of("eth0")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -364,11 +297,31 @@ class VxlanNetworkServiceTest {
     }
 
     @Test
-    void ipv6OnlyEndpointGetsMacFromItsAddress() {
-        assertEquals(MacAddress.parse("02:42:00:00:00:05"),
-                Macs.derive(Optional.empty(), Optional.of(IpPrefix.parse("fd00::5/64"))));
-        assertTrue(VxlanNetworkService.contains(IpPrefix.parse("10.20.0.0/22"), IpPrefix.parseAddress("10.20.3.255")));
-        assertFalse(VxlanNetworkService.contains(IpPrefix.parse("10.20.0.0/22"), IpPrefix.parseAddress("10.20.4.0")));
-        assertInstanceOf(Veth.class, new Veth(io.javaoverlay.netlink.LinkAttrs.named("x"), "y", Optional.empty(), 0));
+    void ipv6OnlyEndpointGetsMacFromItsAddress() throws Exception {
+        MacAddress derived = MacAddress.parse("02:42:00:00:00:05");
+        assertEquals(derived, Macs.derive(Optional.empty(), Optional.of(IpPrefix.parse("fd00::5/64"))));
+        // Through the service: the grant and the container end Join plumbs carry the derived MAC.
+        a.createNetwork(new NetworkSpec("n6", List.of(), List.of(NetworkRecord.Pool.of("JavaOverlayLocal",
+                IpPrefix.parse("fd00::/64"), Optional.of(IpPrefix.parse("fd00::1/64")), Map.of())), Map.of(), true, false));
+        EndpointGrant g = a.createEndpoint(new EndpointSpec("n6", "e6abcdef99", Optional.empty(),
+                Optional.of(IpPrefix.parse("fd00::5/64")), Optional.empty()));
+        assertEquals(Optional.of(derived), g.assignedMac());
+        JoinResult j = a.join("n6", "e6abcdef99", "k");
+        Veth ctr = assertInstanceOf(Veth.class, nlA.linkByName(j.srcName()), "Join created a veth pair");
+        assertEquals(Optional.of(derived), ctr.attrs().hardwareAddr());
+    }
+
+    /**
+     * One subnet is one network cluster-wide (a second network with the same pool joins the first),
+     * so the fixture must never give two IDs one subnet: "n2" and "n123" collided under the old
+     * hash-derived fixture (their hashCodes agree in the low 7 bits) and became one network.
+     */
+    @Test
+    void distinctIdsAreDistinctNetworks() {
+        assertEquals("n2".hashCode() & 0x7f, "n123".hashCode() & 0x7f, "the pair collides under the old fixture");
+        a.createNetwork(net("n2", Map.of()));
+        a.createNetwork(net("n123", Map.of()));
+        assertEquals(2, new OverlayStore(kv).networks().size(), "two networks, each with its own VNI");
+        assertEquals(java.util.Set.of(1, 2), java.util.Set.of(vniOf("n2"), vniOf("n123")));
     }
 }

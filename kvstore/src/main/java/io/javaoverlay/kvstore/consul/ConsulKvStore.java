@@ -18,6 +18,7 @@ import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.Lease;
 import io.javaoverlay.kvstore.LeaseExpiredException;
+import io.javaoverlay.kvstore.StoreLease;
 import io.javaoverlay.kvstore.TxnAbortedException;
 import io.javaoverlay.kvstore.TxnOp;
 import io.javaoverlay.kvstore.WatchResult;
@@ -294,14 +295,17 @@ public final class ConsulKvStore implements KvStore {
         s.setBehavior(Session.Behavior.DELETE);
         s.setLockDelay(0); // keys of a dead host may be re-claimed at once
         String id = ConsulErrors.call("create lease '" + name + "'", () -> client.sessionCreate(s, dc).getValue());
-        return new ConsulLease(this, id, name, Duration.ofSeconds(effective.toSeconds()));
+        // A session with TTL and Behavior=delete, clamped to Consul's 10 s .. 24 h; Consul may take up
+        // to 2×TTL to invalidate it.
+        return new StoreLease(this, id, name, Duration.ofSeconds(effective.toSeconds()), this::renewSession,
+                this::destroySession);
     }
 
     @Override
     public void putWithLease(String key, byte[] value, Lease lease) throws KvStoreException {
         KvKeys.requireValidKey(key);
         Objects.requireNonNull(value, "value");
-        if (!(lease instanceof ConsulLease cl) || cl.store() != this) {
+        if (!(lease instanceof StoreLease sl) || sl.store() != this) {
             throw new IllegalArgumentException("lease " + lease + " was not created by this Consul store");
         }
         PutParams p = new PutParams();
@@ -320,11 +324,13 @@ public final class ConsulKvStore implements KvStore {
         return ConsulErrors.call("look up lease " + id, () -> client.getSessionInfo(id, dc).getValue()) != null;
     }
 
-    void renewSession(String id) throws KvStoreException {
+    /** Renews a lease: {@code PUT /v1/session/renew/<id>}. */
+    private void renewSession(String id) throws KvStoreException {
         ConsulErrors.callLease("renew lease " + id, id, () -> client.renewSession(id, dc));
     }
 
-    void destroySession(String id) throws KvStoreException {
+    /** Ends a lease: {@code PUT /v1/session/destroy/<id>}; Consul deletes the session's keys. */
+    private void destroySession(String id) throws KvStoreException {
         ConsulErrors.call("end lease " + id, () -> client.sessionDestroy(id, dc));
     }
 

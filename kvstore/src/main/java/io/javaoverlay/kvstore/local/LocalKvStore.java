@@ -7,6 +7,7 @@ import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.Lease;
 import io.javaoverlay.kvstore.LeaseExpiredException;
+import io.javaoverlay.kvstore.StoreLease;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 import io.javaoverlay.kvstore.TxnAbortedException;
 import io.javaoverlay.kvstore.TxnOp;
@@ -220,14 +221,17 @@ public final class LocalKvStore implements KvStore {
                     ProcessIdentity.selfStartTime()));
             return Boolean.TRUE;
         });
-        return new LocalLease(this, id, name, ttl);
+        // Its record lives in the state file, so other processes can expire it (TTL passed, or the
+        // owning process gone).
+        return new StoreLease(this, id, name, ttl, this::renewLease, this::endLease);
     }
 
     @Override
     public void putWithLease(String key, byte[] value, Lease lease) throws KvStoreException {
         KvKeys.requireValidKey(key);
         Objects.requireNonNull(value, "value");
-        if (!(lease instanceof LocalLease l) || l.store() != this && !l.store().dir.dir.equals(dir.dir)) {
+        if (!(lease instanceof StoreLease sl) || sl.store() != this
+                && !(sl.store() instanceof LocalKvStore other && other.dir.dir.equals(dir.dir))) {
             throw new IllegalArgumentException("lease " + lease + " was not created by this local store");
         }
         String id = lease.id();
@@ -253,8 +257,8 @@ public final class LocalKvStore implements KvStore {
         }
     }
 
-    /** Renews a lease; called by {@link LocalLease#renew()}. */
-    void renewLease(String id) throws KvStoreException {
+    /** Renews a lease; called by its {@link StoreLease#renew()}. */
+    private void renewLease(String id) throws KvStoreException {
         boolean[] found = new boolean[1];
         update(s -> {
             StoreState.LeaseRecord l = s.leases.get(id);
@@ -271,8 +275,8 @@ public final class LocalKvStore implements KvStore {
         }
     }
 
-    /** Ends a lease and deletes its keys; called by {@link LocalLease#close()}. */
-    void endLease(String id) throws KvStoreException {
+    /** Ends a lease and deletes its keys; called by its {@link StoreLease#close()}. */
+    private void endLease(String id) throws KvStoreException {
         update(s -> s.dropLease(id, s.nextIndex()) ? Boolean.TRUE : null);
     }
 

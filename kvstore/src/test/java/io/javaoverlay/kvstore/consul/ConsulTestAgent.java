@@ -1,6 +1,6 @@
 package io.javaoverlay.kvstore.consul;
 
-import io.javaoverlay.kvstore.Requirements;
+import io.javaoverlay.testing.Requirements;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,7 +91,7 @@ public final class ConsulTestAgent implements AutoCloseable {
     /** Like {@link #startOrSkip()}, with extra settings (ACLs, TLS). */
     public static ConsulTestAgent startOrSkip(Options options) throws IOException, InterruptedException {
         Optional<Path> bin = findBinary();
-        Requirements.assumeOrFail(bin.isPresent(), "no consul binary: set CONSUL_BIN or make scripts/ensure-consul work");
+        Requirements.require(bin.isPresent(), "a consul binary: set CONSUL_BIN or make scripts/ensure-consul work");
         ConsulTestAgent agent = new ConsulTestAgent(bin.get(), options);
         agent.start();
         return agent;

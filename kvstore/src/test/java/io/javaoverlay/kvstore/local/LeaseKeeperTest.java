@@ -1,5 +1,6 @@
 package io.javaoverlay.kvstore.local;
 
+import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.Lease;
 import io.javaoverlay.kvstore.LeaseExpiredException;
 import io.javaoverlay.kvstore.LeaseKeeper;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,8 +28,11 @@ class LeaseKeeperTest {
             Lease lease = store.createLease("kept", Duration.ofMillis(600));
             store.putWithLease("alive", "1".getBytes(StandardCharsets.UTF_8), lease);
             CompletableFuture<LeaseExpiredException> lost = new CompletableFuture<>();
-            try (LeaseKeeper keeper = LeaseKeeper.start(lease, lost::complete)) {
-                Thread.sleep(2000); // more than three TTLs
+            // Wait for renewals, not for time: 9 renewals every TTL/3 span three TTLs, so without
+            // them the key would have expired twice over.
+            CountDownLatch renewals = new CountDownLatch(9);
+            try (LeaseKeeper keeper = LeaseKeeper.start(counting(lease, renewals), lost::complete)) {
+                assertTrue(renewals.await(30, TimeUnit.SECONDS), "the keeper renews the lease every TTL/3");
                 assertTrue(store.get("alive").isPresent(), "a kept lease keeps its keys");
                 assertTrue(keeper.isRunning());
             }
@@ -40,7 +45,7 @@ class LeaseKeeperTest {
             // A keeper on a lease that is already gone reports it and stops.
             try (LeaseKeeper late = LeaseKeeper.start(lease, lost::complete)) {
                 assertNotNull(lost.get(10, TimeUnit.SECONDS));
-                Thread.sleep(50);
+                // onLost runs after the keeper stopped itself: no wait needed.
                 assertFalse(late.isRunning());
             }
         }
@@ -70,5 +75,31 @@ class LeaseKeeperTest {
             started.complete(null);
             assertFalse(interruptedAfterClose.get(10, TimeUnit.SECONDS));
         }
+    }
+
+    /** {@code lease}, counting each successful renewal down on {@code renewals}. */
+    private static Lease counting(Lease lease, CountDownLatch renewals) {
+        return new Lease() {
+            @Override
+            public String id() {
+                return lease.id();
+            }
+
+            @Override
+            public Duration ttl() {
+                return lease.ttl();
+            }
+
+            @Override
+            public void renew() throws KvStoreException {
+                lease.renew();
+                renewals.countDown();
+            }
+
+            @Override
+            public void close() {
+                lease.close();
+            }
+        };
     }
 }

@@ -26,22 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store contract against the embedded file-backed store, plus local-only behaviour. */
 class LocalKvStoreTest extends KvStoreContract {
+    LocalKvStoreTest() {
+        super(Duration.ofSeconds(1), Duration.ofSeconds(4));
+    }
+
     @TempDir
     Path dir;
 
     @Override
     protected KvStore createStore() throws Exception {
         return LocalKvStore.open(dir);
-    }
-
-    @Override
-    protected Duration leaseTtl() {
-        return Duration.ofSeconds(1);
-    }
-
-    @Override
-    protected Duration leaseExpiryBound() {
-        return Duration.ofSeconds(4);
     }
 
     @Test

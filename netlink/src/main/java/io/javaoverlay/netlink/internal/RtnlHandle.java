@@ -1,18 +1,14 @@
 package io.javaoverlay.netlink.internal;
 
-import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
-
 import io.javaoverlay.netlink.Addr;
 import io.javaoverlay.netlink.BridgePort;
 import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.DumpInterruptedException;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkEvent;
 import io.javaoverlay.netlink.LinkSubscription;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetNs;
 import io.javaoverlay.netlink.NetlinkException;
@@ -29,13 +25,18 @@ import io.javaoverlay.netlink.internal.wire.NetlinkTransport;
 import io.javaoverlay.netlink.internal.wire.NlMessage;
 import io.javaoverlay.netlink.internal.wire.NlMsgBuilder;
 import io.javaoverlay.netlink.internal.wire.RouteCodec;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 /**
  * {@link NetlinkHandle} over one {@link NetlinkSocket}. Encoding lives in the wire codecs; this
@@ -288,7 +289,7 @@ public final class RtnlHandle implements NetlinkHandle {
 
     private static String describe(Route r) {
         return r.destination().map(IpPrefix::toString).orElse("default")
-                + r.gateway().map(g -> " via " + g.getHostAddress()).orElse("")
+                + r.gateway().map(g -> " via " + g).orElse("")
                 + (r.outputIndex() > 0 ? " dev " + dev(r.outputIndex()) : "") + " table " + r.table();
     }
 
@@ -315,9 +316,9 @@ public final class RtnlHandle implements NetlinkHandle {
     }
 
     @Override
-    public Route routeGet(InetAddress destination) throws NetlinkException {
+    public Route routeGet(IpAddress destination) throws NetlinkException {
         NlMsgBuilder b = RouteCodec.encodeGet(destination);
-        String op = op(b, destination.getHostAddress());
+        String op = op(b, destination.toString());
         for (NlMessage m : socket.request(b, op)) {
             if (m.header().type() == RTM_NEWROUTE) {
                 Optional<Route> r = RouteCodec.decode(m);
@@ -332,7 +333,7 @@ public final class RtnlHandle implements NetlinkHandle {
     // ---- neighbours ----------------------------------------------------------------------
 
     private static String describe(Neighbor n) {
-        return n.ip().getHostAddress() + (n.mac() != null ? " lladdr " + n.mac() : "") + " dev " + dev(n.linkIndex());
+        return n.ip().toString() + (n.mac() != null ? " lladdr " + n.mac() : "") + " dev " + dev(n.linkIndex());
     }
 
     @Override
@@ -360,7 +361,7 @@ public final class RtnlHandle implements NetlinkHandle {
     // ---- FDB -----------------------------------------------------------------------------
 
     private static String describe(FdbEntry e) {
-        return e.mac() + " dev " + dev(e.linkIndex()) + e.destination().map(d -> " dst " + d.getHostAddress()).orElse("")
+        return e.mac() + " dev " + dev(e.linkIndex()) + e.destination().map(d -> " dst " + d).orElse("")
                 + (e.isMaster() ? " master" : e.isSelf() ? " self" : "");
     }
 

@@ -2,25 +2,23 @@ package io.javaoverlay.netlink.bench;
 
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetNs;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -111,20 +109,20 @@ public final class NetlinkBench {
     }
 
     private static Link vxlan(NetlinkHandle h) throws NetlinkException {
-        return h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx0").withUp(true), 4242,
-                Optional.of(IpPrefix.parseAddress("198.18.0.1")), 4789, false, false, false, false, 0, 0));
+        return h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx0").withUp(true), 4242)
+                .local(IpAddress.parse("198.18.0.1")).learning(false).build());
     }
 
     private static MacAddress mac(int i) {
         return MacAddress.of(new byte[] {0x02, 0x42, (byte) 0xc6, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
     }
 
-    private static InetAddress vtep(int i) {
-        return IpPrefix.parseAddress("198.18.1." + (1 + i % 250));
+    private static IpAddress vtep(int i) {
+        return IpAddress.parse("198.18.1." + (1 + i % 250));
     }
 
-    private static InetAddress overlayIp(int i) {
-        return IpPrefix.parseAddress("198.19." + ((i >> 8) & 0xff) + "." + (i & 0xff));
+    private static IpAddress overlayIp(int i) {
+        return IpAddress.parse("198.19." + ((i >> 8) & 0xff) + "." + (i & 0xff));
     }
 
     private static double rate(int ops, long nanos) {
@@ -184,7 +182,7 @@ public final class NetlinkBench {
             vxlan(h);
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < n; i++) {
-                b.append("fdb replace ").append(mac(i)).append(" dev jo-vx0 dst ").append(vtep(i).getHostAddress())
+                b.append("fdb replace ").append(mac(i)).append(" dev jo-vx0 dst ").append(vtep(i).toString())
                         .append(" self permanent\n");
             }
             out[0] = rate(n, batch(b, "bridge", "-n", name));
@@ -211,7 +209,7 @@ public final class NetlinkBench {
             vxlan(h);
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < n; i++) {
-                b.append("neigh replace ").append(overlayIp(i).getHostAddress()).append(" lladdr ").append(mac(i))
+                b.append("neigh replace ").append(overlayIp(i).toString()).append(" lladdr ").append(mac(i))
                         .append(" dev jo-vx0 nud permanent\n");
             }
             out[0] = rate(n, batch(b, "ip", "-n", name));

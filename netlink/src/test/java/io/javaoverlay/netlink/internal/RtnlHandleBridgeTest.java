@@ -1,27 +1,28 @@
 package io.javaoverlay.netlink.internal;
 
-import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.javaoverlay.netlink.BridgePort;
 import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.internal.wire.FakeTransport;
 import io.javaoverlay.netlink.internal.wire.Fixtures;
 import io.javaoverlay.netlink.internal.wire.NetlinkSocket;
-import java.util.List;
-import java.util.stream.Stream;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The handle's bridge-port, bridge-FDB and link-size verbs send exactly what iproute2 sends: each
@@ -46,10 +47,10 @@ class RtnlHandleBridgeTest {
                 Arguments.of(Named.of("fdbDel(masterStatic) = bridge fdb del MAC dev jo-ve0 master",
                         (Call) h -> h.fdbDel(FdbEntry.masterStatic(4, STATIC_MAC))), "delneigh-fdb-master.hex"),
                 Arguments.of(Named.of("fdbDel(flood) = bridge fdb del 00:00:00:00:00:00 dev jo-vx0 dst 198.18.0.2 self",
-                        (Call) h -> h.fdbDel(FdbEntry.flood(5, IpPrefix.parseAddress("198.18.0.2")))), "delneigh-fdb-flood.hex"),
+                        (Call) h -> h.fdbDel(FdbEntry.flood(5, IpAddress.parse("198.18.0.2")))), "delneigh-fdb-flood.hex"),
                 Arguments.of(Named.of("fdbAppend(flood v6) = bridge fdb append 00:.. dev jo-vx6 dst fd00:198:18::2 self permanent",
                         (Call) h -> h.fdbAppend(FdbEntry.builder(7, MacAddress.ZERO).permanent()
-                                .destination(IpPrefix.parseAddress("fd00:198:18::2")).build())), "newneigh-fdb-append-v6.hex"),
+                                .destination(IpAddress.parse("fd00:198:18::2")).build())), "newneigh-fdb-append-v6.hex"),
                 Arguments.of(Named.of("linkSetTxQueueLen = ip link set dev jo-vq0 txqueuelen 500",
                         (Call) h -> h.linkSetTxQueueLen(10, 500)), "setlink-txqlen.hex"),
                 Arguments.of(Named.of("linkSetGsoMaxSize = ip link set dev jo-vq0 gso_max_size 32768",

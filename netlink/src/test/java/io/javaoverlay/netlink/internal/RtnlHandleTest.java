@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.DumpInterruptedException;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NotFoundException;
@@ -21,6 +19,9 @@ import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.internal.wire.FakeTransport;
 import io.javaoverlay.netlink.internal.wire.Fixtures;
 import io.javaoverlay.netlink.internal.wire.NetlinkSocket;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -39,9 +40,9 @@ class RtnlHandleTest {
         void run(RtnlHandle h) throws NetlinkException;
     }
 
-    private static final Neighbor NEIGH = Neighbor.permanent(3, IpPrefix.parseAddress("198.18.1.5"),
+    private static final Neighbor NEIGH = Neighbor.permanent(3, IpAddress.parse("198.18.1.5"),
             MacAddress.parse("02:42:c6:12:01:05"));
-    private static final FdbEntry FDB = FdbEntry.toVtep(5, MacAddress.ZERO, IpPrefix.parseAddress("198.18.0.2"));
+    private static final FdbEntry FDB = FdbEntry.toVtep(5, MacAddress.ZERO, IpAddress.parse("198.18.0.2"));
     private static final Route ROUTE = Route.onLink(IpPrefix.parse("198.18.2.0/24"), 3);
 
     static Stream<Arguments> verbs() {
@@ -76,7 +77,7 @@ class RtnlHandleTest {
     @Test
     void linkAddIsCreateExclThenReadsTheLinkBack() throws Exception {
         fake.ack().enqueue(Fixtures.one("getlink-vxlan.hex")).ack();
-        Link l = handle.linkAdd(new Vxlan(LinkAttrs.named("jo-vx0"), 4242, null, 4789, false, false, false, false, 0, 0));
+        Link l = handle.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx0"), 4242).learning(false).build());
         assertEquals(NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, FakeTransport.flagsOf(fake.sent.get(0)));
         assertEquals(RTM_GETLINK, FakeTransport.typeOf(fake.sent.get(1)));
         assertEquals(4242, assertInstanceOf(Vxlan.class, l).vni());

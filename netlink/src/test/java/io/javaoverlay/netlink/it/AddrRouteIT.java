@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javaoverlay.netlink.Addr;
 import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.netlink.Family;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.NetlinkHandle;
@@ -19,6 +18,8 @@ import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
 import io.javaoverlay.netlink.testing.TestNetns;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +80,7 @@ class AddrRouteIT {
         NetlinkHandle h = t.handle();
         Link v = upVeth(h);
         h.addrAdd(v.index(), IpPrefix.parse("198.18.7.1/24"));
-        Route via = Route.via(IpPrefix.parse("198.19.0.0/16"), IpPrefix.parseAddress("198.18.7.254"), v.index());
+        Route via = Route.via(IpPrefix.parse("198.19.0.0/16"), IpAddress.parse("198.18.7.254"), v.index());
         h.routeAdd(via);
         assertThrows(AlreadyExistsException.class, () -> h.routeAdd(via));
         JsonNode r = IpRoute2.json("ip", "-n", t.name(), "-j", "route", "show", "198.19.0.0/16").get(0);
@@ -87,7 +88,7 @@ class AddrRouteIT {
         assertEquals("jo-a0", r.path("dev").asText());
         assertEquals("static", r.path("protocol").asText());
 
-        Route moved = Route.via(IpPrefix.parse("198.19.0.0/16"), IpPrefix.parseAddress("198.18.7.253"), v.index());
+        Route moved = Route.via(IpPrefix.parse("198.19.0.0/16"), IpAddress.parse("198.18.7.253"), v.index());
         h.routeReplace(moved);
         assertEquals("198.18.7.253", IpRoute2.json("ip", "-n", t.name(), "-j", "route", "show", "198.19.0.0/16")
                 .get(0).path("gateway").asText());
@@ -95,18 +96,18 @@ class AddrRouteIT {
         t.ip("route", "add", "default", "via", "198.18.7.2", "dev", "jo-a0");
         List<Route> routes = h.routeList(Family.INET);
         assertTrue(routes.stream().anyMatch(x -> x.destination().isEmpty()
-                && x.gateway().equals(Optional.of(IpPrefix.parseAddress("198.18.7.2")))), routes.toString());
+                && x.gateway().equals(Optional.of(IpAddress.parse("198.18.7.2")))), routes.toString());
         assertTrue(routes.stream().anyMatch(x -> x.destination().equals(Optional.of(IpPrefix.parse("198.19.0.0/16")))));
         assertTrue(routes.stream().allMatch(x -> x.table() == Route.RT_TABLE_MAIN));
 
         // route get: which interface and source address reach a destination (VTEP discovery).
-        Route got = h.routeGet(IpPrefix.parseAddress("198.19.1.9"));
+        Route got = h.routeGet(IpAddress.parse("198.19.1.9"));
         assertEquals(v.index(), got.outputIndex());
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.7.253")), got.gateway());
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.7.1")), got.preferredSource());
-        Route dflt = h.routeGet(IpPrefix.parseAddress("198.18.200.1"));
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.7.2")), dflt.gateway());
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.7.1")), dflt.preferredSource());
+        assertEquals(Optional.of(IpAddress.parse("198.18.7.253")), got.gateway());
+        assertEquals(Optional.of(IpAddress.parse("198.18.7.1")), got.preferredSource());
+        Route dflt = h.routeGet(IpAddress.parse("198.18.200.1"));
+        assertEquals(Optional.of(IpAddress.parse("198.18.7.2")), dflt.gateway());
+        assertEquals(Optional.of(IpAddress.parse("198.18.7.1")), dflt.preferredSource());
 
         h.routeDel(moved);
         assertEquals(0, IpRoute2.json("ip", "-n", t.name(), "-j", "route", "show", "198.19.0.0/16").size());

@@ -1,33 +1,34 @@
 package io.javaoverlay.netlink.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
-import io.javaoverlay.netlink.testing.Requirements;
 import io.javaoverlay.netlink.testing.TestNetns;
+import io.javaoverlay.testing.Requirements;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bridge's own FDB: static master entries, and entries the bridge learned from traffic, found
@@ -49,7 +50,7 @@ class BridgeFdbIT {
         TestNetns c = t.another("c");
         // Without IPv6 the container sends only what a test provokes (no router solicitations or MLD
         // reports that the bridge would learn from at any moment), so FDB snapshots compare exactly.
-        Requirements.assumeOrFail(Requirements.hasCommand("sysctl"), "sysctl on PATH");
+        Requirements.require(Requirements.onPath("sysctl"), "sysctl on PATH");
         IpRoute2.Result quiet = c.exec("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
                 "net.ipv6.conf.default.disable_ipv6=1");
         assertTrue(quiet.ok(), quiet.stderr());
@@ -65,7 +66,7 @@ class BridgeFdbIT {
     }
 
     private static void ping(TestNetns from, String to) {
-        Requirements.assumeOrFail(Requirements.hasCommand("ping"), "ping on PATH");
+        Requirements.require(Requirements.onPath("ping"), "ping on PATH");
         IpRoute2.Result r = from.exec("ping", "-c", "1", "-W", "2", to);
         assertTrue(r.ok(), "ping " + to + ":\n" + r.stdout() + r.stderr());
     }

@@ -1,13 +1,8 @@
 package io.javaoverlay.netlink.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.BridgePort;
 import io.javaoverlay.netlink.BridgePortSettings;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.NetlinkHandle;
@@ -18,12 +13,18 @@ import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
 import io.javaoverlay.netlink.testing.TestNetns;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bridge port switches, cross-checked with {@code bridge -j -d link show} and {@code bridge link set}. */
 @Tag("privileged")
@@ -40,7 +41,7 @@ class BridgePortIT {
         Link port = h.linkAdd(Veth.pair(LinkAttrs.named("jo-p0").withMaster(br.index()).withUp(true), "jo-p0peer"));
         h.linkSetUp(h.linkByName("jo-p0peer").index()); // carrier, so the port forwards
         Link vx = h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx0").withMaster(br.index()), 4242)
-                .local(IpPrefix.parseAddress("198.18.0.1")).learning(false).build());
+                .local(IpAddress.parse("198.18.0.1")).learning(false).build());
         return new Plumbing(br, port, vx);
     }
 
@@ -104,7 +105,7 @@ class BridgePortIT {
     @Test
     void aLinkThatIsNotAPortIsRefused(TestNetns t) throws Exception {
         NetlinkHandle h = t.handle();
-        Link loose = h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx9"), 9).local(IpPrefix.parseAddress("198.18.0.1")).build());
+        Link loose = h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx9"), 9).local(IpAddress.parse("198.18.0.1")).build());
         // no master: RTM_SETLINK AF_BRIDGE finds no ndo_bridge_setlink and answers EOPNOTSUPP, as bridge(8) shows
         assertThrows(NotSupportedException.class, () -> h.bridgePortSet(loose.index(), EVPN_LIKE));
         IpRoute2.Result r = IpRoute2.run("bridge", "-n", t.name(), "link", "set", "dev", "jo-vx9", "learning", "off");

@@ -1,10 +1,5 @@
 package io.javaoverlay.netlink.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.javaoverlay.netlink.EthtoolFeatures;
 import io.javaoverlay.netlink.GenlFamily;
 import io.javaoverlay.netlink.GenlHandle;
@@ -14,16 +9,22 @@ import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
-import io.javaoverlay.netlink.testing.Requirements;
 import io.javaoverlay.netlink.testing.TestNetns;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.javaoverlay.testing.Requirements;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Generic netlink: the ethtool family resolved like {@code genl ctrl get name ethtool}, and offload
@@ -37,7 +38,7 @@ class EthtoolIT {
 
     @BeforeEach
     void needsEthtool() {
-        Requirements.assumeOrFail(Requirements.hasCommand("ethtool") && Requirements.hasCommand("genl"),
+        Requirements.require(Requirements.onPath("ethtool") && Requirements.onPath("genl"),
                 "ethtool and genl (iproute2) on PATH");
     }
 

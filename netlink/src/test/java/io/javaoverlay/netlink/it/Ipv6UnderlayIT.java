@@ -1,33 +1,34 @@
 package io.javaoverlay.netlink.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
-import io.javaoverlay.netlink.testing.Requirements;
 import io.javaoverlay.netlink.testing.TestNetns;
-import java.net.InetAddress;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import io.javaoverlay.testing.Requirements;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A VXLAN overlay over an IPv6-only underlay, forwarded by flood (all-zero MAC) entries alone.
@@ -49,9 +50,9 @@ class Ipv6UnderlayIT {
     private static final int UNDERLAY_MTU = 1420;
     /** 1420 - 70: outer IPv6 40 + UDP 8 + VXLAN 8 + inner Ethernet 14. */
     private static final int OVERLAY_MTU = UNDERLAY_MTU - Vxlan.OVERHEAD_IPV6;
-    private static final InetAddress VTEP1 = IpPrefix.parseAddress("fd00:198:18::1");
-    private static final InetAddress VTEP2 = IpPrefix.parseAddress("fd00:198:18::2");
-    private static final InetAddress DEAD_VTEP = IpPrefix.parseAddress("fd00:198:18::99");
+    private static final IpAddress VTEP1 = IpAddress.parse("fd00:198:18::1");
+    private static final IpAddress VTEP2 = IpAddress.parse("fd00:198:18::2");
+    private static final IpAddress DEAD_VTEP = IpAddress.parse("fd00:198:18::99");
 
     /** DAD would keep the new underlay addresses tentative (unusable as VTEP source) for about a second. */
     private static void noDad(TestNetns ns) {
@@ -79,7 +80,7 @@ class Ipv6UnderlayIT {
 
     @Test
     void containersPingOverAnIpv6UnderlayUsingFloodEntries(TestNetns h1) throws Exception {
-        Requirements.assumeOrFail(Requirements.hasCommand("ping") && Requirements.hasCommand("sysctl"), "ping and sysctl on PATH");
+        Requirements.require(Requirements.onPath("ping") && Requirements.onPath("sysctl"), "ping and sysctl on PATH");
         TestNetns h2 = h1.another("h2");
         TestNetns c1 = h1.another("c1");
         TestNetns c2 = h1.another("c2");
@@ -98,7 +99,7 @@ class Ipv6UnderlayIT {
         // h1 with this module: no MTU given, so the kernel derives it from the underlay minus the IPv6 headroom
         Link br1 = n1.linkAdd(new Bridge(LinkAttrs.named("jo-br1").withUp(true)));
         Vxlan vx1 = assertInstanceOf(Vxlan.class, n1.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx1")
-                .withMaster(br1.index()).withUp(true), VNI).local(VTEP1).underlay(ul1.index()).learning(false).build()));
+                .withMaster(br1.index()).withUp(true), VNI).local(VTEP1).underlayIndex(ul1.index()).learning(false).build()));
         assertEquals(OVERLAY_MTU, vx1.attrs().mtu(), "kernel: underlay " + UNDERLAY_MTU + " - 70 bytes of IPv6 VXLAN");
         assertThrows(NetlinkException.class, () -> n1.linkSetMtu(vx1.index(), OVERLAY_MTU + 1),
                 "the kernel refuses an MTU that would not fit the IPv6 underlay");

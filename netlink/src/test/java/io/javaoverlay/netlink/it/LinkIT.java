@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.GenericLink;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Veth;
@@ -19,6 +17,8 @@ import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
 import io.javaoverlay.netlink.testing.TestNetns;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,16 +32,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LinkIT {
 
     private static Vxlan vxlanSpec(String name, int vni) {
-        return new Vxlan(LinkAttrs.named(name).withMtu(1450), vni, Optional.of(IpPrefix.parseAddress("198.18.0.1")),
-                4789, false, false, false, false, 0, 0);
+        return Vxlan.builder(LinkAttrs.named(name).withMtu(1450), vni).local(IpAddress.parse("198.18.0.1"))
+                .learning(false).build();
     }
 
     @Test
     void bridgeAndVxlanCreatedHereLookRightToIproute2(TestNetns t) throws Exception {
         NetlinkHandle h = t.handle();
         Link br = h.linkAdd(new Bridge(LinkAttrs.named("jo-br0").withUp(true)));
-        Vxlan spec = new Vxlan(LinkAttrs.named("jo-vx0").withMtu(1450).withMaster(br.index()), 4097,
-                Optional.of(IpPrefix.parseAddress("198.18.0.1")), 4789, false, true, true, true, 64, 0);
+        Vxlan spec = Vxlan.builder(LinkAttrs.named("jo-vx0").withMtu(1450).withMaster(br.index()), 4097)
+                .local(IpAddress.parse("198.18.0.1")).learning(false).proxy(true).l2miss(true).l3miss(true).ttl(64)
+                .build();
         Vxlan vx = assertInstanceOf(Vxlan.class, h.linkAdd(spec));
         assertEquals(4097, vx.vni());
         assertEquals(br.index(), vx.attrs().masterIndex());
@@ -78,7 +79,7 @@ class LinkIT {
         assertInstanceOf(Bridge.class, br);
         Vxlan vx = assertInstanceOf(Vxlan.class, h.linkByName("jo-vx1"));
         assertEquals(16777215, vx.vni());
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.0.9")), vx.local());
+        assertEquals(Optional.of(IpAddress.parse("198.18.0.9")), vx.local());
         assertEquals(4790, vx.port());
         assertTrue(vx.learning(), "iproute2 default is learning on");
         assertTrue(vx.proxy());
@@ -136,8 +137,8 @@ class LinkIT {
         assertTrue(gone.getMessage().contains("jo-none"), gone.getMessage());
         assertTrue(h.findLinkByName("jo-none").isEmpty());
         // The kernel's extended ACK text comes through: an underlay ifindex that does not exist.
-        NotFoundException noDev = assertThrows(NotFoundException.class, () -> h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx3"),
-                5, Optional.empty(), 4789, false, false, false, false, 0, 9999)));
+        NotFoundException noDev = assertThrows(NotFoundException.class, () -> h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx3"), 5)
+                .learning(false).underlayIndex(9999).build()));
         assertTrue(noDev.extAck().isPresent(), "extended ACK expected: " + noDev.getMessage());
         assertTrue(h.findLinkByName("jo-vx3").isEmpty(), "failed create left no state");
     }

@@ -1,10 +1,5 @@
 package io.javaoverlay.netlink.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.NetlinkHandle;
@@ -13,10 +8,16 @@ import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
 import io.javaoverlay.netlink.testing.TestNetns;
-import java.util.Map;
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * VXLAN options the performance work measures (checksums, df, ttl, tos), queue lengths, GSO/GRO
@@ -42,7 +43,7 @@ class LinkOptionsIT {
     void vxlanOptionsCreatedHereShowInIpLink(TestNetns t) throws Exception {
         NetlinkHandle h = t.handle();
         Vxlan v4 = Vxlan.builder(LinkAttrs.named("jo-vx4").withTxQueueLen(500).withGsoMaxSize(32768).withGroMaxSize(32768),
-                4004).local(IpPrefix.parseAddress("198.18.0.1")).udpCsum(false).df(Vxlan.Df.SET).ttl(64).tosInherit().build();
+                4004).local(IpAddress.parse("198.18.0.1")).udpCsum(false).df(Vxlan.Df.SET).ttl(64).tosInherit().build();
         assertSameOptions(v4, h.linkAdd(v4));
         Map<String, Object> ip4 = IpRoute2.link(t.name(), "jo-vx4");
         assertEquals(false, ip4.get("udp_csum"));
@@ -54,7 +55,7 @@ class LinkOptionsIT {
         assertEquals(32768, ip4.get("gso_max_size"));
         assertEquals(32768, ip4.get("gro_max_size"));
 
-        Vxlan v6 = Vxlan.builder(LinkAttrs.named("jo-vx6"), 4006).local(IpPrefix.parseAddress("fd00:198:18::1"))
+        Vxlan v6 = Vxlan.builder(LinkAttrs.named("jo-vx6"), 4006).local(IpAddress.parse("fd00:198:18::1"))
                 .ttlInherit().df(Vxlan.Df.INHERIT).tos(0x28).udpZeroCsum6Tx(true).udpZeroCsum6Rx(true).build();
         assertSameOptions(v6, h.linkAdd(v6));
         Map<String, Object> ip6 = IpRoute2.link(t.name(), "jo-vx6");
@@ -82,13 +83,13 @@ class LinkOptionsIT {
                 "udp6zerocsumtx", "udp6zerocsumrx", "ttl", "inherit", "tos", "inherit", "df", "inherit", "nolearning");
         NetlinkHandle h = t.handle();
         Vxlan v4 = assertInstanceOf(Vxlan.class, h.linkByName("jo-vx4"));
-        assertSameOptions(Vxlan.builder(LinkAttrs.named("x"), 4004).local(IpPrefix.parseAddress("198.18.0.1")).udpCsum(false)
+        assertSameOptions(Vxlan.builder(LinkAttrs.named("x"), 4004).local(IpAddress.parse("198.18.0.1")).udpCsum(false)
                 .df(Vxlan.Df.SET).tos(0x28).ttl(9).build(), v4);
         assertEquals(700, v4.attrs().txQueueLen());
         assertEquals(40000, v4.attrs().gsoMaxSize());
         assertEquals(50000, v4.attrs().groMaxSize());
         Vxlan v6 = assertInstanceOf(Vxlan.class, h.linkByName("jo-vx6"));
-        assertSameOptions(Vxlan.builder(LinkAttrs.named("x"), 4006).local(IpPrefix.parseAddress("fd00:198:18::1")).port(4790)
+        assertSameOptions(Vxlan.builder(LinkAttrs.named("x"), 4006).local(IpAddress.parse("fd00:198:18::1")).port(4790)
                 .udpZeroCsum6Tx(true).udpZeroCsum6Rx(true).ttlInherit().tosInherit().df(Vxlan.Df.INHERIT).learning(false)
                 .build(), v6);
         assertTrue(v6.isIpv6Underlay());

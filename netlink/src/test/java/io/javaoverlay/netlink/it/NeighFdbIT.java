@@ -11,10 +11,8 @@ import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
@@ -22,7 +20,8 @@ import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
 import io.javaoverlay.netlink.testing.TestNetns;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,14 +36,14 @@ class NeighFdbIT {
     private static final MacAddress C1 = MacAddress.parse("02:42:c6:12:01:05");
     private static final MacAddress C2 = MacAddress.parse("02:42:c6:12:01:06");
 
-    private static InetAddress ip(String s) {
-        return IpPrefix.parseAddress(s);
+    private static IpAddress ip(String s) {
+        return IpAddress.parse(s);
     }
 
     private static Link vxlan(NetlinkHandle h) throws Exception {
         Link br = h.linkAdd(new Bridge(LinkAttrs.named("jo-br0").withUp(true)));
-        return h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx0").withMaster(br.index()).withUp(true), 4242,
-                Optional.of(ip("198.18.0.1")), 4789, false, true, false, false, 0, 0));
+        return h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx0").withMaster(br.index()).withUp(true), 4242)
+                .local(ip("198.18.0.1")).learning(false).proxy(true).build());
     }
 
     @Test

@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
-import io.javaoverlay.netlink.testing.Requirements;
 import io.javaoverlay.netlink.testing.TestNetns;
-import java.net.InetAddress;
+import io.javaoverlay.testing.Requirements;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,28 +47,28 @@ class OverlayTrafficIT {
     /** 1400 - 50 bytes of VXLAN encapsulation (outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14). */
     private static final int OVERLAY_MTU = 1350;
 
-    private record Host(TestNetns ns, InetAddress vtep, Link vxlan) {}
+    private record Host(TestNetns ns, IpAddress vtep, Link vxlan) {}
 
-    private static InetAddress ip(String s) {
-        return IpPrefix.parseAddress(s);
+    private static IpAddress ip(String s) {
+        return IpAddress.parse(s);
     }
 
     private static MacAddress containerMac(int n) {
         return MacAddress.parse("02:42:c6:13:0a:0" + n);
     }
 
-    private static InetAddress containerIp(int n) {
+    private static IpAddress containerIp(int n) {
         return ip("198.19.10." + n);
     }
 
     /** Bridge + VXLAN on a host, and a veth into its container; returns the host's VXLAN device. */
     private static Host plumbHost(TestNetns host, int n, TestNetns container) throws Exception {
         NetlinkHandle h = host.handle();
-        InetAddress vtep = ip("198.18.0." + n);
+        IpAddress vtep = ip("198.18.0." + n);
         Link underlay = h.linkByName("jo-ul" + n);
         Link br = h.linkAdd(new Bridge(LinkAttrs.named("jo-br" + n).withUp(true)));
-        Link vx = h.linkAdd(new Vxlan(LinkAttrs.named("jo-vx" + n).withMtu(OVERLAY_MTU).withMaster(br.index()).withUp(true),
-                VNI, Optional.of(vtep), Vxlan.DEFAULT_PORT, false, false, false, false, 0, underlay.index()));
+        Link vx = h.linkAdd(Vxlan.builder(LinkAttrs.named("jo-vx" + n).withMtu(OVERLAY_MTU).withMaster(br.index()).withUp(true), VNI)
+                .local(vtep).learning(false).underlayIndex(underlay.index()).build());
         // Host end on the bridge; the container end is born inside the container namespace.
         h.linkAdd(new Veth(LinkAttrs.named("jo-c" + n + "h").withMtu(OVERLAY_MTU).withMaster(br.index()).withUp(true),
                 "jo-eth0", Optional.of(container.ns()), 0));
@@ -85,7 +85,7 @@ class OverlayTrafficIT {
 
     @Test
     void containersPingAcrossTheTunnelAndMtuHolds(TestNetns h1) throws Exception {
-        Requirements.assumeOrFail(Requirements.hasCommand("ping"), "ping on PATH");
+        Requirements.requireTools("ping");
         TestNetns h2 = h1.another("h2");
         TestNetns c1 = h1.another("c1");
         TestNetns c2 = h1.another("c2");

@@ -1,10 +1,5 @@
 package io.javaoverlay.netlink.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.NetNs;
@@ -13,15 +8,21 @@ import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.PermissionDeniedException;
 import io.javaoverlay.netlink.testing.FreshNetnsExtension;
 import io.javaoverlay.netlink.testing.IpRoute2;
-import io.javaoverlay.netlink.testing.Requirements;
 import io.javaoverlay.netlink.testing.TestNetns;
-import java.util.concurrent.atomic.AtomicReference;
+import io.javaoverlay.testing.Requirements;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The daemon needs only CAP_NET_ADMIN in its own namespace: a Docker managed plugin gets exactly
@@ -69,7 +70,7 @@ class WithoutSysAdminIT {
 
     @Test
     void aHandleInTheOwnNamespaceNeedsNoSysAdmin(TestNetns t) throws Exception {
-        Requirements.assumeOrFail(Requirements.isRoot(), "root (CAP_NET_ADMIN)");
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_ADMIN)");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         // The test thread enters the fresh namespace first (as root), then gives up CAP_SYS_ADMIN:
         // that namespace is "its own" from then on, like the host namespace is the plugin's.

@@ -1,5 +1,7 @@
 package io.javaoverlay.netlink.testing;
 
+import io.javaoverlay.netlink.Netlink;
+import io.javaoverlay.testing.Requirements;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +24,7 @@ public final class FreshNetnsExtension implements BeforeEachCallback, AfterEachC
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        Requirements.requirePrivileged();
+        requirePrivileged();
         if (LOGGED.compareAndSet(false, true)) {
             String v = IpRoute2.versions();
             LOG.log(Level.INFO, "privileged netlink tests on: {0}", v);
@@ -30,6 +32,14 @@ public final class FreshNetnsExtension implements BeforeEachCallback, AfterEachC
         }
         TestNetns t = TestNetns.create(TestNetns.randomName("jo-it-"));
         context.getStore(STORE).put("ns", t);
+    }
+
+    /** Root, our netlink layer working here, and iproute2 ({@code ip}, {@code bridge}) for the cross-checks. */
+    public static void requirePrivileged() {
+        Requirements.requireRoot("network namespaces (CAP_NET_ADMIN and CAP_SYS_ADMIN)");
+        Requirements.require(Netlink.isAvailable(), "netlink: "
+                + Netlink.unavailabilityCause().map(Throwable::toString).orElse(""));
+        Requirements.requireTools("ip", "bridge");
     }
 
     @Override

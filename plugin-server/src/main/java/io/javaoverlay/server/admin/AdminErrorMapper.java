@@ -1,8 +1,8 @@
 package io.javaoverlay.server.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.javaoverlay.server.status.AdminException;
 import io.javaoverlay.server.status.StatusModel;
+import io.javaoverlay.types.OverlayException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -12,7 +12,12 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 
 import java.lang.System.Logger.Level;
 
-/** Every admin failure as {@code {"error": "..."}} with its status; unexpected ones are logged. */
+/**
+ * Every admin failure as {@code {"error": "..."}} with its status. Unlike Docker's plugin API (one
+ * 500 for everything, {@code resource.ErrorMapper}), the admin API answers an
+ * {@link OverlayException} with the HTTP status of its kind, so the CLI can tell a refusal from an
+ * outage; unexpected failures are logged.
+ */
 public final class AdminErrorMapper implements ExceptionMapper<Throwable> {
     private static final System.Logger LOG = System.getLogger(AdminErrorMapper.class.getName());
 
@@ -20,9 +25,12 @@ public final class AdminErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable t) {
         int status;
         String message;
-        if (t instanceof AdminException a) {
-            status = a.status();
-            message = a.getMessage();
+        if (t instanceof OverlayException o) {
+            status = status(o.kind());
+            message = o.getMessage();
+            if (status == 500) {
+                LOG.log(Level.ERROR, "admin call failed: " + message, t);
+            }
         } else if (t instanceof NotFoundException) {
             status = 404;
             message = "unknown admin path (see javaoverlay --help)";
@@ -41,6 +49,17 @@ public final class AdminErrorMapper implements ExceptionMapper<Throwable> {
             LOG.log(Level.ERROR, message, t);
         }
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new StatusModel.ErrorBody(message)).build();
+    }
+
+    /** The admin API's status for each kind of failure. */
+    static int status(OverlayException.Kind kind) {
+        return switch (kind) {
+            case INVALID_REQUEST -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT, EXHAUSTED -> 409;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
     }
 
     private static JsonProcessingException find(Throwable t) {

@@ -2,11 +2,12 @@ package io.javaoverlay.server.admin;
 
 import io.javaoverlay.server.metrics.Metrics;
 import io.javaoverlay.server.status.AdminContext;
-import io.javaoverlay.server.status.AdminException;
 import io.javaoverlay.server.status.HostsSource;
 import io.javaoverlay.server.status.Inventory;
 import io.javaoverlay.server.status.StatusModel;
 import io.javaoverlay.server.status.StatusService;
+import io.javaoverlay.types.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -83,7 +84,7 @@ public final class AdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public StatusModel.ReleaseResult release(StatusModel.ReleaseRequest request) {
         if (request == null || request.address() == null || request.address().isBlank()) {
-            throw new AdminException(AdminException.BAD_REQUEST, "the body must be {\"address\": \"IP\"}");
+            throw new OverlayException(Kind.INVALID_REQUEST, "the body must be {\"address\": \"IP\"}");
         }
         return new Inventory(ctx.requireLive()).release(request.address());
     }
@@ -99,7 +100,7 @@ public final class AdminResource {
         try {
             hosts = live.hosts().hosts();
         } catch (Exception e) {
-            throw new AdminException(AdminException.UNAVAILABLE, "cannot list hosts: " + e.getMessage());
+            throw new OverlayException(Kind.UNAVAILABLE, "cannot list hosts: " + e.getMessage());
         }
         List<StatusModel.HostView> out = new ArrayList<>();
         hosts.values().forEach(h -> out.add(StatusService.view(h, perHost.getOrDefault(h.hostId(), 0),

@@ -1,11 +1,11 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.cluster.HostRegistry;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.util.Objects;
 
 /**
@@ -87,7 +87,7 @@ public final class ClusterNetworkService implements NetworkService {
     }
 
     @Override
-    public void nodeDiscovered(InetAddress address, boolean self, boolean added) {
+    public void nodeDiscovered(IpAddress address, boolean self, boolean added) {
         delegate.nodeDiscovered(address, self, added);
     }
 

@@ -4,12 +4,12 @@ import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.server.DaemonConfig;
 import io.javaoverlay.server.StoreLocation;
 import io.javaoverlay.server.docker.DockerClient;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.cluster.HostRecord;
 import io.javaoverlay.vxlan.cluster.HostRegistry;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +37,7 @@ public final class ClusterWiring {
 
     /** {@code service} itself, or wrapped with a replicator when replication applies. */
     public static NetworkService wrap(NetworkService service, KvStore store, DaemonConfig config, String hostId,
-                                      InetAddress vtep, Map<String, String> env) {
+                                      IpAddress vtep, Map<String, String> env) {
         if (!enabled(config, env)) {
             return service;
         }
@@ -46,15 +46,15 @@ public final class ClusterWiring {
         Path socket = DockerClient.socketFor(host);
         Duration poll = Duration.ofMillis(Long.parseLong(env.getOrDefault("JAVAOVERLAY_REPLICATE_POLL_MS", "2000")));
         NetworkReplicator replicator = new NetworkReplicator(new DockerClient(socket, DOCKER_TIMEOUT), store,
-                new VxlanDirectory(store, hostId), hostId, Clock.systemUTC(), config.driverName());
+                new AliasDirectory(store, hostId), hostId, Clock.systemUTC(), config.driverName());
         LOG.log(Level.INFO, "replicating " + config.driverName() + " networks to every host through " + store.describe()
                 + " (Docker API " + socket + ", poll " + poll.toMillis() + " ms)");
-        HostRegistry hosts = new HostRegistry(store, new HostRecord(hostId, vtep.getHostAddress(), hostname(env),
+        HostRegistry hosts = new HostRegistry(store, new HostRecord(hostId, vtep.toString(), hostname(env),
                 System.currentTimeMillis()), HostRegistry.DEFAULT_TTL);
         return new ClusterNetworkService(service, replicator, new ReplicatorLoop(replicator, store, poll), hosts);
     }
 
-    /** The UTS host name, read without a DNS lookup (InetAddress.getLocalHost() can hang for seconds). */
+    /** The UTS host name, read without a DNS lookup (IpAddress.getLocalHost() can hang for seconds). */
     private static String hostname(Map<String, String> env) {
         try {
             return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();

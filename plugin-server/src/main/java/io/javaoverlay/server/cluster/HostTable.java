@@ -1,9 +1,9 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.types.IpAddress;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,17 +29,17 @@ final class HostTable {
     record Result(List<Membership.Change> changes, List<Probe> probes) {}
 
     /** A probe to send outside the lock, for one generation of one host. */
-    record Probe(TrackedHost host, long generation, InetAddress vtep) {}
+    record Probe(TrackedHost host, long generation, IpAddress vtep) {}
 
     private final String selfId;
-    private final InetAddress selfVtep;
+    private final IpAddress selfVtep;
     private final Membership.Settings settings;
     private final Map<String, TrackedHost> hosts = new TreeMap<>();
     private boolean readFailed = true; // nothing read yet: the first success starts the clocks
     private boolean judging;
     private long lastReadOk;
 
-    HostTable(String selfId, InetAddress selfVtep, Membership.Settings settings) {
+    HostTable(String selfId, IpAddress selfVtep, Membership.Settings settings) {
         this.selfId = selfId;
         this.selfVtep = selfVtep;
         this.settings = settings;
@@ -57,7 +57,7 @@ final class HostTable {
      * @param owners hosts that own endpoint records, with their VTEP if known
      * @return the state changes, and the probes to send now
      */
-    Result observe(List<KvEntry> entries, Map<String, Optional<InetAddress>> owners, long now) {
+    Result observe(List<KvEntry> entries, Map<String, Optional<IpAddress>> owners, long now) {
         boolean reset = readFailed || now - lastReadOk > settings.deadAfter().toNanos() / 2;
         if (reset && lastReadOk != 0) {
             String cause = readFailed ? "the store answers again (last good read " + millis(now - lastReadOk) + " s ago)"
@@ -71,7 +71,7 @@ final class HostTable {
         for (KvEntry e : entries) {
             ClusterKeys.hostIdOf(e.key()).ifPresent(id -> byHost.put(id, e));
         }
-        Map<String, Optional<InetAddress>> ownersNow = owners;
+        Map<String, Optional<IpAddress>> ownersNow = owners;
         Set<String> ids = new TreeSet<>(hosts.keySet());
         ids.addAll(byHost.keySet());
         ids.addAll(ownersNow.keySet());
@@ -194,7 +194,7 @@ final class HostTable {
     }
 
     private void logState(TrackedHost h, Liveness before, long now) {
-        String vtep = h.vtep() == null ? "VTEP unknown" : "VTEP " + h.vtep().getHostAddress();
+        String vtep = h.vtep() == null ? "VTEP unknown" : "VTEP " + h.vtep().toString();
         String who = "host " + h.id + (h.self ? " (this host, " : " (") + vtep + ")";
         String silent = millis(now - h.lastChange);
         switch (h.state) {
@@ -207,15 +207,8 @@ final class HostTable {
     }
 
     /** An IP literal as an address; null for anything else (never a DNS lookup). */
-    static InetAddress parseLiteral(String vtep) {
-        if (vtep == null || !vtep.trim().matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(vtep.trim());
-        } catch (java.net.UnknownHostException | RuntimeException e) {
-            return null;
-        }
+    static IpAddress parseLiteral(String vtep) {
+        return vtep == null ? null : IpAddress.tryParse(vtep.trim()).orElse(null);
     }
 
     static String millis(long nanos) {

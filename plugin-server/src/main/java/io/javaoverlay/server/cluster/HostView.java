@@ -1,6 +1,7 @@
 package io.javaoverlay.server.cluster;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * @param hasRecord   whether its {@code hosts/} record exists (false: an owner of endpoint records
  *                    with no record, "no beat", or a record that vanished)
  */
-public record HostView(String hostId, Liveness state, Optional<InetAddress> vtep, String hostname, String version,
+public record HostView(String hostId, Liveness state, Optional<IpAddress> vtep, String hostname, String version,
                        Duration lastBeatAge, Instant since, boolean hasRecord) {
     public HostView {
         Objects.requireNonNull(hostId, "hostId");

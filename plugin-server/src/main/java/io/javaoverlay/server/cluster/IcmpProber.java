@@ -1,5 +1,7 @@
 package io.javaoverlay.server.cluster;
 
+import io.javaoverlay.types.IpAddress;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -35,8 +37,8 @@ public final class IcmpProber implements VtepProber {
     }
 
     @Override
-    public boolean reachable(InetAddress vtep, Duration timeout) throws IOException {
-        return vtep.isReachable((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    public boolean reachable(IpAddress vtep, Duration timeout) throws IOException {
+        return vtep.toInetAddress().isReachable((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
     }
 
     /** Whether this process holds CAP_NET_RAW (effective set), so isReachable sends ICMP echo. */

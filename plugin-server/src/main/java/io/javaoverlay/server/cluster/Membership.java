@@ -3,9 +3,9 @@ package io.javaoverlay.server.cluster;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.types.IpAddress;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,7 +120,7 @@ public final class Membership implements AutoCloseable {
 
     private final Object lock = new Object();
     private final HostTable table;
-    private volatile Map<String, Optional<InetAddress>> owners = Map.of();
+    private volatile Map<String, Optional<IpAddress>> owners = Map.of();
     private volatile Map<String, HostView> snapshot = Map.of();
     private volatile boolean judging;
     private long beat;
@@ -259,7 +259,7 @@ public final class Membership implements AutoCloseable {
                 try {
                     ok = prober.reachable(p.vtep(), settings.probeTimeout());
                 } catch (java.io.IOException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, "probe of " + p.vtep().getHostAddress() + " failed: " + e.getMessage());
+                    LOG.log(Level.DEBUG, "probe of " + p.vtep().toString() + " failed: " + e.getMessage());
                     ok = false;
                 }
                 synchronized (lock) {
@@ -310,13 +310,13 @@ public final class Membership implements AutoCloseable {
      * (probing that VTEP); hosts that left this map and have no record are forgotten once DEAD.
      * Replaces the previous call's map; takes effect at the next heartbeat.
      */
-    public void noteOwners(Map<String, Optional<InetAddress>> ownerVteps) {
+    public void noteOwners(Map<String, Optional<IpAddress>> ownerVteps) {
         owners = Map.copyOf(ownerVteps);
     }
 
     /** Like {@link #noteOwners(Map)} without VTEPs. */
     public void noteOwners(Set<String> hostIds) {
-        Map<String, Optional<InetAddress>> m = new HashMap<>();
+        Map<String, Optional<IpAddress>> m = new HashMap<>();
         hostIds.forEach(id -> m.put(id, Optional.empty()));
         noteOwners(m);
     }

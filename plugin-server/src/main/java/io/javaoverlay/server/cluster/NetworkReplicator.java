@@ -1,6 +1,7 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.CasConflictException;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
@@ -43,6 +44,8 @@ public final class NetworkReplicator {
     private final ClusterDirectory directory;
     private final String hostId;
     private final Clock clock;
+    /** The DeleteNetwork handler's compare-and-set on the cluster record. */
+    private final CasRetry cas;
     /** The name this host's Docker knows the driver by (a managed plugin's carries a tag). */
     private final String driver;
     /** A Docker network missing this long while its alias exists is gone for good (not just being created). */
@@ -69,6 +72,7 @@ public final class NetworkReplicator {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.hostId = Objects.requireNonNull(hostId, "hostId");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.cas = new CasRetry(store, 8, java.time.Duration.ZERO);
         this.driver = Objects.requireNonNull(driver, "driver");
     }
 
@@ -78,7 +82,7 @@ public final class NetworkReplicator {
     }
 
     /** What one pass did, for tests and the pass summary. */
-    public record PassReport(List<String> published, List<String> created, List<String> removed, List<String> waiting,
+    public record ReplicationReport(List<String> published, List<String> created, List<String> removed, List<String> waiting,
                              List<String> conflicts, List<String> forgotten, List<String> failed) {
         /** True when the pass did nothing and nothing is pending. */
         public boolean quiet() {
@@ -93,28 +97,28 @@ public final class NetworkReplicator {
      * Marks the cluster network behind this host's Docker network {@code localNetworkId} for
      * removal everywhere. Called from the DeleteNetwork handler before the alias goes: store
      * access only, no Docker API call. Unknown or already deleting networks are left alone.
+     *
+     * @throws KvStoreException reading this host's alias failed
+     * @throws io.javaoverlay.types.OverlayException CONFLICT after 8 lost races, UNAVAILABLE when the store fails
      */
     public void markDeleting(String localNetworkId) throws KvStoreException {
         Optional<String> cid = directory.clusterIdOf(localNetworkId);
         if (cid.isEmpty()) {
             return;
         }
-        for (int attempt = 0; attempt < 8; attempt++) {
+        cas.run("mark network " + localNetworkId + " for removal on every host", () -> {
             Optional<Stored> rec = records().values().stream()
                     .filter(s -> s.net().clusterId().equals(cid.get())).findFirst();
             if (rec.isEmpty() || rec.get().net().deleting()) {
-                return;
+                return null;
             }
             ClusterNetwork n = rec.get().net();
-            try {
-                store.compareAndSet(ClusterKeys.network(n.name()), ClusterKeys.encode(n.markDeleting(hostId)),
-                        rec.get().index());
-                LOG.log(Level.INFO, "network " + n.name() + " removed on " + hostId + ": removing it on every host");
-                return;
-            } catch (CasConflictException raced) {
-                // re-read
-            }
-        }
+            // A lost race (CasConflictException) re-reads and tries again.
+            store.compareAndSet(ClusterKeys.network(n.name()), ClusterKeys.encode(n.markDeleting(hostId)),
+                    rec.get().index());
+            LOG.log(Level.INFO, "network " + n.name() + " removed on " + hostId + ": removing it on every host");
+            return null;
+        });
     }
 
     /**
@@ -123,7 +127,7 @@ public final class NetworkReplicator {
      * @throws IOException       dockerd is not answering (the loop retries with backoff)
      * @throws KvStoreException  the store is not answering
      */
-    public PassReport pass() throws IOException, KvStoreException {
+    public ReplicationReport pass() throws IOException, KvStoreException {
         List<String> published = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> removed = new ArrayList<>();
@@ -188,7 +192,7 @@ public final class NetworkReplicator {
                 }
             }
         }
-        PassReport r = new PassReport(published, created, removed, waiting, conflicts, forgotten, failed);
+        ReplicationReport r = new ReplicationReport(published, created, removed, waiting, conflicts, forgotten, failed);
         if (!r.quiet()) {
             LOG.log(failed.isEmpty() ? Level.INFO : Level.WARNING, "replication pass: published " + published
                     + ", created " + created + ", removed " + removed + ", waiting " + waiting + ", conflicts "

@@ -1,6 +1,6 @@
 package io.javaoverlay.server.cluster;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
 
 /**
  * One observer's bookkeeping for one host: the last modify index of its {@code hosts/} record, the
@@ -21,8 +21,8 @@ final class TrackedHost {
     final String id;
     final boolean self;
     HostRecord record;
-    InetAddress recordVtep;
-    InetAddress ownerVtep;
+    IpAddress recordVtep;
+    IpAddress ownerVtep;
     /** Modify index of the record at the last look; null while there is no record. */
     Long index;
     long lastChange;
@@ -47,7 +47,7 @@ final class TrackedHost {
     }
 
     /** The VTEP to probe: the record's, else the one its endpoint records name. */
-    InetAddress vtep() {
+    IpAddress vtep() {
         return recordVtep != null ? recordVtep : ownerVtep;
     }
 

@@ -1,7 +1,8 @@
 package io.javaoverlay.server.cluster;
 
+import io.javaoverlay.types.IpAddress;
+
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 
 /**
@@ -16,5 +17,5 @@ public interface VtepProber {
      * @return true if it answered
      * @throws IOException if the probe could not be sent (counted as a failed probe)
      */
-    boolean reachable(InetAddress vtep, Duration timeout) throws IOException;
+    boolean reachable(IpAddress vtep, Duration timeout) throws IOException;
 }

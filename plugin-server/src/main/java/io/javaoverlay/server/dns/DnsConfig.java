@@ -1,6 +1,7 @@
 package io.javaoverlay.server.dns;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,13 +100,10 @@ public record DnsConfig(InetSocketAddress listen, List<InetSocketAddress> upstre
             host = s.substring(0, s.indexOf(':'));
             port = parsePort(s.substring(s.indexOf(':') + 1), text);
         }
-        InetAddress a;
-        try {
-            a = NameRecord.literal(host);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DNS address '" + text + "': '" + host + "' is not an IP address");
-        }
-        return new InetSocketAddress(a, port);
+        final String h = host;
+        IpAddress a = IpAddress.tryParse(host).orElseThrow(() ->
+                new IllegalArgumentException("DNS address '" + text + "': '" + h + "' is not an IP address"));
+        return new InetSocketAddress(a.toInetAddress(), port);
     }
 
     /** Parses a comma-separated list of {@link #parseAddress} forms; blank gives an empty list. */

@@ -1,6 +1,7 @@
 package io.javaoverlay.server.dns;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,17 +16,17 @@ import java.util.Optional;
 public final class LocalContainerIndex implements LocalContainers {
 
     /** One container with the addresses its queries can come from. */
-    public record Entry(LocalContainer container, Collection<InetAddress> sources) {
+    public record Entry(LocalContainer container, Collection<IpAddress> sources) {
     }
 
-    private volatile Map<InetAddress, LocalContainer> bySource = Map.of();
+    private volatile Map<IpAddress, LocalContainer> bySource = Map.of();
 
     /** Replaces the whole view. An address claimed by two containers is dropped (it cannot identify either). */
     public void replaceAll(Collection<Entry> entries) {
-        Map<InetAddress, LocalContainer> m = new HashMap<>();
-        Map<InetAddress, Boolean> clash = new HashMap<>();
+        Map<IpAddress, LocalContainer> m = new HashMap<>();
+        Map<IpAddress, Boolean> clash = new HashMap<>();
         for (Entry e : entries) {
-            for (InetAddress a : e.sources()) {
+            for (IpAddress a : e.sources()) {
                 LocalContainer prev = m.putIfAbsent(a, e.container());
                 if (prev != null && !prev.containerId().equals(e.container().containerId())) {
                     clash.put(a, true);
@@ -37,7 +38,7 @@ public final class LocalContainerIndex implements LocalContainers {
     }
 
     @Override
-    public Optional<LocalContainer> bySource(InetAddress source) {
+    public Optional<LocalContainer> bySource(IpAddress source) {
         return Optional.ofNullable(bySource.get(source));
     }
 

@@ -1,6 +1,7 @@
 package io.javaoverlay.server.dns;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,5 +25,5 @@ public interface LocalContainers {
     }
 
     /** The local container that sends from {@code source}, if any. Must be fast and never block. */
-    Optional<LocalContainer> bySource(InetAddress source);
+    Optional<LocalContainer> bySource(IpAddress source);
 }

@@ -1,11 +1,7 @@
 package io.javaoverlay.server.dns;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javaoverlay.kvstore.StoredJson;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -24,9 +20,6 @@ public final class NameKeys {
 
     /** Host IDs as vxlan's NetworkKeys accepts them; Docker IDs are 64 hex chars. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private NameKeys() {
     }
@@ -73,11 +66,7 @@ public final class NameKeys {
 
     /** A record as JSON bytes. */
     public static byte[] encode(NameRecord r) {
-        try {
-            return JSON.writeValueAsBytes(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoredJson.encode(r);
     }
 
     /**
@@ -87,12 +76,7 @@ public final class NameKeys {
      *                                  record does not belong at that key
      */
     public static NameRecord decode(String key, byte[] value) {
-        NameRecord r;
-        try {
-            r = JSON.readValue(value, NameRecord.class);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("corrupt name record at key " + key + ": " + e.getMessage(), e);
-        }
+        NameRecord r = StoredJson.decode(key, value, NameRecord.class);
         if (!key.equals(key(r))) {
             throw new IllegalArgumentException("name record at key " + key + " belongs at " + key(r));
         }

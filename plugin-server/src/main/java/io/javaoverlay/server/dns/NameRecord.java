@@ -3,10 +3,8 @@ package io.javaoverlay.server.dns;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.javaoverlay.types.IpAddress;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +18,8 @@ import java.util.regex.Pattern;
  * ({@link NameKeys}). Every host reads every record; the resolver answers a name only to
  * containers on the same cluster network.
  *
- * <p>Names are kept lower case (DNS compares names case-insensitively). Addresses are kept as
- * text so the JSON form is stable; {@link #ipv4Address()} and {@link #ipv6Address()} parse them.
+ * <p>Names are kept lower case (DNS compares names case-insensitively). Addresses are typed; the
+ * store's JSON ({@code kvstore.StoredJson}) writes them as their canonical text.
  *
  * @param clusterNetworkId the cluster network ID (the same on every host, see vxlan's {@code netalias/})
  * @param networkName      the Docker network name (the same on every host); the DNS domain of {@code NAME.NETWORK}
@@ -37,7 +35,7 @@ import java.util.regex.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NameRecord(String clusterNetworkId, String networkName, String endpointId, String hostId,
-                         String containerId, String containerName, List<String> aliases, String ipv4, String ipv6) {
+                         String containerId, String containerName, List<String> aliases, IpAddress ipv4, IpAddress ipv6) {
 
     /** A DNS label sequence as Docker allows in container names and aliases ([a-z0-9_.-], no empty labels). */
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,62})(\\.[a-z0-9_]([a-z0-9_-]{0,62}))*");
@@ -60,8 +58,12 @@ public record NameRecord(String clusterNetworkId, String networkName, String end
             }
         }
         aliases = List.copyOf(a);
-        ipv4 = canonical(ipv4, Inet4Address.class, "ipv4");
-        ipv6 = canonical(ipv6, Inet6Address.class, "ipv6");
+        if (ipv4 != null && ipv4.v6()) {
+            throw new IllegalArgumentException("name record: ipv4 '" + ipv4 + "' is not an ipv4 address");
+        }
+        if (ipv6 != null && !ipv6.v6()) {
+            throw new IllegalArgumentException("name record: ipv6 '" + ipv6 + "' is not an ipv6 address");
+        }
         if (ipv4 == null && ipv6 == null) {
             throw new IllegalArgumentException("name record of endpoint " + endpointId + " has no address");
         }
@@ -79,18 +81,6 @@ public record NameRecord(String clusterNetworkId, String networkName, String end
         }
         out.addAll(aliases);
         return out;
-    }
-
-    /** The parsed IPv4 address, or null. */
-    @JsonIgnore
-    public Inet4Address ipv4Address() {
-        return ipv4 == null ? null : (Inet4Address) literal(ipv4);
-    }
-
-    /** The parsed IPv6 address, or null. */
-    @JsonIgnore
-    public Inet6Address ipv6Address() {
-        return ipv6 == null ? null : (Inet6Address) literal(ipv6);
     }
 
     /** True when {@code s} is a name the resolver can hold (lower case, DNS labels). */
@@ -118,30 +108,6 @@ public record NameRecord(String clusterNetworkId, String networkName, String end
         Objects.requireNonNull(s, what);
         if (!NameKeys.isValidToken(s)) {
             throw new IllegalArgumentException("name record: invalid " + what + " '" + s + "'");
-        }
-    }
-
-    private static String canonical(String ip, Class<? extends InetAddress> kind, String what) {
-        if (ip == null || ip.isBlank()) {
-            return null;
-        }
-        String bare = ip.contains("/") ? ip.substring(0, ip.indexOf('/')) : ip;
-        InetAddress a = literal(bare);
-        if (!kind.isInstance(a)) {
-            throw new IllegalArgumentException("name record: " + what + " '" + ip + "' is not an " + what + " address");
-        }
-        return a.getHostAddress();
-    }
-
-    /** Parses an IP literal without ever doing a DNS lookup. */
-    static InetAddress literal(String s) {
-        if (s == null || s.isEmpty() || !(s.indexOf(':') >= 0 || s.matches("[0-9.]+"))) {
-            throw new IllegalArgumentException("'" + s + "' is not an IP address");
-        }
-        try {
-            return InetAddress.getByName(s); // a literal: no lookup happens
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("'" + s + "' is not an IP address", e);
         }
     }
 }

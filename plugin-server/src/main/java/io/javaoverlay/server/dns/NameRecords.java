@@ -1,9 +1,9 @@
 package io.javaoverlay.server.dns;
 
 import io.javaoverlay.server.docker.ContainerInspect;
+import io.javaoverlay.types.IpAddress;
 
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -60,9 +60,9 @@ public final class NameRecords {
      * Empty when the container is on no javaoverlay network.
      */
     public static Optional<LocalContainerIndex.Entry> entry(ContainerInspect c, Map<String, OverlayNetwork> overlays,
-                                                            InetAddress gateway) {
+                                                            IpAddress gateway) {
         Set<String> nets = new HashSet<>();
-        List<InetAddress> sources = new ArrayList<>();
+        List<IpAddress> sources = new ArrayList<>();
         if (gateway != null) {
             sources.add(gateway);
         }
@@ -72,10 +72,11 @@ public final class NameRecords {
                 continue;
             }
             nets.add(net.clusterNetworkId());
-            for (String ip : new String[] {a.ipv4(), a.ipv6()}) {
-                if (ip != null) {
-                    sources.add(NameRecord.literal(ip));
-                }
+            if (a.ipv4() != null) {
+                sources.add(a.ipv4());
+            }
+            if (a.ipv6() != null) {
+                sources.add(a.ipv6());
             }
         }
         if (nets.isEmpty()) {

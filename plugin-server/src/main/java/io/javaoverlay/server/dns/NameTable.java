@@ -1,6 +1,7 @@
 package io.javaoverlay.server.dns;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -98,7 +99,7 @@ public final class NameTable {
     }
 
     /** The endpoints holding {@code address} on any of {@code networks} (for PTR answers). */
-    public List<NameRecord> byAddress(Set<String> networks, InetAddress address) {
+    public List<NameRecord> byAddress(Set<String> networks, IpAddress address) {
         List<NameRecord> all = index.byAddress.getOrDefault(address, List.of());
         List<NameRecord> out = new ArrayList<>(all.size());
         for (NameRecord r : all) {
@@ -118,11 +119,11 @@ public final class NameTable {
     private static final class Index {
         final Map<String, Map<String, List<NameRecord>>> byNetwork;
         final Map<String, String> networkNames;
-        final Map<InetAddress, List<NameRecord>> byAddress;
+        final Map<IpAddress, List<NameRecord>> byAddress;
         final int size;
 
         private Index(Map<String, Map<String, List<NameRecord>>> byNetwork, Map<String, String> networkNames,
-                      Map<InetAddress, List<NameRecord>> byAddress, int size) {
+                      Map<IpAddress, List<NameRecord>> byAddress, int size) {
             this.byNetwork = byNetwork;
             this.networkNames = networkNames;
             this.byAddress = byAddress;
@@ -132,7 +133,7 @@ public final class NameTable {
         static Index build(Map<String, NameRecord> records) {
             Map<String, Map<String, List<NameRecord>>> byNetwork = new HashMap<>();
             Map<String, String> networkNames = new HashMap<>();
-            Map<InetAddress, List<NameRecord>> byAddress = new HashMap<>();
+            Map<IpAddress, List<NameRecord>> byAddress = new HashMap<>();
             for (NameRecord r : records.values()) {
                 Map<String, List<NameRecord>> names = byNetwork.computeIfAbsent(r.clusterNetworkId(), k -> new HashMap<>());
                 for (String n : r.names()) {
@@ -140,10 +141,10 @@ public final class NameTable {
                 }
                 networkNames.putIfAbsent(r.clusterNetworkId(), r.networkName());
                 if (r.ipv4() != null) {
-                    byAddress.computeIfAbsent(r.ipv4Address(), k -> new ArrayList<>()).add(r);
+                    byAddress.computeIfAbsent(r.ipv4(), k -> new ArrayList<>()).add(r);
                 }
                 if (r.ipv6() != null) {
-                    byAddress.computeIfAbsent(r.ipv6Address(), k -> new ArrayList<>()).add(r);
+                    byAddress.computeIfAbsent(r.ipv6(), k -> new ArrayList<>()).add(r);
                 }
             }
             byNetwork.replaceAll((k, v) -> {

@@ -1,5 +1,6 @@
 package io.javaoverlay.server.dns;
 
+import io.javaoverlay.types.IpAddress;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -18,7 +19,6 @@ import org.xbill.DNS.Type;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -103,13 +103,13 @@ public final class QueryHandler {
         if (q.getDClass() != DClass.IN && q.getDClass() != DClass.ANY) {
             return new Forward(query);
         }
-        Optional<LocalContainers.LocalContainer> who = containers.bySource(source);
+        Optional<LocalContainers.LocalContainer> who = containers.bySource(IpAddress.of(source));
         if (who.isEmpty() || who.get().clusterNetworkIds().isEmpty()) {
             return new Forward(query);
         }
         String qname = text(q.getName());
         if (type == Type.PTR) {
-            Optional<InetAddress> addr = reverse(qname);
+            Optional<IpAddress> addr = reverse(qname);
             if (addr.isPresent()) {
                 List<NameRecord> owners = table.byAddress(who.get().clusterNetworkIds(), addr.get());
                 return owners.isEmpty() ? new Forward(query) : new Reply(ptr(query, owners), udpLimit(query));
@@ -157,10 +157,10 @@ public final class QueryHandler {
         int type = q.getType();
         for (NameRecord rec : found) {
             if ((type == Type.A || type == Type.ANY) && rec.ipv4() != null) {
-                r.addRecord(new ARecord(q.getName(), DClass.IN, ttl, rec.ipv4Address()), Section.ANSWER);
+                r.addRecord(new ARecord(q.getName(), DClass.IN, ttl, rec.ipv4().toInetAddress()), Section.ANSWER);
             }
             if ((type == Type.AAAA || type == Type.ANY) && rec.ipv6() != null) {
-                r.addRecord(new AAAARecord(q.getName(), DClass.IN, ttl, rec.ipv6Address()), Section.ANSWER);
+                r.addRecord(new AAAARecord(q.getName(), DClass.IN, ttl, rec.ipv6().toInetAddress()), Section.ANSWER);
             }
         }
         return r; // any other type: NOERROR, no records (the name exists)
@@ -225,7 +225,7 @@ public final class QueryHandler {
     }
 
     /** The address of an {@code in-addr.arpa} or {@code ip6.arpa} name, if it names exactly one. */
-    static Optional<InetAddress> reverse(String qname) {
+    static Optional<IpAddress> reverse(String qname) {
         String[] l = qname.split("\\.", -1);
         byte[] b;
         if (qname.endsWith(".in-addr.arpa") && l.length == 6) {
@@ -249,10 +249,6 @@ public final class QueryHandler {
         } else {
             return Optional.empty();
         }
-        try {
-            return Optional.of(InetAddress.getByAddress(b));
-        } catch (UnknownHostException impossible) {
-            return Optional.empty();
-        }
+        return Optional.of(IpAddress.ofBytes(b));
     }
 }

@@ -1,5 +1,7 @@
 package io.javaoverlay.server.dns;
 
+import io.javaoverlay.types.IpAddress;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,11 +53,9 @@ public final class Upstreams {
                 if (zone >= 0) {
                     host = host.substring(0, zone); // link-local zones need an interface we cannot name here
                 }
-                try {
-                    out.add(new InetSocketAddress(NameRecord.literal(host), DnsConfig.DNS_PORT));
-                } catch (IllegalArgumentException notAnAddress) {
-                    // resolv.conf with garbage: skip the line, as glibc does
-                }
+                // resolv.conf with garbage: skip the line, as glibc does
+                IpAddress.tryParse(host).ifPresent(a ->
+                        out.add(new InetSocketAddress(a.toInetAddress(), DnsConfig.DNS_PORT)));
             }
         }
         return out;

@@ -1,12 +1,13 @@
 package io.javaoverlay.server.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.javaoverlay.types.IpAddress;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -28,7 +29,7 @@ public record ContainerInspect(String id, String name, Map<String, String> label
                                Map<String, Attachment> networks) {
 
     /** One network attachment; addresses without prefix length, null when absent. */
-    public record Attachment(String networkId, String endpointId, String ipv4, String ipv6, List<String> aliases) {
+    public record Attachment(String networkId, String endpointId, IpAddress ipv4, IpAddress ipv6, List<String> aliases) {
         public Attachment {
             aliases = List.copyOf(aliases);
         }
@@ -66,7 +67,7 @@ public record ContainerInspect(String id, String name, Map<String, String> label
             List<String> aliases = new ArrayList<>();
             a.path("Aliases").forEach(x -> aliases.add(x.asText()));
             nets.put(e.getKey(), new Attachment(a.path("NetworkID").asText(""), a.path("EndpointID").asText(""),
-                    blankToNull(a.path("IPAddress").asText("")), blankToNull(a.path("GlobalIPv6Address").asText("")),
+                    address(a.path("IPAddress").asText("")), address(a.path("GlobalIPv6Address").asText("")),
                     aliases));
         }
         return new ContainerInspect(n.path("Id").asText(""), name, strings(cfg.path("Labels")), env, ports,
@@ -80,27 +81,25 @@ public record ContainerInspect(String id, String name, Map<String, String> label
      * the network is hidden from the container's own inspect output). This is the address a
      * container's forwarded DNS queries come from.
      */
-    public static Map<String, InetAddress> gatewayAddresses(JsonNode gwbridgeInspect) {
-        Map<String, InetAddress> out = new TreeMap<>();
+    public static Map<String, IpAddress> gatewayAddresses(JsonNode gwbridgeInspect) {
+        Map<String, IpAddress> out = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = gwbridgeInspect.path("Containers").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String ip = e.getValue().path("IPv4Address").asText("");
             if (ip.contains("/")) {
                 ip = ip.substring(0, ip.indexOf('/'));
             }
-            if (!e.getKey().startsWith("ep-") && ip.matches("[0-9.]+")) {
-                try {
-                    out.put(e.getKey(), InetAddress.getByName(ip)); // a literal: no lookup
-                } catch (java.net.UnknownHostException ignored) {
-                    // not an address after all
-                }
+            Optional<IpAddress> a = IpAddress.tryParse(ip);
+            if (!e.getKey().startsWith("ep-") && a.isPresent() && a.get().v4()) {
+                out.put(e.getKey(), a.get());
             }
         }
         return out;
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    /** Docker's address text as a value; null when absent or not an address. */
+    private static IpAddress address(String s) {
+        return s == null ? null : IpAddress.tryParse(s.trim()).orElse(null);
     }
 
     private static Map<String, String> strings(JsonNode obj) {

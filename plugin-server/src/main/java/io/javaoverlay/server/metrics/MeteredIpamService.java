@@ -1,6 +1,7 @@
 package io.javaoverlay.server.metrics;
 
 import io.javaoverlay.ipam.IpamService;
+import io.javaoverlay.types.IpAddress;
 
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -61,7 +62,7 @@ public final class MeteredIpamService implements IpamService {
     }
 
     @Override
-    public void releaseAddress(String poolId, String address) {
+    public void releaseAddress(String poolId, IpAddress address) {
         counted("release_address", () -> {
             delegate.releaseAddress(poolId, address);
             return null;

@@ -3,7 +3,7 @@ package io.javaoverlay.server.metrics;
 import io.javaoverlay.vxlan.reconcile.Action;
 import io.javaoverlay.vxlan.reconcile.Applier;
 import io.javaoverlay.vxlan.reconcile.PassListener;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +27,7 @@ public final class ReconcileMetrics implements PassListener {
     }
 
     @Override
-    public void passFinished(PassReport report, Duration duration, int peers) {
+    public void passFinished(ReconcileReport report, Duration duration, int peers) {
         String result = report.abortedBy().isPresent() ? "aborted" : report.converged() ? "converged" : "failed";
         metrics.passes.labelValues(result).inc();
         metrics.passDuration.observe(duration.toNanos() / 1e9);

@@ -30,7 +30,12 @@ public final class NetworkDriverMessages {
         }
     }
 
-    /** {@code /NetworkDriver.CreateNetwork} request. */
+    /**
+     * {@code /NetworkDriver.CreateNetwork} request, and also the body of
+     * {@code /NetworkDriver.AllocateNetwork}: Docker sends the same shape to both (Go's
+     * {@code CreateNetworkRequest} and {@code AllocateNetworkRequest}; the swarm manager's options
+     * are flat strings, which this generic map holds as well).
+     */
     public record CreateNetworkRequest(@JsonProperty("NetworkID") String networkId,
                                        @JsonProperty("Options") Map<String, Object> options,
                                        @JsonProperty("IPv4Data") List<IpamData> ipv4Data,
@@ -44,18 +49,6 @@ public final class NetworkDriverMessages {
 
     /** {@code DeleteNetwork} and {@code FreeNetwork} request. */
     public record NetworkRequest(@JsonProperty("NetworkID") String networkId) {
-    }
-
-    /** {@code /NetworkDriver.AllocateNetwork} request (swarm managers only; flat string options). */
-    public record AllocateNetworkRequest(@JsonProperty("NetworkID") String networkId,
-                                         @JsonProperty("Options") Map<String, Object> options,
-                                         @JsonProperty("IPv4Data") List<IpamData> ipv4Data,
-                                         @JsonProperty("IPv6Data") List<IpamData> ipv6Data) {
-        public AllocateNetworkRequest {
-            options = options == null ? Map.of() : options;
-            ipv4Data = ipv4Data == null ? List.of() : ipv4Data;
-            ipv6Data = ipv6Data == null ? List.of() : ipv6Data;
-        }
     }
 
     /** AllocateNetwork response: becomes every node's {@code com.docker.network.generic}. */

@@ -1,10 +1,9 @@
 package io.javaoverlay.server.resource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.javaoverlay.ipam.IpamException;
 import io.javaoverlay.server.protocol.Json;
 import io.javaoverlay.server.protocol.PluginMessages.ErrorResponse;
-import io.javaoverlay.vxlan.OverlayException;
+import io.javaoverlay.types.OverlayException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -53,21 +52,12 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         } else if (json != null) {
             status = 400;
             message = "malformed JSON in the request body of " + path + ": " + firstLine(json.getOriginalMessage());
-        } else if (t instanceof IpamException e && e.kind() != IpamException.Kind.INTERNAL) {
-            status = 500;
-            message = e.getMessage();
-        } else if (t instanceof OverlayException e && e.kind() != OverlayException.Kind.INTERNAL) {
-            status = 500;
-            message = e.getMessage();
-        } else if (t instanceof InvalidRequestException || t instanceof ServiceUnavailableException) {
-            status = 500;
-            message = t.getMessage();
+        } else if (t instanceof OverlayException e) {
+            status = statusOf(e.kind());
+            message = e.kind() == OverlayException.Kind.INTERNAL ? internal(path, method, t) : e.getMessage();
         } else {
             status = 500;
-            String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-            message = "javaoverlay failed internally while handling " + path + " (correlation id " + id
-                    + "); see the plugin log";
-            LOG.log(Level.ERROR, method + " " + path + " failed, correlation id " + id, t);
+            message = internal(path, method, t);
         }
         // Every 5xx once, at WARNING, with the endpoint and the reason Docker shows: Docker retries
         // nothing that got an HTTP answer, so this line is the operator's only trace of the failure
@@ -82,6 +72,32 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             rb.header("Allow", "POST");
         }
         return rb.build();
+    }
+
+    /**
+     * The HTTP status of a domain failure, one entry per kind. Docker's plugin client treats every
+     * non-200 answer as a failure and shows {@code Err} verbatim (protocol doc 1.2), so today every kind is a
+     * 500; what differs per kind is the message: INTERNAL gets a correlation id instead.
+     */
+    static int statusOf(OverlayException.Kind kind) {
+        switch (kind) {
+            case INVALID_REQUEST: // a bad value in well-formed JSON (malformed JSON is the 400 above)
+            case NOT_FOUND:
+            case CONFLICT:
+            case EXHAUSTED:
+            case UNAVAILABLE:     // includes "not ready yet" while the store is connecting
+            case INTERNAL:
+            default:
+                return 500;
+        }
+    }
+
+    /** A generic sentence with a correlation id for the user; the stack trace for the log. */
+    private static String internal(String path, String method, Throwable t) {
+        String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        LOG.log(Level.ERROR, method + " " + path + " failed, correlation id " + id, t);
+        return "javaoverlay failed internally while handling " + path + " (correlation id " + id
+                + "); see the plugin log";
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

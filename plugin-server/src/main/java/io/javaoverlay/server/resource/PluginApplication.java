@@ -16,7 +16,7 @@ public final class PluginApplication {
      * Builds the application with explicit registration (no package scanning, WADL off: both
      * cost start-up time).
      */
-    public static ResourceConfig create(Backends backends, DriverSettings settings, long maxBodyBytes) {
+    public static ResourceConfig create(Services services, DriverSettings settings, long maxBodyBytes) {
         ObjectMapper mapper = Json.newMapper();
         ResourceConfig rc = new ResourceConfig();
         rc.setApplicationName("javaoverlay");
@@ -34,8 +34,8 @@ public final class PluginApplication {
         rc.register(new AccessLogFilter());
         rc.register(new DockerMediaFilter(maxBodyBytes));
         rc.register(new ErrorMapper());
-        rc.registerInstances(new PluginResource(), new NetworkDriverResource(backends, settings),
-                new IpamDriverResource(backends, settings));
+        rc.registerInstances(new PluginResource(), new NetworkDriverResource(services, settings),
+                new IpamDriverResource(services, settings));
         return rc;
     }
 }

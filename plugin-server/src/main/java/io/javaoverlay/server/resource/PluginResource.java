@@ -1,6 +1,7 @@
 package io.javaoverlay.server.resource;
 
 import io.javaoverlay.server.protocol.Json;
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.protocol.PluginMessages.ActivateResponse;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,7 +18,7 @@ public final class PluginResource {
 
     /** Answers the manifest; static, available before the store is. */
     @POST
-    @Path("Plugin.Activate")
+    @Path(PluginApi.ACTIVATE)
     public ActivateResponse activate() {
         return MANIFEST;
     }

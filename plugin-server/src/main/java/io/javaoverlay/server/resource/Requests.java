@@ -1,10 +1,11 @@
 package io.javaoverlay.server.resource;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.types.OverlayException;
 import jakarta.ws.rs.BadRequestException;
 
-import java.net.InetAddress;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -30,10 +31,10 @@ final class Requests {
     /** A Docker object ID ({@code NetworkID}, {@code EndpointID}). */
     static String id(String value, String field, String endpoint) {
         if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(endpoint + " request has no " + field);
+            throw invalid(endpoint + " request has no " + field);
         }
         if (!ID.matcher(value).matches()) {
-            throw new InvalidRequestException(field + " '" + abbreviate(value) + "' in " + endpoint
+            throw invalid(field + " '" + abbreviate(value) + "' in " + endpoint
                     + " is not a valid ID (expected up to 128 letters, digits, '_', '.', ':' or '-')");
         }
         return value;
@@ -42,7 +43,7 @@ final class Requests {
     /** An opaque non-empty token such as an IPAM {@code PoolID} (it may contain '/'). */
     static String token(String value, String field, String endpoint) {
         if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(endpoint + " request has no " + field);
+            throw invalid(endpoint + " request has no " + field);
         }
         return value;
     }
@@ -50,12 +51,12 @@ final class Requests {
     /** A CIDR ({@code 10.20.0.0/24}); the prefix length is mandatory. */
     static IpPrefix cidr(String value, String what) {
         if (value == null || value.isBlank() || value.indexOf('/') < 0) {
-            throw new InvalidRequestException(what + " '" + abbreviate(String.valueOf(value)) + "' is not a valid CIDR (expected ADDRESS/LENGTH)");
+            throw invalid(what + " '" + abbreviate(String.valueOf(value)) + "' is not a valid CIDR (expected ADDRESS/LENGTH)");
         }
         try {
-            return IpPrefix.parse(value);
+            return IpPrefix.parse(value.trim());
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(what + " '" + abbreviate(value) + "' is not a valid CIDR: " + e.getMessage(), e);
+            throw invalid(what + " '" + abbreviate(value) + "' is not a valid CIDR: " + e.getMessage(), e);
         }
     }
 
@@ -65,14 +66,14 @@ final class Requests {
     }
 
     /** A bare IP address, no prefix. */
-    static InetAddress address(String value, String what) {
+    static IpAddress address(String value, String what) {
         if (value == null || value.isBlank() || value.indexOf('/') >= 0) {
-            throw new InvalidRequestException(what + " '" + abbreviate(String.valueOf(value)) + "' is not a bare IP address");
+            throw invalid(what + " '" + abbreviate(String.valueOf(value)) + "' is not a bare IP address");
         }
         try {
-            return IpPrefix.parseAddress(value);
+            return IpAddress.parse(value.trim());
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(what + " '" + abbreviate(value) + "' is not a valid IP address", e);
+            throw invalid(what + " '" + abbreviate(value) + "' is not a valid IP address", e);
         }
     }
 
@@ -84,8 +85,18 @@ final class Requests {
         try {
             return Optional.of(MacAddress.parse(value));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(what + " '" + abbreviate(value) + "' is not a valid MAC address (expected aa:bb:cc:dd:ee:ff)", e);
+            throw invalid(what + " '" + abbreviate(value) + "' is not a valid MAC address (expected aa:bb:cc:dd:ee:ff)", e);
         }
+    }
+
+    /** A request that parsed as JSON but carries a bad or missing value; the message names the object. */
+    static OverlayException invalid(String message) {
+        return new OverlayException(OverlayException.Kind.INVALID_REQUEST, message);
+    }
+
+    /** Like {@link #invalid(String)}, keeping the parse failure as the cause. */
+    static OverlayException invalid(String message, Throwable cause) {
+        return new OverlayException(OverlayException.Kind.INVALID_REQUEST, message, cause);
     }
 
     /** Keeps hostile input from flooding logs and Docker's error text. */

@@ -125,7 +125,7 @@ public final class ServiceDefinitions {
             Map<String, String> m = Map.of(META_HOST, hostId, META_CONTAINER, c.id(), META_CONTAINER_NAME, c.name(),
                     META_NETWORK, netName);
             Health h = health(c.health());
-            out.add(new Desired(new Registration(id, name.toLowerCase(Locale.ROOT), att.ipv4(), Integer.parseInt(number),
+            out.add(new Desired(new Registration(id, name.toLowerCase(Locale.ROOT), att.ipv4().toString(), Integer.parseInt(number),
                     List.copyOf(tags), m, ttl, deregisterCriticalAfter, h), h));
         }
         return new Result(out, problems);

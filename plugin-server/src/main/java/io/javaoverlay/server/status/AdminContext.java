@@ -5,10 +5,12 @@ import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.server.DaemonConfig;
 import io.javaoverlay.server.metrics.Metrics;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +38,7 @@ public final class AdminContext {
      * membership component, the Docker view and a new overlay service can replace today's ones.
      */
     public record Live(KvStore store, OverlayStore overlay, IpamService ipam, IpamInventory inventory, String hostId,
-                       InetAddress vtep, Optional<Underlay> underlay, Optional<Integer> containerMtu,
+                       IpAddress vtep, Optional<Underlay> underlay, Optional<Integer> containerMtu,
                        HostsSource hosts, DriftSource drift, DockerNames docker, HostForgetter forgetter) {
         public Live {
             Objects.requireNonNull(store, "store");
@@ -125,7 +127,7 @@ public final class AdminContext {
     public Live requireLive() {
         Live l = live;
         if (l == null || !"ready".equals(services())) {
-            throw new AdminException(AdminException.UNAVAILABLE, "javaoverlay is not ready to answer this: " + services());
+            throw new OverlayException(Kind.UNAVAILABLE, "javaoverlay is not ready to answer this: " + services());
         }
         return l;
     }

@@ -4,10 +4,10 @@ import io.javaoverlay.ipam.KvIpamService;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.server.DaemonConfig;
 import io.javaoverlay.server.docker.DockerClient;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.VxlanNetworkService;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
-import java.net.InetAddress;
 import java.util.Optional;
 
 /**
@@ -28,11 +28,11 @@ public final class AdminWiring {
      * @param registrations true when hosts keep {@code hosts/} registrations in this mode
      */
     public static void attach(AdminContext ctx, KvStore store, VxlanNetworkService overlay, KvIpamService ipam,
-                              DaemonConfig config, String hostId, InetAddress vtep, boolean registrations) {
+                              DaemonConfig config, String hostId, IpAddress vtep, boolean registrations) {
         overlay.reconcilers().addPassListener(ctx.passes());
         overlay.reconcilers().addPassListener(ctx.reconcileMetrics());
         OverlayStore records = new OverlayStore(store);
-        HostsSource hosts = new StoreHosts(store, hostId, vtep.getHostAddress(), ctx.startedAt(), registrations);
+        HostsSource hosts = new StoreHosts(store, hostId, vtep.toString(), ctx.startedAt(), registrations);
         var inventory = ipam.inventory();
         ctx.attach(new AdminContext.Live(store, records, ipam, inventory, hostId, vtep,
                 Optional.of(overlay.config().underlay()), Optional.of(overlay.config().maxContainerMtu()), hosts,

@@ -11,7 +11,7 @@ public interface HostForgetter {
     /**
      * Forgets {@code hostId}.
      *
-     * @throws AdminException CONFLICT for a live host or this host, NOT_FOUND for an unknown one
+     * @throws OverlayException CONFLICT for a live host or this host, NOT_FOUND for an unknown one
      */
     StatusModel.ForgetReport forget(String hostId, boolean force);
 }

@@ -1,19 +1,18 @@
 package io.javaoverlay.server.status;
 
-import io.javaoverlay.ipam.IpamException;
 import io.javaoverlay.ipam.IpamInventory;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStoreException;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.server.cluster.ClusterKeys;
 import io.javaoverlay.server.cluster.ClusterNetwork;
-import io.javaoverlay.vxlan.OverlayException;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkAlias;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +38,7 @@ public final class Inventory {
     /**
      * Reads the snapshot.
      *
-     * @throws AdminException UNAVAILABLE when the store cannot be read
+     * @throws OverlayException UNAVAILABLE when the store cannot be read
      */
     public Inventory(AdminContext.Live live) {
         this.live = live;
@@ -60,7 +59,7 @@ public final class Inventory {
                 }
             }
         } catch (KvStoreException | OverlayException e) {
-            throw new AdminException(AdminException.UNAVAILABLE, "cannot read the store " + live.store().describe()
+            throw new OverlayException(Kind.UNAVAILABLE, "cannot read the store " + live.store().describe()
                     + ": " + e.getMessage());
         }
     }
@@ -100,7 +99,7 @@ public final class Inventory {
     /**
      * One network by name, cluster ID, this host's Docker ID, or a unique prefix of an ID.
      *
-     * @throws AdminException NOT_FOUND, or CONFLICT when several match
+     * @throws OverlayException NOT_FOUND, or CONFLICT when several match
      */
     public StatusModel.NetworkDetail network(String nameOrId) {
         NetworkRecord n = resolve(nameOrId);
@@ -111,7 +110,8 @@ public final class Inventory {
         List<StatusModel.EndpointView> eps = new ArrayList<>();
         for (EndpointRecord e : endpoints) {
             if (e.networkId().equals(n.networkId())) {
-                eps.add(new StatusModel.EndpointView(e.endpointId(), e.hostId(), e.ipv4(), e.ipv6(), e.mac(),
+                eps.add(new StatusModel.EndpointView(e.endpointId(), e.hostId(), text(e.ipv4()), text(e.ipv6()),
+                        e.mac().toString(),
                         containers.get(e.endpointId()), e.hostId().equals(live.hostId())));
             }
         }
@@ -135,10 +135,10 @@ public final class Inventory {
         }
         List<NetworkRecord> hits = exact.isEmpty() ? prefix : exact;
         if (hits.isEmpty()) {
-            throw new AdminException(AdminException.NOT_FOUND, "no javaoverlay network is named or has the ID '" + q + "'");
+            throw new OverlayException(Kind.NOT_FOUND, "no javaoverlay network is named or has the ID '" + q + "'");
         }
         if (hits.size() > 1) {
-            throw new AdminException(AdminException.CONFLICT, "'" + q + "' matches " + hits.size() + " networks ("
+            throw new OverlayException(Kind.CONFLICT, "'" + q + "' matches " + hits.size() + " networks ("
                     + hits.stream().map(NetworkRecord::networkId).toList() + "); give more of the ID");
         }
         return hits.get(0);
@@ -156,8 +156,8 @@ public final class Inventory {
             }
         }
         List<String> subnets = new ArrayList<>();
-        n.ipv4().forEach(p -> subnets.add(p.pool()));
-        n.ipv6().forEach(p -> subnets.add(p.pool()));
+        n.ipv4().forEach(p -> subnets.add(p.pool().toString()));
+        n.ipv6().forEach(p -> subnets.add(p.pool().toString()));
         return new StatusModel.NetworkView(cid, name(cid).orElse(null), localIds(cid), n.vni(), subnets, n.mtu(),
                 List.copyOf(hosts), count);
     }
@@ -195,12 +195,7 @@ public final class Inventory {
 
     /** Every pool with its usage; {@code withNames} false spares the Docker lookup (metrics). */
     public List<StatusModel.PoolView> pools(boolean withNames) {
-        List<IpamInventory.Pool> pools;
-        try {
-            pools = live.inventory().pools();
-        } catch (IpamException e) {
-            throw new AdminException(AdminException.UNAVAILABLE, e.getMessage());
-        }
+        List<IpamInventory.Pool> pools = live.inventory().pools();
         List<StatusModel.PoolView> out = new ArrayList<>();
         for (IpamInventory.Pool p : pools) {
             String cid = null;
@@ -214,8 +209,8 @@ public final class Inventory {
             String network = p.network() != null ? p.network() : cid == null || !withNames ? null : name(cid).orElse(null);
             List<StatusModel.Holder> holders = p.holders().stream()
                     .map(h -> new StatusModel.Holder(h.host(), Instant.ofEpochMilli(h.since()).toString())).toList();
-            out.add(new StatusModel.PoolView(p.poolId(), p.pool(), p.subPool(), network, cid, p.addressSpace(), p.gateway(),
-                    holders, p.capacity(), p.used(), p.free()));
+            out.add(new StatusModel.PoolView(p.poolId(), p.pool().toString(), text(p.subPool()), network, cid,
+                    p.addressSpace(), text(p.gateway()), holders, p.capacity(), p.used(), p.free()));
         }
         return out;
     }
@@ -223,56 +218,46 @@ public final class Inventory {
     /**
      * Releases {@code address} unless something still uses it.
      *
-     * @throws AdminException BAD_REQUEST (not an IP), NOT_FOUND (in no pool), CONFLICT (an endpoint
+     * @throws OverlayException INVALID_REQUEST (not an IP), NOT_FOUND (in no pool), CONFLICT (an endpoint
      *                        record holds it, or it is a pool's gateway)
      */
     public StatusModel.ReleaseResult release(String address) {
-        InetAddress ip;
-        try {
-            ip = IpPrefix.parseAddress(address.trim());
-        } catch (IllegalArgumentException e) {
-            throw new AdminException(AdminException.BAD_REQUEST, "'" + address + "' is not an IP address");
-        }
-        String text = io.javaoverlay.ipam.IpAddress.parse(ip.getHostAddress()).toString();
-        Optional<IpamInventory.Pool> pool;
-        try {
-            pool = live.inventory().poolOf(text);
-        } catch (IpamException e) {
-            throw new AdminException(e.kind() == IpamException.Kind.INVALID_REQUEST ? AdminException.BAD_REQUEST
-                    : AdminException.UNAVAILABLE, e.getMessage());
-        }
+        IpAddress ip = IpAddress.tryParse(address.trim()).orElseThrow(() ->
+                new OverlayException(Kind.INVALID_REQUEST, "'" + address + "' is not an IP address"));
+        String text = ip.toString();
+        Optional<IpamInventory.Pool> pool = live.inventory().poolOf(ip);
         if (pool.isEmpty()) {
-            throw new AdminException(AdminException.NOT_FOUND, "address " + text + " is not in any javaoverlay pool");
+            throw new OverlayException(Kind.NOT_FOUND, "address " + text + " is not in any javaoverlay pool");
         }
         IpamInventory.Pool p = pool.get();
         for (EndpointRecord e : endpoints) {
             boolean holds = e.ipv4Prefix().map(x -> x.address().equals(ip)).orElse(false)
                     || e.ipv6Prefix().map(x -> x.address().equals(ip)).orElse(false);
             if (holds) {
-                throw new AdminException(AdminException.CONFLICT, "refusing to release " + text + ": endpoint "
+                throw new OverlayException(Kind.CONFLICT, "refusing to release " + text + ": endpoint "
                         + e.endpointId() + " of network " + name(e.networkId()).orElse(e.networkId()) + " on host "
                         + e.hostId() + " holds it. Remove that container (docker rm), or, if host " + e.hostId()
                         + " is gone for good, run: javaoverlay host forget " + e.hostId());
             }
         }
-        if (p.gateway() != null && IpPrefix.parseAddress(p.gateway()).equals(ip)) {
-            throw new AdminException(AdminException.CONFLICT, "refusing to release " + text + ": it is the gateway of pool "
+        if (p.gateway() != null && p.gateway().equals(ip)) {
+            throw new OverlayException(Kind.CONFLICT, "refusing to release " + text + ": it is the gateway of pool "
                     + p.pool() + "; it is released with the network (docker network rm)");
         }
-        try {
-            Optional<IpamInventory.Allocation> a = live.inventory().allocation(p.poolId(), text);
-            if (a.isEmpty()) {
-                return new StatusModel.ReleaseResult(text, p.pool(), p.poolId(), false, null,
-                        text + " is not allocated in pool " + p.pool() + "; nothing to release");
-            }
-            live.ipam().releaseAddress(p.poolId(), text);
-            return new StatusModel.ReleaseResult(text, p.pool(), p.poolId(), true, a.get().host(),
-                    "released " + text + " in pool " + p.pool() + " (allocated by host " + a.get().host() + " at "
-                            + Instant.ofEpochMilli(a.get().since()) + ")");
-        } catch (IpamException e) {
-            throw new AdminException(e.kind() == IpamException.Kind.UNAVAILABLE ? AdminException.UNAVAILABLE : 500,
-                    e.getMessage());
+        Optional<IpamInventory.Allocation> a = live.inventory().allocation(p.poolId(), ip);
+        if (a.isEmpty()) {
+            return new StatusModel.ReleaseResult(text, p.pool().toString(), p.poolId(), false, null,
+                    text + " is not allocated in pool " + p.pool() + "; nothing to release");
         }
+        live.ipam().releaseAddress(p.poolId(), ip);
+        return new StatusModel.ReleaseResult(text, p.pool().toString(), p.poolId(), true, a.get().host(),
+                "released " + text + " in pool " + p.pool() + " (allocated by host " + a.get().host() + " at "
+                        + Instant.ofEpochMilli(a.get().since()) + ")");
+    }
+
+    /** An address or prefix as the admin JSON shows it; null for none. */
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 
     /** Endpoint records per host ID. */

@@ -3,8 +3,8 @@ package io.javaoverlay.server.status;
 import io.javaoverlay.server.cluster.HostView;
 import io.javaoverlay.server.cluster.Membership;
 import io.javaoverlay.server.metrics.MembershipMetrics;
+import io.javaoverlay.types.IpAddress;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +33,7 @@ public final class MembershipHosts implements HostsSource {
 
     /** One membership view as a status host. */
     static Host of(HostView v) {
-        return new Host(v.hostId(), Liveness.valueOf(v.state().name()), v.vtep().map(InetAddress::getHostAddress),
+        return new Host(v.hostId(), Liveness.valueOf(v.state().name()), v.vtep().map(IpAddress::toString),
                 Optional.of(v.hostname()).filter(h -> !h.isEmpty()), Optional.of(v.lastBeatAge()), Optional.of(v.since()));
     }
 

@@ -1,7 +1,7 @@
 package io.javaoverlay.server.status;
 
 import io.javaoverlay.vxlan.reconcile.PassListener;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,13 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PassTracker implements PassListener {
 
     /** The last pass of a network. */
-    public record Last(Instant at, Duration duration, PassReport report) {
+    public record Last(Instant at, Duration duration, ReconcileReport report) {
     }
 
     private final Map<String, Last> last = new ConcurrentHashMap<>();
 
     @Override
-    public void passFinished(PassReport report, Duration duration, int peers) {
+    public void passFinished(ReconcileReport report, Duration duration, int peers) {
         last.put(report.networkId(), new Last(Instant.now(), duration, report));
     }
 

@@ -1,5 +1,6 @@
 package io.javaoverlay.server.status;
 
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.reconcile.DriftCheck;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 
@@ -54,7 +55,7 @@ public final class StatusService implements AutoCloseable {
                 networks = inv.networks();
                 names = inv.names();
                 perHost = inv.endpointsPerHost();
-            } catch (AdminException e) {
+            } catch (OverlayException e) {
                 unreadable.add("networks: " + e.getMessage());
             }
             hosts = hosts(live.get(), perHost, unreadable);
@@ -87,7 +88,7 @@ public final class StatusService implements AutoCloseable {
         Instant started = ctx.startedAt();
         return new StatusModel.ThisHost(
                 live.map(AdminContext.Live::hostId).or(c::hostId).orElse(null),
-                live.map(l -> l.vtep().getHostAddress()).orElse(null),
+                live.map(l -> l.vtep().toString()).orElse(null),
                 live.flatMap(AdminContext.Live::underlay).map(u -> u.deviceName()).orElse(null),
                 live.flatMap(AdminContext.Live::underlay).map(u -> u.mtu()).orElse(null),
                 live.flatMap(AdminContext.Live::containerMtu).orElse(null),

@@ -1,11 +1,12 @@
 package io.javaoverlay.server.status;
 
-import io.javaoverlay.ipam.IpamException;
 import io.javaoverlay.ipam.IpamInventory;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.vxlan.OverlayException;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException.Kind;
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkAlias;
 import io.javaoverlay.vxlan.state.NetworkKeys;
@@ -46,39 +47,39 @@ public final class StoreHostForgetter implements HostForgetter {
 
     @Override
     public StatusModel.ForgetReport forget(String hostId, boolean force) {
-        if (hostId == null || !hostId.matches("[A-Za-z0-9._:-]{1,64}")) {
-            throw new AdminException(AdminException.BAD_REQUEST, "'" + hostId + "' is not a host ID");
+        if (!NetworkKeys.isValidHostId(hostId)) {
+            throw new OverlayException(Kind.INVALID_REQUEST, "'" + hostId + "' is not a host ID");
         }
         if (hostId.equals(selfId)) {
-            throw new AdminException(AdminException.CONFLICT, "refusing to forget " + hostId
+            throw new OverlayException(Kind.CONFLICT, "refusing to forget " + hostId
                     + ": it is this host (run the command on another host)");
         }
         Map<String, HostsSource.Host> known;
         try {
             known = hosts.hosts();
         } catch (Exception e) {
-            throw new AdminException(AdminException.UNAVAILABLE, "cannot tell whether host " + hostId
+            throw new OverlayException(Kind.UNAVAILABLE, "cannot tell whether host " + hostId
                     + " is alive: " + e.getMessage());
         }
         HostsSource.Host h = known.get(hostId);
         if (h == null) {
-            throw new AdminException(AdminException.NOT_FOUND, "host " + hostId
+            throw new OverlayException(Kind.NOT_FOUND, "host " + hostId
                     + " is not known: no registration, endpoint record or network alias names it");
         }
         if (h.state() == Liveness.ALIVE || h.state() == Liveness.SILENT) {
-            throw new AdminException(AdminException.CONFLICT, "refusing to forget host " + hostId + ": it is "
+            throw new OverlayException(Kind.CONFLICT, "refusing to forget host " + hostId + ": it is "
                     + h.state().label() + h.since().map(t -> " (since " + t + ")").orElse("")
                     + "; stop javaoverlay there, or wait until it is dead");
         }
         if (h.state() == Liveness.UNKNOWN && !force) {
-            throw new AdminException(AdminException.CONFLICT, "cannot tell whether host " + hostId
+            throw new OverlayException(Kind.CONFLICT, "cannot tell whether host " + hostId
                     + " is alive: this daemon keeps no host registrations (scope global or file store); make sure it"
                     + " is gone and repeat with --force");
         }
         try {
             return forgetDead(hostId);
-        } catch (KvStoreException | OverlayException | IpamException e) {
-            throw new AdminException(AdminException.UNAVAILABLE, "forgetting host " + hostId
+        } catch (KvStoreException | OverlayException e) {
+            throw new OverlayException(Kind.UNAVAILABLE, "forgetting host " + hostId
                     + " stopped half way (repeat the command to finish): " + e.getMessage());
         }
     }
@@ -86,15 +87,15 @@ public final class StoreHostForgetter implements HostForgetter {
     private StatusModel.ForgetReport forgetDead(String hostId) throws KvStoreException {
         // 1. Its endpoint records: peers everywhere withdraw through the store watch.
         int endpoints = 0;
-        Set<String> keep = new HashSet<>();
+        Set<IpAddress> keep = new HashSet<>();
         for (var e : store.list(NetworkKeys.ENDPOINTS)) {
             EndpointRecord r = NetworkKeys.decode(e.key(), e.value(), EndpointRecord.class);
             if (r.hostId().equals(hostId)) {
                 overlay.deleteEndpoint(r.networkId(), r.endpointId());
                 endpoints++;
             } else {
-                r.ipv4Prefix().ifPresent(p -> keep.add(p.address().getHostAddress()));
-                r.ipv6Prefix().ifPresent(p -> keep.add(canonical(p)));
+                r.ipv4Prefix().ifPresent(p -> keep.add(p.address()));
+                r.ipv6Prefix().ifPresent(p -> keep.add(p.address()));
             }
         }
         // 2. Its address claims and pool holders (an address another host's endpoint holds stays).
@@ -120,16 +121,11 @@ public final class StoreHostForgetter implements HostForgetter {
         boolean registered = store.get(NetworkKeys.host(hostId)).isPresent();
         store.delete(NetworkKeys.host(hostId));
         StatusModel.ForgetReport report = new StatusModel.ForgetReport(hostId, endpoints, ipamDone.addressesReleased(),
-                ipamDone.holdersRemoved(), ipamDone.poolsDeleted(), aliases, deleted, registered);
+                ipamDone.holdersRemoved(), ipamDone.poolsDeleted().stream().map(IpPrefix::toString).toList(), aliases, deleted, registered);
         LOG.log(Level.INFO, "forgot host " + hostId + " on the operator's request: " + endpoints + " endpoint records, "
                 + ipamDone.addressesReleased() + " addresses, " + ipamDone.holdersRemoved() + " pool holders ("
                 + ipamDone.poolsDeleted().size() + " pools deleted), " + aliases + " network aliases ("
                 + deleted.size() + " networks deleted)" + (registered ? ", its registration" : ""));
         return report;
-    }
-
-    /** ipam's text form of an IPv6 address (compressed), as its address keys hold it. */
-    private static String canonical(IpPrefix p) {
-        return io.javaoverlay.ipam.IpAddress.parse(p.address().getHostAddress()).toString();
     }
 }

@@ -46,7 +46,7 @@ public final class StoreHosts implements HostsSource {
         for (KvEntry e : store.list(NetworkKeys.ENDPOINTS)) {
             try {
                 EndpointRecord r = NetworkKeys.decode(e.key(), e.value(), EndpointRecord.class);
-                vteps.putIfAbsent(r.hostId(), r.vtep());
+                vteps.putIfAbsent(r.hostId(), r.vtep().toString());
             } catch (IllegalArgumentException corrupt) {
                 // shown by the networks listing; a host list must not fail on one bad record
             }

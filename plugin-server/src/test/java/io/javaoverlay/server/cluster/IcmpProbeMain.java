@@ -1,6 +1,7 @@
 package io.javaoverlay.server.cluster;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.time.Duration;
 
 /**
@@ -13,7 +14,7 @@ public final class IcmpProbeMain {
 
     public static void main(String[] args) throws Exception {
         long t0 = System.nanoTime();
-        boolean ok = new IcmpProber().reachable(InetAddress.getByName(args[0]), Duration.ofMillis(Long.parseLong(args[1])));
+        boolean ok = new IcmpProber().reachable(IpAddress.parse(args[0]), Duration.ofMillis(Long.parseLong(args[1])));
         System.out.println("reachable=" + ok + " raw=" + IcmpProber.hasRawSockets() + " ms="
                 + (System.nanoTime() - t0) / 1_000_000);
     }

@@ -1,6 +1,6 @@
 package io.javaoverlay.server.cluster;
 
-import io.javaoverlay.server.e2e.Requirements;
+import io.javaoverlay.testing.Requirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -1,12 +1,12 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.local.LocalKvStore;
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class MembershipTest {
     /** A fake probe for one observer: answers by VTEP, counted per observer. */
     private VtepProber proberOf(String observer) {
         return (vtep, timeout) -> {
-            String a = vtep.getHostAddress();
+            String a = vtep.toString();
             int n = probes.merge(observer + ">" + a, 1, Integer::sum) - 1;
             return answers.getOrDefault(a, i -> true).test(n);
         };
@@ -255,8 +255,8 @@ class MembershipTest {
     void ownersWithoutRecordAreNoBeatAndJudgedByTheirVtep() throws Exception {
         cluster("h1");
         answers.put("198.18.0.18", i -> false);
-        members.get("h1").noteOwners(Map.of("h8", Optional.of(InetAddress.getByName("198.18.0.18")),
-                "h9", Optional.of(InetAddress.getByName("198.18.0.19")), "h7", Optional.empty()));
+        members.get("h1").noteOwners(Map.of("h8", Optional.of(IpAddress.parse("198.18.0.18")),
+                "h9", Optional.of(IpAddress.parse("198.18.0.19")), "h7", Optional.empty()));
         step(1);
         assertEquals(SILENT, state("h8"));
         assertFalse(members.get("h1").snapshot().get("h8").hasRecord());
@@ -266,7 +266,7 @@ class MembershipTest {
         assertEquals(DEAD, state("h8"));
         assertEquals(SILENT, state("h9"), "machine answers");
         assertEquals(DEAD, state("h7"), "nothing to probe: heartbeat only");
-        members.get("h1").noteOwners(Map.of("h9", Optional.of(InetAddress.getByName("198.18.0.19")), "h7", Optional.empty()));
+        members.get("h1").noteOwners(Map.of("h9", Optional.of(IpAddress.parse("198.18.0.19")), "h7", Optional.empty()));
         step(1);
         assertFalse(members.get("h1").snapshot().containsKey("h8"), "DEAD, no record, owns nothing: forgotten");
         assertTrue(members.get("h1").snapshot().containsKey("h9"));
@@ -323,7 +323,7 @@ class MembershipTest {
         });
         assertEquals(Set.of("h1", "h2"), calls.get(0).keySet());
         HostView v = calls.get(0).get("h1");
-        assertEquals(Optional.of(InetAddress.getByName("198.18.0.11")), v.vtep());
+        assertEquals(Optional.of(IpAddress.parse("198.18.0.11")), v.vtep());
         assertEquals("host-h1", v.hostname());
         assertEquals("test", v.version());
         assertTrue(v.hasRecord());

@@ -173,7 +173,7 @@ class NetworkReplicatorTest {
         h1.userCreate("blue", "198.18.5.0/24", Map.of());
         String id2 = h2.userCreate("blue", "198.18.7.0/24", Map.of("com.docker.network.driver.mtu", "1300"));
         r1.pass();
-        NetworkReplicator.PassReport p = r2.pass();
+        NetworkReplicator.ReplicationReport p = r2.pass();
         assertEquals(List.of("blue"), p.conflicts());
         assertEquals(List.of("blue"), p.removed(), "the later one has no containers: removed");
         assertTrue(loggedLine("SEVERE network blue on h2 conflicts with the cluster's network blue created on h1:"
@@ -212,7 +212,7 @@ class NetworkReplicatorTest {
                 + " javaoverlay now: [h3]"), logged.toString());
         aliases.dead.clear();
         h3.containers.remove(id3);
-        NetworkReplicator.PassReport last = r3.pass();
+        NetworkReplicator.ReplicationReport last = r3.pass();
         assertEquals(List.of("blue"), last.removed());
         assertEquals(List.of("blue"), last.forgotten(), "the last host's removal lets the record go");
         assertTrue(record("blue").isEmpty());

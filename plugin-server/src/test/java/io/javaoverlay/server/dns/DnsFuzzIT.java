@@ -1,8 +1,9 @@
 package io.javaoverlay.server.dns;
 
-import io.javaoverlay.server.resource.Backends;
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
+import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
 import io.javaoverlay.server.testing.UdsHttpClient;
@@ -64,7 +65,7 @@ class DnsFuzzIT {
         Path socket = dir.resolve("plugins/javaoverlay.sock");
         try (FakeUpstream upstream = new FakeUpstream();
              UdsHttpServer plugin = UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(
-                     Backends.of(new FakeIpamService(), new FakeNetworkService()), DriverSettings.withScope("local"), 1 << 20))) {
+                     Services.of(new FakeIpamService(), new FakeNetworkService()), DriverSettings.withScope("local"), 1 << 20))) {
             DnsConfig cfg = DnsConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                     .withUpstreams(List.of(upstream.address())).withRateLimit(1_000_000, 1_000_000)
                     .withForwarding(Duration.ofMillis(500), 256);
@@ -80,7 +81,7 @@ class DnsFuzzIT {
                     while (fuzzing.get()) {
                         long t0 = System.nanoTime();
                         try (UdsHttpClient c = new UdsHttpClient(socket)) {
-                            if (c.exchange(dockerPost("/Plugin.Activate", "")).status() != 200) {
+                            if (c.exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).status() != 200) {
                                 pluginFailures.incrementAndGet();
                             }
                         } catch (IOException e) {

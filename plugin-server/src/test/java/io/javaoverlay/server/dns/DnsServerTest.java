@@ -136,12 +136,12 @@ class DnsServerTest {
         try {
             java.nio.file.Files.writeString(rc, "# comment\nsearch example\nnameserver 127.0.0.53\n"
                     + "nameserver 198.18.0.1\nnameserver fe80::1%eth0\nnameserver bogus\nnameserver 9.9.9.9\n");
-            InetSocketAddress self = new InetSocketAddress(NameRecord.literal("198.18.0.1"), 53);
+            InetSocketAddress self = new InetSocketAddress(Names.inet("198.18.0.1"), 53);
             DnsConfig c = DnsConfig.defaults(self);
             c = new DnsConfig(self, List.of(), rc, 0, 64, 1, 100, 100, 8, Duration.ofMillis(300), 4, Duration.ofSeconds(1));
-            assertEquals(List.of(new InetSocketAddress(NameRecord.literal("127.0.0.53"), 53),
-                    new InetSocketAddress(NameRecord.literal("fe80::1"), 53),
-                    new InetSocketAddress(NameRecord.literal("9.9.9.9"), 53)), Upstreams.of(c));
+            assertEquals(List.of(new InetSocketAddress(Names.inet("127.0.0.53"), 53),
+                    new InetSocketAddress(Names.inet("fe80::1"), 53),
+                    new InetSocketAddress(Names.inet("9.9.9.9"), 53)), Upstreams.of(c));
         } finally {
             java.nio.file.Files.delete(rc);
         }
@@ -149,10 +149,10 @@ class DnsServerTest {
 
     @Test
     void listenAddressesParse() {
-        assertEquals(new InetSocketAddress(NameRecord.literal("198.18.0.1"), 53), DnsConfig.parseAddress("198.18.0.1"));
-        assertEquals(new InetSocketAddress(NameRecord.literal("198.18.0.1"), 5353), DnsConfig.parseAddress("198.18.0.1:5353"));
-        assertEquals(new InetSocketAddress(NameRecord.literal("fd00::1"), 53), DnsConfig.parseAddress("fd00::1"));
-        assertEquals(new InetSocketAddress(NameRecord.literal("fd00::1"), 54), DnsConfig.parseAddress("[fd00::1]:54"));
+        assertEquals(new InetSocketAddress(Names.inet("198.18.0.1"), 53), DnsConfig.parseAddress("198.18.0.1"));
+        assertEquals(new InetSocketAddress(Names.inet("198.18.0.1"), 5353), DnsConfig.parseAddress("198.18.0.1:5353"));
+        assertEquals(new InetSocketAddress(Names.inet("fd00::1"), 53), DnsConfig.parseAddress("fd00::1"));
+        assertEquals(new InetSocketAddress(Names.inet("fd00::1"), 54), DnsConfig.parseAddress("[fd00::1]:54"));
         for (String bad : new String[] {"host.example", "1.2.3.4:0", "1.2.3.4:x", "[fd00::1", "[::1]x"}) {
             try {
                 DnsConfig.parseAddress(bad);

@@ -65,7 +65,7 @@ class NameTableTest {
         NameTable t = Names.table(web);
         NameRecord moved = rec(NET_A, "front", "e1", "h1", "web", List.of(), "10.77.0.99", null);
         t.apply(Map.of(NameKeys.key(moved), moved, NameKeys.key(db), db), List.of());
-        assertEquals("10.77.0.99", t.lookup(Set.of(NET_A), "web").get(0).ipv4());
+        assertEquals(ip("10.77.0.99"), t.lookup(Set.of(NET_A), "web").get(0).ipv4());
         assertEquals(List.of(), t.lookup(Set.of(NET_A), "www"), "the replaced record's aliases are gone");
         t.apply(Map.of(), List.of(NameKeys.key(moved)));
         assertEquals(List.of(), t.lookup(Set.of(NET_A), "web"));
@@ -74,11 +74,11 @@ class NameTableTest {
 
     @Test
     void recordsValidateAndNormalize() {
-        NameRecord r = rec(NET_A, "Front", "e1", "h1", "/Web", List.of("bad alias!", "OK-1"), "10.77.0.2/24", null);
+        NameRecord r = rec(NET_A, "Front", "e1", "h1", "/Web", List.of("bad alias!", "OK-1"), "10.77.0.2", null);
         assertEquals("web", r.containerName());
         assertEquals("front", r.networkName());
         assertEquals(List.of("ok-1"), r.aliases());
-        assertEquals("10.77.0.2", r.ipv4());
+        assertEquals(ip("10.77.0.2"), r.ipv4());
         assertThrows(IllegalArgumentException.class, () -> rec(NET_A, "f", "e1", "h1", "w", List.of(), null, null));
         assertThrows(IllegalArgumentException.class, () -> rec(NET_A, "f", "e1", "h1", "w", List.of(), "fd00::1", null));
         assertThrows(IllegalArgumentException.class, () -> rec(NET_A, "f", "e/1", "h1", "w", List.of(), "10.0.0.1", null));

@@ -1,5 +1,6 @@
 package io.javaoverlay.server.dns;
 
+import io.javaoverlay.types.IpAddress;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -22,7 +23,8 @@ final class Names {
 
     static NameRecord rec(String net, String netName, String eid, String host, String name, List<String> aliases,
                           String v4, String v6) {
-        return new NameRecord(net, netName, eid, host, "c-" + eid, name, aliases, v4, v6);
+        return new NameRecord(net, netName, eid, host, "c-" + eid, name, aliases, v4 == null ? null : ip(v4),
+                v6 == null ? null : ip(v6));
     }
 
     static NameTable table(NameRecord... rs) {
@@ -35,8 +37,13 @@ final class Names {
         return t;
     }
 
-    static InetAddress ip(String s) {
-        return NameRecord.literal(s);
+    static IpAddress ip(String s) {
+        return IpAddress.parse(s);
+    }
+
+    /** The JDK form, for socket addresses. */
+    static InetAddress inet(String s) {
+        return ip(s).toInetAddress();
     }
 
     /** A LocalContainers with one container at {@code source} on {@code nets}. */

@@ -39,7 +39,7 @@ class QueryHandlerTest {
 
     private QueryHandler.Outcome ask(Message q, String from) {
         byte[] wire = q.toWire();
-        return handler.handle(wire, wire.length, ip(from));
+        return handler.handle(wire, wire.length, Names.inet(from));
     }
 
     private static Message answer(QueryHandler.Outcome o) {
@@ -90,7 +90,7 @@ class QueryHandlerTest {
         Message m = answer(ask(query(ReverseMap.fromAddress("10.77.0.3").toString(), Type.PTR), ASKER));
         PTRRecord ptr = (PTRRecord) m.getSection(Section.ANSWER).get(0);
         assertEquals("web-b.front.", ptr.getTarget().toString());
-        Message v6 = answer(ask(query(ReverseMap.fromAddress(ip("fd77::2")).toString(), Type.PTR), ASKER));
+        Message v6 = answer(ask(query(ReverseMap.fromAddress(Names.inet("fd77::2")).toString(), Type.PTR), ASKER));
         assertEquals("web.front.", ((PTRRecord) v6.getSection(Section.ANSWER).get(0)).getTarget().toString());
         assertInstanceOf(QueryHandler.Forward.class,
                 ask(query(ReverseMap.fromAddress("10.78.0.2").toString(), Type.PTR), ASKER));
@@ -104,7 +104,7 @@ class QueryHandlerTest {
         assertTrue(QueryHandler.reverse("03.0.77.10.in-addr.arpa").isEmpty());
         assertTrue(QueryHandler.reverse("x.0.77.10.in-addr.arpa").isEmpty());
         assertEquals(ip("fd77::2"), QueryHandler.reverse(
-                ReverseMap.fromAddress(ip("fd77::2")).toString(true).toLowerCase()).orElseThrow());
+                ReverseMap.fromAddress(Names.inet("fd77::2")).toString(true).toLowerCase()).orElseThrow());
     }
 
     @Test
@@ -112,17 +112,17 @@ class QueryHandlerTest {
         Message q = query("web", Type.A);
         byte[] wire = q.toWire();
         byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 3);
-        Message formerr = answer(handler.handle(cut, cut.length, ip(ASKER)));
+        Message formerr = answer(handler.handle(cut, cut.length, Names.inet(ASKER)));
         assertEquals(Rcode.FORMERR, formerr.getRcode());
         assertEquals(q.getHeader().getID(), formerr.getHeader().getID());
-        assertSame(QueryHandler.Drop.INSTANCE, handler.handle(new byte[5], 5, ip(ASKER)), "shorter than a header");
+        assertSame(QueryHandler.Drop.INSTANCE, handler.handle(new byte[5], 5, Names.inet(ASKER)), "shorter than a header");
         byte[] response = wire.clone();
         response[2] |= (byte) 0x80;
-        assertSame(QueryHandler.Drop.INSTANCE, handler.handle(response, response.length, ip(ASKER)),
+        assertSame(QueryHandler.Drop.INSTANCE, handler.handle(response, response.length, Names.inet(ASKER)),
                 "never answer an answer");
         byte[] noQuestion = java.util.Arrays.copyOf(wire, 12);
         noQuestion[5] = 0;
-        assertEquals(Rcode.FORMERR, answer(handler.handle(noQuestion, 12, ip(ASKER))).getRcode());
+        assertEquals(Rcode.FORMERR, answer(handler.handle(noQuestion, 12, Names.inet(ASKER))).getRcode());
         Message two = query("web", Type.A);
         two.addRecord(query("www", Type.A).getQuestion(), Section.QUESTION);
         assertEquals(Rcode.FORMERR, answer(ask(two, ASKER)).getRcode());
@@ -150,7 +150,7 @@ class QueryHandlerTest {
         QueryHandler h = new QueryHandler(Names.table(many.toArray(new NameRecord[0])), Names.containerAt(ASKER, NET_A), 0);
         Message q = query("crowd", Type.A);
         byte[] w = q.toWire();
-        QueryHandler.Reply r = assertInstanceOf(QueryHandler.Reply.class, h.handle(w, w.length, ip(ASKER)));
+        QueryHandler.Reply r = assertInstanceOf(QueryHandler.Reply.class, h.handle(w, w.length, Names.inet(ASKER)));
         assertEquals(512, r.udpLimit());
         byte[] udp = QueryHandler.wire(r.message(), r.udpLimit(), false);
         assertTrue(udp.length <= 512);

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javaoverlay.server.dns.LocalContainerIndex;
 import io.javaoverlay.server.dns.NameRecord;
 import io.javaoverlay.server.dns.NameRecords;
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +39,7 @@ class ContainerInspectTest {
         assertEquals(List.of("80/tcp", "53/udp"), c.exposedPorts());
         ContainerInspect.Attachment a = c.networks().get("multihost");
         assertEquals("ep1", a.endpointId());
-        assertEquals("10.77.0.2", a.ipv4());
+        assertEquals(IpAddress.parse("10.77.0.2"), a.ipv4());
         assertNull(a.ipv6());
         assertEquals(List.of("www"), a.aliases());
         assertEquals(List.of(), c.networks().get("bridge").aliases());
@@ -56,8 +56,8 @@ class ContainerInspectTest {
         assertEquals(1, rs.size());
         assertEquals("cl1", rs.get(0).clusterNetworkId());
         assertEquals(List.of("web1", "www"), rs.get(0).names());
-        LocalContainerIndex.Entry e = NameRecords.entry(c, overlays, InetAddress.getByName("172.18.0.3")).orElseThrow();
-        assertEquals(List.of(InetAddress.getByName("172.18.0.3"), InetAddress.getByName("10.77.0.2")), e.sources());
+        LocalContainerIndex.Entry e = NameRecords.entry(c, overlays, IpAddress.parse("172.18.0.3")).orElseThrow();
+        assertEquals(List.of(IpAddress.parse("172.18.0.3"), IpAddress.parse("10.77.0.2")), e.sources());
         assertTrue(NameRecords.entry(c, Map.of(), null).isEmpty());
         ContainerInspect stopped = new ContainerInspect(c.id(), c.name(), c.labels(), c.env(), c.exposedPorts(), false,
                 null, c.networks());
@@ -66,11 +66,11 @@ class ContainerInspectTest {
 
     @Test
     void gatewayAddressesAreKeyedByContainer() throws Exception {
-        Map<String, InetAddress> gw = ContainerInspect.gatewayAddresses(JSON.readTree("""
+        Map<String, IpAddress> gw = ContainerInspect.gatewayAddresses(JSON.readTree("""
                 {"Name":"docker_gwbridge","Containers":{
                   "3f1c9a0b7d2e":{"Name":"gateway_3f1c9a0b7d2e","EndpointID":"g1","IPv4Address":"172.18.0.3/16"},
                   "ep-abc":{"Name":"gateway_x","IPv4Address":"172.18.0.9/16"}}}
                 """));
-        assertEquals(Map.of("3f1c9a0b7d2e", InetAddress.getByName("172.18.0.3")), gw);
+        assertEquals(Map.of("3f1c9a0b7d2e", IpAddress.parse("172.18.0.3")), gw);
     }
 }

@@ -2,7 +2,6 @@ package io.javaoverlay.server.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javaoverlay.server.e2e.Requirements;
 import io.javaoverlay.server.e2e.Testbed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +47,7 @@ class DockerViewIT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(1, Testbed.DockerVersion.V26, false);
     }
 

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 
@@ -37,31 +41,30 @@ class BadInputE2EIT {
     private static final System.Logger LOG = System.getLogger(BadInputE2EIT.class.getName());
     private static final String UNKNOWN_NET = "f".repeat(64);
     private static final String UNKNOWN_EP = "e".repeat(64);
-    private static final String DOCKER_JSON = "application/vnd.docker.plugins.v1.1+json";
 
     private static Testbed tb;
     private static PluginProcess plugin;
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(1, Testbed.DockerVersion.V26, true);
         plugin = PluginProcess.start(tb, "h1", "badinput", "--store", "consul://" + tb.consulAddress());
     }
 
     @AfterAll
     static void down() {
-        if (plugin != null) {
-            LOG.log(Level.INFO, "plugin log: " + plugin.log());
-            plugin.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugin);
     }
 
     /** One bad request and what must come back. */
     private record Case(String name, String rawRequest, int status, String errContains) {
+        Case {
+            // Every case names what its error must say: an empty fragment would match any body.
+            if (errContains.isBlank()) {
+                throw new IllegalArgumentException("case '" + name + "' expects nothing of the error");
+            }
+        }
     }
 
     @Test
@@ -76,42 +79,43 @@ class BadInputE2EIT {
         assertTrue(storeBefore.contains(netId) && !devicesBefore.isEmpty(), "state to protect exists");
 
         List<Case> cases = new ArrayList<>(List.of(
-                new Case("malformed JSON", dockerPost("/NetworkDriver.CreateNetwork", "{\"NetworkID\":"), 400,
+                new Case("malformed JSON", dockerPost("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":"), 400,
                         "malformed JSON"),
-                new Case("not JSON at all", dockerPost("/IpamDriver.RequestAddress", "this is not json"), 400,
+                new Case("not JSON at all", dockerPost("/" + IpamDriverApi.REQUEST_ADDRESS, "this is not json"), 400,
                         "malformed JSON"),
-                new Case("empty body", dockerPost("/NetworkDriver.CreateEndpoint", ""), 400, "empty request body"),
-                new Case("JSON of the wrong type", dockerPost("/IpamDriver.RequestPool", "[1,2,3]"), 400, ""),
-                new Case("join of an unknown network", dockerPost("/NetworkDriver.Join", "{\"NetworkID\":\"" + UNKNOWN_NET
+                new Case("empty body", dockerPost("/" + NetworkDriverApi.CREATE_ENDPOINT, ""), 400, "empty request body"),
+                new Case("JSON of the wrong type", dockerPost("/" + IpamDriverApi.REQUEST_POOL, "[1,2,3]"), 400,
+                        "malformed JSON in the request body of /" + IpamDriverApi.REQUEST_POOL + ": "),
+                new Case("join of an unknown network", dockerPost("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"" + UNKNOWN_NET
                         + "\",\"EndpointID\":\"" + UNKNOWN_EP + "\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\","
                         + "\"Options\":{}}"), 500, UNKNOWN_NET),
-                new Case("endpoint on an unknown network", dockerPost("/NetworkDriver.CreateEndpoint", "{\"NetworkID\":\""
+                new Case("endpoint on an unknown network", dockerPost("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\""
                         + UNKNOWN_NET + "\",\"EndpointID\":\"" + UNKNOWN_EP + "\",\"Interface\":{\"Address\":\"10.77.30.9/24\","
                         + "\"AddressIPv6\":\"\",\"MacAddress\":\"\"},\"Options\":{}}"), 500, UNKNOWN_NET),
-                new Case("join of an unknown endpoint", dockerPost("/NetworkDriver.Join", "{\"NetworkID\":\"" + netId
+                new Case("join of an unknown endpoint", dockerPost("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"" + netId
                         + "\",\"EndpointID\":\"" + UNKNOWN_EP + "\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\","
                         + "\"Options\":{}}"), 500, UNKNOWN_EP),
-                new Case("address from an unknown pool", dockerPost("/IpamDriver.RequestAddress",
+                new Case("address from an unknown pool", dockerPost("/" + IpamDriverApi.REQUEST_ADDRESS,
                         "{\"PoolID\":\"10.99.0.0_24_deadbeef\",\"Address\":\"\",\"Options\":{}}"), 500, "10.99.0.0"),
-                new Case("address already in use", dockerPost("/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId
+                new Case("address already in use", dockerPost("/" + IpamDriverApi.REQUEST_ADDRESS, "{\"PoolID\":\"" + poolId
                         + "\",\"Address\":\"" + address("g1") + "\",\"Options\":{}}"), 500, address("g1")),
-                new Case("pool with a bad CIDR", dockerPost("/IpamDriver.RequestPool",
+                new Case("pool with a bad CIDR", dockerPost("/" + IpamDriverApi.REQUEST_POOL,
                         "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.77.0.0/33\",\"SubPool\":\"\",\"V6\":false}"),
                         500, "10.77.0.0/33"),
-                new Case("pool overlapping the existing one", dockerPost("/IpamDriver.RequestPool",
+                new Case("pool overlapping the existing one", dockerPost("/" + IpamDriverApi.REQUEST_POOL,
                         "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.77.30.0/25\",\"SubPool\":\"\",\"V6\":false}"),
                         500, "10.77.30.0"),
-                new Case("network with a bad CIDR", dockerPost("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + UNKNOWN_NET
+                new Case("network with a bad CIDR", dockerPost("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"" + UNKNOWN_NET
                         + "\",\"Options\":{},\"IPv4Data\":[{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.77.31.0/99\","
                         + "\"Gateway\":\"10.77.31.1/24\"}],\"IPv6Data\":[]}"), 500, "10.77.31.0/99"),
-                new Case("network with a bad ID", dockerPost("/NetworkDriver.CreateNetwork",
+                new Case("network with a bad ID", dockerPost("/" + NetworkDriverApi.CREATE_NETWORK,
                         "{\"NetworkID\":\"../../etc\",\"IPv4Data\":[]}"), 500, "../../etc"),
                 new Case("unknown path", dockerPost("/NetworkDriver.Frobnicate", "{}"), 404, "/NetworkDriver.Frobnicate"),
                 new Case("wrong method", "GET /NetworkDriver.GetCapabilities HTTP/1.1\r\nHost: plugin.moby.localhost\r\n\r\n",
                         405, "POST"),
                 new Case("wrong method with a body", "PUT /IpamDriver.RequestPool HTTP/1.1\r\nHost: plugin.moby.localhost\r\n"
                         + "Content-Length: 2\r\n\r\n{}", 405, "POST"),
-                new Case("oversize body", dockerPost("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + UNKNOWN_NET
+                new Case("oversize body", dockerPost("/" + NetworkDriverApi.CREATE_NETWORK, "{\"NetworkID\":\"" + UNKNOWN_NET
                         + "\",\"Options\":{\"pad\":\"" + "x".repeat(2 << 20) + "\"}}"), 413, "exceeds the limit")));
 
         for (Case c : cases) {
@@ -121,8 +125,8 @@ class BadInputE2EIT {
             assertEquals(c.status(), r.status(), what);
             assertTrue(r.body().startsWith("{\"Err\":\"") && r.body().endsWith("\"}"), "error shape, " + what);
             assertTrue(r.body().contains(c.errContains()), "the error names the object, " + what);
-            assertTrue(r.header("content-type").startsWith(DOCKER_JSON), "content type, " + what + " " + r.headers());
-            assertEquals(PluginProcess.ACTIVATED, exchange(dockerPost("/Plugin.Activate", "")).body(),
+            assertTrue(r.header("content-type").startsWith(PluginSocket.DOCKER_JSON), "content type, " + what + " " + r.headers());
+            assertEquals(PluginSocket.ACTIVATED, exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).body(),
                     "Activate still answers after " + c.name());
         }
 

@@ -38,7 +38,7 @@ class CleanTeardownIT {
 
     @BeforeEach
     void requirements() {
-        Requirements.requireTestbed();
+        Testbed.require();
     }
 
     @AfterEach

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.lang.System.Logger.Level;
+import io.javaoverlay.testing.Requirements;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +44,6 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class ClusterStoreE2EIT {
 
-    private static final System.Logger LOG = System.getLogger(ClusterStoreE2EIT.class.getName());
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final String SLEEP = "3600";
 
@@ -54,7 +53,7 @@ class ClusterStoreE2EIT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         // busybox ping (the image's) cannot set don't-fragment; the host's iputils ping runs in the
         // container's network namespace instead.
         Requirements.require(Requirements.onPath("ping"), "iputils ping on PATH (package iputils-ping; .ci/run installs it)");
@@ -71,15 +70,7 @@ class ClusterStoreE2EIT {
 
     @AfterAll
     static void down() {
-        for (PluginProcess p : new PluginProcess[] {plugin1, plugin2}) {
-            if (p != null) {
-                LOG.log(Level.INFO, "plugin log: " + p.log());
-                p.close();
-            }
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugin1, plugin2);
     }
 
     @Test

@@ -33,7 +33,7 @@ class DockerOverlayBaselineIT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         testbed = Testbed.up(2, Testbed.DockerVersion.V20, true);
     }
 

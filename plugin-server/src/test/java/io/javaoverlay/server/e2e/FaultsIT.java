@@ -1,9 +1,13 @@
 package io.javaoverlay.server.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.javaoverlay.testing.Requirements;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,13 +17,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The testbed's fault primitives do what docs/testbed.md says, on three Docker 26 hosts with Consul:
@@ -41,7 +42,7 @@ class FaultsIT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         Requirements.require(Requirements.onPath("nft"), "nft on PATH (package nftables; consul-partition uses it)");
         Requirements.require(Requirements.onPath("socat"), "socat on PATH (package socat)");
         tb = Testbed.up(3, Testbed.DockerVersion.V26, true);

@@ -1,17 +1,18 @@
 package io.javaoverlay.server.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The promises docs/testbed.md makes about a host, checked on Docker 26: own hostname, underlay
@@ -27,7 +28,7 @@ class HostLayoutIT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         testbed = Testbed.up(2, Testbed.DockerVersion.V26, false);
     }
 
@@ -115,9 +116,9 @@ class HostLayoutIT {
     void pluginSocketServedFromTheRootNamespaceIsUsedByThatHostsDockerd() throws IOException {
         try (ProbePlugin plugin = new ProbePlugin(Testbed.pluginDir("h1").resolve("jo-probe.sock"))) {
             testbed.dockerOk("h1", "network", "create", "-d", "jo-probe", "probenet");
-            assertTrue(plugin.calls().contains("/NetworkDriver.CreateNetwork"), "calls: " + plugin.calls());
+            assertTrue(plugin.calls().contains("/" + NetworkDriverApi.CREATE_NETWORK), "calls: " + plugin.calls());
             testbed.dockerOk("h1", "network", "rm", "probenet");
-            assertTrue(plugin.calls().contains("/NetworkDriver.DeleteNetwork"), "calls: " + plugin.calls());
+            assertTrue(plugin.calls().contains("/" + NetworkDriverApi.DELETE_NETWORK), "calls: " + plugin.calls());
             assertFalse(testbed.docker("h2", "network", "create", "-d", "jo-probe", "probenet").ok(),
                     "h2's dockerd must not find h1's plugin");
         }

@@ -1,16 +1,12 @@
 package io.javaoverlay.server.e2e;
 
-import static io.javaoverlay.server.e2e.OverlayProbe.address;
-import static io.javaoverlay.server.e2e.OverlayProbe.await;
-import static io.javaoverlay.server.e2e.OverlayProbe.consulKeys;
-import static io.javaoverlay.server.e2e.OverlayProbe.ownedDevices;
-import static io.javaoverlay.server.e2e.OverlayProbe.pingUntilAnswered;
-import static io.javaoverlay.server.e2e.OverlayProbe.run;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,13 +23,17 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import static io.javaoverlay.server.e2e.OverlayProbe.address;
+import static io.javaoverlay.server.e2e.OverlayProbe.await;
+import static io.javaoverlay.server.e2e.OverlayProbe.consulKeys;
+import static io.javaoverlay.server.e2e.OverlayProbe.ownedDevices;
+import static io.javaoverlay.server.e2e.OverlayProbe.pingUntilAnswered;
+import static io.javaoverlay.server.e2e.OverlayProbe.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 12, managed plugin: javaoverlay packaged by {@code scripts/plugin-package} (built once,
@@ -68,7 +68,7 @@ class ManagedPluginE2EIT {
     @BeforeAll
     static void up() {
         suiteStart = System.nanoTime();
-        Requirements.requireTestbed();
+        Testbed.require();
         pluginDir = packagePlugin();
         tb = Testbed.up(2, Testbed.DockerVersion.V26, true);
         for (String h : List.of("h1", "h2")) {

@@ -1,13 +1,13 @@
 package io.javaoverlay.server.e2e;
 
-import static io.javaoverlay.server.e2e.OverlayProbe.address;
-import static io.javaoverlay.server.e2e.OverlayProbe.await;
-import static io.javaoverlay.server.e2e.OverlayProbe.consulKeys;
-import static io.javaoverlay.server.e2e.OverlayProbe.pingUntilAnswered;
-import static io.javaoverlay.server.e2e.OverlayProbe.run;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,14 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
+import static io.javaoverlay.server.e2e.OverlayProbe.address;
+import static io.javaoverlay.server.e2e.OverlayProbe.await;
+import static io.javaoverlay.server.e2e.OverlayProbe.consulKeys;
+import static io.javaoverlay.server.e2e.OverlayProbe.pingUntilAnswered;
+import static io.javaoverlay.server.e2e.OverlayProbe.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 7, end to end, for every Docker without a cluster store (24+): a legacy plugin's network
@@ -66,7 +66,7 @@ abstract class MultiHostDockerSuite {
 
     @BeforeAll
     void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(3, dockerVersion(), true, underlay());
         for (String h : List.of("h1", "h2", "h3")) {
             startPlugin(h);
@@ -80,13 +80,7 @@ abstract class MultiHostDockerSuite {
 
     @AfterAll
     void down() {
-        for (PluginProcess p : plugins.values()) {
-            LOG.log(Level.INFO, "plugin log: " + p.log());
-            p.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugins.values());
     }
 
     private boolean present(String host, String net) {
@@ -233,16 +227,12 @@ abstract class MultiHostDockerSuite {
 
         // Two hosts define the same name differently at the same moment: one definition wins everywhere,
         // the loser's plugin logs what differs and replaces its copy.
-        Thread other = new Thread(() -> tb.docker("h2", "network", "create", "-d", "javaoverlay", "--ipam-driver",
-                "javaoverlay", "--subnet", "198.18.125.0/24", "red"));
-        other.start();
-        tb.docker("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+        java.util.concurrent.CompletableFuture<Testbed.Result> onH2 = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> tb.docker("h2", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                        "--subnet", "198.18.125.0/24", "red"));
+        Testbed.Result onH1 = tb.docker("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
                 "--subnet", "198.18.124.0/24", "red");
-        try {
-            other.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Map<String, Testbed.Result> creates = Map.of("h1", onH1, "h2", onH2.join());
         await(CONVERGE, "one definition of red on every host", () -> {
             if (missingOn(List.of("h1", "h2", "h3"), "red", true).isPresent()) {
                 return missingOn(List.of("h1", "h2", "h3"), "red", true);
@@ -251,10 +241,25 @@ abstract class MultiHostDockerSuite {
             return subnets.stream().distinct().count() == 1 ? Optional.empty() : Optional.of("subnets differ: " + subnets);
         });
         String won = subnet("h1", "red");
+        assertTrue(List.of("198.18.124.0/24", "198.18.125.0/24").contains(won), "red has one of the two subnets: " + won);
+        String winner = won.equals("198.18.124.0/24") ? "h1" : "h2";
+        String loser = winner.equals("h1") ? "h2" : "h1";
         String lost = won.equals("198.18.124.0/24") ? "198.18.125.0/24" : "198.18.124.0/24";
-        String loserLog = log("h1") + log("h2");
-        if (loserLog.contains("conflicts with the cluster's network red")) {
-            assertTrue(loserLog.contains("subnets [" + won) && loserLog.contains(lost), "the error says what differs");
+        assertTrue(creates.get(winner).ok(), "the winning create on " + winner + " succeeded: " + creates.get(winner).describe());
+        Testbed.Result losing = creates.get(loser);
+        if (losing.ok()) {
+            // Both creates went through: the loser's replicator found the cluster's definition, logged
+            // what differs and replaced its copy.
+            await(CONVERGE, "the conflict reported on " + loser, () -> log(loser).contains(
+                    "conflicts with the cluster's network red") ? Optional.empty() : Optional.of("no conflict in " + loser + "'s log"));
+            String conflict = log(loser).lines().filter(l -> l.contains("conflicts with the cluster's network red"))
+                    .findFirst().orElseThrow();
+            assertTrue(conflict.contains("subnets [" + won) && conflict.contains(" in the cluster, [" + lost),
+                    "the error says what differs: " + conflict);
+        } else {
+            // The winner's definition had already been replicated to the loser: Docker itself refused the
+            // second network of that name.
+            assertTrue(losing.stderr().contains("already exists"), "Docker refused a duplicate name: " + losing.describe());
         }
         await(CONVERGE, "the losing definition's pool released", () ->
                 consulKeys(tb, "javaoverlay/v1/ipam/pools/").stream().anyMatch(k -> k.contains(lost.replace('/', '_')))

@@ -1,13 +1,16 @@
 package io.javaoverlay.server.e2e;
 
-import static io.javaoverlay.server.e2e.OverlayProbe.await;
-import static io.javaoverlay.server.e2e.OverlayProbe.pingUntilAnswered;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javaoverlay.server.metrics.PromText;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,14 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
+import static io.javaoverlay.server.e2e.OverlayProbe.await;
+import static io.javaoverlay.server.e2e.OverlayProbe.pingUntilAnswered;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 12's operator commands against a real cluster: two Docker 26 hosts with Consul, the real
@@ -53,7 +52,7 @@ class OperatorCliDocker26IT {
 
     @BeforeAll
     void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(2, Testbed.DockerVersion.V26, true);
         for (String h : List.of("h1", "h2")) {
             plugins.put(h, PluginProcess.start(tb, h, "operator26", "--store", "consul://" + tb.consulAddress(),
@@ -63,13 +62,7 @@ class OperatorCliDocker26IT {
 
     @AfterAll
     void down() {
-        for (PluginProcess p : plugins.values()) {
-            LOG.log(Level.INFO, "plugin log: " + p.log());
-            p.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugins.values());
     }
 
     /** {@code javaoverlay ARGS} inside {@code host}, against its default admin socket. */

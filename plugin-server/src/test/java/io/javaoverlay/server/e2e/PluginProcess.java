@@ -2,6 +2,8 @@ package io.javaoverlay.server.e2e;
 
 import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 
+import io.javaoverlay.server.protocol.PluginApi;
+import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient;
 
 import java.io.IOException;
@@ -24,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 final class PluginProcess implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PluginProcess.class.getName());
-    static final String ACTIVATED = "{\"Implements\":[\"NetworkDriver\",\"IpamDriver\"]}";
     /** Logged by Daemon once the store is connected and the data plane is up. */
     static final String READY_LINE = "Daemon: ready: serving";
 
@@ -148,7 +149,7 @@ final class PluginProcess implements AutoCloseable {
             // drive Docker right away, so they wait for the daemon's "ready" line as well.
             if (Files.exists(socket) && tail(log, 400).contains(READY_LINE)) {
                 try (UdsHttpClient c = new UdsHttpClient(socket)) {
-                    if (ACTIVATED.equals(c.exchange(dockerPost("/Plugin.Activate", "")).body())) {
+                    if (PluginSocket.ACTIVATED.equals(c.exchange(dockerPost("/" + PluginApi.ACTIVATE, "")).body())) {
                         return;
                     }
                 } catch (IOException notYet) {
@@ -159,6 +160,27 @@ final class PluginProcess implements AutoCloseable {
         }
         throw new IllegalStateException("javaoverlay daemon on " + host + " did not answer within " + timeout
                 + "; log " + log + ":\n" + tail(log, 40));
+    }
+
+    /**
+     * The end of an end-to-end class: closes every plugin (logging where its log is, for a failed
+     * run's reader) and then the testbed. Nulls, from a set-up that failed early, are skipped.
+     */
+    static void tearDown(Testbed tb, Iterable<PluginProcess> plugins) {
+        for (PluginProcess p : plugins) {
+            if (p != null) {
+                LOG.log(Level.INFO, "plugin log: " + p.log());
+                p.close();
+            }
+        }
+        if (tb != null) {
+            tb.close();
+        }
+    }
+
+    /** {@link #tearDown(Testbed, Iterable)} for a fixed set of plugins. */
+    static void tearDown(Testbed tb, PluginProcess... plugins) {
+        tearDown(tb, Arrays.asList(plugins));
     }
 
     /** SIGTERM, wait up to 20 s, then SIGKILL. */

@@ -1,5 +1,7 @@
 package io.javaoverlay.server.e2e;
 
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,10 +91,10 @@ final class ProbePlugin implements AutoCloseable {
     }
 
     private static String answer(String path) {
-        if (path.equals("/Plugin.Activate")) {
+        if (path.equals("/" + PluginApi.ACTIVATE)) {
             return "{\"Implements\":[\"NetworkDriver\"]}";
         }
-        if (path.equals("/NetworkDriver.GetCapabilities")) {
+        if (path.equals("/" + NetworkDriverApi.GET_CAPABILITIES)) {
             return "{\"Scope\":\"local\"}";
         }
         return "{}";

@@ -7,9 +7,16 @@ import static io.javaoverlay.server.e2e.OverlayProbe.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.javaoverlay.ipam.IpamKeys;
+import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.local.LocalKvStore;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.vxlan.state.NetworkKeys;
+import io.javaoverlay.vxlan.state.NetworkRecord;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +39,6 @@ import org.junit.jupiter.api.Test;
 @Tag("privileged")
 class SingleHostEmbeddedE2EIT {
 
-    private static final System.Logger LOG = System.getLogger(SingleHostEmbeddedE2EIT.class.getName());
 
     private static Testbed tb;
     private static PluginProcess plugin;
@@ -40,7 +46,7 @@ class SingleHostEmbeddedE2EIT {
 
     @BeforeAll
     static void up() throws IOException {
-        Requirements.requireTestbed();
+        Testbed.require();
         tb = Testbed.up(1, Testbed.DockerVersion.V26, false);
         store = Files.createTempDirectory(PluginProcess.logDir(), "single-store-");
         // scripts/run is the README's first command: it execs `bin/javaoverlay daemon ARGS` (the build
@@ -51,17 +57,11 @@ class SingleHostEmbeddedE2EIT {
 
     @AfterAll
     static void down() {
-        if (plugin != null) {
-            LOG.log(Level.INFO, "plugin log: " + plugin.log());
-            plugin.close();
-        }
-        if (tb != null) {
-            tb.close();
-        }
+        PluginProcess.tearDown(tb, plugin);
     }
 
     @Test
-    void defaultPoolNetworkConnectsTwoContainersByAddressAndByName() {
+    void defaultPoolNetworkConnectsTwoContainersByAddressAndByName() throws Exception {
         String netId = tb.dockerOk("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay", "net1");
         String subnet = tb.dockerOk("h1", "network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", "net1");
         assertTrue(subnet.startsWith("10.200.") && subnet.endsWith("/24"),
@@ -77,9 +77,16 @@ class SingleHostEmbeddedE2EIT {
         Testbed.Result byName = pingUntilAnswered(tb, "h1", "one", "two");
         assertTrue(byName.stdout().contains("(" + ipTwo + ")"), "'two' resolves to " + ipTwo + ": " + byName.stdout());
 
-        // The state lives in the embedded store on disk, not in Consul.
-        try (var files = Files.walk(store)) {
-            assertTrue(files.anyMatch(Files::isRegularFile), "the embedded store under " + store + " holds state");
+        // The state lives in the embedded store on disk, not in Consul: read it back as a second
+        // process of the local store may (its lock file alone proves nothing).
+        try (KvStore local = LocalKvStore.open(store)) {
+            KvEntry net = local.get(NetworkKeys.network(netId)).orElseThrow(() ->
+                    new AssertionError("the embedded store under " + store + " has no record of network " + netId));
+            NetworkRecord rec = NetworkKeys.decode(net.key(), net.value(), NetworkRecord.class);
+            assertEquals(List.of(IpPrefix.parse(subnet)), rec.ipv4().stream().map(NetworkRecord.Pool::pool).toList(),
+                    "the network record holds net1's subnet");
+            assertEquals(2, local.list(NetworkKeys.endpointsOf(netId)).size(), "both containers' endpoints are recorded");
+            assertTrue(local.get(IpamKeys.pool(IpPrefix.parseNetwork(subnet))).isPresent(), "the IPAM pool is recorded");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package io.javaoverlay.server.e2e;
 
+import io.javaoverlay.testing.Requirements;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -380,6 +382,18 @@ public final class Testbed implements AutoCloseable {
         Result r = down();
         if (!r.ok()) {
             throw new IllegalStateException("testbed down left something behind: " + r.describe());
+        }
+    }
+
+    /**
+     * Requires what every testbed test needs: root, the testbed script and the tools it runs
+     * (nsenter, ip, containerd, runc, curl). Skips off CI, fails under CI ({@link Requirements}).
+     */
+    public static void require() {
+        Requirements.requireRoot("the testbed (it creates namespaces and runs dockerd)");
+        Requirements.require(Files.isExecutable(script()), "the testbed script " + script());
+        for (String tool : new String[] {"nsenter", "ip", "containerd", "runc", "curl"}) {
+            Requirements.require(Requirements.onPath(tool), "'" + tool + "' on PATH (scripts/install-test-deps installs it)");
         }
     }
 

@@ -1,13 +1,14 @@
 package io.javaoverlay.server.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.javaoverlay.testing.Requirements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code testbed up --underlay6}: two Docker 26 hosts whose underlay (eth0) has IPv6 addresses only
@@ -23,7 +24,7 @@ class Underlay6IT {
 
     @BeforeAll
     static void up() {
-        Requirements.requireTestbed();
+        Testbed.require();
         Requirements.require(Requirements.onPath("nft"), "nft on PATH (package nftables; consul-partition uses it)");
         tb = Testbed.up(2, Testbed.DockerVersion.V26, true, Testbed.Underlay.IPV6);
     }

@@ -4,22 +4,25 @@ import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.local.LocalKvStore;
-import io.javaoverlay.netlink.MacAddress;
-import io.javaoverlay.server.resource.Backends;
+import io.javaoverlay.server.protocol.IpamDriverApi;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
+import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.testing.FakeIpamService;
 import io.javaoverlay.server.testing.FakeNetworkService;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.reconcile.Action;
 import io.javaoverlay.vxlan.reconcile.Applier;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,16 +58,16 @@ class MetricsTest {
 
     @Test
     void pluginCallsAreCountedByEndpointAndResult() throws Exception {
-        var app = PluginApplication.create(Backends.of(new FakeIpamService(), new FakeNetworkService()),
+        var app = PluginApplication.create(Services.of(new FakeIpamService(), new FakeNetworkService()),
                 DriverSettings.withScope("local"), 1 << 20);
         app.register(new PluginMetricsFilter(metrics));
         Path socket = dir.resolve("p.sock");
         UdsHttpServer server = UdsHttpServer.start(UdsListener.bind(socket), app);
         try (UdsHttpClient c = new UdsHttpClient(socket)) {
-            assertEquals(200, c.exchange(dockerPost("/NetworkDriver.GetCapabilities", "")).status());
-            assertEquals(200, c.exchange(dockerPost("/NetworkDriver.GetCapabilities", "")).status());
+            assertEquals(200, c.exchange(dockerPost("/" + NetworkDriverApi.GET_CAPABILITIES, "")).status());
+            assertEquals(200, c.exchange(dockerPost("/" + NetworkDriverApi.GET_CAPABILITIES, "")).status());
             assertEquals(404, c.exchange(dockerPost("/../../etc/passwd%00", "")).status());
-            assertEquals(400, c.exchange(dockerPost("/IpamDriver.RequestPool", "{not json")).status());
+            assertEquals(400, c.exchange(dockerPost("/" + IpamDriverApi.REQUEST_POOL, "{not json")).status());
         } finally {
             server.close();
         }
@@ -98,14 +101,14 @@ class MetricsTest {
     void reconcilePassesFeedCountersAndGauges() throws Exception {
         ReconcileMetrics rm = new ReconcileMetrics(metrics);
         MacAddress mac = MacAddress.parse("02:42:0a:00:00:02");
-        InetAddress vtep = InetAddress.getByName("198.18.0.12");
+        IpAddress vtep = IpAddress.parse("198.18.0.12");
         Action fdb = new Action.FdbReplace("jo-vx-1", mac, vtep);
-        Action neigh = new Action.NeighReplace("jo-vx-1", InetAddress.getByName("10.0.0.2"), mac);
+        Action neigh = new Action.NeighReplace("jo-vx-1", IpAddress.parse("10.0.0.2"), mac);
         Action up = new Action.SetUp("jo-br-1");
-        rm.passFinished(new PassReport("net1", List.of(up, fdb, neigh), new Applier.Result(List.of(
+        rm.passFinished(new ReconcileReport("net1", List.of(up, fdb, neigh), new Applier.Result(List.of(
                 new Applier.Outcome(up, Optional.empty()), new Applier.Outcome(fdb, Optional.of("EBUSY")),
                 new Applier.Outcome(neigh, Optional.empty()))), Optional.empty()), Duration.ofMillis(12), 1);
-        rm.passFinished(new PassReport("net2", List.of(), new Applier.Result(List.of()), Optional.of("store unreachable")),
+        rm.passFinished(new ReconcileReport("net2", List.of(), new Applier.Result(List.of()), Optional.of("store unreachable")),
                 Duration.ofMillis(3), 0);
         Map<String, Double> s = scrape();
         assertEquals(1.0, s.get("javaoverlay_reconcile_passes_total{result=\"failed\"}"), s.toString());
@@ -126,7 +129,7 @@ class MetricsTest {
     void ipamAndMembershipFeeds() {
         FakeIpamService fake = new FakeIpamService();
         IpamService ipam = new MeteredIpamService(fake, metrics);
-        ipam.requestPool(new IpamService.PoolRequest("JavaOverlayLocal", Optional.of("10.1.0.0/24"), Optional.empty(), Map.of(), false));
+        ipam.requestPool(new IpamService.PoolRequest("JavaOverlayLocal", Optional.of(IpPrefix.parse("10.1.0.0/24")), Optional.empty(), Map.of(), false));
         fake.failure = () -> new IllegalStateException("store down");
         assertThrows(IllegalStateException.class, () -> ipam.releasePool("x"));
         metrics.feeds().hostsByState(() -> Map.of("alive", 2.0, "dead", 1.0));

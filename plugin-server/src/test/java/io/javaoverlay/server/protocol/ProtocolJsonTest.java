@@ -9,7 +9,6 @@ import io.javaoverlay.server.protocol.IpamDriverMessages.RequestAddressRequest;
 import io.javaoverlay.server.protocol.IpamDriverMessages.RequestAddressResponse;
 import io.javaoverlay.server.protocol.IpamDriverMessages.RequestPoolRequest;
 import io.javaoverlay.server.protocol.IpamDriverMessages.RequestPoolResponse;
-import io.javaoverlay.server.protocol.NetworkDriverMessages.AllocateNetworkRequest;
 import io.javaoverlay.server.protocol.NetworkDriverMessages.AllocateNetworkResponse;
 import io.javaoverlay.server.protocol.NetworkDriverMessages.CreateEndpointRequest;
 import io.javaoverlay.server.protocol.NetworkDriverMessages.CreateEndpointResponse;
@@ -85,9 +84,9 @@ class ProtocolJsonTest {
 
     @Test
     void allocateNetworkFromSwarm() throws Exception {
-        AllocateNetworkRequest r = read("{\"NetworkID\":\"q1w2e3\",\"Options\":{\"javaoverlay.vni\":\"4242\"},"
+        CreateNetworkRequest r = read("{\"NetworkID\":\"q1w2e3\",\"Options\":{\"javaoverlay.vni\":\"4242\"},"
                 + "\"IPv4Data\":[{\"AddressSpace\":\"\",\"Pool\":\"10.30.0.0/24\",\"Gateway\":\"10.30.0.1/24\"}],\"IPv6Data\":null}\n",
-                AllocateNetworkRequest.class);
+                CreateNetworkRequest.class);
         assertEquals(Map.of("javaoverlay.vni", "4242"), OptionMaps.flatten(r.options()));
         assertEquals(List.of(), r.ipv6Data());
         assertEquals("{\"Options\":{\"javaoverlay.vni\":\"4242\"}}",
@@ -192,5 +191,34 @@ class ProtocolJsonTest {
         assertEquals(Map.of(), OptionMaps.nested(m, "missing"));
         assertEquals(Map.of(), OptionMaps.nested(null, OptionMaps.GENERIC));
         assertTrue(OptionMaps.flag(Map.of("f", "true"), "f"));
+    }
+
+    /** The values of a class's String constants, in declaration order. */
+    private static List<String> constants(Class<?> api) throws IllegalAccessException {
+        List<String> out = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field f : api.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                out.add((String) f.get(null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The one place where tests spell Docker's endpoint names: every path constant, exactly as
+     * Docker's plugin client posts it (protocol doc sections 1.3, 2, 3). Everything else uses the
+     * constants, so a typo there fails here.
+     */
+    @Test
+    void endpointPathsAreDockersNames() throws Exception {
+        assertEquals(List.of("Plugin.Activate"), constants(PluginApi.class));
+        assertEquals(List.of("NetworkDriver.GetCapabilities", "NetworkDriver.CreateNetwork", "NetworkDriver.DeleteNetwork",
+                "NetworkDriver.AllocateNetwork", "NetworkDriver.FreeNetwork", "NetworkDriver.CreateEndpoint",
+                "NetworkDriver.EndpointOperInfo", "NetworkDriver.DeleteEndpoint", "NetworkDriver.Join", "NetworkDriver.Leave",
+                "NetworkDriver.DiscoverNew", "NetworkDriver.DiscoverDelete", "NetworkDriver.ProgramExternalConnectivity",
+                "NetworkDriver.RevokeExternalConnectivity", "NetworkDriver.GwAllocCheck"), constants(NetworkDriverApi.class));
+        assertEquals(List.of("IpamDriver.GetCapabilities", "IpamDriver.GetDefaultAddressSpaces", "IpamDriver.RequestPool",
+                "IpamDriver.ReleasePool", "IpamDriver.RequestAddress", "IpamDriver.ReleaseAddress"),
+                constants(IpamDriverApi.class));
     }
 }

@@ -2,6 +2,7 @@ package io.javaoverlay.server.services;
 
 import io.javaoverlay.server.dns.NameRecords.OverlayNetwork;
 import io.javaoverlay.server.docker.ContainerInspect;
+import io.javaoverlay.types.IpAddress;
 
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,8 @@ final class Containers {
     static ContainerInspect container(String id, String name, Map<String, String> labels, Map<String, String> env,
                                       List<String> exposed, boolean running, String health) {
         return new ContainerInspect(id, name, labels, env, exposed, running, health, Map.of(
-                "front", new ContainerInspect.Attachment("dn-front", "ep-" + id, "10.77.0." + (id.hashCode() & 0x7f),
+                "front", new ContainerInspect.Attachment("dn-front", "ep-" + id, IpAddress.parse("10.77.0." + (id.hashCode() & 0x7f)),
                         null, List.of()),
-                "bridge", new ContainerInspect.Attachment("dn-bridge", "ep-b" + id, "172.17.0.9", null, List.of())));
+                "bridge", new ContainerInspect.Attachment("dn-bridge", "ep-b" + id, IpAddress.parse("172.17.0.9"), null, List.of())));
     }
 }

@@ -3,6 +3,7 @@ package io.javaoverlay.server.services;
 import io.javaoverlay.kvstore.ServiceCatalog.Health;
 import io.javaoverlay.kvstore.ServiceCatalog.Registration;
 import io.javaoverlay.server.docker.ContainerInspect;
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,7 +32,7 @@ class ServiceDefinitionsTest {
         Registration r = regs(c).get(0);
         assertEquals("javaoverlay:h1:aaaaaaaaaaaa:80", r.id());
         assertEquals("web", r.name());
-        assertEquals(c.networks().get("front").ipv4(), r.address());
+        assertEquals(c.networks().get("front").ipv4().toString(), r.address());
         assertEquals(80, r.port());
         assertEquals(List.of("a", "b"), r.tags());
         assertEquals(Map.of("javaoverlay-host", "h1", "javaoverlay-container", "aaaaaaaaaaaa1234",
@@ -90,7 +91,7 @@ class ServiceDefinitionsTest {
         assertTrue(noPort.problems().get(0).contains("no port"));
         ContainerInspect offOverlay = new ContainerInspect("c8", "x", Map.of("javaoverlay.service", "web",
                 "javaoverlay.service.port", "80"), Map.of(), List.of(), true, null, Map.of("bridge",
-                new ContainerInspect.Attachment("dn-bridge", "e", "172.17.0.2", null, List.of())));
+                new ContainerInspect.Attachment("dn-bridge", "e", IpAddress.parse("172.17.0.2"), null, List.of())));
         assertTrue(of(offOverlay).problems().get(0).contains("javaoverlay network"));
     }
 

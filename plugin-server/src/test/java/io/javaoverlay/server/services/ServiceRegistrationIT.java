@@ -1,10 +1,11 @@
 package io.javaoverlay.server.services;
 
-import io.javaoverlay.kvstore.ServiceCatalog;
 import io.javaoverlay.kvstore.ServiceCatalog.Instance;
+import io.javaoverlay.kvstore.ServiceCatalog;
 import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
 import io.javaoverlay.kvstore.consul.ConsulServiceCatalog;
 import io.javaoverlay.server.docker.ContainerInspect;
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,7 +49,7 @@ class ServiceRegistrationIT {
     private static ContainerInspect web(String id, String ip, String health) {
         return new ContainerInspect(id, "web-" + id, Map.of("javaoverlay.service", "web", "javaoverlay.service.port", "80",
                 "javaoverlay.service.tags", "blue"), Map.of(), List.of(), true, health,
-                Map.of("front", new ContainerInspect.Attachment("dn-front", "ep-" + id, ip, null, List.of())));
+                Map.of("front", new ContainerInspect.Attachment("dn-front", "ep-" + id, IpAddress.parse(ip), null, List.of())));
     }
 
     private static List<ServiceDefinitions.Desired> desired(String host, Duration ttl, ContainerInspect... cs) {

@@ -4,9 +4,9 @@ import io.javaoverlay.server.cluster.HostView;
 import io.javaoverlay.server.cluster.Liveness;
 import io.javaoverlay.server.cluster.Membership;
 import io.javaoverlay.server.metrics.Metrics;
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The membership component as a status source and as the feed of the dead-host metrics. */
 class MembershipHostsTest {
     static HostView view(String id, Liveness state) throws Exception {
-        return new HostView(id, state, Optional.of(InetAddress.getByName("198.18.0.12")), "jo-" + id, "1.0",
+        return new HostView(id, state, Optional.of(IpAddress.parse("198.18.0.12")), "jo-" + id, "1.0",
                 Duration.ofSeconds(7), Instant.parse("2026-01-01T00:00:00Z"), true);
     }
 

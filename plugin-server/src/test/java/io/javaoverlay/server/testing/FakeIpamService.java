@@ -1,7 +1,9 @@
 package io.javaoverlay.server.testing;
 
-import io.javaoverlay.ipam.IpamException;
 import io.javaoverlay.ipam.IpamService;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
 
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ public final class FakeIpamService implements IpamService {
     public PoolGrant requestPool(PoolRequest request) {
         calls.add(request);
         fail();
-        String pool = request.pool().orElse("10.20.0.0/24");
+        IpPrefix pool = request.pool().orElse(IpPrefix.parse("10.20.0.0/24"));
         return new PoolGrant("jo/blue/" + pool, pool, Map.of());
     }
 
@@ -37,13 +39,13 @@ public final class FakeIpamService implements IpamService {
         calls.add(request);
         fail();
         if (request.kind() == AddressKind.GATEWAY) {
-            return new AddressGrant("10.20.0.1/24");
+            return new AddressGrant(IpPrefix.parse("10.20.0.1/24"));
         }
-        return new AddressGrant(request.address().orElse("10.20.0.2") + "/24");
+        return new AddressGrant(new IpPrefix(request.address().orElse(IpAddress.parse("10.20.0.2")), 24));
     }
 
     @Override
-    public void releaseAddress(String poolId, String address) {
+    public void releaseAddress(String poolId, IpAddress address) {
         calls.add("releaseAddress " + poolId + " " + address);
         fail();
     }
@@ -56,7 +58,7 @@ public final class FakeIpamService implements IpamService {
     }
 
     /** A typical domain failure. */
-    public static IpamException inUse(String address) {
-        return new IpamException(IpamException.Kind.CONFLICT, "Address already in use: " + address);
+    public static OverlayException inUse(String address) {
+        return new OverlayException(OverlayException.Kind.CONFLICT, "Address already in use: " + address);
     }
 }

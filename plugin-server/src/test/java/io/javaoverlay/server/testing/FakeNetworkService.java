@@ -1,10 +1,10 @@
 package io.javaoverlay.server.testing;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.NetworkService;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,7 +41,7 @@ public final class FakeNetworkService implements NetworkService {
         if (spec.mac().isPresent()) {
             return new EndpointGrant(Optional.empty());
         }
-        byte[] ip = spec.ipv4().map(IpPrefix::address).map(InetAddress::getAddress).orElse(new byte[4]);
+        byte[] ip = spec.ipv4().map(IpPrefix::address).map(IpAddress::bytes).orElse(new byte[4]);
         return new EndpointGrant(Optional.of(MacAddress.of(new byte[] {2, 0x42, ip[0], ip[1], ip[2], ip[3]})));
     }
 
@@ -65,8 +65,8 @@ public final class FakeNetworkService implements NetworkService {
     }
 
     @Override
-    public void nodeDiscovered(InetAddress address, boolean self, boolean added) {
-        calls.add("discovered " + address.getHostAddress() + " self=" + self + " added=" + added);
+    public void nodeDiscovered(IpAddress address, boolean self, boolean added) {
+        calls.add("discovered " + address.toString() + " self=" + self + " added=" + added);
         fail();
     }
 

@@ -1,8 +1,9 @@
 package io.javaoverlay.vxlan.cluster;
 
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.NetworkOptions;
-import io.javaoverlay.vxlan.OverlayException;
-import io.javaoverlay.vxlan.OverlayException.Kind;
 import io.javaoverlay.vxlan.state.NetworkAlias;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
@@ -73,7 +74,7 @@ public final class NetworkIdentity {
         if (opts.clusterId().isPresent()) {
             return opts.clusterId().filter(cid -> !cid.equals(nid));
         }
-        Set<String> mine = poolSet(wanted);
+        Set<IpPrefix> mine = poolSet(wanted);
         for (NetworkRecord r : store.networks()) {
             if (!r.networkId().equals(nid) && poolSet(r).stream().anyMatch(mine::contains)) {
                 return Optional.of(r.networkId());
@@ -97,10 +98,10 @@ public final class NetworkIdentity {
             diffs.add(NetworkOptions.VNI + ": " + cluster.vni() + " there, " + requestedVni.get() + " here");
         }
         if (!diffs.isEmpty()) {
-            Set<String> shared = poolSet(cluster);
+            Set<IpPrefix> shared = poolSet(cluster);
             shared.retainAll(poolSet(wanted));
             String why = shared.isEmpty() ? "named by option " + NetworkOptions.CLUSTER_ID
-                    : "same subnet " + String.join(", ", new TreeSet<>(shared)) + ", and a subnet is one network on every host";
+                    : "same subnet " + sorted(shared) + ", and a subnet is one network on every host";
             throw new OverlayException(Kind.CONFLICT, "network " + nid + " cannot join javaoverlay network " + clusterId
                     + " (" + why + "), because the definitions differ: " + String.join("; ", diffs));
         }
@@ -108,7 +109,7 @@ public final class NetworkIdentity {
             if (a.hostId().equals(hostId) && a.clusterId().equals(clusterId) && !a.networkId().equals(nid)) {
                 throw new OverlayException(Kind.CONFLICT, "network " + nid + ": network " + a.networkId()
                         + " on this host already is javaoverlay network " + clusterId + " (same subnet "
-                        + String.join(", ", poolSet(cluster)) + "); use that network");
+                        + sorted(poolSet(cluster)) + "); use that network");
             }
         }
         NetworkRecord joined = store.joinNetwork(hostId, nid, clusterId);
@@ -165,8 +166,13 @@ public final class NetworkIdentity {
         return out;
     }
 
-    private static Set<String> poolSet(NetworkRecord r) {
-        Set<String> s = new HashSet<>();
+    /** The pools' text, sorted and comma-separated, for messages. */
+    private static String sorted(Set<IpPrefix> pools) {
+        return String.join(", ", new TreeSet<>(pools.stream().map(IpPrefix::toString).toList()));
+    }
+
+    private static Set<IpPrefix> poolSet(NetworkRecord r) {
+        Set<IpPrefix> s = new HashSet<>();
         r.ipv4().forEach(p -> s.add(p.pool()));
         r.ipv6().forEach(p -> s.add(p.pool()));
         return s;

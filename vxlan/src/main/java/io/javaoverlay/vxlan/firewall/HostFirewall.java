@@ -1,7 +1,8 @@
 package io.javaoverlay.vxlan.firewall;
 
+import io.javaoverlay.types.IpAddress;
+
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -80,7 +81,7 @@ public final class HostFirewall implements AutoCloseable {
      *
      * @return what was done; {@link Outcome#OFF} when the filter is turned off
      */
-    public Outcome allowVteps(Set<InetAddress> vteps) {
+    public Outcome allowVteps(Set<IpAddress> vteps) {
         return ingress.allow(Objects.requireNonNull(vteps, "vteps"));
     }
 

@@ -1,9 +1,9 @@
 package io.javaoverlay.vxlan.firewall;
 
+import io.javaoverlay.types.IpAddress;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,9 +23,9 @@ final class IngressFilter {
     private final FirewallConfig config;
     private final ChangeLog log = new ChangeLog(LOG);
     /** The allowed VTEPs; empty until the caller gives the first non-empty list. */
-    private Optional<Set<InetAddress>> desired = Optional.empty();
+    private Optional<Set<IpAddress>> desired = Optional.empty();
     /** What this process committed last, or null before its first commit. */
-    private Set<InetAddress> committed;
+    private Set<IpAddress> committed;
 
     IngressFilter(CommandRunner runner, FirewallConfig config) {
         this.runner = runner;
@@ -33,8 +33,8 @@ final class IngressFilter {
     }
 
     /** Replaces the allowed set and programs it; an empty set keeps the previous one (see design note). */
-    synchronized Outcome allow(Set<InetAddress> vteps) {
-        Set<InetAddress> want = normalise(vteps);
+    synchronized Outcome allow(Set<IpAddress> vteps) {
+        Set<IpAddress> want = Set.copyOf(vteps);
         if (want.isEmpty()) {
             if (desired.isPresent()) {
                 LOG.log(Level.WARNING, "ignoring an empty list of registered hosts: keeping the " + desired.get().size()
@@ -77,7 +77,7 @@ final class IngressFilter {
         }
     }
 
-    private Outcome ensureOn(Set<InetAddress> want) throws IOException, InterruptedException {
+    private Outcome ensureOn(Set<IpAddress> want) throws IOException, InterruptedException {
         CommandRunner.Result read = run(NftRuleset.listCommand(), Optional.empty());
         NftRuleset.State state = read.ok() ? parseOrNull(read.stdout()) : null;
         if (state != null && state.matches(config.vxlanPort(), want)) {
@@ -120,7 +120,7 @@ final class IngressFilter {
     }
 
     /** Commits the table; when the incremental script is refused, rebuilds the table. Returns the error if any. */
-    private Optional<String> commit(Set<InetAddress> want) throws IOException, InterruptedException {
+    private Optional<String> commit(Set<IpAddress> want) throws IOException, InterruptedException {
         CommandRunner.Result r = run(NftRuleset.applyCommand(),
                 Optional.of(NftRuleset.script(config.vxlanPort(), want, false)));
         if (r.ok()) {
@@ -177,24 +177,11 @@ final class IngressFilter {
         }
     }
 
-    private static String describe(Set<InetAddress> vteps) {
-        Set<InetAddress> sorted = new TreeSet<>(NftRuleset.ORDER);
+    private static String describe(Set<IpAddress> vteps) {
+        Set<IpAddress> sorted = new TreeSet<>();
         sorted.addAll(vteps);
-        String list = sorted.stream().limit(8).map(InetAddress::getHostAddress).collect(Collectors.joining(", "));
+        String list = sorted.stream().limit(8).map(IpAddress::toString).collect(Collectors.joining(", "));
         return vteps.size() + " registered VTEP" + (vteps.size() == 1 ? "" : "s") + " (" + list
                 + (vteps.size() > 8 ? ", ..." : "") + ")";
-    }
-
-    /** Plain addresses: no scope id (nft rejects "%eth0") and no host name. */
-    static Set<InetAddress> normalise(Set<InetAddress> vteps) {
-        Set<InetAddress> out = new TreeSet<>(NftRuleset.ORDER);
-        for (InetAddress a : vteps) {
-            try {
-                out.add(InetAddress.getByAddress(a.getAddress()));
-            } catch (UnknownHostException impossible) {
-                throw new IllegalArgumentException("bad address " + a, impossible);
-            }
-        }
-        return Set.copyOf(out);
     }
 }

@@ -2,15 +2,10 @@ package io.javaoverlay.vxlan.firewall;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javaoverlay.types.IpAddress;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,10 +45,6 @@ final class NftRuleset {
     private static final String CHAIN_SPEC = "filter input " + PRIORITY + " accept";
     private static final String COMMENT = "javaoverlay: VXLAN only from registered hosts";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Sorts addresses by family, then bytes, so that scripts and logs are stable. */
-    static final Comparator<InetAddress> ORDER = Comparator
-            .comparingInt((InetAddress a) -> a.getAddress().length)
-            .thenComparing(InetAddress::getAddress, Arrays::compareUnsigned);
 
     private NftRuleset() {}
 
@@ -74,7 +65,7 @@ final class NftRuleset {
      * With {@code replace}, the table is deleted and rebuilt in the same transaction, which also
      * repairs what {@code add} cannot change (another priority or set type, say after a manual edit).
      */
-    static String script(int port, Set<InetAddress> vteps, boolean replace) {
+    static String script(int port, Set<IpAddress> vteps, boolean replace) {
         StringBuilder s = new StringBuilder();
         line(s, "add table " + QUALIFIED);
         if (replace) {
@@ -92,8 +83,8 @@ final class NftRuleset {
                 + " counter name " + COUNTER4 + " drop comment \"" + COMMENT + "\"");
         line(s, "add rule " + QUALIFIED + " " + CHAIN + " udp dport " + port + " ip6 saddr != @" + SET6
                 + " counter name " + COUNTER6 + " drop comment \"" + COMMENT + "\"");
-        elements(s, SET4, vteps, Inet4Address.class);
-        elements(s, SET6, vteps, Inet6Address.class);
+        elements(s, SET4, vteps, false);
+        elements(s, SET6, vteps, true);
         return s.toString();
     }
 
@@ -102,9 +93,10 @@ final class NftRuleset {
         return List.of("nft", "delete", "table", FAMILY, TABLE);
     }
 
-    private static void elements(StringBuilder s, String set, Set<InetAddress> vteps, Class<? extends InetAddress> kind) {
+    private static void elements(StringBuilder s, String set, Set<IpAddress> vteps, boolean v6) {
         line(s, "flush set " + QUALIFIED + " " + set);
-        String list = vteps.stream().filter(kind::isInstance).sorted(ORDER).map(InetAddress::getHostAddress)
+        // sorted (IPv4 before IPv6, then by value) so that scripts and logs are stable
+        String list = vteps.stream().filter(a -> a.v6() == v6).sorted().map(IpAddress::toString)
                 .collect(Collectors.joining(", "));
         if (!list.isEmpty()) {
             line(s, "add element " + QUALIFIED + " " + set + " { " + list + " }");
@@ -130,24 +122,24 @@ final class NftRuleset {
      *               elements that are not plain addresses
      * @param vteps6 the same for {@code vteps6}
      */
-    record State(Optional<String> chain, List<String> rules, Optional<Set<InetAddress>> vteps4,
-                 Optional<Set<InetAddress>> vteps6) {
+    record State(Optional<String> chain, List<String> rules, Optional<Set<IpAddress>> vteps4,
+                 Optional<Set<IpAddress>> vteps6) {
 
         /** True when this is exactly the table {@link #script} programs for {@code port} and {@code vteps}. */
-        boolean matches(int port, Set<InetAddress> vteps) {
+        boolean matches(int port, Set<IpAddress> vteps) {
             return differences(port, vteps).isEmpty();
         }
 
         /** Every VTEP of both sets, or empty when a set is unreadable. */
-        Set<InetAddress> allVteps() {
-            Set<InetAddress> all = new HashSet<>();
+        Set<IpAddress> allVteps() {
+            Set<IpAddress> all = new HashSet<>();
             vteps4.ifPresent(all::addAll);
             vteps6.ifPresent(all::addAll);
             return all;
         }
 
         /** What differs from the wanted table, one phrase each; empty when it matches. */
-        List<String> differences(int port, Set<InetAddress> vteps) {
+        List<String> differences(int port, Set<IpAddress> vteps) {
             List<String> d = new ArrayList<>();
             if (chain.isEmpty()) {
                 d.add("chain " + CHAIN + " is missing");
@@ -157,14 +149,14 @@ final class NftRuleset {
             if (chain.isPresent() && !rules.equals(expectedRules(port))) {
                 d.add(rules.isEmpty() ? "its rules are missing" : "its rules are " + rules);
             }
-            setDifference(d, SET4, vteps4, vteps, Inet4Address.class);
-            setDifference(d, SET6, vteps6, vteps, Inet6Address.class);
+            setDifference(d, SET4, vteps4, vteps, false);
+            setDifference(d, SET6, vteps6, vteps, true);
             return d;
         }
 
-        private static void setDifference(List<String> d, String name, Optional<Set<InetAddress>> actual,
-                                          Set<InetAddress> vteps, Class<? extends InetAddress> kind) {
-            Set<InetAddress> want = vteps.stream().filter(kind::isInstance).collect(Collectors.toSet());
+        private static void setDifference(List<String> d, String name, Optional<Set<IpAddress>> actual,
+                                          Set<IpAddress> vteps, boolean v6) {
+            Set<IpAddress> want = vteps.stream().filter(a -> a.v6() == v6).collect(Collectors.toSet());
             if (actual.isEmpty()) {
                 d.add("set " + name + " is missing");
             } else if (!actual.get().equals(want)) {
@@ -174,16 +166,16 @@ final class NftRuleset {
     }
 
     /** "+a, -b": what turns {@code from} into {@code to}. */
-    static String change(Set<InetAddress> from, Set<InetAddress> to) {
-        Set<InetAddress> added = new TreeSet<>(ORDER);
+    static String change(Set<IpAddress> from, Set<IpAddress> to) {
+        Set<IpAddress> added = new TreeSet<>();
         added.addAll(to);
         added.removeAll(from);
-        Set<InetAddress> removed = new TreeSet<>(ORDER);
+        Set<IpAddress> removed = new TreeSet<>();
         removed.addAll(from);
         removed.removeAll(to);
         List<String> parts = new ArrayList<>();
-        added.forEach(a -> parts.add("+" + a.getHostAddress()));
-        removed.forEach(a -> parts.add("-" + a.getHostAddress()));
+        added.forEach(a -> parts.add("+" + a));
+        removed.forEach(a -> parts.add("-" + a));
         return parts.isEmpty() ? "unchanged" : String.join(", ", parts);
     }
 
@@ -192,8 +184,8 @@ final class NftRuleset {
         JsonNode root = JSON.readTree(json);
         Optional<String> chain = Optional.empty();
         List<String> rules = new ArrayList<>();
-        Optional<Set<InetAddress>> v4 = Optional.empty();
-        Optional<Set<InetAddress>> v6 = Optional.empty();
+        Optional<Set<IpAddress>> v4 = Optional.empty();
+        Optional<Set<IpAddress>> v6 = Optional.empty();
         for (JsonNode o : root.path("nftables")) {
             if (o.has("chain") && CHAIN.equals(o.get("chain").path("name").asText())) {
                 JsonNode c = o.get("chain");
@@ -215,42 +207,19 @@ final class NftRuleset {
     }
 
     /** Elements that are all plain addresses, or empty (anything else is not ours and gets rewritten). */
-    private static Optional<Set<InetAddress>> elements(JsonNode elem) {
-        Set<InetAddress> out = new HashSet<>();
+    private static Optional<Set<IpAddress>> elements(JsonNode elem) {
+        Set<IpAddress> out = new HashSet<>();
         for (JsonNode e : elem) {
             if (!e.isTextual()) {
                 return Optional.empty();
             }
-            try {
-                out.add(literal(e.asText()));
-            } catch (UnknownHostException bad) {
+            Optional<IpAddress> a = IpAddress.tryParse(e.asText());
+            if (a.isEmpty()) {
                 return Optional.empty();
             }
+            out.add(a.get());
         }
         return Optional.of(out);
-    }
-
-    /** Parses an address literal without any name lookup (nft prints addresses, never names). */
-    static InetAddress literal(String text) throws UnknownHostException {
-        if (text.indexOf(':') >= 0) {
-            // With a colon, InetAddress parses an IPv6 literal or throws; it never resolves a name.
-            if (!text.matches("[0-9A-Fa-f:.]+")) {
-                throw new UnknownHostException("not an address literal: " + text);
-            }
-            return InetAddress.getByName(text);
-        }
-        String[] octets = text.split("\\.", -1);
-        if (octets.length != 4) {
-            throw new UnknownHostException("not an address literal: " + text);
-        }
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (!octets[i].matches("\\d{1,3}") || Integer.parseInt(octets[i]) > 255) {
-                throw new UnknownHostException("not an address literal: " + text);
-            }
-            b[i] = (byte) Integer.parseInt(octets[i]);
-        }
-        return InetAddress.getByAddress(b);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.javaoverlay.vxlan.reconcile;
 
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 
-import java.net.InetAddress;
 import java.util.Optional;
 
 /**
@@ -19,7 +19,7 @@ public sealed interface Action {
      * {@code ip link add NAME mtu MTU type vxlan id VNI local VTEP dstport PORT nolearning proxy dev UNDERLAY}
      * plus the alias.
      */
-    record CreateVxlan(String name, int vni, InetAddress local, int port, int underlayIndex, int mtu, String alias)
+    record CreateVxlan(String name, int vni, IpAddress local, int port, int underlayIndex, int mtu, String alias)
             implements Action {}
 
     /** {@code ip link del NAME}; NotFound is success. {@code reason} goes to the log. */
@@ -38,16 +38,16 @@ public sealed interface Action {
     record SetUp(String name) implements Action {}
 
     /** {@code bridge fdb replace MAC dev DEVICE dst VTEP self permanent}. */
-    record FdbReplace(String device, MacAddress mac, InetAddress vtep) implements Action {}
+    record FdbReplace(String device, MacAddress mac, IpAddress vtep) implements Action {}
 
     /** {@code bridge fdb del MAC dev DEVICE dst VTEP self}; NotFound is success. */
-    record FdbDelete(String device, MacAddress mac, Optional<InetAddress> dst) implements Action {}
+    record FdbDelete(String device, MacAddress mac, Optional<IpAddress> dst) implements Action {}
 
     /** {@code ip neigh replace IP lladdr MAC dev DEVICE nud permanent}. */
-    record NeighReplace(String device, InetAddress ip, MacAddress mac) implements Action {}
+    record NeighReplace(String device, IpAddress ip, MacAddress mac) implements Action {}
 
     /** {@code ip neigh del IP dev DEVICE}; NotFound is success. */
-    record NeighDelete(String device, InetAddress ip, MacAddress mac) implements Action {}
+    record NeighDelete(String device, IpAddress ip, MacAddress mac) implements Action {}
 
     /** Something the planner must not fix (a foreign device in the way); always counts as failed. */
     record Refuse(String name, String reason) implements Action {}

@@ -74,8 +74,9 @@ public final class Applier {
             indexes.put(c.name(), link.index());
         } else if (a instanceof Action.CreateVxlan c) {
             LinkAttrs attrs = LinkAttrs.named(c.name()).withMtu(c.mtu()).withAlias(c.alias());
-            Vxlan spec = new Vxlan(attrs, c.vni(), Optional.of(c.local()), c.port(), false, true, false, false, 0,
-                    c.underlayIndex());
+            // No learning: peers come from the store. Proxy: the kernel answers ARP/ND from our neighbour entries.
+            Vxlan spec = Vxlan.builder(attrs, c.vni()).local(c.local()).port(c.port()).learning(false).proxy(true)
+                    .underlayIndex(c.underlayIndex()).build();
             Link link = createOrAdopt(spec, existing -> Compat.vxlanIncompat(existing, c));
             ensureAlias(link, c.alias());
             if (link.attrs().mtu() != c.mtu()) {
@@ -97,8 +98,7 @@ public final class Applier {
             handle.fdbSet(FdbEntry.toVtep(index(f.device(), indexes), f.mac(), f.vtep()));
         } else if (a instanceof Action.FdbDelete f) {
             try {
-                handle.fdbDel(new FdbEntry(index(f.device(), indexes), f.mac(), f.dst(), Neighbor.NUD_PERMANENT,
-                        FdbEntry.NTF_SELF, 0, 0));
+                handle.fdbDel(FdbEntry.self(index(f.device(), indexes), f.mac(), f.dst()));
             } catch (NotFoundException gone) {
                 // already gone: the goal is reached
             }
@@ -106,7 +106,7 @@ public final class Applier {
             handle.neighSet(Neighbor.permanent(index(n.device(), indexes), n.ip(), n.mac()));
         } else if (a instanceof Action.NeighDelete n) {
             try {
-                handle.neighDel(new Neighbor(index(n.device(), indexes), n.ip(), n.mac(), Neighbor.NUD_PERMANENT, 0));
+                handle.neighDel(Neighbor.toDelete(index(n.device(), indexes), n.ip(), n.mac()));
             } catch (NotFoundException gone) {
                 // already gone
             }

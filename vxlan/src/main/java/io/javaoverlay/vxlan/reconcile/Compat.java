@@ -4,6 +4,7 @@ import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.Vxlan;
 
+import io.javaoverlay.types.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +35,8 @@ public final class Compat {
             diffs.add("VNI " + vx.vni() + " instead of " + want.vni());
         }
         if (!vx.local().map(want.local()::equals).orElse(false)) {
-            diffs.add("local " + vx.local().map(a -> a.getHostAddress()).orElse("none") + " instead of "
-                    + want.local().getHostAddress());
+            diffs.add("local " + vx.local().map(IpAddress::toString).orElse("none") + " instead of "
+                    + want.local());
         }
         if (vx.port() != want.port()) {
             diffs.add("port " + vx.port() + " instead of " + want.port());

@@ -1,11 +1,11 @@
 package io.javaoverlay.vxlan.reconcile;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.Optional;
  * @param ports         local endpoints, sorted by endpoint ID
  * @param peers         remote endpoints, sorted by endpoint ID
  */
-public record DesiredNetwork(String networkId, int vni, int mtu, InetAddress vtep, int port, int underlayIndex,
+public record DesiredNetwork(String networkId, int vni, int mtu, IpAddress vtep, int port, int underlayIndex,
                              List<LocalPort> ports, List<Peer> peers) {
 
     public DesiredNetwork {
@@ -37,7 +37,7 @@ public record DesiredNetwork(String networkId, int vni, int mtu, InetAddress vte
     public record LocalPort(String endpointId, String hostEnd) {}
 
     /** A remote endpoint: MAC behind {@code vtep}, answering for {@code ips}. */
-    public record Peer(String endpointId, MacAddress mac, InetAddress vtep, List<InetAddress> ips) {
+    public record Peer(String endpointId, MacAddress mac, IpAddress vtep, List<IpAddress> ips) {
         public Peer {
             ips = List.copyOf(ips);
         }
@@ -60,7 +60,7 @@ public record DesiredNetwork(String networkId, int vni, int mtu, InetAddress vte
      * cannot work and usually means two hosts share a host ID or address.
      */
     public static Optional<DesiredNetwork> derive(Optional<NetworkRecord> network, List<EndpointRecord> endpoints,
-                                                  String hostId, InetAddress vtep, int port, int underlayIndex,
+                                                  String hostId, IpAddress vtep, int port, int underlayIndex,
                                                   int mtu) {
         if (network.isEmpty()) {
             return Optional.empty();
@@ -74,14 +74,14 @@ public record DesiredNetwork(String networkId, int vni, int mtu, InetAddress vte
                 ports.add(new LocalPort(ep.endpointId(), DeviceNames.hostEnd(ep.endpointId())));
                 continue;
             }
-            InetAddress remote = ep.vtepAddress();
+            IpAddress remote = ep.vtep();
             if (remote.equals(vtep)) {
                 continue;
             }
-            List<InetAddress> ips = new ArrayList<>();
+            List<IpAddress> ips = new ArrayList<>();
             ep.ipv4Prefix().map(IpPrefix::address).ifPresent(ips::add);
             ep.ipv6Prefix().map(IpPrefix::address).ifPresent(ips::add);
-            peers.add(new Peer(ep.endpointId(), ep.macAddress(), remote, ips));
+            peers.add(new Peer(ep.endpointId(), ep.mac(), remote, ips));
         }
         if (ports.isEmpty()) {
             return Optional.empty();

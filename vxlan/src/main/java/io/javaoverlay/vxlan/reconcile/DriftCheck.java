@@ -1,10 +1,10 @@
 package io.javaoverlay.vxlan.reconcile;
 
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkException;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 
-import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +62,7 @@ public final class DriftCheck {
     /** The counting, apart from I/O (unit-tested with hand-made inputs). */
     static Drift count(String networkId, Optional<DesiredNetwork> desired, ActualNetwork actual, List<Action> plan) {
         Set<MacAddress> macs = new HashSet<>();
-        Set<InetAddress> ips = new HashSet<>();
+        Set<IpAddress> ips = new HashSet<>();
         desired.ifPresent(d -> d.peers().forEach(p -> {
             macs.add(p.mac());
             ips.addAll(p.ips());

@@ -6,7 +6,7 @@ import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
-import io.javaoverlay.vxlan.OverlayException;
+import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkRecord;
@@ -53,7 +53,7 @@ public final class NetworkReconciler {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     private int consecutiveFailures; // only touched on the executor thread
-    private volatile PassReport lastReport;
+    private volatile ReconcileReport lastReport;
     private int lastPeers; // only touched on the executor thread
 
     NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config,
@@ -72,7 +72,7 @@ public final class NetworkReconciler {
         this.listener = listener;
         this.applier = new Applier(handle);
         this.executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "jo-reconcile-" + PassReport.shortId(networkId));
+            Thread t = new Thread(r, "jo-reconcile-" + ReconcileReport.shortId(networkId));
             t.setDaemon(true);
             return t;
         });
@@ -86,7 +86,7 @@ public final class NetworkReconciler {
     }
 
     /** The report of the last finished pass, if any. */
-    public Optional<PassReport> lastReport() {
+    public Optional<ReconcileReport> lastReport() {
         return Optional.ofNullable(lastReport);
     }
 
@@ -108,7 +108,7 @@ public final class NetworkReconciler {
     }
 
     /** Runs a pass on the network's executor now and waits for it. */
-    public PassReport reconcileNow(Duration timeout) {
+    public ReconcileReport reconcileNow(Duration timeout) {
         return exclusive("reconcile network " + networkId, timeout, this::passAndSchedule);
     }
 
@@ -146,10 +146,10 @@ public final class NetworkReconciler {
      * (it relies on the executor being the single writer). Schedules a retry when it did not
      * converge.
      */
-    public PassReport passAndSchedule() {
+    public ReconcileReport passAndSchedule() {
         long t0 = System.nanoTime();
         lastPeers = 0;
-        PassReport report = pass();
+        ReconcileReport report = pass();
         lastReport = report;
         try {
             listener.passFinished(report, Duration.ofNanos(System.nanoTime() - t0), lastPeers);
@@ -178,7 +178,7 @@ public final class NetworkReconciler {
         return report;
     }
 
-    private PassReport pass() {
+    private ReconcileReport pass() {
         Optional<DesiredNetwork> desired;
         ActualNetwork actual;
         try {
@@ -186,12 +186,12 @@ public final class NetworkReconciler {
             actual = actual(desired);
         } catch (NetlinkException | RuntimeException e) {
             // Store or kernel unreadable: keep whatever is programmed (never tear down on an outage).
-            return new PassReport(networkId, List.of(), new Applier.Result(List.of()),
+            return new ReconcileReport(networkId, List.of(), new Applier.Result(List.of()),
                     Optional.of(Applier.describe(e)));
         }
         lastPeers = desired.map(d -> d.peers().size()).orElse(0);
         List<Action> plan = Planner.plan(networkId, desired, actual);
-        return new PassReport(networkId, plan, applier.apply(plan), Optional.empty());
+        return new ReconcileReport(networkId, plan, applier.apply(plan), Optional.empty());
     }
 
     /** Reads the desired state from the store. */

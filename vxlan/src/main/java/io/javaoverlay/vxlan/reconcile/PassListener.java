@@ -16,7 +16,7 @@ public interface PassListener {
      * @param peers    remote endpoints the pass wanted programmed on this host (0 when the network has
      *                 no local endpoint here)
      */
-    void passFinished(PassReport report, Duration duration, int peers);
+    void passFinished(ReconcileReport report, Duration duration, int peers);
 
     /** Ignores every pass. */
     PassListener NONE = (report, duration, peers) -> { };

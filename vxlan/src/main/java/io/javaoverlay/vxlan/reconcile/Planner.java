@@ -2,12 +2,12 @@ package io.javaoverlay.vxlan.reconcile;
 
 import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.reconcile.DesiredNetwork.LocalPort;
 import io.javaoverlay.vxlan.reconcile.DesiredNetwork.Peer;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -188,8 +188,8 @@ public final class Planner {
         String vxName = d.vxlanName();
         // The first endpoint (by ID) wins a duplicated MAC or IP: deterministic, and flapping
         // between two stale claims would be worse than keeping one.
-        Map<MacAddress, InetAddress> fdb = new LinkedHashMap<>();
-        Map<InetAddress, MacAddress> neigh = new LinkedHashMap<>();
+        Map<MacAddress, IpAddress> fdb = new LinkedHashMap<>();
+        Map<IpAddress, MacAddress> neigh = new LinkedHashMap<>();
         for (Peer p : d.peers()) {
             fdb.putIfAbsent(p.mac(), p.vtep());
             p.ips().forEach(ip -> neigh.putIfAbsent(ip, p.mac()));
@@ -204,7 +204,7 @@ public final class Planner {
                 fdbPresent.add(List.of(e.mac(), e.destination().get()));
             }
         }
-        Map<InetAddress, MacAddress> neighPresent = new HashMap<>();
+        Map<IpAddress, MacAddress> neighPresent = new HashMap<>();
         for (Neighbor n : actual.neighbors()) {
             if (n.isPermanent() && n.mac() != null) {
                 neighPresent.put(n.ip(), n.mac());

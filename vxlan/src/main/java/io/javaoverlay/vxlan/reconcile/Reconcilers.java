@@ -66,7 +66,7 @@ public final class Reconcilers implements AutoCloseable {
             int moved = store.refreshVteps(config.hostId(), config.vtep());
             if (moved > 0) {
                 LOG.log(Level.INFO, moved + " endpoint records of this host now point at VTEP "
-                        + config.vtep().getHostAddress());
+                        + config.vtep());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not refresh this host's VTEP in endpoint records: " + e.getMessage());

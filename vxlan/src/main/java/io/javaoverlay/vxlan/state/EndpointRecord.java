@@ -2,27 +2,28 @@ package io.javaoverlay.vxlan.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 
-import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * An endpoint as stored under {@code endpoints/<networkId>/<endpointId>}: where it lives (host and
- * VTEP) and what peers need to reach it (MAC, addresses).
+ * VTEP) and what peers need to reach it (MAC, addresses). Typed in the code; in the store's JSON the
+ * values are their text ({@code "198.18.0.1"}, {@code "02:42:0a:14:00:05"}, {@code "10.20.0.5/24"}).
  *
  * @param hostId the host that ran CreateEndpoint, so the host whose bridge the veth is on
  * @param vtep   that host's VTEP (underlay) address
- * @param mac    colon-separated MAC
- * @param ipv4   IPv4 CIDR or null
- * @param ipv6   IPv6 CIDR or null
+ * @param mac    the endpoint's MAC
+ * @param ipv4   IPv4 address with its pool's prefix length, or null
+ * @param ipv6   IPv6 address with its pool's prefix length, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record EndpointRecord(String networkId, String endpointId, String hostId, String vtep, String mac,
-                             String ipv4, String ipv6) {
+public record EndpointRecord(String networkId, String endpointId, String hostId, IpAddress vtep, MacAddress mac,
+                             IpPrefix ipv4, IpPrefix ipv6) {
 
     public EndpointRecord {
         Objects.requireNonNull(networkId, "networkId");
@@ -32,30 +33,24 @@ public record EndpointRecord(String networkId, String endpointId, String hostId,
         Objects.requireNonNull(mac, "mac");
     }
 
-    /** Builds a record from typed values. */
-    public static EndpointRecord of(String networkId, String endpointId, String hostId, InetAddress vtep,
+    /** Builds a record from the optional addresses of a CreateEndpoint. */
+    public static EndpointRecord of(String networkId, String endpointId, String hostId, IpAddress vtep,
                                     MacAddress mac, Optional<IpPrefix> ipv4, Optional<IpPrefix> ipv6) {
-        return new EndpointRecord(networkId, endpointId, hostId, vtep.getHostAddress(), mac.toString(),
-                ipv4.map(IpPrefix::toString).orElse(null), ipv6.map(IpPrefix::toString).orElse(null));
+        return new EndpointRecord(networkId, endpointId, hostId, vtep, mac, ipv4.orElse(null), ipv6.orElse(null));
     }
 
-    /** The MAC, parsed. */
-    public MacAddress macAddress() {
-        return MacAddress.parse(mac);
-    }
-
-    /** The owning host's VTEP, parsed. */
-    public InetAddress vtepAddress() {
-        return IpPrefix.parseAddress(vtep);
-    }
-
-    /** The IPv4 CIDR, parsed. */
+    /** The IPv4 address, if the endpoint has one. */
     public Optional<IpPrefix> ipv4Prefix() {
-        return Optional.ofNullable(ipv4).map(IpPrefix::parse);
+        return Optional.ofNullable(ipv4);
     }
 
-    /** The IPv6 CIDR, parsed. */
+    /** The IPv6 address, if the endpoint has one. */
     public Optional<IpPrefix> ipv6Prefix() {
-        return Optional.ofNullable(ipv6).map(IpPrefix::parse);
+        return Optional.ofNullable(ipv6);
+    }
+
+    /** This record with another VTEP (the host's advertise address changed across a restart). */
+    public EndpointRecord withVtep(IpAddress newVtep) {
+        return new EndpointRecord(networkId, endpointId, hostId, newVtep, mac, ipv4, ipv6);
     }
 }

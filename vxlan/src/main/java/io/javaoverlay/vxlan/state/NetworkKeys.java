@@ -1,16 +1,13 @@
 package io.javaoverlay.vxlan.state;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javaoverlay.kvstore.StoredJson;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The one owner of the vxlan module's key layout and record codec. Keys are relative to the
+ * The one owner of the vxlan module's key layout (the record codec is the kvstore's
+ * {@link StoredJson}). Keys are relative to the
  * store's versioned prefix ({@code javaoverlay/v1/} for Consul):
  * <pre>
  *   networks/&lt;networkId&gt;                 → {@link NetworkRecord} JSON
@@ -34,10 +31,6 @@ public final class NetworkKeys {
 
     /** Docker IDs are 64 hex chars; we accept any key-safe token so tests can use short ones. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     private NetworkKeys() {}
 
@@ -76,6 +69,20 @@ public final class NetworkKeys {
         return HOSTS + requireHostId(hostId);
     }
 
+    /** True when {@code hostId} can be a host ID in a key ({@code [A-Za-z0-9._:-]}, 1 to 64). */
+    public static boolean isValidHostId(String hostId) {
+        return hostId != null && HOST_ID.matcher(hostId).matches();
+    }
+
+    /** The host ID of a {@code hosts/<hostId>} key; empty for any other key. */
+    public static Optional<String> hostIdOf(String key) {
+        if (key == null || !key.startsWith(HOSTS)) {
+            return Optional.empty();
+        }
+        String id = key.substring(HOSTS.length());
+        return isValidHostId(id) ? Optional.of(id) : Optional.empty();
+    }
+
     /** Host ID and Docker network ID of a {@code netalias/<hostId>/<networkId>} key. */
     public static Optional<String[]> aliasOf(String key) {
         if (!key.startsWith(ALIASES)) {
@@ -88,11 +95,11 @@ public final class NetworkKeys {
         }
         String h = rest.substring(0, slash);
         String n = rest.substring(slash + 1);
-        return HOST_ID.matcher(h).matches() && isValidId(n) ? Optional.of(new String[] {h, n}) : Optional.empty();
+        return isValidHostId(h) && isValidId(n) ? Optional.of(new String[] {h, n}) : Optional.empty();
     }
 
     private static String requireHostId(String hostId) {
-        if (hostId == null || !HOST_ID.matcher(hostId).matches()) {
+        if (!isValidHostId(hostId)) {
             throw new IllegalArgumentException("invalid host ID '" + hostId + "'");
         }
         return hostId;
@@ -130,11 +137,7 @@ public final class NetworkKeys {
 
     /** A record as JSON bytes. */
     public static byte[] encode(Object record) {
-        try {
-            return JSON.writeValueAsBytes(record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + record, e);
-        }
+        return StoredJson.encode(record);
     }
 
     /**
@@ -143,11 +146,7 @@ public final class NetworkKeys {
      * @throws IllegalArgumentException if the bytes are not a valid record (names the key)
      */
     public static <T> T decode(String key, byte[] value, Class<T> type) {
-        try {
-            return JSON.readValue(value, type);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("corrupt record at key " + key + ": " + e.getMessage(), e);
-        }
+        return StoredJson.decode(key, value, type);
     }
 
     private static String requireId(String id) {

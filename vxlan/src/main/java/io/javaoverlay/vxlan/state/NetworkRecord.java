@@ -2,6 +2,7 @@ package io.javaoverlay.vxlan.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.javaoverlay.types.IpPrefix;
 
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A network as stored under {@code networks/<networkId>} (see {@link NetworkKeys}). Strings keep
- * the JSON stable and readable with {@code consul kv get}; typed views are on {@link Pool}.
+ * A network as stored under {@code networks/<networkId>} (see {@link NetworkKeys}). The JSON holds
+ * addresses as their text, so it stays readable with {@code consul kv get}; the code sees types.
  *
  * @param networkId     Docker's network ID
  * @param vni           the VNI claimed for it ({@code vni/<vni>} points back here)
@@ -52,17 +53,107 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
         return new NetworkRecord(networkId, newVni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
     }
 
+    /** This definition under another network ID (a cluster network set up again under its cluster ID). */
+    public NetworkRecord withNetworkId(String newNetworkId) {
+        return new NetworkRecord(newNetworkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+    }
+
+    /** A record with named fields, for a network whose VNI is not allocated yet (0 until {@link #withVni}). */
+    public static Builder builder(String networkId) {
+        return new Builder(networkId);
+    }
+
+    /** Named fields of a {@link NetworkRecord}; everything but the ID is optional. */
+    public static final class Builder {
+        private final String networkId;
+        private Integer mtu;
+        private List<Pool> ipv4 = List.of();
+        private List<Pool> ipv6 = List.of();
+        private Map<String, String> options = Map.of();
+        private boolean ipv6Enabled;
+        private boolean internal;
+        private String createdBy;
+
+        private Builder(String networkId) {
+            this.networkId = Objects.requireNonNull(networkId, "networkId");
+        }
+
+        /** The container MTU override, if the user gave one. */
+        public Builder mtu(Optional<Integer> override) {
+            this.mtu = override.orElse(null);
+            return this;
+        }
+
+        /** IPv4 pools (Docker's IPv4Data). */
+        public Builder ipv4(List<Pool> pools) {
+            this.ipv4 = pools;
+            return this;
+        }
+
+        /** IPv6 pools (Docker's IPv6Data). */
+        public Builder ipv6(List<Pool> pools) {
+            this.ipv6 = pools;
+            return this;
+        }
+
+        /** The driver options as given. */
+        public Builder options(Map<String, String> driverOptions) {
+            this.options = driverOptions;
+            return this;
+        }
+
+        /** {@code --ipv6}. */
+        public Builder ipv6Enabled(boolean on) {
+            this.ipv6Enabled = on;
+            return this;
+        }
+
+        /** {@code --internal}. */
+        public Builder internal(boolean on) {
+            this.internal = on;
+            return this;
+        }
+
+        /** The host that ran {@code docker network create}. */
+        public Builder createdBy(String hostId) {
+            this.createdBy = hostId;
+            return this;
+        }
+
+        /** The record, VNI 0. */
+        public NetworkRecord build() {
+            return new NetworkRecord(networkId, 0, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+        }
+    }
+
+    /** Every pool, IPv4 first. */
+    public List<Pool> pools() {
+        List<Pool> all = new java.util.ArrayList<>(ipv4);
+        all.addAll(ipv6);
+        return all;
+    }
+
     /**
-     * One IPAM pool as Docker passed it in IPv4Data / IPv6Data (CIDR strings).
+     * One IPAM pool, one element of Docker's IPv4Data / IPv6Data: the one typed form of a network's
+     * pool, from CreateNetwork (plugin-server builds it at the boundary) to the store.
      *
-     * @param gateway CIDR form such as {@code 10.20.0.1/24}, or null
+     * @param addressSpace the IPAM address space it came from ({@code ""} when Docker sent none)
+     * @param pool         the block, e.g. {@code 10.20.0.0/24}
+     * @param gateway      the gateway with the pool's prefix length, e.g. {@code 10.20.0.1/24}, or null
+     * @param auxAddresses {@code --aux-address} name to address (with prefix length)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Pool(String addressSpace, String pool, String gateway, Map<String, String> auxAddresses) {
+    public record Pool(String addressSpace, IpPrefix pool, IpPrefix gateway, Map<String, IpPrefix> auxAddresses) {
         public Pool {
             Objects.requireNonNull(pool, "pool");
             auxAddresses = auxAddresses == null ? Map.of() : Map.copyOf(auxAddresses);
+        }
+
+        /** A pool as Docker describes it; {@code gateway} empty when Docker sent none. */
+        public static Pool of(String addressSpace, IpPrefix pool, Optional<IpPrefix> gateway,
+                              Map<String, IpPrefix> auxAddresses) {
+            return new Pool(addressSpace, pool, gateway.orElse(null), auxAddresses);
         }
     }
 }

@@ -1,14 +1,16 @@
 package io.javaoverlay.vxlan.state;
 
 import io.javaoverlay.kvstore.CasConflictException;
+import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.TxnOp;
-import io.javaoverlay.vxlan.OverlayException;
-import io.javaoverlay.vxlan.OverlayException.Kind;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,16 +20,20 @@ import java.util.TreeSet;
 
 /**
  * Typed access to the vxlan module's records in the kvstore (layout: {@link NetworkKeys}).
- * Translates store failures into {@link OverlayException}s that name the object.
+ * Read-modify-write goes through the kvstore's {@link CasRetry}, which also translates store
+ * failures into {@link OverlayException}s that name the store and what was being done.
  */
 public final class OverlayStore {
-    /** Races on the VNI are retried this often before giving up with CONFLICT. */
+    /** Lost races (on a VNI, a network record) are retried this often before giving up with CONFLICT. */
     private static final int MAX_ATTEMPTS = 16;
 
     private final KvStore store;
+    private final CasRetry cas;
 
     public OverlayStore(KvStore store) {
         this.store = store;
+        // No pause between attempts: every retry here first re-reads the keys it raced on.
+        this.cas = new CasRetry(store, MAX_ATTEMPTS, Duration.ZERO);
     }
 
     /** The underlying store (for watches). */
@@ -61,7 +67,7 @@ public final class OverlayStore {
     public NetworkRecord claimNetwork(NetworkRecord record, Optional<Integer> requestedVni, int vniMin, int vniMax) {
         String nid = record.networkId();
         String netKey = NetworkKeys.network(nid);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        return cas.run("allocate a VNI for network " + nid, () -> {
             Optional<NetworkRecord> existing = findNetwork(nid);
             if (existing.isPresent()) {
                 return sameOrConflict(existing.get(), record, requestedVni);
@@ -69,21 +75,19 @@ public final class OverlayStore {
             int vni = requestedVni.isPresent() ? requestedVni.get() : lowestFreeVni(vniMin, vniMax);
             NetworkRecord candidate = record.withVni(vni);
             try {
-                call("create network " + nid, () -> store.txn(List.of(
-                        new TxnOp.PutIfAbsent(netKey, NetworkKeys.encode(candidate)),
-                        new TxnOp.PutIfAbsent(NetworkKeys.vni(vni), nid.getBytes(StandardCharsets.UTF_8)))));
+                store.txn(List.of(new TxnOp.PutIfAbsent(netKey, NetworkKeys.encode(candidate)),
+                        new TxnOp.PutIfAbsent(NetworkKeys.vni(vni), nid.getBytes(StandardCharsets.UTF_8))));
                 return candidate;
-            } catch (Raced race) {
-                // Someone wrote first: the loop re-reads both keys and decides.
+            } catch (CasConflictException race) {
+                // Someone wrote first: the next attempt re-reads both keys and decides.
                 Optional<String> owner = vniOwner(vni);
                 if (requestedVni.isPresent() && owner.isPresent() && !owner.get().equals(nid)) {
                     throw new OverlayException(Kind.CONFLICT, "VNI " + vni + " requested for network " + nid
                             + " is already used by network " + owner.get());
                 }
+                throw race;
             }
-        }
-        throw new OverlayException(Kind.CONFLICT, "network " + nid + ": gave up allocating a VNI after "
-                + MAX_ATTEMPTS + " concurrent conflicts; retry");
+        });
     }
 
     private NetworkRecord sameOrConflict(NetworkRecord stored, NetworkRecord wanted, Optional<Integer> requestedVni) {
@@ -136,43 +140,46 @@ public final class OverlayStore {
 
     private Optional<NetworkRecord> deleteNetwork(String networkId, boolean onlyIfUnmapped) {
         String netKey = NetworkKeys.network(networkId);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<KvEntry> net = call("read network " + networkId, () -> store.get(netKey));
+        Optional<NetworkRecord> deleted = cas.run("delete network " + networkId, () -> {
+            Optional<KvEntry> net = store.get(netKey);
             if (net.isEmpty()) {
-                return Optional.empty();
+                return Optional.<Deleted>empty();
             }
             // Read the record's index before listing aliases: a concurrent join rewrites the record
             // (see joinNetwork), so the conditional delete below fails if an alias appeared since.
             List<NetworkAlias> mapped = aliases().stream().filter(a -> a.clusterId().equals(networkId)).toList();
             if (onlyIfUnmapped && !mapped.isEmpty()) {
-                return Optional.empty();
+                return Optional.<Deleted>empty();
             }
             NetworkRecord rec = NetworkKeys.decode(netKey, net.get().value(), NetworkRecord.class);
             String vniKey = NetworkKeys.vni(rec.vni());
-            Optional<KvEntry> vni = call("read VNI " + rec.vni(), () -> store.get(vniKey));
+            Optional<KvEntry> vni = store.get(vniKey);
             List<TxnOp> ops = new ArrayList<>();
             ops.add(new TxnOp.DeleteIfIndex(netKey, net.get().modifyIndex()));
             if (vni.isPresent() && vni.get().valueAsString().equals(networkId)) {
                 ops.add(new TxnOp.DeleteIfIndex(vniKey, vni.get().modifyIndex()));
             }
-            try {
-                call("delete network " + networkId, () -> store.txn(ops));
-            } catch (Raced race) {
-                continue;
-            }
-            for (NetworkAlias a : mapped) {
+            store.txn(ops);
+            return Optional.of(new Deleted(rec, mapped));
+        }).map(d -> {
+            for (NetworkAlias a : d.aliases()) {
                 deleteAlias(a.hostId(), a.networkId());
             }
+            return d.record();
+        });
+        if (deleted.isPresent()) {
             // Endpoints normally are gone already (Docker refuses rm with endpoints); a forced
             // delete leaves records of other hosts behind, which would never be cleaned up.
-            call("delete endpoints of network " + networkId, () -> {
+            cas.once("delete endpoints of network " + networkId, () -> {
                 store.deletePrefix(NetworkKeys.endpointsOf(networkId));
                 return null;
             });
-            return Optional.of(rec);
         }
-        throw new OverlayException(Kind.CONFLICT, "network " + networkId + " changed concurrently while deleting; retry");
+        return deleted;
     }
+
+    /** A deleted network record and the aliases that pointed at it. */
+    private record Deleted(NetworkRecord record, List<NetworkAlias> aliases) {}
 
     /** The cluster network {@code networkId} of {@code hostId} is mapped onto, if it has an alias. */
     public Optional<String> findAlias(String hostId, String networkId) {
@@ -206,23 +213,17 @@ public final class OverlayStore {
      */
     public NetworkRecord joinNetwork(String hostId, String networkId, String clusterId) {
         String netKey = NetworkKeys.network(clusterId);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<KvEntry> net = call("read network " + clusterId, () -> store.get(netKey));
+        return cas.run("join network " + networkId + " to javaoverlay network " + clusterId, () -> {
+            Optional<KvEntry> net = store.get(netKey);
             if (net.isEmpty()) {
                 throw new OverlayException(Kind.NOT_FOUND, "network " + networkId + ": javaoverlay network "
                         + clusterId + " it should join does not exist (any more)");
             }
-            try {
-                call("join network " + clusterId, () -> store.txn(List.of(
-                        new TxnOp.Cas(netKey, net.get().value(), net.get().modifyIndex()),
-                        new TxnOp.Set(NetworkKeys.alias(hostId, networkId), clusterId.getBytes(StandardCharsets.UTF_8)))));
-                return NetworkKeys.decode(netKey, net.get().value(), NetworkRecord.class);
-            } catch (Raced race) {
-                // re-read and retry
-            }
-        }
-        throw new OverlayException(Kind.CONFLICT, "network " + networkId + ": javaoverlay network " + clusterId
-                + " changed concurrently while joining; retry");
+            store.txn(List.of(
+                    new TxnOp.Cas(netKey, net.get().value(), net.get().modifyIndex()),
+                    new TxnOp.Set(NetworkKeys.alias(hostId, networkId), clusterId.getBytes(StandardCharsets.UTF_8))));
+            return NetworkKeys.decode(netKey, net.get().value(), NetworkRecord.class);
+        });
     }
 
     /** Removes {@code hostId}'s alias of {@code networkId}; absent is fine. */
@@ -256,22 +257,24 @@ public final class OverlayStore {
      */
     public void createEndpoint(EndpointRecord record) {
         String key = NetworkKeys.endpoint(record.networkId(), record.endpointId());
-        try {
-            call("create endpoint " + record.endpointId(), () -> {
+        cas.run("create endpoint " + record.endpointId(), () -> {
+            try {
                 store.putIfAbsent(key, NetworkKeys.encode(record));
                 return null;
-            });
-        } catch (Raced exists) {
-            Optional<EndpointRecord> stored = findEndpoint(record.networkId(), record.endpointId());
-            if (stored.isPresent() && !stored.get().equals(record)) {
-                throw new OverlayException(Kind.CONFLICT, "endpoint " + record.endpointId() + " of network "
-                        + record.networkId() + " already exists with different addresses, MAC or host ("
-                        + stored.get().hostId() + ")");
+            } catch (CasConflictException exists) {
+                Optional<KvEntry> stored = store.get(key);
+                if (stored.isEmpty()) {
+                    throw exists; // deleted in between: try once more
+                }
+                EndpointRecord other = NetworkKeys.decode(key, stored.get().value(), EndpointRecord.class);
+                if (!other.equals(record)) {
+                    throw new OverlayException(Kind.CONFLICT, "endpoint " + record.endpointId() + " of network "
+                            + record.networkId() + " already exists with different addresses, MAC or host ("
+                            + other.hostId() + ")");
+                }
+                return null;
             }
-            if (stored.isEmpty()) {
-                createEndpoint(record); // deleted in between: try once more
-            }
-        }
+        });
     }
 
     /**
@@ -279,26 +282,27 @@ public final class OverlayStore {
      * (the host's advertise address changed across a restart): peers would otherwise tunnel to
      * the old one. Returns how many records were rewritten.
      */
-    public int refreshVteps(String hostId, java.net.InetAddress vtep) {
+    public int refreshVteps(String hostId, IpAddress vtep) {
         int n = 0;
         for (NetworkRecord net : networks()) {
             String prefix = NetworkKeys.endpointsOf(net.networkId());
             for (KvEntry entry : call("list endpoints of network " + net.networkId(), () -> store.list(prefix))) {
                 EndpointRecord e = NetworkKeys.decode(entry.key(), entry.value(), EndpointRecord.class);
-                if (!e.hostId().equals(hostId) || e.vtepAddress().equals(vtep)) {
+                if (!e.hostId().equals(hostId) || e.vtep().equals(vtep)) {
                     continue;
                 }
-                EndpointRecord updated = new EndpointRecord(e.networkId(), e.endpointId(), e.hostId(),
-                        vtep.getHostAddress(), e.mac(), e.ipv4(), e.ipv6());
-                try {
-                    // CAS: a concurrent DeleteEndpoint must not be undone by this rewrite.
-                    call("update endpoint " + e.endpointId(), () -> {
+                EndpointRecord updated = e.withVtep(vtep);
+                // CAS: a concurrent DeleteEndpoint must not be undone by this rewrite.
+                boolean written = call("update endpoint " + e.endpointId(), () -> {
+                    try {
                         store.compareAndSet(entry.key(), NetworkKeys.encode(updated), entry.modifyIndex());
-                        return null;
-                    });
+                        return true;
+                    } catch (CasConflictException changed) {
+                        return false; // deleted or rewritten meanwhile: whoever wrote it knew better
+                    }
+                });
+                if (written) {
                     n++;
-                } catch (Raced changed) {
-                    // deleted or rewritten meanwhile: whoever wrote it knew better
                 }
             }
         }
@@ -331,25 +335,7 @@ public final class OverlayStore {
         return out;
     }
 
-    /** A CAS / txn condition failed; internal signal for the retry loops. */
-    private static final class Raced extends RuntimeException {
-        Raced(Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
-        }
-    }
-
-    private interface StoreCall<T> {
-        T run() throws KvStoreException;
-    }
-
-    private static <T> T call(String what, StoreCall<T> body) {
-        try {
-            return body.run();
-        } catch (CasConflictException e) {
-            throw new Raced(e);
-        } catch (KvStoreException e) {
-            Kind kind = e.isRetryable() ? Kind.UNAVAILABLE : Kind.INTERNAL;
-            throw new OverlayException(kind, "cannot " + what + ": key-value store " + e.getMessage(), e);
-        }
+    private <T> T call(String what, CasRetry.Attempt<T> body) {
+        return cas.once(what, body);
     }
 }

@@ -1,14 +1,14 @@
 package io.javaoverlay.vxlan.bench;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
-import io.javaoverlay.vxlan.reconcile.PassReport;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.testing.ItSupport;
 import io.javaoverlay.vxlan.testing.TwoHostTopology;
 import io.javaoverlay.vxlan.testing.TwoHostTopology.Container;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -28,7 +28,7 @@ public final class DataPlaneBenchmark {
 
     public static void main(String[] args) throws Exception {
         int peers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        String handleKind = ItSupport.netlinkImplemented() ? "JNR netlink" : "iproute2 test handle";
+        String handleKind = "JNR netlink";
         System.out.println("handle: " + handleKind + "; kernel " + sh("uname", "-r").trim());
         try (TwoHostTopology t = new TwoHostTopology(Duration.ofMillis(300))) {
             t.a.createNetwork(network("n1"));
@@ -49,15 +49,15 @@ public final class DataPlaneBenchmark {
             for (int i = 0; i < peers; i++) {
                 byte[] ip = {(byte) 198, 19, (byte) (1 + i / 250), (byte) (i % 250 + 1)};
                 store.createEndpoint(EndpointRecord.of("n1", "r" + i,
-                        "host-r" + i, InetAddress.getByAddress(new byte[]{(byte) 198, 18, 0, (byte) (10 + i % 200)}),
+                        "host-r" + i, IpAddress.ofBytes(new byte[]{(byte) 198, 18, 0, (byte) (10 + i % 200)}),
                         MacAddress.of(new byte[]{2, 0x42, ip[0], ip[1], ip[2], ip[3]}),
-                        Optional.of(new IpPrefix(InetAddress.getByAddress(ip), 16)), Optional.empty()));
+                        Optional.of(new IpPrefix(IpAddress.ofBytes(ip), 16)), Optional.empty()));
             }
-            PassReport last = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
+            ReconcileReport last = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
             double convergeMs = (System.nanoTime() - t0) / 1e6;
             int fdb = ItSupport.fdbSummary(t.hostA, "jo-vx-1").size();
             s = System.nanoTime();
-            PassReport steady = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
+            ReconcileReport steady = t.a.reconcilers().of("n1").reconcileNow(Duration.ofMinutes(5));
             double steadyMs = (System.nanoTime() - s) / 1e6;
             System.out.printf("%d new remote endpoints → host A converged (%d FDB entries, last pass %s) in %.0f ms;"
                     + " steady-state pass (%d actions): %.0f ms%n", peers, fdb, last.converged() ? "converged" : "NOT converged",

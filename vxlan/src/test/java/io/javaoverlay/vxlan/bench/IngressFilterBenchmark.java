@@ -1,12 +1,12 @@
 package io.javaoverlay.vxlan.bench;
 
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.firewall.FirewallConfig;
 import io.javaoverlay.vxlan.firewall.HostFirewall;
 import io.javaoverlay.vxlan.firewall.Outcome;
 import io.javaoverlay.vxlan.testing.NetnsRunner;
 import io.javaoverlay.vxlan.testing.VtepLab;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +28,7 @@ public final class IngressFilterBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         System.out.println("kernel " + sh("uname", "-r").trim() + "; " + sh("nft", "-v").trim());
         try (VtepLab lab = new VtepLab()) {
-            Set<InetAddress> vteps = Set.of(InetAddress.getByName(VtepLab.vtep4(1)), InetAddress.getByName(VtepLab.vtep4(2)));
+            Set<IpAddress> vteps = Set.of(IpAddress.parse(VtepLab.vtep4(1)), IpAddress.parse(VtepLab.vtep4(2)));
             HostFirewall onA = new HostFirewall(FirewallConfig.defaults(), new NetnsRunner(lab.hostA));
             HostFirewall onB = new HostFirewall(FirewallConfig.defaults(), new NetnsRunner(lab.hostB));
             HostFirewall offA = new HostFirewall(FirewallConfig.defaults().withIngressFilter(false), new NetnsRunner(lab.hostA));

@@ -2,18 +2,17 @@ package io.javaoverlay.vxlan.bench;
 
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.reconcile.Action;
 import io.javaoverlay.vxlan.reconcile.ActualNetwork;
 import io.javaoverlay.vxlan.reconcile.DesiredNetwork;
 import io.javaoverlay.vxlan.reconcile.Planner;
 
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,18 +62,18 @@ public final class PlannerBenchmark {
         for (int i = 0; i < n; i++) {
             byte[] ip = {10, 20, (byte) (i >> 8), (byte) i};
             MacAddress mac = MacAddress.of(new byte[]{2, 0x42, 10, 20, (byte) (i >> 8), (byte) i});
-            InetAddress vtep = InetAddress.getByAddress(new byte[]{(byte) 198, 18, 1, (byte) (i % 250 + 2)});
-            peers.add(new DesiredNetwork.Peer("e" + i, mac, vtep, List.of(InetAddress.getByAddress(ip))));
+            IpAddress vtep = IpAddress.ofBytes(new byte[]{(byte) 198, 18, 1, (byte) (i % 250 + 2)});
+            peers.add(new DesiredNetwork.Peer("e" + i, mac, vtep, List.of(IpAddress.ofBytes(ip))));
         }
-        return new DesiredNetwork("bench", 42, 1350, IpPrefix.parseAddress("198.18.1.1"), 4789, 2,
+        return new DesiredNetwork("bench", 42, 1350, IpAddress.parse("198.18.1.1"), 4789, 2,
                 List.of(new DesiredNetwork.LocalPort("local", "jo-h-local")), peers);
     }
 
     static ActualNetwork converged(DesiredNetwork d) {
         String alias = "javaoverlay:bench";
         Link br = new Bridge(new LinkAttrs(100, d.bridgeName(), 1350, Optional.empty(), 0, true, true, Optional.of(alias)));
-        Link vx = new Vxlan(new LinkAttrs(101, d.vxlanName(), 1350, Optional.empty(), 100, true, true, Optional.of(alias)),
-                42, Optional.of(d.vtep()), 4789, false, true, false, false, 0, 2);
+        Link vx = Vxlan.builder(new LinkAttrs(101, d.vxlanName(), 1350, Optional.empty(), 100, true, true, Optional.of(alias)), 42)
+                .local(d.vtep()).learning(false).proxy(true).underlayIndex(2).build();
         List<FdbEntry> fdb = new ArrayList<>();
         List<Neighbor> neigh = new ArrayList<>();
         for (DesiredNetwork.Peer p : d.peers()) {

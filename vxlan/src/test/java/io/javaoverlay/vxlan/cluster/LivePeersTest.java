@@ -1,13 +1,13 @@
 package io.javaoverlay.vxlan.cluster;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.vxlan.Underlay;
+import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import io.javaoverlay.vxlan.testing.TwoHosts;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LivePeersTest {
 
     static VxlanConfig config(String host, String vtep, int underlayIndex, boolean livePeersOnly) {
-        return VxlanConfig.builder(host, new Underlay(IpPrefix.parseAddress(vtep), underlayIndex, "eth0", 1400))
-                .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200))
+        VxlanConfig c = TwoHosts.config(host, vtep, underlayIndex);
+        return VxlanConfig.builder(host, c.underlay()).resyncInterval(c.resyncInterval()).watchWait(c.watchWait())
                 .livePeersOnly(livePeersOnly).build();
     }
 
@@ -34,11 +34,11 @@ class LivePeersTest {
             VxlanNetworkService b = new VxlanNetworkService(nlB, kv,
                     config("host-b", "198.18.0.2", nlB.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.2/24")), false));
             try {
-                a.createNetwork(NetworkIdentityTest.net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
-                b.createNetwork(NetworkIdentityTest.net("nb", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
-                a.createEndpoint(NetworkIdentityTest.ep("na", "ea", "198.18.8.5/24"));
+                a.createNetwork(TwoHosts.net("na", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+                b.createNetwork(TwoHosts.net("nb", "198.18.8.0/24", "198.18.8.1/24", Map.of()));
+                a.createEndpoint(TwoHosts.ep("na", "ea", "198.18.8.5/24"));
                 a.join("na", "ea", "k");
-                b.createEndpoint(NetworkIdentityTest.ep("nb", "eb", "198.18.8.6/24"));
+                b.createEndpoint(TwoHosts.ep("nb", "eb", "198.18.8.6/24"));
                 a.reconcilers().of("na").reconcileNow(Duration.ofSeconds(10));
                 int vx = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
                 assertEquals(0, nlA.fdbList(vx).size(), "host-b is not registered: no peer");

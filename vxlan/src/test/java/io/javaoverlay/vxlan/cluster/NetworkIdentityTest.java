@@ -1,85 +1,36 @@
 package io.javaoverlay.vxlan.cluster;
 
-import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
-import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
-import io.javaoverlay.vxlan.NetworkService.IpamData;
-import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
-import io.javaoverlay.vxlan.OverlayException;
-import io.javaoverlay.vxlan.OverlayException.Kind;
-import io.javaoverlay.vxlan.Underlay;
-import io.javaoverlay.vxlan.VxlanConfig;
-import io.javaoverlay.vxlan.VxlanNetworkService;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.state.NetworkAlias;
 import io.javaoverlay.vxlan.state.OverlayStore;
-import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
-import org.junit.jupiter.api.AfterEach;
+import io.javaoverlay.vxlan.testing.TwoHostsBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
+import static io.javaoverlay.vxlan.testing.TwoHosts.WAIT;
+import static io.javaoverlay.vxlan.testing.TwoHosts.ep;
+import static io.javaoverlay.vxlan.testing.TwoHosts.fails;
+import static io.javaoverlay.vxlan.testing.TwoHosts.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Docker 24+ with Scope local: each host has its own Docker network ID for one overlay. Two
  * simulated hosts share one store; host b's Docker IDs differ from host a's.
  */
-class NetworkIdentityTest {
-    static final Duration WAIT = Duration.ofSeconds(10);
-
-    KvStore kv;
-    FakeNetlinkHandle nlA;
-    FakeNetlinkHandle nlB;
-    VxlanNetworkService a;
-    VxlanNetworkService b;
+class NetworkIdentityTest extends TwoHostsBase {
     OverlayStore store;
 
-    static VxlanConfig config(String host, String vtep, int underlayIndex) {
-        return VxlanConfig.builder(host, new Underlay(IpPrefix.parseAddress(vtep), underlayIndex, "eth0", 1400))
-                .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(200)).build();
-    }
-
-    static NetworkSpec net(String id, String pool, String gw, Map<String, String> opts) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayLocal", IpPrefix.parse(pool),
-                Optional.of(IpPrefix.parse(gw)), Map.of())), List.of(), opts, false, false);
-    }
-
-    static EndpointSpec ep(String nid, String eid, String ip) {
-        return new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(ip)), Optional.empty(), Optional.empty());
-    }
-
     @BeforeEach
-    void setUp() {
-        kv = new InMemoryKvStore();
+    void openStoreView() {
         store = new OverlayStore(kv);
-        nlA = new FakeNetlinkHandle();
-        nlB = new FakeNetlinkHandle();
-        int ia = nlA.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.1/24"));
-        int ib = nlB.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.2/24"));
-        a = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", ia));
-        b = new VxlanNetworkService(nlB, kv, config("host-b", "198.18.0.2", ib));
-    }
-
-    @AfterEach
-    void tearDown() {
-        a.close();
-        b.close();
-        kv.close();
-    }
-
-    OverlayException fails(Kind kind, Runnable r) {
-        OverlayException e = assertThrows(OverlayException.class, r::run);
-        assertEquals(kind, e.kind(), e.getMessage());
-        return e;
     }
 
     @Test
@@ -101,7 +52,7 @@ class NetworkIdentityTest {
         assertEquals(2, store.endpoints("na").size(), "endpoints are keyed by the cluster ID");
         a.reconcilers().of("na").reconcileNow(WAIT);
         int vxA = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
-        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:c6:12:08:06"), IpPrefix.parseAddress("198.18.0.2"))),
+        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:c6:12:08:06"), IpAddress.parse("198.18.0.2"))),
                 nlA.fdbList(vxA));
         b.deleteEndpoint("nb", "eb");
         assertTrue(store.endpoints("na").stream().noneMatch(e -> e.endpointId().equals("eb")));

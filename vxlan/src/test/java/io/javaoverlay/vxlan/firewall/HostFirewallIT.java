@@ -1,6 +1,7 @@
 package io.javaoverlay.vxlan.firewall;
 
-import io.javaoverlay.netlink.testing.Requirements;
+import io.javaoverlay.testing.Requirements;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.testing.ItSupport;
 import io.javaoverlay.vxlan.testing.NetnsRunner;
 import org.junit.jupiter.api.AfterEach;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +33,7 @@ class HostFirewallIT {
     static void requireFirewallTools() {
         ItSupport.requirePrivileged(false);
         for (String tool : new String[]{"iptables", "ip6tables", "nft"}) {
-            ItSupport.require(Requirements.hasCommand(tool), tool + " (Debian packages iptables, nftables)");
+            Requirements.require(Requirements.onPath(tool), tool + " (Debian packages iptables, nftables)");
         }
     }
 
@@ -92,7 +92,7 @@ class HostFirewallIT {
     void theLegacyBackendIsKeptTheSameWay() {
         fw = new HostFirewall(FirewallConfig.defaults(), new NetnsRunner(ns,
                 Map.of("iptables", "iptables-legacy", "ip6tables", "ip6tables-legacy")));
-        ItSupport.require(Requirements.hasCommand("iptables-legacy"), "iptables-legacy (Debian package iptables)");
+        Requirements.require(Requirements.onPath("iptables-legacy"), "iptables-legacy (Debian package iptables)");
         fw.ensure();
         sh("ip", "netns", "exec", ns, "iptables-legacy", "-F", "FORWARD");
         assertEquals(Outcome.RESTORED, fw.ensure().forward4());
@@ -102,8 +102,8 @@ class HostFirewallIT {
 
     @Test
     void nftFlushRulesetRemovesEverythingAndEnsureRestoresEverything() throws Exception {
-        assertEquals(Outcome.INSTALLED, fw.allowVteps(Set.of(InetAddress.getByName("198.18.0.1"),
-                InetAddress.getByName("198.18.0.2"), InetAddress.getByName("2001:db8:18::2"))));
+        assertEquals(Outcome.INSTALLED, fw.allowVteps(Set.of(IpAddress.parse("198.18.0.1"),
+                IpAddress.parse("198.18.0.2"), IpAddress.parse("2001:db8:18::2"))));
         fw.ensure();
         String programmed = table();
         assertTrue(programmed.contains("elements = { 198.18.0.1, 198.18.0.2 }"), programmed);
@@ -122,7 +122,7 @@ class HostFirewallIT {
 
     @Test
     void aDeletedTableAFlushedSetAndADeletedRuleAreRestored() throws Exception {
-        fw.allowVteps(Set.of(InetAddress.getByName("198.18.0.1"), InetAddress.getByName("198.18.0.2")));
+        fw.allowVteps(Set.of(IpAddress.parse("198.18.0.1"), IpAddress.parse("198.18.0.2")));
         String programmed = table();
 
         sh("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", "javaoverlay");
@@ -147,7 +147,7 @@ class HostFirewallIT {
 
     @Test
     void turningTheFilterOffRemovesTheTable() throws Exception {
-        fw.allowVteps(Set.of(InetAddress.getByName("198.18.0.1")));
+        fw.allowVteps(Set.of(IpAddress.parse("198.18.0.1")));
         fw = new HostFirewall(FirewallConfig.defaults().withIngressFilter(false), new NetnsRunner(ns));
         assertEquals(Outcome.OFF, fw.ensure().ingress());
         assertNotEquals(0, exitCode("ip", "netns", "exec", ns, "nft", "list", "table", "inet", "javaoverlay"));

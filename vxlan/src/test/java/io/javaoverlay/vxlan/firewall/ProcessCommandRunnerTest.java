@@ -1,5 +1,6 @@
 package io.javaoverlay.vxlan.firewall;
 
+import io.javaoverlay.types.IpAddress;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -62,7 +63,7 @@ class ProcessCommandRunnerTest {
         CommandRunner hanging = (c, in, t) -> runner.run(List.of("sleep", "600"), in, t);
         HostFirewall fw = new HostFirewall(FirewallConfig.defaults().withCommandTimeout(Duration.ofMillis(200)), hanging);
         HostFirewall.Status s = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            fw.allowVteps(java.util.Set.of(java.net.InetAddress.getByName("198.18.0.1")));
+            fw.allowVteps(java.util.Set.of(IpAddress.parse("198.18.0.1")));
             return fw.ensure();
         });
         assertEquals(new HostFirewall.Status(Outcome.FAILED, Outcome.FAILED, Outcome.FAILED), s);

@@ -1,16 +1,15 @@
 package io.javaoverlay.vxlan.firewall;
 
-import io.javaoverlay.netlink.testing.Requirements;
-import io.javaoverlay.vxlan.testing.ItSupport;
+import io.javaoverlay.testing.Requirements;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.testing.NetnsRunner;
-import io.javaoverlay.vxlan.testing.VtepLab;
 import io.javaoverlay.vxlan.testing.VtepLab.Listener;
+import io.javaoverlay.vxlan.testing.VtepLab;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,7 +41,7 @@ class VxlanIngressFilterIT {
     @BeforeEach
     void setUp() throws Exception {
         HostFirewallIT.requireFirewallTools();
-        ItSupport.require(Requirements.hasCommand("python3"), "python3 (Debian package python3) to craft VXLAN frames");
+        Requirements.require(Requirements.onPath("python3"), "python3 (Debian package python3) to craft VXLAN frames");
         lab = new VtepLab();
         fw = new HostFirewall(FirewallConfig.defaults(), new NetnsRunner(lab.hostA));
         listener = lab.listen(lab.containerA, VtepLab.IP_A, PORT);
@@ -58,10 +57,10 @@ class VxlanIngressFilterIT {
         }
     }
 
-    static Set<InetAddress> addresses(String... ips) throws Exception {
-        Set<InetAddress> s = new HashSet<>();
+    static Set<IpAddress> addresses(String... ips) throws Exception {
+        Set<IpAddress> s = new HashSet<>();
         for (String ip : ips) {
-            s.add(InetAddress.getByName(ip));
+            s.add(IpAddress.parse(ip));
         }
         return s;
     }

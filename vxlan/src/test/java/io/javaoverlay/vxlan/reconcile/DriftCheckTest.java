@@ -1,11 +1,11 @@
 package io.javaoverlay.vxlan.reconcile;
 
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,10 +20,10 @@ class DriftCheckTest {
 
     @Test
     void countsMissingAndExtraEntries() throws Exception {
-        InetAddress vtep = InetAddress.getByName("198.18.0.12");
-        InetAddress ip1 = InetAddress.getByName("10.0.0.2");
-        InetAddress ip2 = InetAddress.getByName("10.0.0.3");
-        DesiredNetwork d = new DesiredNetwork("net", 7, 1450, InetAddress.getByName("198.18.0.11"), 4789, 2,
+        IpAddress vtep = IpAddress.parse("198.18.0.12");
+        IpAddress ip1 = IpAddress.parse("10.0.0.2");
+        IpAddress ip2 = IpAddress.parse("10.0.0.3");
+        DesiredNetwork d = new DesiredNetwork("net", 7, 1450, IpAddress.parse("198.18.0.11"), 4789, 2,
                 List.of(new DesiredNetwork.LocalPort("e0", "jo-h-e0")),
                 List.of(new DesiredNetwork.Peer("e1", M1, vtep, List.of(ip1)), new DesiredNetwork.Peer("e2", M2, vtep, List.of(ip2))));
         // present: M1's FDB entry and a stale one, neighbours for ip1 and a dynamic (not ours) one

@@ -30,7 +30,7 @@ class GarbageCollectorTest {
     }
 
     static Link vx(int idx, int vni, String alias) {
-        return new Vxlan(attrs(idx, "jo-vx-" + vni, alias), vni, Optional.empty(), 4789, false, true, false, false, 0, 0);
+        return Vxlan.builder(attrs(idx, "jo-vx-" + vni, alias), vni).learning(false).proxy(true).build();
     }
 
     static Link veth(int idx, String name, String alias) {

@@ -3,13 +3,13 @@ package io.javaoverlay.vxlan.reconcile;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.reconcile.Action.CreateBridge;
 import io.javaoverlay.vxlan.reconcile.Action.CreateVxlan;
 import io.javaoverlay.vxlan.reconcile.Action.DeleteLink;
@@ -30,7 +30,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,13 +46,13 @@ class PlannerTest {
     static final String BR = "jo-br-7";
     static final String VX = "jo-vx-7";
     static final String ALIAS = "javaoverlay:net1";
-    static final InetAddress VTEP = ip("198.18.0.1");
-    static final InetAddress REMOTE = ip("198.18.0.2");
+    static final IpAddress VTEP = ip("198.18.0.1");
+    static final IpAddress REMOTE = ip("198.18.0.2");
     static final MacAddress MAC_B = MacAddress.parse("02:42:0a:14:00:03");
     static final MacAddress MAC_C = MacAddress.parse("02:42:0a:14:00:04");
-    static final InetAddress IP_B = ip("10.20.0.3");
-    static final InetAddress IP_C = ip("10.20.0.4");
-    static final InetAddress IP6_B = ip("fd00::3");
+    static final IpAddress IP_B = ip("10.20.0.3");
+    static final IpAddress IP_C = ip("10.20.0.4");
+    static final IpAddress IP6_B = ip("fd00::3");
 
     static final DesiredNetwork DESIRED = new DesiredNetwork(NID, VNI, 1350, VTEP, 4789, 2,
             List.of(new LocalPort("epA", "jo-h-epA")),
@@ -61,8 +60,8 @@ class PlannerTest {
 
     static final CreateVxlan WANT_VX = new CreateVxlan(VX, VNI, VTEP, 4789, 2, 1350, ALIAS);
 
-    static InetAddress ip(String s) {
-        return IpPrefix.parseAddress(s);
+    static IpAddress ip(String s) {
+        return IpAddress.parse(s);
     }
 
     static LinkAttrs attrs(int idx, String name, int master, String alias) {
@@ -74,19 +73,19 @@ class PlannerTest {
     }
 
     static Vxlan vxlan(UnaryOperator<LinkAttrs> f, boolean learning) {
-        return new Vxlan(f.apply(attrs(101, VX, 100, ALIAS)), VNI, Optional.of(VTEP), 4789, learning, true, false,
-                false, 0, 2);
+        return Vxlan.builder(f.apply(attrs(101, VX, 100, ALIAS)), VNI).local(VTEP).learning(learning).proxy(true)
+                .underlayIndex(2).build();
     }
 
     static Veth port(UnaryOperator<LinkAttrs> f) {
         return new Veth(f.apply(attrs(102, "jo-h-epA", 100, "javaoverlay:net1/epA")), "", Optional.empty(), 103);
     }
 
-    static FdbEntry fdb(MacAddress mac, InetAddress dst) {
+    static FdbEntry fdb(MacAddress mac, IpAddress dst) {
         return FdbEntry.toVtep(101, mac, dst);
     }
 
-    static Neighbor neigh(InetAddress ip, MacAddress mac) {
+    static Neighbor neigh(IpAddress ip, MacAddress mac) {
         return Neighbor.permanent(101, ip, mac);
     }
 

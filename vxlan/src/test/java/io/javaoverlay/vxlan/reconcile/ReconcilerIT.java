@@ -1,17 +1,18 @@
 package io.javaoverlay.vxlan.reconcile;
 
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
-import io.javaoverlay.vxlan.NetworkService.IpamData;
 import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
 import io.javaoverlay.vxlan.state.EndpointRecord;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -64,13 +65,13 @@ class ReconcilerIT {
         kv = new InMemoryKvStore();
         service = new VxlanNetworkService(handle, kv, VxlanConfig.builder("host-a", underlay)
                 .resyncInterval(Duration.ofMinutes(10)).watchWait(Duration.ofMillis(500)).build());
-        service.createNetwork(new NetworkSpec("n1", List.of(new IpamData("JavaOverlayGlobal",
+        service.createNetwork(new NetworkSpec("n1", List.of(NetworkRecord.Pool.of("JavaOverlayGlobal",
                 IpPrefix.parse("198.19.0.0/24"), Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())),
-                List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
+                List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
                 Map.of("javaoverlay.vni", "42"), true, false));
         service.createEndpoint(new EndpointSpec("n1", "elocal", Optional.of(IpPrefix.parse("198.19.0.5/24")),
                 Optional.empty(), Optional.empty()));
-        new OverlayStore(kv).createEndpoint(EndpointRecord.of("n1", "eremote", "host-b", IpPrefix.parseAddress("198.18.1.2"),
+        new OverlayStore(kv).createEndpoint(EndpointRecord.of("n1", "eremote", "host-b", IpAddress.parse("198.18.1.2"),
                 MacAddress.parse(REMOTE_MAC), Optional.of(IpPrefix.parse("198.19.0.6/24")),
                 Optional.of(IpPrefix.parse("2001:db8:20::6/64"))));
     }
@@ -88,8 +89,8 @@ class ReconcilerIT {
         }
     }
 
-    PassReport pass() {
-        PassReport r = service.reconcilers().of("n1").reconcileNow(WAIT);
+    ReconcileReport pass() {
+        ReconcileReport r = service.reconcilers().of("n1").reconcileNow(WAIT);
         assertTrue(r.converged(), r.summary());
         return r;
     }

@@ -4,7 +4,7 @@ import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 import io.javaoverlay.kvstore.WatchResult;
-import io.javaoverlay.vxlan.testing.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -7,12 +7,10 @@ import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.GenericLink;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.LinkEvent;
 import io.javaoverlay.netlink.LinkSubscription;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetNs;
 import io.javaoverlay.netlink.NetlinkException;
@@ -21,8 +19,10 @@ import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Route;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     }
 
     /** Adds a default route via {@code gw} out of {@code index}. */
-    public synchronized void addDefaultRoute(InetAddress gw, int index) {
+    public synchronized void addDefaultRoute(IpAddress gw, int index) {
         routes.add(new Route(Family.INET, Optional.empty(), Optional.of(gw), index, Optional.empty(), 254, 4, 0, 1));
     }
 
@@ -97,8 +97,8 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         if (l instanceof Bridge) {
             return new Bridge(a);
         } else if (l instanceof Vxlan v) {
-            return new Vxlan(a, v.vni(), v.local(), v.port(), v.learning(), v.proxy(), v.l2miss(), v.l3miss(),
-                    v.ttl(), v.underlayIndex());
+            return Vxlan.builder(a, v.vni()).local(v.local()).port(v.port()).learning(v.learning()).proxy(v.proxy())
+                    .l2miss(v.l2miss()).l3miss(v.l3miss()).ttl(v.ttl()).underlayIndex(v.underlayIndex()).build();
         } else if (l instanceof Veth v) {
             return new Veth(a, "", Optional.empty(), v.peerIndex());
         } else if (l instanceof Device) {
@@ -290,7 +290,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     @Override
     public synchronized List<Addr> addrList(int linkIndex, Family family) {
         return addrs.stream().filter(a -> linkIndex == 0 || a.linkIndex() == linkIndex)
-                .filter(a -> family == Family.ALL || a.prefix().family() == family).toList();
+                .filter(a -> family == Family.ALL || Family.of(a.prefix().address()) == family).toList();
     }
 
     @Override
@@ -314,7 +314,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     }
 
     @Override
-    public Route routeGet(InetAddress destination) {
+    public Route routeGet(IpAddress destination) {
         throw new UnsupportedOperationException();
     }
 
@@ -326,14 +326,14 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     @Override
     public synchronized void neighSet(Neighbor n) throws NetlinkException {
         linkByIndex(n.linkIndex());
-        op("neighSet " + n.ip().getHostAddress());
+        op("neighSet " + n.ip().toString());
         neigh.removeIf(o -> o.linkIndex() == n.linkIndex() && o.ip().equals(n.ip()));
         neigh.add(n);
     }
 
     @Override
     public synchronized void neighDel(Neighbor n) throws NetlinkException {
-        op("neighDel " + n.ip().getHostAddress());
+        op("neighDel " + n.ip().toString());
         if (!neigh.removeIf(o -> o.linkIndex() == n.linkIndex() && o.ip().equals(n.ip()))) {
             throw notFound("neighDel " + n.ip());
         }

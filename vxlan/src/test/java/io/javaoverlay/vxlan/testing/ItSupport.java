@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
-import io.javaoverlay.netlink.testing.Requirements;
+import io.javaoverlay.testing.Requirements;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Shared plumbing of the privileged ITs: requirement checks (skip on a laptop, fail under
  * {@code CI=true}), throw-away {@code jo-it-*} namespaces, iproute2 cross-check helpers and the
- * choice of handle. Handles are real JNR netlink handles ({@code Netlink.openIn}) when the netlink
- * module is implemented; otherwise (and with {@code -Djo.it.handle=iproute2}) the iproute2-backed
- * {@link IprouteHandle}. Under CI the real one is required.
+ * handle. The handle is always our JNR netlink ({@code Netlink.openIn}): a privileged IT exercises
+ * the code that ships, or fails; iproute2 only cross-checks what it did.
  */
 public final class ItSupport {
     private static final System.Logger LOG = System.getLogger(ItSupport.class.getName());
@@ -31,21 +30,12 @@ public final class ItSupport {
 
     private ItSupport() {}
 
-    public static boolean ci() {
-        return Requirements.isCi();
-    }
-
-    /** Skips (laptop) or fails (CI) when {@code ok} is false (netlink's shared rule). */
-    public static void require(boolean ok, String what) {
-        Requirements.assumeOrFail(ok, what);
-    }
-
     /** Root, iproute2 and (optionally) ping; logs {@code ip -V} and {@code uname -r} once. */
     public static void requirePrivileged(boolean needPing) {
-        require(Requirements.isRoot(), "root (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
-        require(Requirements.hasCommand("ip") && Requirements.hasCommand("bridge"), "iproute2 (ip, bridge)");
+        Requirements.requireRoot("network namespaces (CAP_NET_ADMIN, CAP_SYS_ADMIN)");
+        Requirements.require(Requirements.onPath("ip") && Requirements.onPath("bridge"), "iproute2 (ip, bridge)");
         if (needPing) {
-            require(Requirements.hasCommand("ping"), "ping (Debian package iputils-ping)");
+            Requirements.require(Requirements.onPath("ping"), "ping (Debian package iputils-ping)");
         }
         synchronized (ItSupport.class) {
             if (!versionsLogged) {
@@ -63,31 +53,38 @@ public final class ItSupport {
         return name;
     }
 
+    /** The namespaces one fixture creates ({@link #newNs}), deleted together by {@link #close()}. */
+    public static final class Namespaces implements AutoCloseable {
+        private final List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        /** A new namespace {@code jo-it-<tag>-<random>}, owned by this set. */
+        public String create(String tag) {
+            String n = newNs(tag);
+            names.add(n);
+            return n;
+        }
+
+        /** Deletes every namespace of this set (and with them every device in them). */
+        @Override
+        public void close() {
+            names.forEach(ItSupport::deleteNs);
+            names.clear();
+        }
+    }
+
     /** Deletes a namespace (and with it every device in it); absent is fine. */
     public static void deleteNs(String name) {
         run(List.of("ip", "netns", "del", name));
     }
 
-    /** True when the JNR netlink implementation is usable here. */
-    public static boolean netlinkImplemented() {
-        try {
-            return Netlink.isAvailable();
-        } catch (Throwable notYet) {
-            return false;
-        }
-    }
-
-    /** A handle bound to namespace {@code ns} (see class comment for which kind). */
+    /**
+     * Our netlink handle bound to namespace {@code ns}. Netlink must be usable here (a missing
+     * requirement skips on a laptop and fails under CI); there is no fallback.
+     */
     public static NetlinkHandle openHandle(String ns) throws NetlinkException {
-        String mode = System.getProperty("jo.it.handle", "auto");
-        if (!mode.equals("iproute2") && netlinkImplemented()) {
-            return Netlink.openIn(Netlink.openNamedNs(ns));
-        }
-        if (ci() && !mode.equals("iproute2")) {
-            fail("the JNR netlink implementation is required under CI=true");
-        }
-        LOG.log(System.Logger.Level.INFO, "netlink module not usable here: using the iproute2 test handle for " + ns);
-        return new IprouteHandle(ns);
+        Requirements.require(Netlink.isAvailable(), "our netlink (JNR-FFI): "
+                + Netlink.unavailabilityCause().map(Throwable::toString).orElse("unavailable"));
+        return Netlink.openIn(Netlink.openNamedNs(ns));
     }
 
     /** Runs a command; throws with its stderr on failure. */

@@ -1,16 +1,17 @@
 package io.javaoverlay.vxlan.testing;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.netlink.IpPrefix;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
 import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
-import io.javaoverlay.vxlan.NetworkService.IpamData;
 import io.javaoverlay.vxlan.NetworkService.JoinResult;
 import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
+import io.javaoverlay.vxlan.state.NetworkRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static io.javaoverlay.vxlan.testing.ItSupport.deleteNs;
-import static io.javaoverlay.vxlan.testing.ItSupport.newNs;
 import static io.javaoverlay.vxlan.testing.ItSupport.openHandle;
 import static io.javaoverlay.vxlan.testing.ItSupport.sh;
 
@@ -36,7 +35,7 @@ public final class TwoHostTopology implements AutoCloseable {
     public final VxlanNetworkService b;
     /** Host A's store client (host B's sees the same data). */
     public final KvStore store;
-    private final List<String> namespaces = new ArrayList<>();
+    private final ItSupport.Namespaces namespaces = new ItSupport.Namespaces();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     /** Both hosts on one shared in-memory store. */
@@ -55,8 +54,8 @@ public final class TwoHostTopology implements AutoCloseable {
             closeables.add(storeB);
         }
         try {
-            hostA = ns("ha");
-            hostB = ns("hb");
+            hostA = namespaces.create("ha");
+            hostB = namespaces.create("hb");
             sh("ip", "-n", hostA, "link", "add", "u0", "mtu", "1400", "type", "veth", "peer", "name", "u0", "netns", hostB);
             sh("ip", "-n", hostB, "link", "set", "u0", "mtu", "1400");
             sh("ip", "-n", hostA, "addr", "add", "198.18.0.1/24", "dev", "u0");
@@ -69,12 +68,6 @@ public final class TwoHostTopology implements AutoCloseable {
             close();
             throw e;
         }
-    }
-
-    private String ns(String tag) {
-        String n = newNs(tag);
-        namespaces.add(n);
-        return n;
     }
 
     private VxlanNetworkService service(String ns, String hostId, String advertise, KvStore kv,
@@ -91,21 +84,21 @@ public final class TwoHostTopology implements AutoCloseable {
 
     /** A network on 198.19.0.0/24 from javaoverlay's address space. */
     public static NetworkSpec network(String id) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
+        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
                 Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())), List.of(), Map.of(), false, false);
     }
 
     /** An IPv4 network with the given pool and gateway (CIDR). */
     public static NetworkSpec network(String id, String pool, String gateway) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse(pool),
+        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse(pool),
                 Optional.of(IpPrefix.parse(gateway)), Map.of())), List.of(), Map.of(), false, false);
     }
 
     /** A dual-stack network: 198.19.0.0/24 and 2001:db8:20::/64 (documentation prefix, namespaces only). */
     public static NetworkSpec dualStackNetwork(String id) {
-        return new NetworkSpec(id, List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
+        return new NetworkSpec(id, List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse("198.19.0.0/24"),
                 Optional.of(IpPrefix.parse("198.19.0.1/24")), Map.of())),
-                List.of(new IpamData("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
+                List.of(NetworkRecord.Pool.of("JavaOverlayGlobal", IpPrefix.parse("2001:db8:20::/64"), Optional.empty(), Map.of())),
                 Map.of(), true, false);
     }
 
@@ -126,7 +119,7 @@ public final class TwoHostTopology implements AutoCloseable {
         EndpointGrant g = host.createEndpoint(new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(cidr)),
                 cidr6.map(IpPrefix::parse), Optional.empty()));
         JoinResult j = host.join(nid, eid, "/var/run/docker/netns/" + eid);
-        String c = ns("c" + eid);
+        String c = namespaces.create("c" + eid);
         sh("ip", "-n", hostNs, "link", "set", j.srcName(), "netns", c);
         sh("ip", "-n", c, "link", "set", j.srcName(), "name", "eth0");
         sh("ip", "-n", c, "link", "set", "eth0", "address", g.assignedMac().orElseThrow().toString());
@@ -146,6 +139,6 @@ public final class TwoHostTopology implements AutoCloseable {
                 // best effort: the namespaces go anyway
             }
         }
-        namespaces.forEach(ItSupport::deleteNs);
+        namespaces.close();
     }
 }

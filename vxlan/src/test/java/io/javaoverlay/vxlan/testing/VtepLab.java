@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static io.javaoverlay.vxlan.testing.ItSupport.newNs;
 import static io.javaoverlay.vxlan.testing.ItSupport.sh;
 
 /**
@@ -45,7 +44,7 @@ public final class VtepLab implements AutoCloseable {
     public final String rogue;
     public final String containerA;
     public final String containerB;
-    private final List<String> namespaces = new ArrayList<>();
+    private final ItSupport.Namespaces namespaces = new ItSupport.Namespaces();
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private final Path script;
 
@@ -63,29 +62,23 @@ public final class VtepLab implements AutoCloseable {
             try (InputStream in = VtepLab.class.getResourceAsStream("/firewall/vxlan_frames.py")) {
                 Files.write(script, in.readAllBytes());
             }
-            underlay = ns("ul");
+            underlay = namespaces.create("ul");
             sh("ip", "-n", underlay, "link", "add", "br0", "type", "bridge");
             sh("ip", "-n", underlay, "link", "set", "br0", "up");
-            hostA = ns("ha");
-            hostB = ns("hb");
-            rogue = ns("rg");
+            hostA = namespaces.create("ha");
+            hostB = namespaces.create("hb");
+            rogue = namespaces.create("rg");
             attach(hostA, 1);
             attach(hostB, 2);
             attach(rogue, 3);
-            containerA = ns("ca");
-            containerB = ns("cb");
+            containerA = namespaces.create("ca");
+            containerB = namespaces.create("cb");
             vteps(hostA, 1, 2, containerA, IP_A, MAC_A);
             vteps(hostB, 2, 1, containerB, IP_B, MAC_B);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    private String ns(String tag) {
-        String n = newNs(tag);
-        namespaces.add(n);
-        return n;
     }
 
     private void attach(String host, int n) {
@@ -184,7 +177,7 @@ public final class VtepLab implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        namespaces.forEach(ItSupport::deleteNs);
+        namespaces.close();
         if (script != null) {
             try {
                 Files.deleteIfExists(script);

@@ -4,8 +4,8 @@ import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 import io.javaoverlay.netlink.Addr;
 import io.javaoverlay.netlink.Family;
-import io.javaoverlay.netlink.IpPrefix;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import java.util.Optional;
 
 /** RTM_NEWADDR / RTM_DELADDR / RTM_GETADDR: {@code ifaddrmsg} plus IFA_LOCAL / IFA_ADDRESS. */
@@ -17,7 +17,7 @@ public final class AddrCodec {
      * IFA_LOCAL and IFA_ADDRESS carry the same address.
      */
     public static NlMsgBuilder encode(int type, int flags, int linkIndex, IpPrefix prefix) {
-        int af = prefix.family().af();
+        int af = Family.of(prefix.address()).af();
         return new NlMsgBuilder(type, flags)
                 .raw(new IfAddrMsg(af, prefix.prefixLength(), 0, 0, linkIndex).encode())
                 .attrAddress(IFA_LOCAL, prefix.address())
@@ -39,7 +39,7 @@ public final class AddrCodec {
             return Optional.empty();
         }
         NlAttrs a = m.attrs(IfAddrMsg.SIZE);
-        Optional<InetAddress> ip = a.address(IFA_LOCAL);
+        Optional<IpAddress> ip = a.address(IFA_LOCAL);
         if (ip.isEmpty()) {
             ip = a.address(IFA_ADDRESS);
         }

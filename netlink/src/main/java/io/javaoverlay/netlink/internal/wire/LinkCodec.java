@@ -1,17 +1,18 @@
 package io.javaoverlay.netlink.internal.wire;
 
-import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
-
 import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.GenericLink;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
+import io.javaoverlay.types.MacAddress;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 /**
  * RTM_NEWLINK / RTM_DELLINK / RTM_GETLINK messages: the common {@code IFLA_*} attributes here, the

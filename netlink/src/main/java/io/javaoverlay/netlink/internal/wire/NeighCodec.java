@@ -1,13 +1,13 @@
 package io.javaoverlay.netlink.internal.wire;
 
-import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
-
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
-import java.net.Inet4Address;
+import io.javaoverlay.types.MacAddress;
+
 import java.util.Optional;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 /**
  * RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH for ARP/ND entries (AF_INET, AF_INET6) and for the
@@ -19,7 +19,7 @@ public final class NeighCodec {
 
     /** An ARP/ND entry: ndmsg{AF_INET|AF_INET6, ifindex, state, flags}; NDA_DST; NDA_LLADDR. */
     public static NlMsgBuilder encodeNeighbor(int type, int flags, Neighbor n) {
-        int af = n.ip() instanceof Inet4Address ? AF_INET : AF_INET6;
+        int af = n.ip().v4() ? AF_INET : AF_INET6;
         NlMsgBuilder b = new NlMsgBuilder(type, flags).raw(new NdMsg(af, n.linkIndex(), n.state(), n.flags(), 0).encode())
                 .attrAddress(NDA_DST, n.ip());
         if (n.mac() != null) {

@@ -1,7 +1,7 @@
 package io.javaoverlay.netlink.internal.wire;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.javaoverlay.types.IpAddress;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -104,15 +104,11 @@ public final class NlAttrs {
     }
 
     /** A 4- or 16-byte address; empty for any other length. */
-    public Optional<InetAddress> address(int type) {
+    public Optional<IpAddress> address(int type) {
         byte[] raw = bytes(type);
         if (raw == null || (raw.length != 4 && raw.length != 16)) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(InetAddress.getByAddress(raw));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("unreachable: length checked", e);
-        }
+        return Optional.of(IpAddress.ofBytes(raw));
     }
 }

@@ -1,6 +1,6 @@
 package io.javaoverlay.netlink.internal.wire;
 
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -102,8 +102,8 @@ public final class NlMsgBuilder {
     }
 
     /** An IPv4 or IPv6 address as its raw 4 or 16 bytes. */
-    public NlMsgBuilder attrAddress(int attrType, InetAddress address) {
-        return attr(attrType, address.getAddress());
+    public NlMsgBuilder attrAddress(int attrType, IpAddress address) {
+        return attr(attrType, address.bytes());
     }
 
     /** Opens a nested attribute; returns the mark to pass to {@link #endNest}. */

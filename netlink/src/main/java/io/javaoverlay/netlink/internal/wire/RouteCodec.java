@@ -3,10 +3,9 @@ package io.javaoverlay.netlink.internal.wire;
 import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 import io.javaoverlay.netlink.Family;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Route;
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import java.util.Optional;
 
 /** RTM_NEWROUTE / RTM_DELROUTE / RTM_GETROUTE: {@code rtmsg} plus RTA_* attributes. */
@@ -42,9 +41,9 @@ public final class RouteCodec {
     }
 
     /** RTM_GETROUTE for a single destination: the kernel answers with the route it would use. */
-    public static NlMsgBuilder encodeGet(InetAddress destination) {
-        int af = destination instanceof Inet4Address ? AF_INET : AF_INET6;
-        int bits = destination.getAddress().length * 8;
+    public static NlMsgBuilder encodeGet(IpAddress destination) {
+        int af = Family.of(destination).af();
+        int bits = destination.bits();
         return new NlMsgBuilder(RTM_GETROUTE, NLM_F_ACK)
                 .raw(new RtMsg(af, bits, 0, 0, 0, 0, 0, 0, 0).encode())
                 .attrAddress(RTA_DST, destination);

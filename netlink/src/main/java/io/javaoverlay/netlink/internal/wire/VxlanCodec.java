@@ -1,12 +1,12 @@
 package io.javaoverlay.netlink.internal.wire;
 
-import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
-
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.Vxlan;
-import java.net.Inet4Address;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+
 import java.util.Optional;
+
+import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 
 /**
  * {@code IFLA_INFO_KIND "vxlan"} (linux/if_link.h {@code IFLA_VXLAN_*}). Booleans are u8; the UDP
@@ -33,7 +33,7 @@ final class VxlanCodec implements LinkKindCodec<Vxlan> {
     @Override
     public void encodeInfoData(Vxlan v, NlMsgBuilder b) {
         b.attrU32(IFLA_VXLAN_ID, v.vni());
-        v.local().ifPresent(ip -> b.attrAddress(ip instanceof Inet4Address ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, ip));
+        v.local().ifPresent(ip -> b.attrAddress(ip.v4() ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, ip));
         if (v.underlayIndex() > 0) {
             b.attrU32(IFLA_VXLAN_LINK, v.underlayIndex());
         }
@@ -77,20 +77,27 @@ final class VxlanCodec implements LinkKindCodec<Vxlan> {
 
     @Override
     public Vxlan decode(LinkAttrs common, NlAttrs a, NlAttrs d) {
-        Optional<InetAddress> local = d.address(IFLA_VXLAN_LOCAL);
+        Optional<IpAddress> local = d.address(IFLA_VXLAN_LOCAL);
         if (local.isEmpty()) {
             local = d.address(IFLA_VXLAN_LOCAL6);
         }
         // Asymmetric in the kernel: a request carries IFLA_VXLAN_TTL_INHERIT as an NLA_FLAG (no payload),
         // but vxlan_fill_info reports it as a u8 0/1, present on every device (seen on 6.18).
         boolean ttlInherit = d.u8(IFLA_VXLAN_TTL_INHERIT).map(v -> v != 0).orElse(d.has(IFLA_VXLAN_TTL_INHERIT));
-        return new Vxlan(common, d.u32(IFLA_VXLAN_ID).orElse(0), local, d.be16(IFLA_VXLAN_PORT).orElse(Vxlan.DEFAULT_PORT),
-                d.u8(IFLA_VXLAN_LEARNING).orElse(1) != 0, d.u8(IFLA_VXLAN_PROXY).orElse(0) != 0,
-                d.u8(IFLA_VXLAN_L2MISS).orElse(0) != 0, d.u8(IFLA_VXLAN_L3MISS).orElse(0) != 0,
-                // With TTL_INHERIT the kernel still reports IFLA_VXLAN_TTL (0); the model keeps ttl 0 then.
-                ttlInherit ? 0 : d.u8(IFLA_VXLAN_TTL).orElse(0), d.u32(IFLA_VXLAN_LINK).orElse(0), ttlInherit,
-                d.u8(IFLA_VXLAN_TOS).orElse(0), df(d.u8(IFLA_VXLAN_DF).orElse(0)),
-                d.u8(IFLA_VXLAN_UDP_CSUM).orElse(1) != 0, d.u8(IFLA_VXLAN_UDP_ZERO_CSUM6_TX).orElse(0) != 0,
-                d.u8(IFLA_VXLAN_UDP_ZERO_CSUM6_RX).orElse(0) != 0);
+        Vxlan.Builder b = Vxlan.builder(common, d.u32(IFLA_VXLAN_ID).orElse(0))
+                .local(local)
+                .port(d.be16(IFLA_VXLAN_PORT).orElse(Vxlan.DEFAULT_PORT))
+                .learning(d.u8(IFLA_VXLAN_LEARNING).orElse(1) != 0)
+                .proxy(d.u8(IFLA_VXLAN_PROXY).orElse(0) != 0)
+                .l2miss(d.u8(IFLA_VXLAN_L2MISS).orElse(0) != 0)
+                .l3miss(d.u8(IFLA_VXLAN_L3MISS).orElse(0) != 0)
+                .underlayIndex(d.u32(IFLA_VXLAN_LINK).orElse(0))
+                .tos(d.u8(IFLA_VXLAN_TOS).orElse(0))
+                .df(df(d.u8(IFLA_VXLAN_DF).orElse(0)))
+                .udpCsum(d.u8(IFLA_VXLAN_UDP_CSUM).orElse(1) != 0)
+                .udpZeroCsum6Tx(d.u8(IFLA_VXLAN_UDP_ZERO_CSUM6_TX).orElse(0) != 0)
+                .udpZeroCsum6Rx(d.u8(IFLA_VXLAN_UDP_ZERO_CSUM6_RX).orElse(0) != 0);
+        // With TTL_INHERIT the kernel still reports IFLA_VXLAN_TTL (0); the model keeps ttl 0 then.
+        return (ttlInherit ? b.ttlInherit() : b.ttl(d.u8(IFLA_VXLAN_TTL).orElse(0))).build();
     }
 }

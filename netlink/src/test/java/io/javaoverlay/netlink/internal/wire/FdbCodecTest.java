@@ -1,28 +1,28 @@
 package io.javaoverlay.netlink.internal.wire;
 
+import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
-import io.javaoverlay.netlink.Neighbor;
-import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.Test;
-
 /** The bridge's own FDB (master entries), flood-entry deletes and IPv6 VTEPs against bridge(8) captures. */
 class FdbCodecTest {
     private static final MacAddress STATIC_MAC = MacAddress.parse("02:42:c6:12:00:07");
 
-    private static InetAddress ip(String s) {
-        return IpPrefix.parseAddress(s);
+    private static IpAddress ip(String s) {
+        return IpAddress.parse(s);
     }
 
     private static List<FdbEntry> decodeAll(String fixture) {

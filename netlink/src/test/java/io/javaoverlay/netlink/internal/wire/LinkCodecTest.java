@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javaoverlay.netlink.Bridge;
 import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.GenericLink;
-import io.javaoverlay.netlink.IpPrefix;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.Set;
@@ -58,8 +58,8 @@ class LinkCodecTest {
     @Test
     void vxlanCreateCarriesTheSameAttributesAsIproute2() {
         byte[] ip = Fixtures.one("newlink-vxlan.hex");
-        Vxlan spec = new Vxlan(LinkAttrs.named("jo-vx0"), 4242, Optional.of(IpPrefix.parseAddress("198.18.0.1")), 4789,
-                false, false, false, false, 64, 0);
+        Vxlan spec = Vxlan.builder(LinkAttrs.named("jo-vx0"), 4242).local(IpAddress.parse("198.18.0.1"))
+                .learning(false).ttl(64).build();
         byte[] ours = encode(spec, ip);
         assertEquals(FakeTransport.flagsOf(ip), FakeTransport.flagsOf(ours));
         NlAttrs theirs = infoData(ip);
@@ -91,7 +91,7 @@ class LinkCodecTest {
         assertEquals(2, v.attrs().masterIndex());
         assertEquals(Optional.of("javaoverlay:net1"), v.attrs().alias());
         assertEquals(4242, v.vni());
-        assertEquals(Optional.of(IpPrefix.parseAddress("198.18.0.1")), v.local());
+        assertEquals(Optional.of(IpAddress.parse("198.18.0.1")), v.local());
         assertEquals(4789, v.port());
         assertFalse(v.learning());
         assertEquals(64, v.ttl());
@@ -141,8 +141,8 @@ class LinkCodecTest {
     void roundTripsEveryModelledKind() {
         LinkAttrs common = new LinkAttrs(0, "jo-rt0", 1400, Optional.of(MacAddress.parse("02:42:c6:12:00:09")), 7,
                 false, false, Optional.of("javaoverlay:n"));
-        Vxlan vx = new Vxlan(common, 77, Optional.of(IpPrefix.parseAddress("2001:db8::1")), 4790, true, true, true, true,
-                9, 3);
+        Vxlan vx = Vxlan.builder(common, 77).local(IpAddress.parse("2001:db8::1")).port(4790).proxy(true).l2miss(true)
+                .l3miss(true).ttl(9).underlayIndex(3).build();
         Link[] specs = {new Bridge(common), vx, Veth.pair(common, "jo-rt1")};
         for (Link spec : specs) {
             Link back = LinkCodec.decode(Fixtures.first(LinkCodec.encodeCreate(spec, ADD).build(1, 0)));

@@ -1,5 +1,14 @@
 package io.javaoverlay.netlink.internal.wire;
 
+import io.javaoverlay.netlink.LinkAttrs;
+import io.javaoverlay.netlink.Veth;
+import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Optional;
+
 import static io.javaoverlay.netlink.internal.wire.Rtnl.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,14 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.LinkAttrs;
-import io.javaoverlay.netlink.Veth;
-import io.javaoverlay.netlink.Vxlan;
-import java.util.Arrays;
-import java.util.Optional;
-import org.junit.jupiter.api.Test;
 
 /** VXLAN options (IPv6 underlay, checksums, df, ttl/tos inherit), queue and offload sizes, veth queues. */
 class LinkOptionsCodecTest {
@@ -42,7 +43,7 @@ class LinkOptionsCodecTest {
     @Test
     void ipv6VxlanCreateCarriesLocal6AndZeroChecksumSwitchesAsIproute2() {
         byte[] ip = Fixtures.one("newlink-vxlan6.hex");
-        Vxlan spec = Vxlan.builder(LinkAttrs.named("jo-vx6"), 4243).local(IpPrefix.parseAddress("fd00:198:18::1"))
+        Vxlan spec = Vxlan.builder(LinkAttrs.named("jo-vx6"), 4243).local(IpAddress.parse("fd00:198:18::1"))
                 .learning(false).udpZeroCsum6Tx(true).udpZeroCsum6Rx(true).build();
         byte[] ours = encode(spec, ip);
         assertSameAttributes(infoData(ip), infoData(ours), IFLA_VXLAN_ID, IFLA_VXLAN_LOCAL6, IFLA_VXLAN_LEARNING,
@@ -56,7 +57,7 @@ class LinkOptionsCodecTest {
     void vxlanOptionsAndLinkSizesAsIproute2SendsThem() {
         byte[] ip = Fixtures.one("newlink-vxlan-opts.hex");
         Vxlan spec = Vxlan.builder(LinkAttrs.named("jo-vx1").withTxQueueLen(500).withGsoMaxSize(32768).withGroMaxSize(32768),
-                4244).local(IpPrefix.parseAddress("198.18.0.1")).udpCsum(false).df(Vxlan.Df.INHERIT).tosInherit()
+                4244).local(IpAddress.parse("198.18.0.1")).udpCsum(false).df(Vxlan.Df.INHERIT).tosInherit()
                 .ttlInherit().build();
         byte[] ours = encode(spec, ip);
         assertSameAttributes(infoData(ip), infoData(ours), IFLA_VXLAN_ID, IFLA_VXLAN_LOCAL, IFLA_VXLAN_LEARNING,
@@ -73,7 +74,7 @@ class LinkOptionsCodecTest {
     void decodesIpv6VxlanReportedByIproute2() {
         Vxlan v = assertInstanceOf(Vxlan.class, LinkCodec.decode(Fixtures.first(Fixtures.one("getlink-vxlan6.hex"))));
         assertEquals(4243, v.vni());
-        assertEquals(Optional.of(IpPrefix.parseAddress("fd00:198:18::1")), v.local());
+        assertEquals(Optional.of(IpAddress.parse("fd00:198:18::1")), v.local());
         assertTrue(v.udpZeroCsum6Tx() && v.udpZeroCsum6Rx());
         assertFalse(v.learning());
         // the defaults, as the kernel reports them (IFLA_VXLAN_TTL_INHERIT comes back as a u8 0, not absent)
@@ -114,8 +115,8 @@ class LinkOptionsCodecTest {
         LinkAttrs attrs = LinkAttrs.named("jo-rt0").withTxQueueLen(300).withGsoMaxSize(16384).withGroMaxSize(24576)
                 .withNumQueues(3, 2);
         Vxlan[] specs = {
-            Vxlan.builder(attrs, 9).local(IpPrefix.parseAddress("2001:db8::1")).df(Vxlan.Df.SET).tos(0x10).ttl(9)
-                    .udpCsum(false).udpZeroCsum6Tx(true).udpZeroCsum6Rx(true).proxy(true).underlay(4).port(4790).build(),
+            Vxlan.builder(attrs, 9).local(IpAddress.parse("2001:db8::1")).df(Vxlan.Df.SET).tos(0x10).ttl(9)
+                    .udpCsum(false).udpZeroCsum6Tx(true).udpZeroCsum6Rx(true).proxy(true).underlayIndex(4).port(4790).build(),
             Vxlan.builder(attrs, 10).ttlInherit().tosInherit().df(Vxlan.Df.INHERIT).learning(false).build(),
             Vxlan.builder(attrs, 11).build(),
         };
@@ -126,10 +127,11 @@ class LinkOptionsCodecTest {
     }
 
     @Test
-    void builderDefaultsAreTheKernelsAndTheOldConstructorAgrees() {
+    void builderDefaultsAreTheKernels() {
         Vxlan built = Vxlan.builder(LinkAttrs.named("jo-vx0"), 42).build();
-        Vxlan old = new Vxlan(LinkAttrs.named("jo-vx0"), 42, Optional.empty(), 4789, true, false, false, false, 0, 0);
-        assertEquals(old, built);
+        Vxlan kernel = new Vxlan(LinkAttrs.named("jo-vx0"), 42, Optional.empty(), 4789, true, false, false, false, 0, 0,
+                false, 0, Vxlan.Df.UNSET, true, false, false);
+        assertEquals(kernel, built);
         assertTrue(built.learning() && built.udpCsum());
         assertEquals(Vxlan.Df.UNSET, built.df());
         NlAttrs d = infoData(LinkCodec.encodeCreate(built, ADD).build(1, 0));

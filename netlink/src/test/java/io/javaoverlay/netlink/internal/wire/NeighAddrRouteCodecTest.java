@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javaoverlay.netlink.Addr;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
-import io.javaoverlay.netlink.IpPrefix;
-import io.javaoverlay.netlink.MacAddress;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.Route;
-import java.net.InetAddress;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class NeighAddrRouteCodecTest {
     private static final int NUD_NOARP_PERMANENT = Neighbor.NUD_PERMANENT | Neighbor.NUD_NOARP;
 
-    private static InetAddress ip(String s) {
-        return IpPrefix.parseAddress(s);
+    private static IpAddress ip(String s) {
+        return IpAddress.parse(s);
     }
 
     private static List<NlMessage> messages(String fixture) {

@@ -8,6 +8,7 @@ import io.javaoverlay.server.dns.LocalContainers;
 import io.javaoverlay.server.dns.NameKeys;
 import io.javaoverlay.server.dns.NameRecord;
 import io.javaoverlay.server.dns.NameTable;
+import io.javaoverlay.types.IpAddress;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -47,14 +48,14 @@ public final class DnsBenchmark {
         Map<String, NameRecord> recs = new HashMap<>();
         for (int i = 0; i < 1000; i++) {
             NameRecord r = new NameRecord("cluster1", "front", "e" + i, "h" + (i % 3), "c" + i, "c" + i,
-                    List.of("svc" + (i % 10)), "10.77." + (i / 250) + "." + (i % 250 + 2), null);
+                    List.of("svc" + (i % 10)), IpAddress.parse("10.77." + (i / 250) + "." + (i % 250 + 2)), null);
             recs.put(NameKeys.key(r), r);
         }
         table.reset(recs);
         LocalContainerIndex local = new LocalContainerIndex();
         local.replaceAll(List.of(new LocalContainerIndex.Entry(
                 new LocalContainers.LocalContainer("bench", "bench", Set.of("cluster1")),
-                List.of(InetAddress.getLoopbackAddress()))));
+                List.of(IpAddress.of(InetAddress.getLoopbackAddress())))));
         try (FakeUpstream upstream = new FakeUpstream()) {
             DnsConfig cfg = DnsConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                     .withUpstreams(List.of(upstream.address())).withRateLimit(1_000_000, 1_000_000);

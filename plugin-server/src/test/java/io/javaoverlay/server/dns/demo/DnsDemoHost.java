@@ -20,6 +20,7 @@ import io.javaoverlay.server.docker.ContainerInspect;
 import io.javaoverlay.server.docker.UnixHttpClient;
 import io.javaoverlay.server.services.ServiceDefinitions;
 import io.javaoverlay.server.services.ServiceRegistrar;
+import io.javaoverlay.types.IpAddress;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class DnsDemoHost {
         LocalContainerIndex index = new LocalContainerIndex();
         LocalContainers logging = source -> {
             Optional<LocalContainers.LocalContainer> c = index.bySource(source);
-            System.out.println("query from " + source.getHostAddress() + " -> "
+            System.out.println("query from " + source + " -> "
                     + c.map(x -> "container " + x.name() + " on " + x.clusterNetworkIds()).orElse("unknown source"));
             return c;
         };
@@ -87,7 +88,7 @@ public final class DnsDemoHost {
                     }
                 }
                 UnixHttpClient.Response gw = docker.send("GET", "/networks/docker_gwbridge", null);
-                Map<String, InetAddress> gateways = gw.status() == 200
+                Map<String, IpAddress> gateways = gw.status() == 200
                         ? ContainerInspect.gatewayAddresses(JSON.readTree(gw.body())) : Map.of();
                 List<NameRecord> mine = new ArrayList<>();
                 List<LocalContainerIndex.Entry> entries = new ArrayList<>();
