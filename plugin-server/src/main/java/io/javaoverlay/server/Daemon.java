@@ -63,7 +63,9 @@ public final class Daemon implements Closeable {
             LOG.log(Level.INFO, "using the socket passed by systemd: " + listener.path());
         }
         try {
-            server = UdsHttpServer.start(listener, PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes()));
+            // Registration calls are answered while Jersey is built in the background (most of the start-up).
+            server = UdsHttpServer.start(listener, PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes()),
+                    PluginApplication.registrationAnswers(config.driverSettings()));
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
