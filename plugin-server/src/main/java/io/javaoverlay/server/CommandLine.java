@@ -2,6 +2,7 @@ package io.javaoverlay.server;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,14 +54,25 @@ public final class CommandLine {
             new Flag("log-level", "JAVAOVERLAY_LOG_LEVEL", "LEVEL",
                     "error, warn, info, debug or trace. Default: info."),
             new Flag("consul-token", "CONSUL_HTTP_TOKEN", "TOKEN",
-                    "Consul ACL token. Default: none."),
+                    "Consul ACL token. Default: none. Prefer --consul-token-file: a token here shows in ps."),
+            new Flag("consul-token-file", "CONSUL_HTTP_TOKEN_FILE", "PATH",
+                    "file holding the Consul ACL token, read once at start. It must not be readable by\n"
+                    + "others (mode 0600 or 0640); a group-readable file is accepted with a warning. Default: none."),
+            new Flag("ready-timeout", "JAVAOVERLAY_READY_TIMEOUT", "SECONDS",
+                    "while the daemon starts, calls that need the store wait up to this long for it, and\n"
+                    + "under systemd READY=1 waits for it as long (then STATUS= says what is missing).\n"
+                    + "Default: " + DaemonConfig.DEFAULT_READY_TIMEOUT.toSeconds() + "."),
             new Flag("vxlan-port", "JAVAOVERLAY_VXLAN_PORT", "PORT",
                     "UDP port of the VXLAN devices. Default: " + DaemonConfig.DEFAULT_VXLAN_PORT + "."),
             new Flag("vni-range", "JAVAOVERLAY_VNI_RANGE", "FIRST-LAST",
                     "VNIs allocated to networks. Default: " + DaemonConfig.DEFAULT_VNI_RANGE + "."),
             new Flag("default-pool", "JAVAOVERLAY_DEFAULT_POOLS", "BASE/LEN:SIZE",
                     "IPv4 pool for networks created without --subnet; repeatable (the environment\n"
-                    + "variable takes a space-separated list). Default: " + DaemonConfig.DEFAULT_POOLS.get(0) + "."));
+                    + "variable takes a space-separated list). Default: " + DaemonConfig.DEFAULT_POOLS.get(0) + "."),
+            new Flag("driver-name", "JAVAOVERLAY_DRIVER_NAME", "NAME",
+                    "the name Docker knows this driver by (docker network create -d NAME), used to\n"
+                    + "list and create the replicated networks. A managed plugin's name carries a tag:\n"
+                    + "javaoverlay:latest. Default: " + DaemonConfig.DEFAULT_DRIVER_NAME + "."));
 
     private CommandLine() {
     }
@@ -82,7 +94,9 @@ public final class CommandLine {
         }
         sb.append("  -h, --help\n      show this help.\n\n")
           .append("Exit status: 0 on clean shutdown (SIGTERM), 1 on a start-up failure (e.g. socket in use),\n")
-          .append("2 on a usage error. Under systemd (Type=notify) READY=1 is sent once the socket answers.\n");
+          .append("2 on a usage error. Under systemd (Type=notify) READY=1 is sent once every call can be served\n")
+          .append("(or after --ready-timeout, with STATUS= naming what is missing); with WatchdogSec= set,\n")
+          .append("WATCHDOG=1 is sent only while a request through the plugin socket is answered.\n");
         return sb.toString();
     }
 
@@ -169,10 +183,17 @@ public final class CommandLine {
                 pools.add(DaemonConfig.DefaultPool.parse(p));
             }
         }
+        Optional<Path> tokenFile = setting(given, env, "consul-token-file").map(Path::of);
+        String readyText = setting(given, env, "ready-timeout").orElse(String.valueOf(DaemonConfig.DEFAULT_READY_TIMEOUT.toSeconds()));
+        if (!readyText.trim().matches("\\d{1,3}(\\.\\d{1,3})?")) {
+            throw new IllegalArgumentException("--ready-timeout '" + readyText + "' is not a number of seconds, e.g. 15");
+        }
+        Duration ready = Duration.ofMillis(Math.round(Double.parseDouble(readyText.trim()) * 1000));
         return new DaemonConfig(store, setting(given, env, "advertise-addr"), setting(given, env, "host-id"), socket, scope, level,
                 setting(given, env, "consul-token"), port, vnis,
                 pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools,
-                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES);
+                io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES, tokenFile, ready,
+                setting(given, env, "driver-name").orElse(DaemonConfig.DEFAULT_DRIVER_NAME).trim());
     }
 
     private static Optional<String> setting(Map<String, List<String>> given, Map<String, String> env, String name) {

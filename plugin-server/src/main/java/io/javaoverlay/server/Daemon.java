@@ -4,47 +4,77 @@ import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
 
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The daemon's life cycle. Start order matters: the socket is opened and answering Docker's
  * registration calls (Activate, GetCapabilities, GetDefaultAddressSpaces) from static
- * configuration <em>first</em>; then a warm-up request; then {@code READY=1}; only then does a
- * background thread connect to the store and start the services (store-dependent calls fail with
- * a clear 500 until it succeeds). A failed GetCapabilities would unregister the driver until
- * dockerd restarts, so it must never wait for Consul.
+ * configuration <em>first</em> (a failed GetCapabilities would unregister the driver until dockerd
+ * restarts, so it never waits for the store); then a warm-up request; then a background thread
+ * connects to the store and starts the services. Store-dependent calls that arrive meanwhile wait
+ * for them ({@link ServiceGate}, up to {@code --ready-timeout}) and fail only if the store stays
+ * unreachable, naming it and the cause.
+ *
+ * <p>Under systemd, {@code READY=1} means every call can be served: it is sent when the services
+ * run, or after {@code --ready-timeout} with {@code STATUS=} saying what is missing (so that
+ * docker.service, ordered after us, is never held up for long). With {@code WatchdogSec=} a
+ * {@link Watchdog} pings only while the request path works.
  */
 public final class Daemon implements Closeable {
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** A call waiting for the store may trigger an early retry, but not more often than this. */
+    private static final Duration MIN_RETRY_GAP = Duration.ofSeconds(1);
+    /** Read at start and by the watchdog: an absent key, so the read is as cheap as the store allows. */
+    private static final String WATCHDOG_KEY = "watchdog-probe";
+    /** Consul's client gives up after 2 s (connect) + 10 s (request); a read stuck far longer is ours. */
+    private static final Duration STORE_STUCK = Duration.ofSeconds(20);
 
     private final DaemonConfig config;
     private final BackendFactory factory;
     private final SdNotify notify;
-    private final ServiceGate gate = new ServiceGate();
+    private final ServiceGate gate;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Semaphore retryNow = new Semaphore(0);
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> Watchdog.daemonThread(r, "daemon-timer"));
+    private final Optional<Duration> watchdogInterval;
     private volatile UdsHttpServer server;
     private volatile Thread starter;
+    private volatile Watchdog watchdog;
     private volatile boolean closing;
+    private boolean readySent;          // guarded by this
 
     /** A daemon that is not started yet; {@link #start()} opens the socket. */
     public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify) {
+        this(config, factory, notify, Map.of());
+    }
+
+    /** As above; {@code env} may carry systemd's {@code WATCHDOG_USEC}/{@code WATCHDOG_PID}. */
+    public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify, Map<String, String> env) {
         this.config = Objects.requireNonNull(config, "config");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.notify = Objects.requireNonNull(notify, "notify");
+        this.gate = new ServiceGate(config.readyTimeout());
+        this.watchdogInterval = notify.enabled() ? Watchdog.interval(env, ProcessHandle.current().pid()) : Optional.empty();
+        gate.onWait(retryNow::release);
     }
 
     /**
@@ -74,14 +104,20 @@ public final class Daemon implements Closeable {
             server.close();
             return;
         }
-        warmUp(listener.path());
+        PluginProbe probe = new PluginProbe(listener.path());
+        warmUp(probe);
         if (closing) {              // stopped during the warm-up: never announce READY after STOPPING
             return;
         }
         LOG.log(Level.INFO, "socket ready: " + listener.path() + " answers Docker (" + sinceLaunch() + "); scope "
                 + config.scope() + ", store " + config.store());
         gate.status("connecting to the store " + config.store());
-        notify.ready("serving " + listener.path() + "; connecting to the store " + config.store());
+        notify.status("serving " + listener.path() + "; connecting to the store " + config.store());
+        watchdogInterval.ifPresent(i -> {
+            watchdog = new Watchdog(i, notify::send, probe, STORE_STUCK);
+            watchdog.start(timer);
+        });
+        timer.schedule(this::readyDeadline, config.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
         starter = new Thread(this::startBackends, "backend-start");
         starter.setDaemon(true);
         starter.start();
@@ -113,23 +149,36 @@ public final class Daemon implements Closeable {
         stopped.await();
     }
 
-    /** The first request through Jersey costs ~100 ms; pay it before READY=1, not on Docker's clock. */
-    private static void warmUp(Path socket) {
-        String req = "POST /NetworkDriver.GetCapabilities HTTP/1.1\r\nHost: plugin.moby.localhost\r\n"
-                + "Content-Length: 0\r\nConnection: close\r\n\r\n";
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
-            ByteBuffer buf = ByteBuffer.allocate(1024);
-            while (ch.read(buf) >= 0 && buf.hasRemaining()) {
-                // read until the server closes (Connection: close)
-            }
-            String head = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
+    /** The first request through Jersey costs ~100 ms; pay it before Docker's first call, not on Docker's clock. */
+    private static void warmUp(PluginProbe probe) {
+        try {
+            String head = probe.exchange(Duration.ofSeconds(10));
             if (!head.startsWith("HTTP/1.1 200")) {
-                LOG.log(Level.WARNING, "warm-up request got: " + head.lines().findFirst().orElse("nothing"));
+                LOG.log(Level.WARNING, "warm-up request got: " + head);
             }
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "warm-up request failed: " + e);
+            LOG.log(Level.WARNING, "warm-up request failed: " + e.getMessage());
+        }
+    }
+
+    /** READY=1 once; later calls only update STATUS=. */
+    private void announce(String status) {
+        synchronized (this) {
+            if (!closing && !readySent) {
+                readySent = true;
+                notify.ready(status);
+                return;
+            }
+        }
+        notify.status(status);
+    }
+
+    /** --ready-timeout passed without services: READY=1 anyway (docker.service must not hang), saying what is missing. */
+    private void readyDeadline() {
+        if (!gate.isReady() && !closing) {
+            String msg = "serving registration calls only; waiting for the services: " + gate.status();
+            LOG.log(Level.WARNING, "not ready after " + ServiceGate.seconds(config.readyTimeout()) + ": " + msg);
+            announce(msg);
         }
     }
 
@@ -137,9 +186,17 @@ public final class Daemon implements Closeable {
         Duration backoff = Duration.ofSeconds(1);
         while (!closing) {
             Backend backend = null;
+            long attempt = System.nanoTime();
             try {
                 InetAddress vtep = AdvertiseAddress.resolve(config.advertiseAddr(), Path.of("/proc/net/route"));
                 backend = factory.open(config, vtep);
+                // Consul's client connects lazily: read once, so that an unreachable store keeps the
+                // gate closed (calls wait, then fail naming the store) instead of "ready" services
+                // whose every call fails. Before the network service starts: nothing to undo.
+                KvStore probeStore = storeOf(backend);
+                if (probeStore != null) {
+                    probeStore.get(WATCHDOG_KEY);
+                }
                 backend.network().start();
                 if (!gate.open(backend)) {
                     backend.close();
@@ -148,13 +205,18 @@ public final class Daemon implements Closeable {
                 String msg = "ready: serving " + config.socket().getFileName() + ", store " + config.store()
                         + ", VTEP " + vtep.getHostAddress();
                 LOG.log(Level.INFO, msg);
-                notify.status(msg);
+                announce(msg);
+                Watchdog w = watchdog;
+                KvStore store = storeOf(backend);
+                if (w != null && store != null) {
+                    w.store(() -> store.get(WATCHDOG_KEY));
+                }
                 return;
             } catch (BackendFactory.NotWiredException e) {
                 String msg = "degraded: " + e.getMessage() + "; only registration calls are answered";
-                gate.status(e.getMessage());
+                gate.fail(e.getMessage());
                 LOG.log(Level.ERROR, msg);
-                notify.status(msg);
+                announce(msg);
                 return;
             } catch (Exception | LinkageError e) {
                 if (backend != null) {
@@ -163,19 +225,53 @@ public final class Daemon implements Closeable {
                 if (closing) {
                     return;
                 }
-                String msg = "services not started (store " + config.store() + "): " + e.getMessage()
-                        + "; retrying in " + backoff.toSeconds() + " s";
-                gate.status(msg);
+                String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+                String why = storeFailure(e)
+                        ? "the store " + config.store() + " is unreachable: " + cause
+                        : "services not started (store " + config.store() + "): " + cause;
+                gate.status(why);
+                String msg = why + "; retrying in " + backoff.toSeconds() + " s";
                 LOG.log(Level.WARNING, msg);
-                notify.status(msg);
+                notify.status((readySent() ? "" : "starting: ") + msg);
                 try {
-                    Thread.sleep(backoff.toMillis());
+                    // A call that waits for the services cuts the back-off short (at most once a second).
+                    retryNow.drainPermits();
+                    if (retryNow.tryAcquire(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+                        long gap = MIN_RETRY_GAP.toNanos() - (System.nanoTime() - attempt);
+                        if (gap > 0) {
+                            TimeUnit.NANOSECONDS.sleep(gap);
+                        }
+                    } else {
+                        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    }
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    private static boolean storeFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof KvStoreException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized boolean readySent() {
+        return readySent;
+    }
+
+    /** The store among the backend's resources (the watchdog reads from it), if any. */
+    private static KvStore storeOf(Backend backend) {
+        for (AutoCloseable r : backend.resources()) {
+            if (r instanceof KvStore k) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** STOPPING=1, stop accepting (unlinking our socket file), stop the services. Idempotent. */
@@ -201,6 +297,11 @@ public final class Daemon implements Closeable {
             Thread t = starter;
             if (t != null) {
                 t.interrupt();
+            }
+            timer.shutdownNow();
+            Watchdog w = watchdog;
+            if (w != null) {
+                w.close();
             }
             gate.close();
             stopped.countDown();

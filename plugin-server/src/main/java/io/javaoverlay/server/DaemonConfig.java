@@ -4,6 +4,7 @@ import io.javaoverlay.server.resource.DriverSettings;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,10 +24,17 @@ import java.util.Optional;
  * @param vniRange      VNIs the cluster allocates from
  * @param defaultPools  IPv4 pools for RequestPool without {@code --subnet}
  * @param maxBodyBytes  request body limit
+ * @param consulTokenFile file holding the ACL token (read once at start, so the token is not on the
+ *                      command line); exclusive with {@code consulToken}
+ * @param readyTimeout  how long a store-dependent call waits for the services while the daemon
+ *                      starts, and how long READY=1 waits for them under systemd
+ * @param driverName    the name Docker knows the driver by ({@code javaoverlay}, or a managed plugin's
+ *                      {@code javaoverlay:latest}); the replicator lists and creates networks with it
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
-                           List<DefaultPool> defaultPools, long maxBodyBytes) {
+                           List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
+                           Duration readyTimeout, String driverName) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -36,6 +44,31 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     public static final VniRange DEFAULT_VNI_RANGE = new VniRange(1, 4095);
     /** Same default as the IPAM module: /24 networks carved from 10.200.0.0/16. */
     public static final List<DefaultPool> DEFAULT_POOLS = List.of(new DefaultPool("10.200.0.0/16", 24));
+    /**
+     * A normal start (JVM, socket, store, netlink) takes one to three seconds; 15 s covers a slow
+     * store connect and stays well under Docker's patience (a legacy plugin call has no time-out,
+     * a managed plugin's 30 s).
+     */
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(15);
+    /** The legacy plugin's name: the socket file name without {@code .sock}. */
+    public static final String DEFAULT_DRIVER_NAME = "javaoverlay";
+
+    /** The pre-token-file shape (no token file, the default ready time-out). */
+    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
+                        Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
+                        List<DefaultPool> defaultPools, long maxBodyBytes) {
+        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
+                Optional.empty(), DEFAULT_READY_TIMEOUT, DEFAULT_DRIVER_NAME);
+    }
+
+    /** The configuration with the default driver name ({@link #DEFAULT_DRIVER_NAME}). */
+    public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
+                        Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
+                        List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
+                        Duration readyTimeout) {
+        this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
+                consulTokenFile, readyTimeout, DEFAULT_DRIVER_NAME);
+    }
 
     public DaemonConfig {
         Objects.requireNonNull(store, "store");
@@ -50,9 +83,36 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         Objects.requireNonNull(vniRange, "vniRange");
         defaultPools = List.copyOf(defaultPools);
         DriverSettings.withScope(scope); // validates
+        Objects.requireNonNull(consulTokenFile, "consulTokenFile");
+        Objects.requireNonNull(readyTimeout, "readyTimeout");
+        if (consulToken.isPresent() && consulTokenFile.isPresent()) {
+            throw new IllegalArgumentException("give either --consul-token (CONSUL_HTTP_TOKEN) or --consul-token-file "
+                    + "(CONSUL_HTTP_TOKEN_FILE), not both");
+        }
+        if (readyTimeout.isNegative() || readyTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("--ready-timeout " + readyTimeout.toSeconds() + " s must lie within 0-300 s");
+        }
         if (vxlanPort < 1 || vxlanPort > 65535) {
             throw new IllegalArgumentException("--vxlan-port " + vxlanPort + " out of range 1..65535");
         }
+        Objects.requireNonNull(driverName, "driverName");
+        // Docker plugin references: [registry[:port]/]path[:tag]; anything else can never match a driver.
+        if (!driverName.matches("[a-z0-9][a-z0-9._/:-]{0,254}")) {
+            throw new IllegalArgumentException("--driver-name '" + driverName + "' is not a Docker plugin name such as"
+                    + " javaoverlay or javaoverlay:latest (lower case letters, digits and . _ / : -)");
+        }
+    }
+
+    /** This configuration with the token read from {@link #consulTokenFile()} (which it then drops). */
+    public DaemonConfig withConsulToken(String token) {
+        return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, Optional.of(token), vxlanPort, vniRange,
+                defaultPools, maxBodyBytes, Optional.empty(), readyTimeout, driverName);
+    }
+
+    /** This configuration with another ready time-out. */
+    public DaemonConfig withReadyTimeout(Duration timeout) {
+        return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange,
+                defaultPools, maxBodyBytes, consulTokenFile, timeout, driverName);
     }
 
     /** The static answers for Docker's registration calls. */

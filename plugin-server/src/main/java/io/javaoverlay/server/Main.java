@@ -14,7 +14,7 @@ import java.util.Map;
  * wiring and runs the {@link Daemon} until SIGTERM (a shutdown hook closes it cleanly).
  */
 public final class Main {
-    /** Exit status for a start-up failure (socket in use, unusable socket path). */
+    /** Exit status for a start-up failure (socket in use, unusable socket path, unusable token file). */
     public static final int EXIT_FAILURE = 1;
     /** Exit status for a usage error. */
     public static final int EXIT_USAGE = 2;
@@ -45,7 +45,15 @@ public final class Main {
         DaemonConfig config = ((CommandLine.Run) parsed).config();
         LogSetup.install(config.logLevel(), env);
         System.Logger log = System.getLogger(Main.class.getName());
-        Daemon daemon = new Daemon(config, factory, SdNotify.fromEnvironment(env));
+        if (config.consulTokenFile().isPresent()) {
+            try {
+                config = config.withConsulToken(ConsulTokenFile.read(config.consulTokenFile().get()));
+            } catch (IOException e) {
+                log.log(Level.ERROR, "refusing to start: " + e.getMessage());
+                return EXIT_FAILURE;
+            }
+        }
+        Daemon daemon = new Daemon(config, factory, SdNotify.fromEnvironment(env), env);
         // Installed before start so that a SIGTERM during start-up is handled the same way.
         // SIGTERM/SIGINT: close cleanly and exit 0 (a JVM killed through its hooks would exit 143,
         // which systemd counts as a failure). The hook still covers other exits.

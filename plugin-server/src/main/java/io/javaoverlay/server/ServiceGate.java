@@ -5,29 +5,63 @@ import io.javaoverlay.server.resource.Backends;
 import io.javaoverlay.server.resource.ServiceUnavailableException;
 import io.javaoverlay.vxlan.NetworkService;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
- * Hands the resources the running services, or a clear "not ready" failure while the store is
- * still connecting. The socket is served before this gate opens, so Docker's registration calls
- * never wait for the store.
+ * Hands the resources the running services. The socket is served before this gate opens, so
+ * Docker's registration calls never wait for the store; a store-dependent call that arrives while
+ * the daemon is still starting <em>waits</em> for the gate to open, up to {@code maxWait}, and only
+ * then fails with the status (which names the store and the cause). A call never waits after a
+ * permanent failure ({@link #fail}) or once the daemon stops.
  */
 public final class ServiceGate implements Backends, AutoCloseable {
-    private volatile Backend backend;
+    private final Duration maxWait;
+    private Backend backend;            // guarded by this; read without the lock through 'open'
+    private volatile Backend open;
     private volatile String status = "starting";
     private volatile boolean closed;
+    private volatile boolean failed;
+    private volatile Runnable onWait = () -> { };
+    private int waiting;                // guarded by this
 
-    /** Opens the gate. Returns false (and leaves it closed) after {@link #close()}. */
+    /** A gate whose calls fail at once while it is closed (no waiting). */
+    public ServiceGate() {
+        this(Duration.ZERO);
+    }
+
+    /** A gate whose store-dependent calls wait up to {@code maxWait} for the services. */
+    public ServiceGate(Duration maxWait) {
+        this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+    }
+
+    /** Opens the gate and wakes the waiting calls. Returns false (and leaves it closed) after {@link #close()}. */
     public synchronized boolean open(Backend b) {
         if (closed) {
             return false;
         }
         backend = b;
+        open = b;
         status = "ready";
+        notifyAll();
         return true;
     }
 
-    /** The status shown in failures until the gate opens. */
+    /** The status shown in failures until the gate opens: what the daemon waits for, and why. */
     public void status(String s) {
         status = s;
+    }
+
+    /** A permanent failure (retrying cannot help): waiting calls fail now with {@code reason}. */
+    public synchronized void fail(String reason) {
+        status = reason;
+        failed = true;
+        notifyAll();
+    }
+
+    /** Run when a call starts to wait (the daemon uses it to retry a failed start at once). */
+    public void onWait(Runnable r) {
+        onWait = Objects.requireNonNull(r, "r");
     }
 
     /** Current status text. */
@@ -37,7 +71,12 @@ public final class ServiceGate implements Backends, AutoCloseable {
 
     /** True once services are running. */
     public boolean isReady() {
-        return backend != null;
+        return open != null;
+    }
+
+    /** Calls waiting for the gate right now (for tests and the status line). */
+    public synchronized int waiting() {
+        return waiting;
     }
 
     @Override
@@ -51,20 +90,55 @@ public final class ServiceGate implements Backends, AutoCloseable {
     }
 
     private Backend running() {
-        Backend b = backend;
-        if (b == null) {
-            throw new ServiceUnavailableException("javaoverlay is not ready to serve this call: " + status);
+        Backend b = open;
+        if (b != null) {
+            return b;
         }
-        return b;
+        long waitedNanos = 0;
+        if (!maxWait.isZero() && !closed && !failed) {
+            onWait.run();
+            long start = System.nanoTime();
+            long deadline = start + maxWait.toNanos();
+            synchronized (this) {
+                waiting++;
+                try {
+                    while (backend == null && !closed && !failed) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        wait(Math.max(1, left / 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    waiting--;
+                }
+                b = backend;
+            }
+            waitedNanos = System.nanoTime() - start;
+            if (b != null) {
+                return b;
+            }
+        }
+        String waited = waitedNanos >= maxWait.toNanos() && !maxWait.isZero() ? " (waited " + seconds(maxWait) + ")" : "";
+        throw new ServiceUnavailableException("javaoverlay is not ready to serve this call" + waited + ": " + status);
     }
 
-    /** Closes the services, if any. */
+    static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    /** Closes the services, if any; waiting calls fail with "stopping". */
     @Override
     public synchronized void close() {
         closed = true;
         status = "stopping";
         Backend b = backend;
         backend = null;
+        open = null;
+        notifyAll();
         if (b != null) {
             b.close();
         }

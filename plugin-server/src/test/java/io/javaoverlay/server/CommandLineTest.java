@@ -38,6 +38,17 @@ class CommandLineTest {
         assertEquals(4789, c.vxlanPort());
         assertEquals(DaemonConfig.DEFAULT_VNI_RANGE, c.vniRange());
         assertEquals(DaemonConfig.DEFAULT_POOLS, c.defaultPools());
+        assertEquals("javaoverlay", c.driverName());
+    }
+
+    @Test
+    void driverNameForAManagedPlugin() {
+        Map<String, String> env = Map.of("JAVAOVERLAY_DRIVER_NAME", "javaoverlay:latest");
+        assertEquals("javaoverlay:latest", run(env, "daemon").driverName());
+        assertEquals("reg.example:5000/ops/jo:1.2", run(env, "daemon", "--driver-name", "reg.example:5000/ops/jo:1.2").driverName());
+        assertEquals("javaoverlay", run(Map.of("JAVAOVERLAY_DRIVER_NAME", " "), "daemon").driverName(), "blank = default");
+        assertEquals("--driver-name 'JavaOverlay' is not a Docker plugin name such as javaoverlay or javaoverlay:latest"
+                + " (lower case letters, digits and . _ / : -)", usageError(Map.of(), "daemon", "--driver-name", "JavaOverlay"));
     }
 
     @Test
@@ -111,12 +122,36 @@ class CommandLineTest {
     }
 
     @Test
+    void tokenFileAndReadyTimeout() {
+        DaemonConfig d = run(Map.of(), "daemon");
+        assertEquals(Optional.empty(), d.consulTokenFile());
+        assertEquals(java.time.Duration.ofSeconds(15), d.readyTimeout());
+        DaemonConfig env = run(Map.of("CONSUL_HTTP_TOKEN_FILE", "/etc/javaoverlay/consul.token", "JAVAOVERLAY_READY_TIMEOUT", "4"), "daemon");
+        assertEquals(Optional.of(Path.of("/etc/javaoverlay/consul.token")), env.consulTokenFile());
+        assertEquals(java.time.Duration.ofSeconds(4), env.readyTimeout());
+        DaemonConfig flags = run(Map.of("CONSUL_HTTP_TOKEN_FILE", "/env.token"), "daemon", "--consul-token-file", "/flag.token",
+                "--ready-timeout", "2.5");
+        assertEquals(Optional.of(Path.of("/flag.token")), flags.consulTokenFile());
+        assertEquals(java.time.Duration.ofMillis(2500), flags.readyTimeout());
+        assertEquals("give either --consul-token (CONSUL_HTTP_TOKEN) or --consul-token-file (CONSUL_HTTP_TOKEN_FILE), not both",
+                usageError(Map.of("CONSUL_HTTP_TOKEN", "t"), "daemon", "--consul-token-file", "/x"));
+        assertEquals("--ready-timeout 'soon' is not a number of seconds, e.g. 15", usageError(Map.of(), "daemon", "--ready-timeout", "soon"));
+        assertEquals("--ready-timeout 900 s must lie within 0-300 s", usageError(Map.of(), "daemon", "--ready-timeout", "900"));
+        // the token read from the file replaces the path
+        DaemonConfig withToken = flags.withConsulToken("s3cret");
+        assertEquals(Optional.of("s3cret"), withToken.consulToken());
+        assertEquals(Optional.empty(), withToken.consulTokenFile());
+    }
+
+    @Test
     void helpIsAccurate() {
         assertInstanceOf(CommandLine.Help.class, CommandLine.parse(List.of("--help"), Map.of()));
         assertInstanceOf(CommandLine.Help.class, CommandLine.parse(List.of("daemon", "-h"), Map.of()));
         String usage = CommandLine.usage();
         for (String flag : List.of("--store", "--advertise-addr", "--socket", "--scope", "--log-level", "--consul-token",
-                "--vxlan-port", "--vni-range", "--host-id", "--default-pool", "JAVAOVERLAY_STORE", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_ADDR")) {
+                "--consul-token-file", "CONSUL_HTTP_TOKEN_FILE", "--ready-timeout", "JAVAOVERLAY_READY_TIMEOUT",
+                "--vxlan-port", "--vni-range", "--host-id", "--default-pool", "--driver-name", "JAVAOVERLAY_DRIVER_NAME",
+                "JAVAOVERLAY_STORE", "CONSUL_HTTP_TOKEN", "CONSUL_HTTP_ADDR")) {
             assertTrue(usage.contains(flag), flag);
         }
     }

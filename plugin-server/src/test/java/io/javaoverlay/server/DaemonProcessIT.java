@@ -179,9 +179,14 @@ class DaemonProcessIT {
         try (UnixDatagramChannel rx = UnixDatagramChannel.open()) {
             rx.bind(new UnixSocketAddress(notify.toString()));
             rx.configureBlocking(false);
-            Process p = start(daemon(socket), Map.of("NOTIFY_SOCKET", notify.toString(), "JOURNAL_STREAM", "8:1234"));
+            // The services never start here (see daemon()): READY=1 still comes, after --ready-timeout,
+            // and STATUS= says what is missing.
+            Process p = start(daemon(socket), Map.of("NOTIFY_SOCKET", notify.toString(), "JOURNAL_STREAM", "8:1234",
+                    "JAVAOVERLAY_READY_TIMEOUT", "2"));
             String ready = receive(rx, "READY=1");
-            assertTrue(ready.contains("STATUS=serving " + socket), ready);
+            assertTrue(ready.contains("STATUS=serving registration calls only; waiting for the services: services not started (store file://"),
+                    ready);
+            assertTrue(ready.contains("jo-nonexist0"), ready);
             awaitAnswer(socket, p);
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
             assertNoTcpListener(p.pid());
@@ -190,7 +195,8 @@ class DaemonProcessIT {
                 assertEquals(200, c.exchange(dockerPost("/NetworkDriver.GetCapabilities", "")).status());
                 Response r = c.exchange(dockerPost("/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.1.0.0/24\"}"));
                 assertEquals(500, r.status(), r.toString());
-                assertTrue(r.body().startsWith("{\"Err\":\"javaoverlay is not ready to serve this call: "), r.body());
+                assertTrue(r.body().startsWith("{\"Err\":\"javaoverlay is not ready to serve this call (waited 2 s): services not started"),
+                        r.body());
             }
 
             Process second = start(daemon(socket), Map.of());
@@ -208,6 +214,22 @@ class DaemonProcessIT {
             assertTrue(log.lines().anyMatch(l -> l.startsWith("<6>Daemon: socket ready: ")), log);
             assertTrue(log.lines().allMatch(l -> l.matches("<[0-7]>.*")), "journald lines only:\n" + log);
         }
+    }
+
+    @Test
+    void aTokenFileOthersCanReadIsRefused() throws Exception {
+        Path token = dir.resolve("consul.token");
+        Files.writeString(token, "s3cret\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> cmd = new ArrayList<>(daemon(dir.resolve("javaoverlay.sock")));
+        cmd.addAll(List.of("--consul-token-file", token.toString()));
+        Process p = start(cmd, Map.of());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+        assertTrue(output(0).contains("refusing to start: the Consul token file " + token + " is accessible by others (rw-r--r--)"),
+                output(0));
+        assertFalse(output(0).contains("s3cret"), "the token is never logged");
+        assertFalse(Files.exists(dir.resolve("javaoverlay.sock")), "nothing was served");
     }
 
     @Test

@@ -9,7 +9,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.StoreUnavailableException;
+import jnr.unixsocket.UnixDatagramChannel;
+import jnr.unixsocket.UnixSocketAddress;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +38,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The daemon's start order with a fake backend: the socket answers Docker's registration calls
- * while the store is still connecting, store-dependent calls fail with a clear 500 until the
- * services start, failed starts are retried, and close unlinks the socket and closes the services.
+ * while the store is still connecting, store-dependent calls wait for the services (and fail only
+ * after --ready-timeout, naming the store and the cause), READY=1 follows the services (or the
+ * time-out), failed starts are retried, and close unlinks the socket and closes the services.
  */
 class DaemonTest {
     @TempDir
@@ -69,25 +80,42 @@ class DaemonTest {
     }
 
     @Test
-    void registrationIsAnsweredBeforeTheStoreAndServicesFollow() throws Exception {
+    void registrationIsAnsweredBeforeTheStoreAndAStoreCallWaitsForTheServices() throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
+        Path notifySocket = dir.resolve("notify.sock");
         CountDownLatch storeUp = new CountDownLatch(1);
         FakeNetworkService network = new FakeNetworkService();
-        daemon = new Daemon(config(socket), (cfg, vtep) -> {
-            storeUp.await();
-            return new Backend(new FakeIpamService(), network, List.of());
-        }, SdNotify.fromEnvironment(java.util.Map.of()));
-        daemon.start();
-        // start() returned: the socket answers although the backend is still blocked
-        assertEquals(200, post(socket, "/Plugin.Activate", "").status());
-        assertEquals(200, post(socket, "/NetworkDriver.GetCapabilities", "").status());
-        assertEquals(200, post(socket, "/IpamDriver.GetDefaultAddressSpaces", "").status());
-        Response r = post(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
-        assertEquals(500, r.status());
-        assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call: connecting to the store file://" + dir.resolve("state")
-                + "\"}", r.body());
-        storeUp.countDown();
-        awaitStatus(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}", 200);
+        try (UnixDatagramChannel rx = UnixDatagramChannel.open()) {
+            rx.bind(new UnixSocketAddress(notifySocket.toString()));
+            daemon = new Daemon(config(socket), (cfg, vtep) -> {
+                storeUp.await();
+                return new Backend(new FakeIpamService(), network, List.of());
+            }, SdNotify.fromEnvironment(Map.of("NOTIFY_SOCKET", notifySocket.toString())));
+            daemon.start();
+            // start() returned: the socket answers although the backend is still blocked
+            assertEquals(200, post(socket, "/Plugin.Activate", "").status());
+            assertEquals(200, post(socket, "/NetworkDriver.GetCapabilities", "").status());
+            assertEquals(200, post(socket, "/IpamDriver.GetDefaultAddressSpaces", "").status());
+            // ... but READY=1 waits for the services: so far only STATUS= lines
+            String before = drain(rx);
+            assertTrue(before.contains("STATUS=serving " + socket + "; connecting to the store file://"), before);
+            assertFalse(before.contains("READY=1"), before);
+            CompletableFuture<Response> call = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (daemon.gate().waiting() == 0) {
+                assertFalse(call.isDone(), "RequestPool must wait while the daemon starts");
+                Thread.sleep(5);
+            }
+            storeUp.countDown();
+            assertEquals(200, call.get().status(), "the very call made while starting succeeds");
+            String ready = receive(rx, "READY=1");
+            assertTrue(ready.contains("STATUS=ready: serving javaoverlay.sock, store file://"), ready);
+        }
         assertTrue(network.calls.contains("start"), "the network service was started");
         daemon.close();
         assertFalse(Files.exists(socket));
@@ -95,7 +123,7 @@ class DaemonTest {
     }
 
     @Test
-    void failedStartsAreRetriedWithTheCauseInTheError() throws Exception {
+    void failedStartsAreRetriedWhileACallWaits() throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
         AtomicInteger attempts = new AtomicInteger();
         daemon = new Daemon(config(socket), (cfg, vtep) -> {
@@ -105,10 +133,88 @@ class DaemonTest {
             return new Backend(new FakeIpamService(), new FakeNetworkService(), List.of());
         }, SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
-        Response r = awaitStatus(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}", 500);
-        assertTrue(r.body().contains("connection refused by 127.0.0.1:8500") || r.body().contains("connecting to the store"), r.body());
-        awaitStatus(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}", 200);
+        assertEquals(200, post(socket, "/NetworkDriver.DeleteNetwork", "{\"NetworkID\":\"n\"}").status());
         assertEquals(3, attempts.get());
+    }
+
+    @Test
+    void anUnreachableStoreFailsTheCallAfterTheBoundNamingStoreAndCause() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        Path notifySocket = dir.resolve("notify.sock");
+        try (UnixDatagramChannel rx = UnixDatagramChannel.open()) {
+            rx.bind(new UnixSocketAddress(notifySocket.toString()));
+            daemon = new Daemon(config(socket).withReadyTimeout(Duration.ofMillis(300)), (cfg, vtep) -> {
+                throw new StoreUnavailableException("consul 127.0.0.1:8500 unreachable: Connection refused", null);
+            }, SdNotify.fromEnvironment(Map.of("NOTIFY_SOCKET", notifySocket.toString())));
+            daemon.start();
+            Response r = post(socket, "/IpamDriver.RequestPool", "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"10.20.0.0/24\"}");
+            assertEquals(500, r.status());
+            assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call (waited 0.3 s): the store file://" + dir.resolve("state")
+                    + " is unreachable: consul 127.0.0.1:8500 unreachable: Connection refused\"}", r.body());
+            // READY=1 is sent after --ready-timeout all the same, and STATUS= says what is missing
+            String ready = receive(rx, "READY=1");
+            assertTrue(ready.contains("STATUS=serving registration calls only; waiting for the services: the store file://"
+                    + dir.resolve("state") + " is unreachable: consul 127.0.0.1:8500 unreachable: Connection refused"), ready);
+        }
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerKeepsTheGateClosedAndTheNetworkServiceStopped() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        AtomicInteger reads = new AtomicInteger();
+        // Consul's client opens without connecting; the first read is what fails.
+        KvStore down = (KvStore) java.lang.reflect.Proxy.newProxyInstance(KvStore.class.getClassLoader(), new Class<?>[] {KvStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("get")) {
+                        reads.incrementAndGet();
+                        throw new StoreUnavailableException("key-value store get 'watchdog-probe': Consul is unreachable (Connection refused)", null);
+                    }
+                    return null;
+                });
+        FakeNetworkService network = new FakeNetworkService();
+        daemon = new Daemon(config(socket).withReadyTimeout(Duration.ofMillis(300)),
+                (cfg, vtep) -> new Backend(new FakeIpamService(), network, List.of(down)), SdNotify.fromEnvironment(Map.of()));
+        daemon.start();
+        Response r = post(socket, "/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"n\"}");
+        assertEquals("{\"Err\":\"javaoverlay is not ready to serve this call (waited 0.3 s): the store file://" + dir.resolve("state")
+                + " is unreachable: key-value store get 'watchdog-probe': Consul is unreachable (Connection refused)\"}", r.body());
+        assertTrue(reads.get() >= 1);
+        assertFalse(network.calls.contains("start"), "the network service does not start without its store");
+    }
+
+    static String drain(UnixDatagramChannel rx) throws IOException {
+        StringBuilder all = new StringBuilder();
+        rx.configureBlocking(false);
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        while (true) {
+            buf.clear();
+            try {
+                if (rx.receive(buf) == null || buf.position() == 0) {
+                    return all.toString();
+                }
+            } catch (IOException eagain) {
+                return all.toString();
+            }
+            buf.flip();
+            all.append(StandardCharsets.UTF_8.decode(buf)).append("\n---\n");
+        }
+    }
+
+    static String receive(UnixDatagramChannel rx, String wanted) throws Exception {
+        StringBuilder all = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String got = drain(rx);
+            all.append(got);
+            for (String msg : got.split("\n---\n")) {
+                if (msg.contains(wanted)) {
+                    return msg;
+                }
+            }
+            Thread.sleep(20);
+        }
+        fail("no sd_notify message with " + wanted + "; got: " + all);
+        return null;
     }
 
     @Test

@@ -91,6 +91,12 @@ public final class Namespaces {
 
     private static <T> T switched(NetNs target, String what, NsWork<T> work) throws NetlinkException {
         long savedInode = FdNetNs.currentThreadInode();
+        if (target != null && target.inode() == savedInode) {
+            // Already there (Netlink.open() of our own namespace): setns would change nothing, yet it
+            // needs CAP_SYS_ADMIN, which neither the hardened systemd unit
+            // nor the Docker managed plugin grants.
+            return work.run();
+        }
         int saved = Native.open("/proc/thread-self/ns/net");
         try {
             if (target == null) {

@@ -46,8 +46,8 @@ public final class ClusterWiring {
         Path socket = DockerClient.socketFor(host);
         Duration poll = Duration.ofMillis(Long.parseLong(env.getOrDefault("JAVAOVERLAY_REPLICATE_POLL_MS", "2000")));
         NetworkReplicator replicator = new NetworkReplicator(new DockerClient(socket, DOCKER_TIMEOUT), store,
-                new VxlanDirectory(store, hostId), hostId, Clock.systemUTC());
-        LOG.log(Level.INFO, "replicating javaoverlay networks to every host through " + store.describe()
+                new VxlanDirectory(store, hostId), hostId, Clock.systemUTC(), config.driverName());
+        LOG.log(Level.INFO, "replicating " + config.driverName() + " networks to every host through " + store.describe()
                 + " (Docker API " + socket + ", poll " + poll.toMillis() + " ms)");
         HostRegistry hosts = new HostRegistry(store, new HostRecord(hostId, vtep.getHostAddress(), hostname(env),
                 System.currentTimeMillis()), HostRegistry.DEFAULT_TTL);

@@ -35,7 +35,7 @@ import java.util.TreeMap;
  */
 public final class NetworkReplicator {
     private static final System.Logger LOG = System.getLogger(NetworkReplicator.class.getName());
-    /** Docker driver and IPAM driver name of javaoverlay. */
+    /** Docker driver and IPAM driver name of javaoverlay as a legacy plugin (the default). */
     public static final String DRIVER = "javaoverlay";
 
     private final DockerApi docker;
@@ -43,6 +43,8 @@ public final class NetworkReplicator {
     private final ClusterDirectory directory;
     private final String hostId;
     private final Clock clock;
+    /** The name this host's Docker knows the driver by (a managed plugin's carries a tag). */
+    private final String driver;
     /** A Docker network missing this long while its alias exists is gone for good (not just being created). */
     static final java.time.Duration STALE_AFTER = java.time.Duration.ofSeconds(10);
     /** When each alias of this host was first seen without its Docker network. */
@@ -56,13 +58,23 @@ public final class NetworkReplicator {
      * @param directory the overlay's aliases and host registrations
      * @param hostId    this host's ID in the store
      * @param clock     for record timestamps and grace periods
+     * @param driver    the driver and IPAM driver name on this host ({@link #DRIVER}, or e.g.
+     *                  {@code javaoverlay:latest} for a managed plugin); the cluster records do not
+     *                  carry it, so hosts running the plugin under different names share networks
      */
-    public NetworkReplicator(DockerApi docker, KvStore store, ClusterDirectory directory, String hostId, Clock clock) {
+    public NetworkReplicator(DockerApi docker, KvStore store, ClusterDirectory directory, String hostId, Clock clock,
+                             String driver) {
         this.docker = Objects.requireNonNull(docker, "docker");
         this.store = Objects.requireNonNull(store, "store");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.hostId = Objects.requireNonNull(hostId, "hostId");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.driver = Objects.requireNonNull(driver, "driver");
+    }
+
+    /** A replicator for the legacy plugin name {@link #DRIVER}. */
+    public NetworkReplicator(DockerApi docker, KvStore store, ClusterDirectory directory, String hostId, Clock clock) {
+        this(docker, store, directory, hostId, clock, DRIVER);
     }
 
     /** What one pass did, for tests and the pass summary. */
@@ -119,7 +131,7 @@ public final class NetworkReplicator {
         List<String> conflicts = new ArrayList<>();
         List<String> forgotten = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        List<DockerNetwork> locals = docker.listNetworks(DRIVER);
+        List<DockerNetwork> locals = docker.listNetworks(driver);
         Map<String, Stored> records = records();
         Map<String, DockerNetwork> localByName = new LinkedHashMap<>();
         for (DockerNetwork l : locals) {
@@ -275,7 +287,7 @@ public final class NetworkReplicator {
             pools.add(new DockerNetwork.IpamConfig(p.subnet(), p.ipRange(), p.gateway()));
         }
         try {
-            docker.createNetwork(new NetworkCreate(n.name(), DRIVER, options, DRIVER, ipamOptions, pools,
+            docker.createNetwork(new NetworkCreate(n.name(), driver, options, driver, ipamOptions, pools,
                     n.enableIPv6(), n.internal()));
             created.add(n.name());
             reported.remove(n.name() + "/create");

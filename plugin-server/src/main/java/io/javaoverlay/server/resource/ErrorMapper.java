@@ -69,7 +69,10 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
                     + "); see the plugin log";
             LOG.log(Level.ERROR, method + " " + path + " failed, correlation id " + id, t);
         }
-        if (status < 500 || t instanceof ServiceUnavailableException) {
+        // Every 5xx once, at WARNING, with the endpoint and the reason Docker shows: Docker retries
+        // nothing that got an HTTP answer, so this line is the operator's only trace of the failure
+        // (the INTERNAL case was logged above, at ERROR with its stack trace and correlation id).
+        if (status < 500) {
             LOG.log(Level.DEBUG, method + " " + path + " -> " + status + ": " + message);
         } else if (!message.contains("correlation id")) {
             LOG.log(Level.WARNING, method + " " + path + " -> " + status + ": " + message);

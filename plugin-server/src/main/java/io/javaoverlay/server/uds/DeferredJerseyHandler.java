@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Grizzly handler in front of Jersey. Once Jersey is built every request goes to it. Before,
  * the {@link EarlyAnswers} calls are answered at once and every other call waits for Jersey (up
- * to {@link #WAIT_SECONDS}), on its worker thread.
+ * to {@link #WAIT_SECONDS}), on its worker thread. If Jersey fails to start, every call gets a
+ * 500 naming the cause (no more early answers), so a systemd watchdog probe sees it.
  */
 final class DeferredJerseyHandler extends HttpHandler {
     private static final System.Logger LOG = System.getLogger(DeferredJerseyHandler.class.getName());
@@ -52,7 +53,9 @@ final class DeferredJerseyHandler extends HttpHandler {
     public void service(Request request, Response response) throws Exception {
         GrizzlyHttpContainer c = container;
         if (c == null) {
-            byte[] body = early == null ? null : early.answer(request.getMethod().getMethodString(), request.getRequestURI());
+            // After a failed start nothing is answered early: the watchdog's probe must see the failure.
+            byte[] body = early == null || failure != null ? null
+                    : early.answer(request.getMethod().getMethodString(), request.getRequestURI());
             long length = request.getContentLengthLong();
             boolean small = length >= 0 ? length <= EarlyAnswers.MAX_REQUEST_BODY : !request.getRequest().isChunked();
             if (body != null && small) {

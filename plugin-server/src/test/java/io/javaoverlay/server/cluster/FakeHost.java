@@ -34,9 +34,14 @@ final class FakeHost implements DockerApi {
 
     /** {@code docker network create -d javaoverlay --ipam-driver javaoverlay --subnet S NAME} by a user. */
     String userCreate(String net, String subnet, Map<String, String> options) {
+        return userCreate(net, subnet, options, NetworkReplicator.DRIVER);
+    }
+
+    /** The same with {@code -d DRIVER --ipam-driver DRIVER} (a managed plugin's name, e.g. {@code javaoverlay:latest}). */
+    String userCreate(String net, String subnet, Map<String, String> options, String driver) {
         String gw = subnet.replaceAll("0/\\d+$", "1");
         String id = newId();
-        networks.put(id, new DockerNetwork(id, net, "javaoverlay", options, "javaoverlay", Map.of(),
+        networks.put(id, new DockerNetwork(id, net, driver, options, driver, Map.of(),
                 List.of(new DockerNetwork.IpamConfig(subnet, null, gw)), false, false, 0));
         // The plugin's CreateNetwork: the same subnet as an existing network would join it; the tests
         // that need that use the replicator's path, so a user create is a new cluster network.

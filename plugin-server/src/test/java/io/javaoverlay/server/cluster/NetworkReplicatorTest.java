@@ -134,6 +134,27 @@ class NetworkReplicatorTest {
     }
 
     @Test
+    void aManagedPluginReplicatesUnderItsTaggedNameAndSharesNetworksWithLegacyHosts() throws Exception {
+        String managed = "javaoverlay:latest";
+        NetworkReplicator m2 = new NetworkReplicator(h2, store, aliases.of(h2.name), h2.name, clock, managed);
+        NetworkReplicator m3 = new NetworkReplicator(h3, store, aliases.of(h3.name), h3.name, clock, managed);
+        h2.userCreate("legacy-named", "198.18.7.0/24", Map.of()); // -d javaoverlay on h2: not this plugin's network
+        String id2 = h2.userCreate("blue", "198.18.5.0/24", Map.of(), managed);
+        assertEquals(List.of("blue"), m2.pass().published());
+
+        assertEquals(List.of("blue"), m3.pass().created());
+        NetworkCreate sent = h3.createCalls.get(0);
+        assertEquals(managed, sent.driver());
+        assertEquals(managed, sent.ipamDriver());
+        assertEquals(List.of("blue"), r1.pass().created(), "a legacy host gets it under the legacy name");
+        assertEquals(NetworkReplicator.DRIVER, h1.createCalls.get(0).driver());
+        assertEquals(Optional.of(id2), aliases.of("h1").clusterIdOf(h1.idOf("blue")));
+        for (NetworkReplicator r : List.of(r1, m2, m3)) {
+            assertTrue(r.pass().quiet(), "converged: a second pass does nothing");
+        }
+    }
+
+    @Test
     void aHostThatJoinsLaterOrRestartsItsPluginCatchesUp() throws Exception {
         h1.userCreate("blue", "198.18.5.0/24", Map.of());
         h1.userCreate("green", "198.18.6.0/24", Map.of());

@@ -32,22 +32,79 @@ final class FakeDockerServer implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(socket));
         thread = new Thread(() -> {
             while (server.isOpen()) {
-                try (SocketChannel c = server.accept()) {
+                SocketChannel c = null;
+                boolean keep = false;
+                try {
+                    c = server.accept();
                     Request r = read(c);
                     requests.add(r);
                     byte[] answer = handler.apply(r);
-                    if (answer != null) {
+                    if (answer == STREAM) {
+                        streams.add(c); // stays open: emit() writes to it (listed before the client sees the head)
+                        keep = true;
+                        c.write(ByteBuffer.wrap(STREAM_HEAD));
+                    } else if (answer != null) {
                         c.write(ByteBuffer.wrap(answer));
                     } else {
                         Thread.sleep(5000); // never answer
                     }
-                } catch (IOException | InterruptedException e) {
+                } catch (IOException e) {
+                    if (!server.isOpen()) {
+                        return;
+                    } // else: that client went away; serve the next one
+                } catch (InterruptedException e) {
                     return;
+                } finally {
+                    if (c != null && !keep) {
+                        try {
+                            c.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    }
                 }
             }
         }, "fake-dockerd");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Handler answer that opens a never-ending chunked stream (like {@code GET /events}); see {@link #emit}. */
+    static final byte[] STREAM = new byte[0];
+    private static final byte[] STREAM_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    final List<SocketChannel> streams = new CopyOnWriteArrayList<>();
+
+    /** Writes {@code line} + newline as one chunk to every open stream; returns how many got it. */
+    int emit(String line) {
+        byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] chunk = (Integer.toHexString(b.length) + "\r\n" + new String(b, StandardCharsets.UTF_8) + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        int n = 0;
+        for (SocketChannel c : streams) {
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(chunk);
+                while (buf.hasRemaining()) {
+                    c.write(buf);
+                }
+                n++;
+            } catch (IOException e) {
+                streams.remove(c);
+            }
+        }
+        return n;
+    }
+
+    /** Ends every open stream by closing its connection (as a dockerd that exits). */
+    void dropStreams() {
+        for (SocketChannel c : streams) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+        streams.clear();
     }
 
     static byte[] json(int status, String body) {
@@ -94,6 +151,7 @@ final class FakeDockerServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        dropStreams();
         server.close();
         thread.interrupt();
         Files.deleteIfExists(socket);
