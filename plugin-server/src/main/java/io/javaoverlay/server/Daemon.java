@@ -94,7 +94,7 @@ public final class Daemon implements Closeable {
         }
         try {
             // Registration calls are answered while Jersey is built in the background (most of the start-up).
-            server = UdsHttpServer.start(listener, PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes()),
+            server = UdsHttpServer.start(listener, () -> PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes()),
                     PluginApplication.registrationAnswers(config.driverSettings()));
         } catch (IOException | RuntimeException e) {
             listener.close();

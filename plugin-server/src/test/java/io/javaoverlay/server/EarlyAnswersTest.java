@@ -94,7 +94,7 @@ class EarlyAnswersTest {
         });
         Path socket = dir.resolve("p.sock");
         EarlyAnswers early = PluginApplication.registrationAnswers(DriverSettings.withScope("local"));
-        server = UdsHttpServer.start(UdsListener.bind(socket), app, early);
+        server = UdsHttpServer.start(UdsListener.bind(socket), () -> app, early);
         try {
             // Docker's order, on one keep-alive connection, with Docker's "null" body. Jersey is held
             // until after these: a call that waited for it would never be answered here.
@@ -136,7 +136,7 @@ class EarlyAnswersTest {
             }
         });
         Path socket = dir.resolve("f.sock");
-        server = UdsHttpServer.start(UdsListener.bind(socket), app, PluginApplication.registrationAnswers(DriverSettings.withScope("local")));
+        server = UdsHttpServer.start(UdsListener.bind(socket), () -> app, PluginApplication.registrationAnswers(DriverSettings.withScope("local")));
         Response r = post(socket, "/IpamDriver.RequestPool", UdsTransportTest.POOL);
         assertEquals(500, r.status(), r.toString());
         assertTrue(r.body().startsWith("{\"Err\":\"javaoverlay cannot serve /IpamDriver.RequestPool yet: its HTTP layer failed to start: "),

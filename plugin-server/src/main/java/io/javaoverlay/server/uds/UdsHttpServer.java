@@ -26,6 +26,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * Jersey on Grizzly, served only on a Unix socket (the "hybrid" design): Grizzly's
@@ -46,14 +47,14 @@ public final class UdsHttpServer implements Closeable {
     private final UdsListener listener;
     private final TCPNIOTransport transport;
     private final DelayedExecutor delayedExecutor;
-    private final ResourceConfig app;
+    private final Supplier<ResourceConfig> app;
     private final DeferredJerseyHandler handler;
     private final FilterChain chain;
     private final Thread acceptor;
     private volatile Thread builder;
     private volatile boolean closed;
 
-    private UdsHttpServer(UdsListener listener, ResourceConfig app, EarlyAnswers early) {
+    private UdsHttpServer(UdsListener listener, Supplier<ResourceConfig> app, EarlyAnswers early) {
         this.listener = listener;
         this.transport = TCPNIOTransportBuilder.newInstance()
                 .setSelectorRunnersCount(1)   // no accepting in Grizzly; one selector is plenty
@@ -84,7 +85,7 @@ public final class UdsHttpServer implements Closeable {
      * @throws IOException if the Grizzly transport does not start
      */
     public static UdsHttpServer start(UdsListener listener, ResourceConfig app) throws IOException {
-        UdsHttpServer s = new UdsHttpServer(listener, app, null);
+        UdsHttpServer s = new UdsHttpServer(listener, () -> app, null);
         s.buildJersey();
         s.startServing();
         LOG.log(Level.INFO, "serving the Docker plugin API on unix://" + listener.path());
@@ -92,12 +93,13 @@ public final class UdsHttpServer implements Closeable {
     }
 
     /**
-     * Starts serving {@code early} on {@code listener} at once and builds Jersey for {@code app} on a
-     * background thread; calls other than {@code early}'s wait for it. Takes ownership of the listener.
+     * Starts serving {@code early} on {@code listener} at once, then creates {@code app} and builds
+     * Jersey for it on a background thread; calls other than {@code early}'s wait for it. Takes
+     * ownership of the listener.
      *
      * @throws IOException if the Grizzly transport does not start
      */
-    public static UdsHttpServer start(UdsListener listener, ResourceConfig app, EarlyAnswers early) throws IOException {
+    public static UdsHttpServer start(UdsListener listener, Supplier<ResourceConfig> app, EarlyAnswers early) throws IOException {
         UdsHttpServer s = new UdsHttpServer(listener, app, java.util.Objects.requireNonNull(early, "early"));
         s.startServing();
         Thread t = new Thread(s::buildInBackground, "jersey-start");
@@ -116,7 +118,7 @@ public final class UdsHttpServer implements Closeable {
     }
 
     private void buildJersey() {
-        GrizzlyHttpContainer c = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
+        GrizzlyHttpContainer c = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app.get());
         c.start();
         handler.ready(c);
     }
