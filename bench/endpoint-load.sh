@@ -49,7 +49,7 @@ ip -n "$peer" link set el1 up
 sock="$tmp/javaoverlay.sock"
 store="file://$tmp/state"
 ip netns exec "$ns" "$root/bin/javaoverlay" daemon --socket "$sock" --store "$store" --advertise-addr 198.18.200.1 \
-  --host-id bench-h1 --log-level warn >"$tmp/daemon.log" 2>&1 &
+  --host-id bench-h1 --admin-socket "$tmp/admin/admin.sock" --log-level warn >"$tmp/daemon.log" 2>&1 &
 pid=$!
 until [ -S "$sock" ]; do
   kill -0 "$pid" 2>/dev/null || { cat "$tmp/daemon.log" >&2; exit 1; }

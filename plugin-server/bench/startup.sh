@@ -23,7 +23,7 @@ for i in $(seq 1 "$runs"); do
   sock="$tmp/run$i/javaoverlay.sock"
   t0=$(date +%s%N)
   "$root/bin/javaoverlay" daemon --socket "$sock" --store "file://$tmp/state$i" --advertise-addr jo-nonexist0 \
-      --ready-timeout 0 >"$tmp/log$i" 2>&1 &
+      --admin-socket "$tmp/run$i/admin/admin.sock" --ready-timeout 0 >"$tmp/log$i" 2>&1 &
   pid=$!
   until [ -S "$sock" ] && curl -sf --unix-socket "$sock" -X POST http://plugin/Plugin.Activate -o /dev/null 2>/dev/null; do
     sleep 0.005

@@ -104,6 +104,11 @@ public final class KvIpamService implements IpamService {
         });
     }
 
+    /** The operator's view of pools and addresses, and the clean-up of a dead host (admin interface). */
+    public IpamInventory inventory() {
+        return new IpamInventory(calls, pools);
+    }
+
     /** Attempts repeated so far because a compare-and-set lost a race (for metrics and benchmarks). */
     public long casRetries() {
         return calls.retries();

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code package}: the JVM runs this class with {@code -XX:ArchiveClassesAtExit} and writes, at exit,
  * an archive of every class the daemon's start-up and first requests loaded. It runs the real
  * {@link Main#run} path (flags, logging, the Unix socket, Jersey, Grizzly, the warm-up) on a socket
- * and an embedded store inside the given directory, with an advertise interface that does not exist,
+ * and an embedded store inside the given directory (the admin socket too), with an advertise interface that does not exist,
  * so the data plane never starts: no bridge, no firewall rule, no root needed. Then it sends the
  * calls Docker sends first and a few failing ones (store not ready, bad JSON, unknown path), and stops
  * the daemon as SIGTERM would.
@@ -70,7 +70,7 @@ public final class CdsTraining {
                 "JAVAOVERLAY_READY_TIMEOUT", "0");
         List<String> daemonArgs = List.of("daemon", "--socket", socket.toString(),
                 "--store", "file://" + dir.resolve("state"), "--advertise-addr", "jo-cds-none0",
-                "--log-level", "warn");
+                "--admin-socket", dir.resolve("admin/admin.sock").toString(), "--log-level", "warn");
         AtomicInteger status = new AtomicInteger(-1);
         Thread daemon = new Thread(() -> status.set(Main.run(daemonArgs, env, Wiring.production(env), System.out, System.err)),
                 "cds-daemon");

@@ -54,7 +54,7 @@ public final class CommandLine {
             new Flag("log-level", "JAVAOVERLAY_LOG_LEVEL", "LEVEL",
                     "error, warn, info, debug or trace. Default: info."),
             new Flag("consul-token", "CONSUL_HTTP_TOKEN", "TOKEN",
-                    "Consul ACL token. Default: none. Prefer --consul-token-file: a token here shows in ps."),
+                    "Consul ACL token (sent as X-Consul-Token, never in URLs; shown masked). Default: none. Prefer --consul-token-file: a token here shows in ps."),
             new Flag("consul-token-file", "CONSUL_HTTP_TOKEN_FILE", "PATH",
                     "file holding the Consul ACL token, read once at start. It must not be readable by\n"
                     + "others (mode 0600 or 0640); a group-readable file is accepted with a warning. Default: none."),
@@ -62,6 +62,17 @@ public final class CommandLine {
                     "while the daemon starts, calls that need the store wait up to this long for it, and\n"
                     + "under systemd READY=1 waits for it as long (then STATUS= says what is missing).\n"
                     + "Default: " + DaemonConfig.DEFAULT_READY_TIMEOUT.toSeconds() + "."),
+            new Flag("consul-cacert", "CONSUL_CACERT", "PATH",
+                    "PEM CA bundle to trust for Consul over https. Default: the JVM's trust store."),
+            new Flag("consul-client-cert", "CONSUL_CLIENT_CERT", "PATH",
+                    "PEM client certificate for Consul (mutual TLS); needs --consul-client-key. Default: none."),
+            new Flag("consul-client-key", "CONSUL_CLIENT_KEY", "PATH",
+                    "PEM private key of --consul-client-cert. Default: none."),
+            new Flag("consul-ssl", "CONSUL_HTTP_SSL", "true|false",
+                    "speak https to a consul://HOST:PORT store (implied by the TLS files). Default: false."),
+            new Flag("docker-host", "JAVAOVERLAY_DOCKER_HOST", "unix:///PATH",
+                    "this host's Docker Engine API (DOCKER_HOST is honoured).\n"
+                    + "Default: unix:///run/docker.sock, else unix:///var/run/docker.sock."),
             new Flag("vxlan-port", "JAVAOVERLAY_VXLAN_PORT", "PORT",
                     "UDP port of the VXLAN devices. Default: " + DaemonConfig.DEFAULT_VXLAN_PORT + "."),
             new Flag("vni-range", "JAVAOVERLAY_VNI_RANGE", "FIRST-LAST",
@@ -72,7 +83,16 @@ public final class CommandLine {
             new Flag("driver-name", "JAVAOVERLAY_DRIVER_NAME", "NAME",
                     "the name Docker knows this driver by (docker network create -d NAME), used to\n"
                     + "list and create the replicated networks. A managed plugin's name carries a tag:\n"
-                    + "javaoverlay:latest. Default: " + DaemonConfig.DEFAULT_DRIVER_NAME + "."));
+                    + "javaoverlay:latest. Default: " + DaemonConfig.DEFAULT_DRIVER_NAME + "."),
+            new Flag("dead-host-retention", "JAVAOVERLAY_DEAD_HOST_RETENTION", "DURATION",
+                    "how long a dead host's records are kept before they are collected (e.g. 1h, 30m).\n"
+                    + "Default: 1h."),
+            new Flag("admin-socket", "JAVAOVERLAY_ADMIN_SOCKET", "PATH",
+                    "the operator's admin socket (status, metrics; root only, 0600 in a 0700 directory).\n"
+                    + "Default: " + DaemonConfig.DEFAULT_ADMIN_SOCKET + "."),
+            new Flag("metrics-addr", "JAVAOVERLAY_METRICS_ADDR", "HOST:PORT",
+                    "also serve Prometheus metrics at http://HOST:PORT/metrics (TCP). Default: off\n"
+                    + "(metrics are always on the admin socket)."));
 
     private CommandLine() {
     }
@@ -81,6 +101,7 @@ public final class CommandLine {
     public static String usage() {
         StringBuilder sb = new StringBuilder();
         sb.append("Usage: javaoverlay daemon [flags]\n")
+          .append("       javaoverlay COMMAND [--json] [--admin-socket PATH]   (talks to a running daemon)\n")
           .append("       javaoverlay --help\n\n")
           .append("Docker remote network driver + IPAM driver: a VXLAN overlay shared by several hosts.\n")
           .append("Serves Docker's plugin API on a Unix socket only (no TCP port).\n\n")
@@ -93,6 +114,8 @@ public final class CommandLine {
             }
         }
         sb.append("  -h, --help\n      show this help.\n\n")
+          .append("Commands for a running daemon (root; each has --help):\n")
+          .append(io.javaoverlay.server.cli.Cli.summary()).append('\n')
           .append("Exit status: 0 on clean shutdown (SIGTERM), 1 on a start-up failure (e.g. socket in use),\n")
           .append("2 on a usage error. Under systemd (Type=notify) READY=1 is sent once every call can be served\n")
           .append("(or after --ready-timeout, with STATUS= naming what is missing); with WatchdogSec= set,\n")
@@ -103,14 +126,14 @@ public final class CommandLine {
     /** Parses {@code args} against {@code env}. Never throws for bad input. */
     public static Parsed parse(List<String> args, Map<String, String> env) {
         if (args.isEmpty()) {
-            return new UsageError("missing command (expected 'daemon')");
+            return new UsageError("missing command (expected daemon, status, network, ipam or host)");
         }
         String cmd = args.get(0);
         if (cmd.equals("--help") || cmd.equals("-h") || cmd.equals("help")) {
             return new Help();
         }
         if (!cmd.equals("daemon")) {
-            return new UsageError("unknown command '" + cmd + "' (expected 'daemon')");
+            return new UsageError("unknown command '" + cmd + "' (expected daemon, status, network, ipam or host)");
         }
         Map<String, List<String>> given = new HashMap<>();
         for (int i = 1; i < args.size(); i++) {
@@ -189,11 +212,32 @@ public final class CommandLine {
             throw new IllegalArgumentException("--ready-timeout '" + readyText + "' is not a number of seconds, e.g. 15");
         }
         Duration ready = Duration.ofMillis(Math.round(Double.parseDouble(readyText.trim()) * 1000));
+        Optional<String> dockerHost = setting(given, env, "docker-host")
+                .or(() -> Optional.ofNullable(env.get("DOCKER_HOST")).filter(v -> !v.isBlank()));
+        dockerHost.ifPresent(h -> {
+            if (!h.startsWith("unix://") && h.contains("://")) {
+                throw new IllegalArgumentException("--docker-host '" + h + "' must be unix:///PATH (TCP is not supported)");
+            }
+        });
+        String ssl = setting(given, env, "consul-ssl").orElse("false").trim().toLowerCase(Locale.ROOT);
+        if (!ssl.equals("true") && !ssl.equals("false") && !ssl.equals("1") && !ssl.equals("0")) {
+            throw new IllegalArgumentException("--consul-ssl '" + ssl + "' must be true or false");
+        }
+        DaemonConfig.ConsulTls tls = new DaemonConfig.ConsulTls(setting(given, env, "consul-cacert").map(Path::of),
+                setting(given, env, "consul-client-cert").map(Path::of), setting(given, env, "consul-client-key").map(Path::of),
+                ssl.equals("true") || ssl.equals("1"));
+        Path admin = Path.of(setting(given, env, "admin-socket").orElse(DaemonConfig.DEFAULT_ADMIN_SOCKET.toString()));
+        Optional<DaemonConfig.MetricsAddress> metrics = setting(given, env, "metrics-addr")
+                .map(DaemonConfig.MetricsAddress::parse);
+        java.time.Duration retention = setting(given, env, "dead-host-retention")
+                .map(t -> DaemonConfig.parseDuration("dead-host-retention", t))
+                .orElse(DaemonConfig.DEFAULT_DEAD_HOST_RETENTION);
         return new DaemonConfig(store, setting(given, env, "advertise-addr"), setting(given, env, "host-id"), socket, scope, level,
                 setting(given, env, "consul-token"), port, vnis,
                 pools.isEmpty() ? DaemonConfig.DEFAULT_POOLS : pools,
                 io.javaoverlay.server.resource.DockerMediaFilter.DEFAULT_MAX_BODY_BYTES, tokenFile, ready,
-                setting(given, env, "driver-name").orElse(DaemonConfig.DEFAULT_DRIVER_NAME).trim());
+                setting(given, env, "driver-name").orElse(DaemonConfig.DEFAULT_DRIVER_NAME).trim(), dockerHost, tls, admin,
+                metrics, retention);
     }
 
     private static Optional<String> setting(Map<String, List<String>> given, Map<String, String> env, String name) {

@@ -1,6 +1,10 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.admin.AdminServer;
+import io.javaoverlay.server.metrics.MetricsHttpServer;
+import io.javaoverlay.server.metrics.PluginMetricsFilter;
 import io.javaoverlay.server.resource.PluginApplication;
+import io.javaoverlay.server.status.AdminContext;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
 
@@ -52,11 +56,14 @@ public final class Daemon implements Closeable {
     private final SdNotify notify;
     private final ServiceGate gate;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AdminContext admin;
     private final Semaphore retryNow = new Semaphore(0);
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(r -> Watchdog.daemonThread(r, "daemon-timer"));
     private final Optional<Duration> watchdogInterval;
     private volatile UdsHttpServer server;
+    private volatile AdminServer adminServer;
+    private volatile MetricsHttpServer metricsServer;
     private volatile Thread starter;
     private volatile Watchdog watchdog;
     private volatile boolean closing;
@@ -69,12 +76,24 @@ public final class Daemon implements Closeable {
 
     /** As above; {@code env} may carry systemd's {@code WATCHDOG_USEC}/{@code WATCHDOG_PID}. */
     public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify, Map<String, String> env) {
+        this(config, factory, notify, env, null);
+    }
+
+    /**
+     * A daemon with the operator interface: metrics on the plugin calls, the admin socket, and the
+     * opt-in metrics port ({@code admin} null: none of them).
+     */
+    public Daemon(DaemonConfig config, BackendFactory factory, SdNotify notify, Map<String, String> env, AdminContext admin) {
         this.config = Objects.requireNonNull(config, "config");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.notify = Objects.requireNonNull(notify, "notify");
         this.gate = new ServiceGate(config.readyTimeout());
         this.watchdogInterval = notify.enabled() ? Watchdog.interval(env, ProcessHandle.current().pid()) : Optional.empty();
         gate.onWait(retryNow::release);
+        this.admin = admin;
+        if (admin != null) {
+            admin.services(gate::status);
+        }
     }
 
     /**
@@ -93,9 +112,15 @@ public final class Daemon implements Closeable {
             LOG.log(Level.INFO, "using the socket passed by systemd: " + listener.path());
         }
         try {
-            // Registration calls are answered while Jersey is built in the background (most of the start-up).
-            server = UdsHttpServer.start(listener, () -> PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes()),
-                    PluginApplication.registrationAnswers(config.driverSettings()));
+            // Registration calls are answered while Jersey is built in the background (most of the
+            // start-up); they are not counted by the plugin metrics filter.
+            server = UdsHttpServer.start(listener, () -> {
+                var app = PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes());
+                if (admin != null) {
+                    app.register(new PluginMetricsFilter(admin.metrics()));
+                }
+                return app;
+            }, PluginApplication.registrationAnswers(config.driverSettings()));
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
@@ -117,10 +142,47 @@ public final class Daemon implements Closeable {
             watchdog = new Watchdog(i, notify::send, probe, STORE_STUCK);
             watchdog.start(timer);
         });
-        timer.schedule(this::readyDeadline, config.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            timer.schedule(this::readyDeadline, config.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return;                 // SIGTERM since the check above: close() shut the timer down
+        }
         starter = new Thread(this::startBackends, "backend-start");
         starter.setDaemon(true);
         starter.start();
+        // After the store connect has begun: the admin application's Jersey start (~0.3 s) must not delay it.
+        startOperatorInterface();
+    }
+
+    /**
+     * The admin socket and the opt-in metrics port. Neither may stop Docker's plugin socket from
+     * serving: a failure is logged (and shown by status) and the daemon goes on without it.
+     */
+    private void startOperatorInterface() {
+        if (admin == null) {
+            return;
+        }
+        try {
+            adminServer = AdminServer.start(config.adminSocket(), admin);
+            if (closing) {          // SIGTERM meanwhile: close() may have missed it
+                adminServer.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "no admin interface (javaoverlay status etc. will not work): cannot serve "
+                    + config.adminSocket() + ": " + e.getMessage());
+        }
+        if (config.metricsAddr().isPresent()) {
+            DaemonConfig.MetricsAddress a = config.metricsAddr().get();
+            try {
+                metricsServer = MetricsHttpServer.start(a.host(), a.port(), admin.metrics());
+                if (closing) {
+                    metricsServer.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot serve metrics on --metrics-addr " + a + ": " + e.getMessage()
+                        + " (they stay available on the admin socket)");
+            }
+        }
     }
 
     /**
@@ -290,6 +352,14 @@ public final class Daemon implements Closeable {
             UdsHttpServer s = server;
             if (s != null) {
                 s.close();
+            }
+            AdminServer a = adminServer;
+            if (a != null) {
+                a.close();
+            }
+            MetricsHttpServer m = metricsServer;
+            if (m != null) {
+                m.close();
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the socket failed: " + e);

@@ -30,11 +30,18 @@ import java.util.Optional;
  *                      starts, and how long READY=1 waits for them under systemd
  * @param driverName    the name Docker knows the driver by ({@code javaoverlay}, or a managed plugin's
  *                      {@code javaoverlay:latest}); the replicator lists and creates networks with it
+ * @param dockerHost    this host's Docker Engine API ({@code unix:///PATH}); empty = /run/docker.sock, then
+ *                      /var/run/docker.sock
+ * @param consulTls     TLS material for Consul (flags, else Consul's own CONSUL_* variables)
+ * @param adminSocket   the operator's admin socket (root only)
+ * @param metricsAddr   opt-in TCP address serving /metrics; empty = none (the admin socket serves it anyway)
+ * @param deadHostRetention how long a dead host's records are kept before they are collected
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
                            List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
-                           Duration readyTimeout, String driverName) {
+                           Duration readyTimeout, String driverName, Optional<String> dockerHost, ConsulTls consulTls,
+                           Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -52,13 +59,18 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(15);
     /** The legacy plugin's name: the socket file name without {@code .sock}. */
     public static final String DEFAULT_DRIVER_NAME = "javaoverlay";
+    /** The admin socket: its own directory, 0700, so only root reaches it. */
+    public static final Path DEFAULT_ADMIN_SOCKET = Path.of("/run/javaoverlay/admin.sock");
+    /** A dead host's records are collected after this long. */
+    public static final Duration DEFAULT_DEAD_HOST_RETENTION = Duration.ofHours(1);
+
 
     /** The pre-token-file shape (no token file, the default ready time-out). */
     public DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                         Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
                         List<DefaultPool> defaultPools, long maxBodyBytes) {
         this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
-                Optional.empty(), DEFAULT_READY_TIMEOUT, DEFAULT_DRIVER_NAME);
+                Optional.empty(), DEFAULT_READY_TIMEOUT);
     }
 
     /** The configuration with the default driver name ({@link #DEFAULT_DRIVER_NAME}). */
@@ -67,7 +79,8 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                         List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
                         Duration readyTimeout) {
         this(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes,
-                consulTokenFile, readyTimeout, DEFAULT_DRIVER_NAME);
+                consulTokenFile, readyTimeout, DEFAULT_DRIVER_NAME, Optional.empty(), ConsulTls.NONE, DEFAULT_ADMIN_SOCKET,
+                Optional.empty(), DEFAULT_DEAD_HOST_RETENTION);
     }
 
     public DaemonConfig {
@@ -101,18 +114,125 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             throw new IllegalArgumentException("--driver-name '" + driverName + "' is not a Docker plugin name such as"
                     + " javaoverlay or javaoverlay:latest (lower case letters, digits and . _ / : -)");
         }
+        Objects.requireNonNull(dockerHost, "dockerHost");
+        Objects.requireNonNull(consulTls, "consulTls");
+        Objects.requireNonNull(adminSocket, "adminSocket");
+        if (!adminSocket.isAbsolute()) {
+            throw new IllegalArgumentException("--admin-socket '" + adminSocket + "' must be an absolute path");
+        }
+        if (adminSocket.equals(socket)) {
+            throw new IllegalArgumentException("--admin-socket must differ from --socket (" + socket + ")");
+        }
+        Objects.requireNonNull(metricsAddr, "metricsAddr");
+        Objects.requireNonNull(deadHostRetention, "deadHostRetention");
+        if (deadHostRetention.isNegative() || deadHostRetention.isZero()) {
+            throw new IllegalArgumentException("--dead-host-retention must be positive");
+        }
     }
+
+    /**
+     * TLS for Consul: a CA bundle to trust, a client certificate and key (mutual TLS), and whether
+     * a {@code consul://HOST:PORT} store is spoken to over https.
+     */
+    public record ConsulTls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile, boolean https) {
+        /** No TLS settings. */
+        public static final ConsulTls NONE = new ConsulTls(Optional.empty(), Optional.empty(), Optional.empty(), false);
+
+        public ConsulTls {
+            Objects.requireNonNull(caFile, "caFile");
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            if (certFile.isPresent() != keyFile.isPresent()) {
+                throw new IllegalArgumentException("--consul-client-cert and --consul-client-key must be given together");
+            }
+        }
+
+        /** True when any TLS setting is given. */
+        public boolean any() {
+            return https || caFile.isPresent() || certFile.isPresent();
+        }
+    }
+
+    /** A TCP listen address, {@code HOST:PORT} or {@code [IPv6]:PORT}. */
+    public record MetricsAddress(String host, int port) {
+        public MetricsAddress {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("--metrics-addr needs a host, e.g. 127.0.0.1:9477");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("--metrics-addr port " + port + " out of range 1..65535");
+            }
+        }
+
+        /** Parses {@code HOST:PORT}, {@code [V6]:PORT}. */
+        static MetricsAddress parse(String text) {
+            String t = text.trim();
+            int colon = t.lastIndexOf(':');
+            if (colon <= 0 || colon == t.length() - 1) {
+                throw new IllegalArgumentException("--metrics-addr '" + text + "' is not HOST:PORT, e.g. 127.0.0.1:9477");
+            }
+            String host = t.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                throw new IllegalArgumentException("--metrics-addr '" + text + "': write an IPv6 address as [ADDR]:PORT");
+            }
+            try {
+                return new MetricsAddress(host, Integer.parseInt(t.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--metrics-addr '" + text + "': the port is not a number");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /**
+     * Parses a duration such as {@code 1h}, {@code 90s}, {@code 2h30m}, {@code 500ms} (units ms, s, m,
+     * h, d; a bare number is seconds).
+     */
+    static Duration parseDuration(String flag, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.matches("\\d+")) {
+            return Duration.ofSeconds(Long.parseLong(t));
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(t);
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            end = m.end();
+        }
+        if (end == 0 || end != t.length()) {
+            throw new IllegalArgumentException("--" + flag + " '" + text + "' is not a duration such as 1h, 30m, 90s or 2h30m");
+        }
+        return d;
+    }
+
 
     /** This configuration with the token read from {@link #consulTokenFile()} (which it then drops). */
     public DaemonConfig withConsulToken(String token) {
         return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, Optional.of(token), vxlanPort, vniRange,
-                defaultPools, maxBodyBytes, Optional.empty(), readyTimeout, driverName);
+                defaultPools, maxBodyBytes, Optional.empty(), readyTimeout, driverName, dockerHost, consulTls, adminSocket,
+                metricsAddr, deadHostRetention);
     }
 
     /** This configuration with another ready time-out. */
     public DaemonConfig withReadyTimeout(Duration timeout) {
         return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange,
-                defaultPools, maxBodyBytes, consulTokenFile, timeout, driverName);
+                defaultPools, maxBodyBytes, consulTokenFile, timeout, driverName, dockerHost, consulTls, adminSocket,
+                metricsAddr, deadHostRetention);
     }
 
     /** The static answers for Docker's registration calls. */

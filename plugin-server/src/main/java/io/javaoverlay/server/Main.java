@@ -1,5 +1,9 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.server.cli.Cli;
+import io.javaoverlay.server.metrics.Metrics;
+import io.javaoverlay.server.status.AdminContext;
+import io.javaoverlay.server.status.RecentErrors;
 import io.javaoverlay.server.uds.SocketInUseException;
 
 import java.io.IOException;
@@ -8,10 +12,12 @@ import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code javaoverlay daemon [flags]}: parses the command line, sets up logging, picks the backend
- * wiring and runs the {@link Daemon} until SIGTERM (a shutdown hook closes it cleanly).
+ * wiring and runs the {@link Daemon} until SIGTERM (a shutdown hook closes it cleanly). The
+ * operator commands ({@code status}, {@code network}, {@code ipam}, {@code host}) go to {@link Cli}.
  */
 public final class Main {
     /** Exit status for a start-up failure (socket in use, unusable socket path, unusable token file). */
@@ -24,14 +30,32 @@ public final class Main {
 
     /** Entry point; exits with the status of {@link #run}. */
     public static void main(String[] args) {
-        int status = run(Arrays.asList(args), System.getenv(), Wiring.production(System.getenv()), System.out, System.err);
+        // The CLI commands go first: they must not touch the daemon's classes (Jersey, Grizzly).
+        if (args.length > 0 && Cli.handles(args[0])) {
+            System.exit(Cli.run(Arrays.asList(args), System.getenv(), System.out, System.err));
+        }
+        Map<String, String> env = System.getenv();
+        int status = run(Arrays.asList(args), env, admin -> Wiring.production(env, admin), System.out, System.err);
         System.exit(status);
     }
 
     /**
-     * Runs the command; returns the exit status. For {@code daemon}, blocks until shutdown.
+     * Runs the command with a fixed backend factory; returns the exit status. For {@code daemon},
+     * blocks until shutdown.
      */
     public static int run(List<String> args, Map<String, String> env, BackendFactory factory, PrintStream out, PrintStream err) {
+        return run(args, env, admin -> factory, out, err);
+    }
+
+    /**
+     * Runs the command; {@code factory} builds the backend factory observed by the admin interface.
+     * For {@code daemon}, blocks until shutdown.
+     */
+    public static int run(List<String> args, Map<String, String> env, Function<AdminContext, BackendFactory> factories,
+                          PrintStream out, PrintStream err) {
+        if (!args.isEmpty() && Cli.handles(args.get(0))) {
+            return Cli.run(args, env, out, err);
+        }
         CommandLine.Parsed parsed = CommandLine.parse(args, env);
         if (parsed instanceof CommandLine.Help) {
             out.print(CommandLine.usage());
@@ -45,6 +69,11 @@ public final class Main {
         DaemonConfig config = ((CommandLine.Run) parsed).config();
         LogSetup.install(config.logLevel(), env);
         System.Logger log = System.getLogger(Main.class.getName());
+        RecentErrors errors = new RecentErrors(RecentErrors.DEFAULT_CAPACITY).install();
+        String version = Version.current();
+        // The admin view keeps the configuration as given: a token file shows as its path, and the
+        // token read from it never reaches the status output.
+        AdminContext admin = new AdminContext(config, version, new Metrics(version), errors);
         if (config.consulTokenFile().isPresent()) {
             try {
                 config = config.withConsulToken(ConsulTokenFile.read(config.consulTokenFile().get()));
@@ -53,7 +82,7 @@ public final class Main {
                 return EXIT_FAILURE;
             }
         }
-        Daemon daemon = new Daemon(config, factory, SdNotify.fromEnvironment(env), env);
+        Daemon daemon = new Daemon(config, factories.apply(admin), SdNotify.fromEnvironment(env), env, admin);
         // Installed before start so that a SIGTERM during start-up is handled the same way.
         // SIGTERM/SIGINT: close cleanly and exit 0 (a JVM killed through its hooks would exit 143,
         // which systemd counts as a failure). The hook still covers other exits.

@@ -9,6 +9,10 @@ import io.javaoverlay.kvstore.consul.ConsulConfig;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.server.cluster.ClusterWiring;
+import io.javaoverlay.server.metrics.MeteredIpamService;
+import io.javaoverlay.server.metrics.MeteredKvStore;
+import io.javaoverlay.server.status.AdminContext;
+import io.javaoverlay.server.status.AdminWiring;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.vxlan.BridgeForwardRule;
 import io.javaoverlay.vxlan.NetworkService;
@@ -87,17 +91,46 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
 
     /** The production wiring: kvstore (Consul or local), {@link KvIpamService}, {@link VxlanNetworkService} on rtnetlink. */
     public static Wiring production(Map<String, String> env) {
-        return new Wiring(config -> openStore(config, env), Wiring::ipam,
-                (store, config, vtep, hostId, toClose) ->
-                        ClusterWiring.wrap(network(store, config, vtep, hostId, toClose, env), store, config, hostId,
-                                vtep, env));
+        return production(env, null);
     }
 
-    /** {@code consul://} → Consul (token from the flag, else CONSUL_HTTP_TOKEN); {@code file://} → the local store. */
+    /**
+     * The production wiring, observed by the admin interface when {@code admin} is given: the store
+     * and IPAM are metered, the reconcilers report their passes, and the services are attached.
+     */
+    public static Wiring production(Map<String, String> env, AdminContext admin) {
+        java.util.concurrent.atomic.AtomicReference<IpamService> lastIpam = new java.util.concurrent.atomic.AtomicReference<>();
+        return new Wiring(config -> admin == null ? openStore(config, env) : new MeteredKvStore(openStore(config, env), admin.metrics()),
+                (store, config, hostId) -> {
+                    IpamService ipam = ipam(store, config, hostId);
+                    lastIpam.set(ipam);
+                    return admin == null ? ipam : new MeteredIpamService(ipam, admin.metrics());
+                },
+                (store, config, vtep, hostId, toClose) -> {
+                    NetworkService overlay = network(store, config, vtep, hostId, toClose, env);
+                    if (admin != null && overlay instanceof VxlanNetworkService vx && lastIpam.get() instanceof KvIpamService kv) {
+                        AdminWiring.attach(admin, store, vx, kv, config, hostId, vtep, ClusterWiring.enabled(config, env));
+                    }
+                    return ClusterWiring.wrap(overlay, store, config, hostId, vtep, env);
+                });
+    }
+
+    /**
+     * {@code consul://} → Consul (token from the flag, else CONSUL_HTTP_TOKEN; TLS from the flags, else
+     * Consul's variables); {@code file://} → the local store.
+     */
     static KvStore openStore(DaemonConfig config, Map<String, String> env) throws Exception {
         ConsulConfig base = ConsulConfig.fromEnv(env);
         if (config.consulToken().isPresent()) {
             base = base.withToken(config.consulToken().get());
+        }
+        DaemonConfig.ConsulTls tls = config.consulTls();
+        if (tls.any()) {
+            base = base.withTls(tls.caFile().orElse(base.caFile()), tls.certFile().orElse(base.certFile()),
+                    tls.keyFile().orElse(base.keyFile()));
+            if (!base.https()) {
+                base = base.withAddress(java.net.URI.create("https://" + base.address().getRawAuthority()));
+            }
         }
         return KvStores.open(config.store().toString(), base);
     }

@@ -61,7 +61,8 @@ class CdsArchiveIT {
         Path classLog = dir.resolve("classes.log");
         Path socket = dir.resolve("p.sock");
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "daemon", "--socket", socket.toString(),
-                "--store", "file://" + dir.resolve("state"), "--advertise-addr", "jo-nonexist0", "--ready-timeout", "0");
+                "--store", "file://" + dir.resolve("state"), "--advertise-addr", "jo-nonexist0", "--ready-timeout", "0",
+                "--admin-socket", dir.resolve("admin/admin.sock").toString());
         // sd_notify to a socket nobody listens on: jnr-unixsocket is loaded as under systemd (sends fail quietly).
         pb.environment().put("NOTIFY_SOCKET", dir.resolve("nobody.sock").toString());
         pb.environment().put("JAVAOVERLAY_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + classLog);

@@ -106,8 +106,8 @@ class CommandLineTest {
     void usageErrors() {
         assertEquals("unknown flag --bogus", usageError(Map.of(), "daemon", "--bogus", "1"));
         assertEquals("flag --store needs a value", usageError(Map.of(), "daemon", "--store"));
-        assertEquals("unknown command 'serve' (expected 'daemon')", usageError(Map.of(), "serve"));
-        assertEquals("missing command (expected 'daemon')", usageError(Map.of()));
+        assertEquals("unknown command 'serve' (expected daemon, status, network, ipam or host)", usageError(Map.of(), "serve"));
+        assertEquals("missing command (expected daemon, status, network, ipam or host)", usageError(Map.of()));
         assertEquals("unexpected argument 'x'", usageError(Map.of(), "daemon", "x"));
         assertEquals("--scope 'swarm' must be local or global", usageError(Map.of(), "daemon", "--scope", "swarm"));
         assertEquals("--store 'etcd://x' must start with consul:// or file://", usageError(Map.of(), "daemon", "--store", "etcd://x"));

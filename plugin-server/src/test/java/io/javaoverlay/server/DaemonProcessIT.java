@@ -81,7 +81,7 @@ class DaemonProcessIT {
      */
     List<String> daemon(Path socket) {
         return List.of(launcher().toString(), "daemon", "--socket", socket.toString(), "--store", "file://" + dir.resolve("state"),
-                "--advertise-addr", "jo-nonexist0");
+                "--advertise-addr", "jo-nonexist0", "--admin-socket", dir.resolve("admin/admin.sock").toString());
     }
 
     static void awaitAnswer(Path socket, Process p) throws Exception {

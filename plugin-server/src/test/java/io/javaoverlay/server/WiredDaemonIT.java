@@ -136,7 +136,8 @@ class WiredDaemonIT {
         Path socket = dir.resolve("javaoverlay.sock");
         Path log = dir.resolve("daemon.log");
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, DaemonProcessIT.launcher().toString(), "daemon",
-                "--socket", socket.toString(), "--store", store, "--advertise-addr", "198.18.0.1")
+                "--socket", socket.toString(), "--store", store, "--advertise-addr", "198.18.0.1",
+                "--admin-socket", dir.resolve("admin/admin.sock").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("CONSUL_HTTP_ADDR");
         pb.environment().remove("CONSUL_HTTP_TOKEN");

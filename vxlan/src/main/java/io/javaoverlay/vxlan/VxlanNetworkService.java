@@ -55,6 +55,11 @@ public final class VxlanNetworkService implements NetworkService {
         return identity;
     }
 
+    /** The data-plane settings (underlay, MTU) this service runs with, for status output. */
+    public VxlanConfig config() {
+        return config;
+    }
+
     /** The reconcilers (for tests and status output). */
     public Reconcilers reconcilers() {
         return reconcilers;

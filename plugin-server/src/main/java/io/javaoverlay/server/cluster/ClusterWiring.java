@@ -23,8 +23,8 @@ import java.util.Optional;
  * (Docker 20.10 with a cluster store) Docker replicates the networks itself; with the embedded
  * single-host store there is nothing to replicate to.
  *
- * <p>Environment: {@code JAVAOVERLAY_DOCKER_HOST} or {@code DOCKER_HOST} ({@code unix:///PATH};
- * default {@code /run/docker.sock}, then {@code /var/run/docker.sock}),
+ * <p>The Docker socket is {@code --docker-host} ({@code unix:///PATH}; default {@code /run/docker.sock},
+ * then {@code /var/run/docker.sock}). Environment:
  * {@code JAVAOVERLAY_REPLICATE=false} turns replication off, {@code JAVAOVERLAY_REPLICATE_POLL_MS}
  * sets the Docker poll interval (default 2000).
  */
@@ -41,8 +41,8 @@ public final class ClusterWiring {
         if (!enabled(config, env)) {
             return service;
         }
-        Optional<String> host = Optional.ofNullable(env.get("JAVAOVERLAY_DOCKER_HOST"))
-                .or(() -> Optional.ofNullable(env.get("DOCKER_HOST")));
+        // --docker-host (JAVAOVERLAY_DOCKER_HOST, DOCKER_HOST honoured) is resolved by the command line.
+        Optional<String> host = config.dockerHost();
         Path socket = DockerClient.socketFor(host);
         Duration poll = Duration.ofMillis(Long.parseLong(env.getOrDefault("JAVAOVERLAY_REPLICATE_POLL_MS", "2000")));
         NetworkReplicator replicator = new NetworkReplicator(new DockerClient(socket, DOCKER_TIMEOUT), store,

@@ -51,18 +51,31 @@ public final class UdsHttpServer implements Closeable {
     private final DeferredJerseyHandler handler;
     private final FilterChain chain;
     private final Thread acceptor;
+    private final Options options;
     private volatile Thread builder;
     private volatile boolean closed;
 
-    private UdsHttpServer(UdsListener listener, Supplier<ResourceConfig> app, EarlyAnswers early) {
+    /**
+     * How a server is run: its name in logs, its own worker pool, and which accepted connections it
+     * serves ({@code admit} sees each one before any byte is read; refused ones are closed).
+     */
+    public record Options(String name, String poolName, int coreWorkers, int maxWorkers,
+                          java.util.function.Predicate<SocketChannel> admit) {
+        /** Docker's plugin API: 4..32 workers, every connection served. */
+        // Join/CreateEndpoint may wait on a network's reconciler for seconds; a small fixed
+        // pool (2 x cores) would then queue Docker's registration and IPAM calls behind them.
+        public static final Options PLUGIN = new Options("the Docker plugin API", "plugin-worker", 4, 32, ch -> true);
+    }
+
+    private UdsHttpServer(UdsListener listener, Supplier<ResourceConfig> app, EarlyAnswers early, Options options) {
         this.listener = listener;
+        this.options = options;
         this.transport = TCPNIOTransportBuilder.newInstance()
                 .setSelectorRunnersCount(1)   // no accepting in Grizzly; one selector is plenty
                 .setKeepAlive(false)
-                // Join/CreateEndpoint may wait on a network's reconciler for seconds; a small fixed
-                // pool (2 x cores) would then queue Docker's registration and IPAM calls behind them.
                 .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
-                        .setPoolName("plugin-worker").setCorePoolSize(4).setMaxPoolSize(32))
+                        .setPoolName(options.poolName()).setCorePoolSize(options.coreWorkers())
+                        .setMaxPoolSize(options.maxWorkers()))
                 .build();
         this.delayedExecutor = IdleTimeoutFilter.createDefaultIdleDelayedExecutor();
         this.app = app;
@@ -75,7 +88,7 @@ public final class UdsHttpServer implements Closeable {
                 .add(new EmptyHostFixFilter())
                 .add(server)
                 .build();
-        this.acceptor = new Thread(this::acceptLoop, "uds-acceptor");
+        this.acceptor = new Thread(this::acceptLoop, "uds-acceptor-" + options.poolName());
         this.acceptor.setDaemon(true);
     }
 
@@ -85,10 +98,19 @@ public final class UdsHttpServer implements Closeable {
      * @throws IOException if the Grizzly transport does not start
      */
     public static UdsHttpServer start(UdsListener listener, ResourceConfig app) throws IOException {
-        UdsHttpServer s = new UdsHttpServer(listener, () -> app, null);
+        return start(listener, app, Options.PLUGIN);
+    }
+
+    /**
+     * Starts serving {@code app} on {@code listener} with {@code options}; takes ownership of the listener.
+     *
+     * @throws IOException if the Grizzly transport does not start
+     */
+    public static UdsHttpServer start(UdsListener listener, ResourceConfig app, Options options) throws IOException {
+        UdsHttpServer s = new UdsHttpServer(listener, () -> app, null, options);
         s.buildJersey();
         s.startServing();
-        LOG.log(Level.INFO, "serving the Docker plugin API on unix://" + listener.path());
+        LOG.log(Level.INFO, "serving " + options.name() + " on unix://" + listener.path());
         return s;
     }
 
@@ -100,7 +122,7 @@ public final class UdsHttpServer implements Closeable {
      * @throws IOException if the Grizzly transport does not start
      */
     public static UdsHttpServer start(UdsListener listener, Supplier<ResourceConfig> app, EarlyAnswers early) throws IOException {
-        UdsHttpServer s = new UdsHttpServer(listener, app, java.util.Objects.requireNonNull(early, "early"));
+        UdsHttpServer s = new UdsHttpServer(listener, app, java.util.Objects.requireNonNull(early, "early"), Options.PLUGIN);
         s.startServing();
         Thread t = new Thread(s::buildInBackground, "jersey-start");
         t.setDaemon(true);
@@ -173,6 +195,16 @@ public final class UdsHttpServer implements Closeable {
                 }
                 LOG.log(Level.WARNING, "accept on " + listener.path() + " failed: " + e.getMessage());
                 sleepQuietly();
+                continue;
+            }
+            boolean admitted;
+            try {
+                admitted = options.admit().test(ch);
+            } catch (RuntimeException e) {
+                admitted = false;
+            }
+            if (!admitted) {
+                closeQuietly(ch);
                 continue;
             }
             try {

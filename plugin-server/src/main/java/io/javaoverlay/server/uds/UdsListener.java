@@ -45,11 +45,23 @@ public final class UdsListener implements Closeable {
      * @throws IOException          on any other failure (permissions, not a socket, ...)
      */
     public static UdsListener bind(Path path) throws IOException {
+        return bind(path, "rwxr-xr-x", "rw-rw----");
+    }
+
+    /**
+     * Binds {@code path} with the given modes ({@code rwx------} style): {@code dirMode} for its
+     * directory when this call creates it (an existing directory is left as it is), {@code fileMode}
+     * for the socket file right after bind.
+     *
+     * @throws SocketInUseException if another process accepts connections on the path
+     * @throws IOException          on any other failure (permissions, not a socket, ...)
+     */
+    public static UdsListener bind(Path path, String dirMode, String fileMode) throws IOException {
         Objects.requireNonNull(path, "path");
         Path dir = path.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(dirMode));
         }
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             removeIfStale(path);
@@ -58,7 +70,7 @@ public final class UdsListener implements Closeable {
         try {
             ch.bind(UnixDomainSocketAddress.of(path), 128);
             // Java cannot set the umask: the file is born 0777 & ~umask, so narrow it at once.
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(fileMode));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

@@ -47,21 +47,29 @@ public final class NetworkReconciler {
     private final VxlanConfig config;
     private final ScheduledExecutorService scheduler;
     private final BiConsumer<Integer, String> vniSeen;
+    private final PassListener listener;
     private final ThreadPoolExecutor executor;
     private final Applier applier;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     private int consecutiveFailures; // only touched on the executor thread
     private volatile PassReport lastReport;
+    private int lastPeers; // only touched on the executor thread
 
     NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config,
                       ScheduledExecutorService scheduler, BiConsumer<Integer, String> vniSeen) {
+        this(networkId, handle, store, config, scheduler, vniSeen, PassListener.NONE);
+    }
+
+    NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config,
+                      ScheduledExecutorService scheduler, BiConsumer<Integer, String> vniSeen, PassListener listener) {
         this.networkId = networkId;
         this.handle = handle;
         this.store = store;
         this.config = config;
         this.scheduler = scheduler;
         this.vniSeen = vniSeen;
+        this.listener = listener;
         this.applier = new Applier(handle);
         this.executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "jo-reconcile-" + PassReport.shortId(networkId));
@@ -139,8 +147,15 @@ public final class NetworkReconciler {
      * converge.
      */
     public PassReport passAndSchedule() {
+        long t0 = System.nanoTime();
+        lastPeers = 0;
         PassReport report = pass();
         lastReport = report;
+        try {
+            listener.passFinished(report, Duration.ofNanos(System.nanoTime() - t0), lastPeers);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "pass listener failed: " + e);
+        }
         boolean busy = !report.planned().isEmpty() || !report.converged();
         LOG.log(busy ? Level.INFO : Level.DEBUG, report.summary());
         if (report.converged()) {
@@ -174,6 +189,7 @@ public final class NetworkReconciler {
             return new PassReport(networkId, List.of(), new Applier.Result(List.of()),
                     Optional.of(Applier.describe(e)));
         }
+        lastPeers = desired.map(d -> d.peers().size()).orElse(0);
         List<Action> plan = Planner.plan(networkId, desired, actual);
         return new PassReport(networkId, plan, applier.apply(plan), Optional.empty());
     }

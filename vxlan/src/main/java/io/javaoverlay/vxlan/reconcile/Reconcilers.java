@@ -40,6 +40,9 @@ public final class Reconcilers implements AutoCloseable {
     private final Map<Integer, String> vniToNetwork = new ConcurrentHashMap<>();
     private final List<StoreWatcher> watchers;
     private volatile LinkSubscription subscription;
+    private final java.util.List<PassListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final PassListener fanOut = (report, duration, peers) ->
+            listeners.forEach(l -> l.passFinished(report, duration, peers));
 
     public Reconcilers(NetlinkHandle handle, OverlayStore store, VxlanConfig config) {
         this.handle = handle;
@@ -93,7 +96,17 @@ public final class Reconcilers implements AutoCloseable {
     /** The reconciler of {@code networkId}, created on first use. */
     public NetworkReconciler of(String networkId) {
         return byNetwork.computeIfAbsent(networkId, nid ->
-                new NetworkReconciler(nid, handle, store, config, scheduler, vniToNetwork::put));
+                new NetworkReconciler(nid, handle, store, config, scheduler, vniToNetwork::put, fanOut));
+    }
+
+    /** Adds a listener told about every finished pass of every network (metrics). */
+    public void addPassListener(PassListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The reconcilers that exist now (read-only view, for status output); never creates one. */
+    public java.util.Collection<NetworkReconciler> existing() {
+        return java.util.List.copyOf(byNetwork.values());
     }
 
     /**

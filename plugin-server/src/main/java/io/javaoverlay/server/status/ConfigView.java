@@ -1,0 +1,56 @@
+package io.javaoverlay.server.status;
+
+import io.javaoverlay.server.DaemonConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The running configuration as {@code status} shows it: flag name → effective value, in
+ * {@code --help} order. Secrets never leave the process: a token shows as {@link #MASK} when set.
+ * A new flag that carries a secret must be masked here (ConfigViewTest checks the token).
+ */
+public final class ConfigView {
+    /** What a set secret shows as. */
+    public static final String MASK = "********";
+
+    private ConfigView() {
+    }
+
+    /** Flag → value, secrets masked, absent optional settings shown as {@code (none)}. */
+    public static Map<String, String> of(DaemonConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("store", c.store().toString());
+        m.put("advertise-addr", c.advertiseAddr().orElse("(default route)"));
+        m.put("host-id", c.hostId().orElse("(advertise address)"));
+        m.put("socket", c.socket().toString());
+        m.put("scope", c.scope());
+        m.put("log-level", c.logLevel().getName().toLowerCase(java.util.Locale.ROOT));
+        m.put("consul-token", c.consulToken().map(t -> MASK).orElse("(none)"));
+        m.put("consul-token-file", c.consulTokenFile().map(Object::toString).orElse("(none)"));
+        m.put("ready-timeout", c.readyTimeout().toMillis() % 1000 == 0 ? c.readyTimeout().toSeconds() + "s"
+                : c.readyTimeout().toMillis() + "ms");
+        m.put("consul-cacert", c.consulTls().caFile().map(Object::toString).orElse("(none)"));
+        m.put("consul-client-cert", c.consulTls().certFile().map(Object::toString).orElse("(none)"));
+        m.put("consul-client-key", c.consulTls().keyFile().map(Object::toString).orElse("(none)"));
+        m.put("consul-ssl", String.valueOf(c.consulTls().https()));
+        m.put("docker-host", c.dockerHost().orElse("(default)"));
+        m.put("driver-name", c.driverName());
+        m.put("vxlan-port", String.valueOf(c.vxlanPort()));
+        m.put("vni-range", c.vniRange().toString());
+        m.put("default-pool", c.defaultPools().stream().map(Object::toString).collect(Collectors.joining(" ")));
+        m.put("dead-host-retention", c.deadHostRetention().toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+        m.put("admin-socket", c.adminSocket().toString());
+        m.put("metrics-addr", c.metricsAddr().map(Object::toString).orElse("(off)"));
+        return m;
+    }
+
+    /** Removes {@code secret} from {@code text} wherever it occurs (for messages that might quote it). */
+    public static String scrub(String text, String secret) {
+        if (text == null || secret == null || secret.isEmpty()) {
+            return text;
+        }
+        return text.replace(secret, MASK);
+    }
+}
