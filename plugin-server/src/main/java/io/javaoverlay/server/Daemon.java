@@ -113,11 +113,15 @@ public final class Daemon implements Closeable {
             LOG.log(Level.INFO, "using the socket passed by systemd: " + listener.path());
         }
         try {
-            var app = PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes());
-            if (admin != null) {
-                app.register(new PluginMetricsFilter(admin.metrics()));
-            }
-            server = UdsHttpServer.start(listener, app);
+            // Registration calls are answered while Jersey is built in the background (most of the
+            // start-up); they are not counted by the plugin metrics filter.
+            server = UdsHttpServer.start(listener, () -> {
+                var app = PluginApplication.create(gate, config.driverSettings(), config.maxBodyBytes());
+                if (admin != null) {
+                    app.register(new PluginMetricsFilter(admin.metrics()));
+                }
+                return app;
+            }, PluginApplication.registrationAnswers(config.driverSettings()));
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;

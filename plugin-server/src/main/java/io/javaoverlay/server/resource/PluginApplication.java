@@ -1,11 +1,17 @@
 package io.javaoverlay.server.resource;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javaoverlay.server.protocol.Json;
+import io.javaoverlay.server.uds.EarlyAnswers;
 import jakarta.ws.rs.ext.ContextResolver;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The Jersey application: three resource classes, one error mapper, one media filter, Jackson. */
 public final class PluginApplication {
@@ -37,5 +43,30 @@ public final class PluginApplication {
         rc.registerInstances(new PluginResource(), new NetworkDriverResource(services, settings),
                 new IpamDriverResource(services, settings));
         return rc;
+    }
+
+    /**
+     * The registration calls' answers, from the resources' own methods and the same JSON mapper,
+     * for the socket to give while Jersey is still being built ({@link EarlyAnswers}).
+     */
+    public static EarlyAnswers registrationAnswers(DriverSettings settings) {
+        ObjectMapper mapper = Json.newMapper();
+        Backends none = Backends.of(null, null);     // these calls never reach the services
+        NetworkDriverResource network = new NetworkDriverResource(none, settings);
+        IpamDriverResource ipam = new IpamDriverResource(none, settings);
+        Map<String, Object> answers = new LinkedHashMap<>();
+        answers.put("/Plugin.Activate", new PluginResource().activate());
+        answers.put("/NetworkDriver.GetCapabilities", network.getCapabilities());
+        answers.put("/IpamDriver.GetCapabilities", ipam.getCapabilities());
+        answers.put("/IpamDriver.GetDefaultAddressSpaces", ipam.getDefaultAddressSpaces());
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Object> e : answers.entrySet()) {
+                bodies.put(e.getKey(), mapper.writeValueAsBytes(e.getValue()));
+            }
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new EarlyAnswers(Json.DOCKER_PLUGIN_JSON, bodies);
     }
 }

@@ -19,9 +19,14 @@ import org.glassfish.jersey.server.ResourceConfig;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * Jersey on Grizzly, served only on a Unix socket (the "hybrid" design): Grizzly's
@@ -29,6 +34,11 @@ import java.nio.channels.SocketChannel;
  * port. A platform thread accepts on the JDK UNIX {@code ServerSocketChannel} and registers each
  * connection with the transport. The filter chain is what {@code HttpServer} would build, plus
  * {@link EmptyHostFixFilter}, and with a {@link KeepAlive} (without it every response closes).
+ *
+ * <p>Building Jersey (HK2, the resource model) is most of the daemon's start-up. With
+ * {@link EarlyAnswers} it is built on a background thread after the socket already serves: the
+ * registration calls are answered at once, every other call waits for Jersey
+ * ({@link DeferredJerseyHandler}).
  */
 public final class UdsHttpServer implements Closeable {
     private static final System.Logger LOG = System.getLogger(UdsHttpServer.class.getName());
@@ -37,10 +47,12 @@ public final class UdsHttpServer implements Closeable {
     private final UdsListener listener;
     private final TCPNIOTransport transport;
     private final DelayedExecutor delayedExecutor;
-    private final GrizzlyHttpContainer container;
+    private final Supplier<ResourceConfig> app;
+    private final DeferredJerseyHandler handler;
     private final FilterChain chain;
     private final Thread acceptor;
     private final Options options;
+    private volatile Thread builder;
     private volatile boolean closed;
 
     /**
@@ -55,7 +67,7 @@ public final class UdsHttpServer implements Closeable {
         public static final Options PLUGIN = new Options("the Docker plugin API", "plugin-worker", 4, 32, ch -> true);
     }
 
-    private UdsHttpServer(UdsListener listener, ResourceConfig app, Options options) {
+    private UdsHttpServer(UdsListener listener, Supplier<ResourceConfig> app, EarlyAnswers early, Options options) {
         this.listener = listener;
         this.options = options;
         this.transport = TCPNIOTransportBuilder.newInstance()
@@ -66,9 +78,10 @@ public final class UdsHttpServer implements Closeable {
                         .setMaxPoolSize(options.maxWorkers()))
                 .build();
         this.delayedExecutor = IdleTimeoutFilter.createDefaultIdleDelayedExecutor();
-        this.container = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app);
+        this.app = app;
+        this.handler = new DeferredJerseyHandler(early);
         var server = new org.glassfish.grizzly.http.server.HttpServerFilter(new ServerFilterConfiguration(), delayedExecutor);
-        server.setHttpHandler(container);
+        server.setHttpHandler(handler);
         this.chain = FilterChainBuilder.stateless()
                 .add(new TransportFilter())
                 .add(new org.glassfish.grizzly.http.HttpServerFilter(true, MAX_HEADER_SIZE, null, new KeepAlive(), delayedExecutor))
@@ -94,14 +107,74 @@ public final class UdsHttpServer implements Closeable {
      * @throws IOException if the Grizzly transport does not start
      */
     public static UdsHttpServer start(UdsListener listener, ResourceConfig app, Options options) throws IOException {
-        UdsHttpServer s = new UdsHttpServer(listener, app, options);
-        s.delayedExecutor.start();
-        s.transport.setProcessor(s.chain);
-        s.transport.start();
-        s.container.start();
-        s.acceptor.start();
+        UdsHttpServer s = new UdsHttpServer(listener, () -> app, null, options);
+        s.buildJersey();
+        s.startServing();
         LOG.log(Level.INFO, "serving " + options.name() + " on unix://" + listener.path());
         return s;
+    }
+
+    /**
+     * Starts serving {@code early} on {@code listener} at once, then creates {@code app} and builds
+     * Jersey for it on a background thread; calls other than {@code early}'s wait for it. Takes
+     * ownership of the listener.
+     *
+     * @throws IOException if the Grizzly transport does not start
+     */
+    public static UdsHttpServer start(UdsListener listener, Supplier<ResourceConfig> app, EarlyAnswers early) throws IOException {
+        UdsHttpServer s = new UdsHttpServer(listener, app, java.util.Objects.requireNonNull(early, "early"), Options.PLUGIN);
+        s.startServing();
+        Thread t = new Thread(s::buildInBackground, "jersey-start");
+        t.setDaemon(true);
+        s.builder = t;
+        t.start();
+        LOG.log(Level.INFO, "serving Docker's registration calls on unix://" + listener.path() + "; starting Jersey");
+        return s;
+    }
+
+    private void startServing() throws IOException {
+        delayedExecutor.start();
+        transport.setProcessor(chain);
+        transport.start();
+        acceptor.start();
+    }
+
+    private void buildJersey() {
+        GrizzlyHttpContainer c = new GrizzlyHttpContainerProvider().createContainer(GrizzlyHttpContainer.class, app.get());
+        c.start();
+        handler.ready(c);
+    }
+
+    private void buildInBackground() {
+        long t0 = System.nanoTime();
+        try {
+            buildJersey();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.ERROR, "Jersey did not start; only Docker's registration calls are answered", e);
+            handler.failed(e.toString());
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        warmUp();
+        LOG.log(Level.DEBUG, "Jersey serves unix://" + listener.path() + " (built and warmed up in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+    }
+
+    /** Jersey's first request costs ~100 ms (lazy providers, routing): pay it here, not on Docker's clock. */
+    private void warmUp() {
+        String req = "POST /NetworkDriver.GetCapabilities HTTP/1.1\r\nHost: plugin\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(listener.path()));
+            ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buf = ByteBuffer.allocate(1024);
+            while (ch.read(buf) >= 0 && buf.hasRemaining()) {
+                // until the server closes (Connection: close)
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Jersey warm-up request failed: " + e);
+        }
     }
 
     /** The socket path served. */
@@ -190,10 +263,17 @@ public final class UdsHttpServer implements Closeable {
         } finally {
             try {
                 acceptor.join(2000);
+                Thread b = builder;
+                if (b != null) {
+                    b.join(10_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            container.destroy();
+            GrizzlyHttpContainer c = handler.container();
+            if (c != null) {
+                c.destroy();
+            }
             transport.shutdownNow();
             delayedExecutor.stop();
             delayedExecutor.destroy();
