@@ -1,6 +1,6 @@
 package io.javaoverlay.server;
 
-import io.javaoverlay.server.resource.Backends;
+import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.testing.FakeIpamService;
@@ -52,7 +52,7 @@ class EarlyAnswersTest {
     }
 
     private static ResourceConfig app(DriverSettings settings) {
-        return PluginApplication.create(Backends.of(new FakeIpamService(), new FakeNetworkService()), settings, 1 << 20);
+        return PluginApplication.create(Services.of(new FakeIpamService(), new FakeNetworkService()), settings, 1 << 20);
     }
 
     private Response post(Path socket, String path, String body) throws Exception {

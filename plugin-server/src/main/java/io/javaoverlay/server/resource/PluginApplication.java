@@ -2,7 +2,10 @@ package io.javaoverlay.server.resource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.Json;
+import io.javaoverlay.server.protocol.NetworkDriverApi;
+import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.uds.EarlyAnswers;
 import jakarta.ws.rs.ext.ContextResolver;
 import org.glassfish.jersey.jackson.JacksonFeature;
@@ -51,14 +54,14 @@ public final class PluginApplication {
      */
     public static EarlyAnswers registrationAnswers(DriverSettings settings) {
         ObjectMapper mapper = Json.newMapper();
-        Backends none = Backends.of(null, null);     // these calls never reach the services
+        Services none = Services.of(null, null);     // these calls never reach the services
         NetworkDriverResource network = new NetworkDriverResource(none, settings);
         IpamDriverResource ipam = new IpamDriverResource(none, settings);
         Map<String, Object> answers = new LinkedHashMap<>();
-        answers.put("/Plugin.Activate", new PluginResource().activate());
-        answers.put("/NetworkDriver.GetCapabilities", network.getCapabilities());
-        answers.put("/IpamDriver.GetCapabilities", ipam.getCapabilities());
-        answers.put("/IpamDriver.GetDefaultAddressSpaces", ipam.getDefaultAddressSpaces());
+        answers.put("/" + PluginApi.ACTIVATE, new PluginResource().activate());
+        answers.put("/" + NetworkDriverApi.GET_CAPABILITIES, network.getCapabilities());
+        answers.put("/" + IpamDriverApi.GET_CAPABILITIES, ipam.getCapabilities());
+        answers.put("/" + IpamDriverApi.GET_DEFAULT_ADDRESS_SPACES, ipam.getDefaultAddressSpaces());
         Map<String, byte[]> bodies = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Object> e : answers.entrySet()) {

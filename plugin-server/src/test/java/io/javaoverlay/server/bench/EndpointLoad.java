@@ -107,7 +107,8 @@ public final class EndpointLoad {
                 String eid = endpointId(2L * i + 1);
                 long ip = top - i;
                 String mac = String.format(Locale.ROOT, "02:42:%02x:%02x:%02x:%02x", ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255);
-                EndpointRecord rec = new EndpointRecord(NID, eid, "bench-h2", remoteVtep, mac, dotted(ip) + prefixLen, null);
+                EndpointRecord rec = new EndpointRecord(NID, eid, "bench-h2", io.javaoverlay.types.IpAddress.parse(remoteVtep),
+                        io.javaoverlay.types.MacAddress.parse(mac), io.javaoverlay.types.IpPrefix.parse(dotted(ip) + prefixLen), null);
                 long s = System.nanoTime();
                 store.put(NetworkKeys.endpoint(NID, eid), NetworkKeys.encode(rec));
                 latencies.computeIfAbsent("remote endpoint store write", k -> new ArrayList<>()).add(System.nanoTime() - s);
