@@ -332,8 +332,9 @@ class SelfHealE2EIT {
             tb.exec("h2", "ip6tables", "-w", "-F", "FORWARD").requireOk();
             flushed(ip1, ip2, problems);
         } finally {
-            tb.exec("h2", "iptables-restore", "-w", saved4.toString()).requireOk();
-            tb.exec("h2", "ip6tables-restore", "-w", saved6.toString()).requireOk();
+            // (-w takes an optional value, so the rules come on stdin, not as a file argument)
+            tb.exec("h2", "sh", "-c", "iptables-restore -w 10 < " + saved4).requireOk();
+            tb.exec("h2", "sh", "-c", "ip6tables-restore -w 10 < " + saved6).requireOk();
         }
         c.cleanup(net, "w1", "w2");
         report(problems);
