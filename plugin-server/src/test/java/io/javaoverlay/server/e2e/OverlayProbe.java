@@ -208,10 +208,11 @@ final class OverlayProbe {
     }
 
     /**
-     * A host's whole forwarding database ({@code bridge -j fdb show}) and neighbour table
-     * ({@code ip -j neigh show}), read in one exec so that both come from the same moment.
+     * A host's whole forwarding database ({@code bridge -j fdb show}), neighbour table
+     * ({@code ip -j neigh show}) and links ({@code ip -j link show}), read in one exec so that
+     * they come from the same moment.
      */
-    record Tables(String host, JsonNode fdb, JsonNode neigh) {
+    record Tables(String host, JsonNode fdb, JsonNode neigh, JsonNode links) {
 
         /** True when the host has the peer's VXLAN entry (MAC to its VTEP) and its neighbour entry (IP to MAC). */
         boolean programs(Peer p) {
@@ -250,6 +251,37 @@ final class OverlayProbe {
             return found;
         }
 
+        /**
+         * Entries of the overlay that belong to no live remote container: FDB entries on a
+         * {@code jo-vx-*} device for a unicast MAC that is neither the host's own device's nor in
+         * {@code liveMacs}, and neighbour entries on {@code jo-*} devices for an address starting
+         * with {@code subnetBase} (e.g. "198.18.130.") that is not in {@code liveIps}. Catches what
+         * endpoints whose MAC and address the test never learned (runs that failed half-way) left.
+         */
+        List<String> strangers(String subnetBase, java.util.Set<String> liveMacs, java.util.Set<String> liveIps) {
+            java.util.Set<String> own = new java.util.HashSet<>();
+            for (JsonNode l : links) {
+                own.add(l.path("address").asText().toLowerCase(java.util.Locale.ROOT));
+            }
+            List<String> found = new ArrayList<>();
+            for (JsonNode e : fdb) {
+                String mac = e.path("mac").asText().toLowerCase(java.util.Locale.ROOT);
+                boolean unicast = mac.length() == 17 && (Integer.parseInt(mac.substring(0, 2), 16) & 1) == 0
+                        && !mac.equals("00:00:00:00:00:00");
+                if (e.path("ifname").asText().startsWith("jo-vx") && unicast && !own.contains(mac) && !liveMacs.contains(mac)) {
+                    found.add(host + " fdb " + e);
+                }
+            }
+            for (JsonNode e : neigh) {
+                String ip = e.path("dst").asText();
+                if (e.path("dev").asText().startsWith("jo-") && ip.startsWith(subnetBase) && !liveIps.contains(ip)
+                        && e.has("lladdr")) {
+                    found.add(host + " neigh " + e);
+                }
+            }
+            return found;
+        }
+
         /** FDB entries with destination {@code vtep} for a real MAC (not the all-zero flood entry). */
         List<String> unicastEntriesTo(String vtep) {
             List<String> found = new ArrayList<>();
@@ -266,12 +298,15 @@ final class OverlayProbe {
 
     /** A host's {@link Tables}. */
     static Tables tables(Testbed tb, String host) {
-        String out = tb.exec(host, "sh", "-c", "bridge -j fdb show && echo " + TABLES_SPLIT + " && ip -j neigh show")
-                .requireOk().stdout();
-        int split = out.indexOf(TABLES_SPLIT);
-        String fdb = out.substring(0, split).strip();
-        String neigh = out.substring(split + TABLES_SPLIT.length()).strip();
-        return new Tables(host, json(fdb.isEmpty() ? "[]" : fdb), json(neigh.isEmpty() ? "[]" : neigh));
+        String out = tb.exec(host, "sh", "-c", "bridge -j fdb show && echo " + TABLES_SPLIT + " && ip -j neigh show && echo "
+                + TABLES_SPLIT + " && ip -j link show").requireOk().stdout();
+        String[] parts = out.split(TABLES_SPLIT, -1);
+        JsonNode[] nodes = new JsonNode[3];
+        for (int i = 0; i < 3; i++) {
+            String part = parts[i].strip();
+            nodes[i] = json(part.isEmpty() ? "[]" : part);
+        }
+        return new Tables(host, nodes[0], nodes[1], nodes[2]);
     }
 
     /** Which of {@code peers} {@code host} does not program (other hosts' peers only). */

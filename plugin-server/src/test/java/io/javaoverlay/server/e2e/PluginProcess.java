@@ -225,6 +225,39 @@ final class PluginProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The daemon JVM's thread dump ({@code jcmd PID Thread.print}, with the test JVM's jcmd; the
+     * daemon shares the machine's pid namespace and /tmp, so the attach works across the host's
+     * network namespace). Empty if the attach fails.
+     */
+    String threadDump() {
+        Path jcmd = ProcessHandle.current().info().command().map(Path::of).map(Path::getParent)
+                .map(d -> d.resolve("jcmd")).orElse(Path.of("jcmd"));
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "";
+            }
+            return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * True when a thread of the daemon is inside a plugin API handler (a frame of
+     * {@code io.javaoverlay.server.resource}): Docker has a call in flight.
+     */
+    boolean hasCallInFlight() {
+        return threadDump().contains("at io.javaoverlay.server.resource.");
+    }
+
     /** SIGKILL (kill -9) and wait for the process to be gone; its socket file stays behind. */
     void kill() {
         process.destroyForcibly();
