@@ -40,6 +40,28 @@ cmd_vanish() {
   log "vanish: $h is gone (processes killed, underlay link jo-$h-u deleted)"
 }
 
+# Clears what a vanished host left (its namespace files and netns, its cgroups, its directory), so
+# that `add` can start a fresh host with the same name and address: a machine that lost power and
+# was reinstalled. Refuses while any process of the host is still alive.
+clear_vanished() {
+  local h=$1 dir; dir=$(hdir "$1")
+  local pids; pids=$(host_pids "$h" | tr '\n' ' ')
+  [[ -z "${pids// }" ]] || die "vanished host $h still has processes: $pids"
+  local f
+  for f in "$ROOT/ns/$h.mnt" "$ROOT/ns/$h.uts"; do
+    [[ -e "$f" ]] || continue
+    umount "$f" 2>/dev/null || umount -l "$f" 2>/dev/null || true
+    rm -f "$f"
+  done
+  ip netns del "$P-$h" 2>/dev/null || true
+  find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -regex ".*/$P-$h\\(/.*\\)?" 2>/dev/null | sort -r |
+    while read -r d; do rmdir "$d" 2>/dev/null || true; done
+  # Keep its dockerd log for post-mortems, as down does.
+  [[ -f "$dir/dockerd.log" ]] && { mkdir -p "$ROOT/last-logs"; cp -f "$dir/dockerd.log" "$ROOT/last-logs/$h-vanished-dockerd.log"; }
+  rm -rf --one-file-system "$dir"
+  log "add: cleared the remains of vanished host $h"
+}
+
 # The host can no longer reach Consul, and Consul cannot reach it; host-to-host traffic (VXLAN) is
 # untouched. Done in the underlay namespace with a bridge-family nftables table per host that drops
 # the host's packets to Consul's ports at the bridge's local input and Consul's packets to the host at

@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The testbed's fault primitives do what docs/testbed.md says, on three Docker 26 hosts with Consul:
  * a Consul partition cuts one host from Consul but not from the other hosts, a paused agent makes
  * requests time out, export/wipe/import round-trips the store, dockerd-restart brings the API back
- * (TERM and KILL), and a vanished host leaves no process and no reachable address behind. The
- * end-to-end tests of the plugin build on these, so each is checked the way those tests will see it.
+ * (TERM and KILL), a vanished host leaves no process and no reachable address behind, and
+ * {@code add} starts a vanished host again as a fresh host. The end-to-end tests of the plugin build
+ * on these, so each is checked the way those tests will see it.
  */
 @Tag("docker")
 @Tag("consul")
@@ -200,5 +201,11 @@ class FaultsIT {
             started.destroyForcibly();
             Files.deleteIfExists(log);
         }
+
+        // `add` starts a vanished host again: a fresh host with the same name and address.
+        tb.add("h2");
+        assertTrue(pings("h1", Testbed.hostIp("h2")), "h1 reaches the re-added h2");
+        assertEquals("", tb.dockerOk("h2", "ps", "-aq"), "the re-added h2 is a fresh host (no containers)");
+        assertEquals("hi", tb.dockerOk("h2", "run", "--rm", OverlayProbe.IMAGE, "echo", "hi"), "its dockerd runs containers");
     }
 }

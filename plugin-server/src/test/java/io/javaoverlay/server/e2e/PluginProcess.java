@@ -50,8 +50,74 @@ final class PluginProcess implements AutoCloseable {
      */
     static PluginProcess start(Testbed tb, String host, String logName, String... args) {
         List<String> command = new ArrayList<>(List.of(launcher().toString(), "daemon"));
-        command.addAll(Arrays.asList(args));
+        command.addAll(withoutOmittedFlags(Arrays.asList(args)));
         return startCommand(tb, host, logName, command);
+    }
+
+    /**
+     * Starts {@code bin/javaoverlay daemon ARGS...} in {@code host} and returns the instant its
+     * socket file exists (polled every millisecond), without waiting for anything else: for tests
+     * of what Docker sees when it calls a daemon that has only just started. A socket file left by
+     * an earlier daemon is deleted first. {@link #readyMillis()} is the time until the file existed.
+     *
+     * @throws IllegalStateException if the daemon exits, or no socket appears within 90 s
+     */
+    static PluginProcess launch(Testbed tb, String host, String logName, String... args) {
+        List<String> command = new ArrayList<>(List.of(launcher().toString(), "daemon"));
+        command.addAll(withoutOmittedFlags(Arrays.asList(args)));
+        Path log = freshLog(host, logName);
+        Path socket = Testbed.pluginDir(host).resolve("javaoverlay.sock");
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long t0 = System.nanoTime();
+        Process process = tb.start(host, log, command.toArray(String[]::new));
+        long deadline = t0 + Duration.ofSeconds(90).toNanos();
+        while (!Files.exists(socket)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("javaoverlay daemon on " + host + " exited with "
+                        + process.exitValue() + " before creating its socket; log " + log + ":\n" + tail(log, 40));
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("javaoverlay daemon on " + host + " created no socket within 90 s; log "
+                        + log + ":\n" + tail(log, 40));
+            }
+            sleep(1);
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        LOG.log(Level.INFO, "javaoverlay daemon on {0}: socket file after {1} ms: {2}", host, ms, String.join(" ", command));
+        return new PluginProcess(host, process, log, ms);
+    }
+
+    /**
+     * Flags named in the system property {@code e2e.omitFlags} (comma-separated names without
+     * dashes, e.g. {@code resync-interval,endpoint-grace}) are dropped with their values. The
+     * issue-10 tests pass flags that a daemon from before issue 10 refuses (a usage error); this
+     * lets the same tests run against such a daemon to show which behaviour is missing.
+     */
+    static List<String> withoutOmittedFlags(List<String> args) {
+        String omit = System.getProperty("e2e.omitFlags", "").strip();
+        if (omit.isEmpty()) {
+            return args;
+        }
+        List<String> names = Arrays.stream(omit.split(",")).map(String::strip).toList();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String name = a.startsWith("--") ? a.substring(2).split("=", 2)[0] : null;
+            if (name != null && names.contains(name)) {
+                LOG.log(Level.WARNING, "e2e.omitFlags: not passing " + a + (a.contains("=") ? "" : " " + args.get(i + 1)));
+                if (!a.contains("=")) {
+                    i++;
+                }
+                continue;
+            }
+            kept.add(a);
+        }
+        return kept;
     }
 
     /**
@@ -60,18 +126,23 @@ final class PluginProcess implements AutoCloseable {
      */
     static PluginProcess startCommand(Testbed tb, String host, String logName, List<String> command) {
         launcher(); // fail clearly when there is no build
-        Path log = logDir().resolve(logName + "-" + host + ".log");
-        try {
-            Files.deleteIfExists(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path log = freshLog(host, logName);
         long t0 = System.nanoTime();
         Process process = tb.start(host, log, command.toArray(String[]::new));
         awaitReady(host, process, log, Duration.ofSeconds(90));
         long ready = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         LOG.log(Level.INFO, "javaoverlay daemon on {0} ready after {1} ms: {2}", host, ready, String.join(" ", command));
         return new PluginProcess(host, process, log, ready);
+    }
+
+    private static Path freshLog(String host, String logName) {
+        Path log = logDir().resolve(logName + "-" + host + ".log");
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return log;
     }
 
     /** The repository root (the directory holding scripts/testbed). */
@@ -115,6 +186,90 @@ final class PluginProcess implements AutoCloseable {
     /** Milliseconds from the launch until the socket answered {@code /Plugin.Activate}. */
     long readyMillis() {
         return readyMillis;
+    }
+
+    /** The host the daemon runs in. */
+    String host() {
+        return host;
+    }
+
+    /** The log's current length in bytes: a mark for {@link #errorLinesSince}. */
+    long logMark() {
+        try {
+            return Files.size(log);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Lines the daemon logged at ERROR level after {@code mark} (a {@link #logMark()}) that contain
+     * {@code needle}. The level is the log format's second field ({@code <instant> ERROR <logger>: ...}).
+     */
+    List<String> errorLinesSince(long mark, String needle) {
+        try {
+            byte[] all = Files.readAllBytes(log);
+            String text = new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return text.lines().filter(l -> l.matches("^\\S+ ERROR .*") && l.contains(needle)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The whole log (for assertions on what it says). */
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The daemon JVM's thread dump ({@code jcmd PID Thread.print}, with the test JVM's jcmd; the
+     * daemon shares the machine's pid namespace and /tmp, so the attach works across the host's
+     * network namespace). Empty if the attach fails.
+     */
+    String threadDump() {
+        Path jcmd = ProcessHandle.current().info().command().map(Path::of).map(Path::getParent)
+                .map(d -> d.resolve("jcmd")).orElse(Path.of("jcmd"));
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "";
+            }
+            return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * True when a thread of the daemon is inside a plugin API handler (a frame of
+     * {@code io.javaoverlay.server.resource}): Docker has a call in flight.
+     */
+    boolean hasCallInFlight() {
+        return threadDump().contains("at io.javaoverlay.server.resource.");
+    }
+
+    /** SIGKILL (kill -9) and wait for the process to be gone; its socket file stays behind. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("javaoverlay daemon on " + host + " survived SIGKILL for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** True while the daemon process runs. */

@@ -100,7 +100,7 @@ public final class Testbed implements AutoCloseable {
         }
     }
 
-    private final int hosts;
+    private int hosts;
     private final DockerVersion docker;
     private final boolean consul;
     private final Underlay underlay;
@@ -329,6 +329,17 @@ public final class Testbed implements AutoCloseable {
         } else {
             runOk("dockerd-restart", host);
         }
+    }
+
+    /**
+     * Starts one more host in the running testbed ({@code testbed add HOST}), with the same Docker
+     * version and Consul, and imports the test image. A host that has {@link #vanish vanished} can be
+     * added again: its remains are cleared and a fresh host with the same name and address starts
+     * (a machine that lost power and was reinstalled). Later {@link #hostNames()} include it.
+     */
+    public void add(String host) {
+        runOk("add", host);
+        hosts = Math.max(hosts, Integer.parseInt(host.substring(1)));
     }
 
     /** The pids of every process of a host ({@code testbed pids HOST}); empty after {@link #vanish}. */
