@@ -43,7 +43,7 @@ final class OverlayCluster implements AutoCloseable {
      * @param flags extra daemon flags for every host
      */
     static OverlayCluster up(int hosts, Testbed.DockerVersion docker, String name, String... flags) {
-        Requirements.requireTestbed();
+        Testbed.require();
         Testbed tb = Testbed.up(hosts, docker, true);
         OverlayCluster c = new OverlayCluster(tb, name, Arrays.asList(flags));
         try {

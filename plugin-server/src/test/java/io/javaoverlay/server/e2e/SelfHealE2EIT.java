@@ -11,6 +11,7 @@ import static io.javaoverlay.server.e2e.OverlayProbe.tables;
 import static io.javaoverlay.server.e2e.OverlayProbe.within;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.javaoverlay.testing.Requirements;
 import io.javaoverlay.server.e2e.OverlayProbe.Peer;
 import io.javaoverlay.server.e2e.OverlayProbe.Tables;
 

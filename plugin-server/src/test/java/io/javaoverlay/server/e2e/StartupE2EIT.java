@@ -42,7 +42,7 @@ class StartupE2EIT {
 
     /** The testbed for {@code docker}, replacing the one of another version. */
     private Testbed testbed(Testbed.DockerVersion docker) {
-        Requirements.requireTestbed();
+        Testbed.require();
         if (tb != null && tb.dockerVersion() != docker) {
             tb.close();
             tb = null;

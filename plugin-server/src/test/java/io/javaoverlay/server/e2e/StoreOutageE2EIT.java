@@ -9,6 +9,7 @@ import static io.javaoverlay.server.e2e.OverlayProbe.within;
 import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.javaoverlay.testing.Requirements;
 import io.javaoverlay.server.e2e.OverlayProbe.Peer;
 import io.javaoverlay.server.testing.UdsHttpClient;
 
@@ -196,7 +197,8 @@ class StoreOutageE2EIT {
     private static long activateMillis(Path socket) {
         long t0 = System.nanoTime();
         try (UdsHttpClient client = new UdsHttpClient(socket)) {
-            if (!PluginProcess.ACTIVATED.equals(client.exchange(dockerPost("/Plugin.Activate", "")).body())) {
+            if (!io.javaoverlay.server.testing.PluginSocket.ACTIVATED.equals(
+                    client.exchange(dockerPost("/" + io.javaoverlay.server.protocol.PluginApi.ACTIVATE, "")).body())) {
                 return -1;
             }
         } catch (IOException e) {
