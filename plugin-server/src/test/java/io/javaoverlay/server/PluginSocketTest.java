@@ -5,7 +5,7 @@ import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.FakePlugin;
 import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
@@ -32,7 +32,7 @@ class PluginSocketTest {
     @RegisterExtension
     final FakePlugin fake = FakePlugin.direct("plugins/javaoverlay.sock", 1 << 20);
     final FakeIpamService ipam = fake.ipam;
-    final FakeNetworkService network = fake.network;
+    final FakeClusterService network = fake.network;
 
     Response post(String path, String body) throws Exception {
         return fake.plugin().post(path, body);

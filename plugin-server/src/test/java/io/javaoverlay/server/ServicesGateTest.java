@@ -3,7 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.resource.ServiceUnavailableException;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServicesGateTest {
     final FakeIpamService ipam = new FakeIpamService();
-    final RunningServices services = new RunningServices(ipam, new FakeNetworkService(), List.of());
+    final RunningServices services = new RunningServices(ipam, new FakeClusterService(), List.of());
 
     /** Calls {@code gate.ipam()} on another thread and returns once that call is waiting in the gate. */
     static CompletableFuture<IpamService> waitingCall(ServicesGate gate) throws InterruptedException {

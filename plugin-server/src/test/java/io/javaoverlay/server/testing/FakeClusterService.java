@@ -3,19 +3,47 @@ package io.javaoverlay.server.testing;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.ipam.IpamService;
+import io.javaoverlay.server.cluster.ClusterService;
+import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
+import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
+import io.javaoverlay.vxlan.NetworkService.JoinResult;
+import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-/** Records calls; generates 02:42+IPv4 MACs like the real service; can be told to fail. */
-public final class FakeNetworkService implements NetworkService {
+/**
+ * Records calls; generates 02:42+IPv4 MACs like the real service; can be told to fail. ReleaseAddress
+ * goes to the IPAM given (unguarded), if any.
+ */
+public final class FakeClusterService implements ClusterService {
     public final List<Object> calls = new CopyOnWriteArrayList<>();
+    private final IpamService ipam;
     public volatile Supplier<RuntimeException> failure;
     public volatile JoinResult joinResult = new JoinResult("jo1a2b3c4d", "eth", Optional.empty(), Optional.empty(),
             List.of(), false);
+
+    /** A fake whose ReleaseAddress only records the call. */
+    public FakeClusterService() {
+        this(null);
+    }
+
+    /** A fake whose ReleaseAddress is passed to {@code ipam}. */
+    public FakeClusterService(IpamService ipam) {
+        this.ipam = ipam;
+    }
+
+    @Override
+    public void releaseAddress(String poolId, IpAddress address) {
+        calls.add("releaseAddress " + poolId + " " + address);
+        fail();
+        if (ipam != null) {
+            ipam.releaseAddress(poolId, address);
+        }
+    }
 
     @Override
     public void start() {
