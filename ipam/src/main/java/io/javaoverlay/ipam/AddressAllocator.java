@@ -15,6 +15,7 @@ import io.javaoverlay.kvstore.TxnOp;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -35,12 +36,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AddressAllocator {
 
-    private static final String GATEWAY = "gateway";
-    private static final String ADDRESS = "address";
+    private static final String GATEWAY = IpamService.AddressClaim.GATEWAY;
+    private static final String ADDRESS = IpamService.AddressClaim.ADDRESS;
 
     private final IpamConfig config;
     private final CasRetry calls;
     private final KvStore store;
+    private final Clock clock;
     private final ConcurrentHashMap<String, PoolState> pools = new ConcurrentHashMap<>();
 
     /** Per-pool cache; guarded by its own monitor. */
@@ -60,10 +62,11 @@ final class AddressAllocator {
      */
     private static final int RELIST_AFTER_CONFLICTS = 2;
 
-    AddressAllocator(IpamConfig config, CasRetry calls) {
+    AddressAllocator(IpamConfig config, CasRetry calls, Clock clock) {
         this.config = config;
         this.calls = calls;
         this.store = calls.store();
+        this.clock = clock;
     }
 
     AddressGrant requestAddress(AddressRequest r) {
@@ -111,6 +114,58 @@ final class AddressAllocator {
     /** Drops the cache of a pool (after a release; it is rebuilt on demand if the pool lives on). */
     void forget(String poolId) {
         pools.remove(poolId);
+    }
+
+    /** Notes that {@code ip} of pool {@code poolId} was freed by another path (a repair). */
+    void freed(String poolId, IpAddress ip) {
+        PoolState st = pools.get(poolId);
+        if (st != null) {
+            synchronized (st) {
+                st.taken.remove(ip.value());
+            }
+        }
+    }
+
+    /**
+     * Recreates the address claim of {@code ip} for {@code host} if it is missing; an address
+     * claim of {@code host} that exists is kept unchanged (its {@code since} too).
+     */
+    void reclaim(IpPrefix subnet, IpAddress ip, String host) {
+        calls.run("re-claim address " + ip + " in pool " + subnet + " for host " + host, () -> {
+            Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
+            PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
+            if (rec == null || !rec.active()) {
+                throw new PoolNotFoundException("pool " + subnet + " does not exist: it was released or never requested"
+                        + " from javaoverlay; cannot re-claim " + ip + " for host " + host);
+            }
+            checkAllocatable(ip, rec.pool(), rec);
+            if (ip.equals(rec.gateway())) {
+                throw new AddressInUseException("cannot re-claim " + ip + " for host " + host + ": it is the gateway of "
+                        + rec.describe());
+            }
+            String ak = IpamKeys.address(rec.poolId(), ip);
+            try {
+                store.txn(List.of(new TxnOp.CheckIndex(pe.get().key(), pe.get().modifyIndex()),
+                        new TxnOp.PutIfAbsent(ak, IpamRecords.encode(new AddressRecord(ADDRESS, host, clock.millis())))));
+            } catch (TxnAbortedException e) {
+                if (!addressTaken(e, 1, ak)) {
+                    throw e; // the pool record changed meanwhile: again
+                }
+                Optional<KvEntry> cur = store.get(ak);
+                if (cur.isEmpty()) {
+                    throw CasRetry.conflict(ak + " was released meanwhile"); // again: now it can be claimed
+                }
+                AddressRecord a = IpamRecords.decode(ak, cur.get().value(), AddressRecord.class);
+                if (ADDRESS.equals(a.kind()) && host.equals(a.host())) {
+                    return Boolean.TRUE; // already claimed by this host: keep the original claim
+                }
+                throw new AddressInUseException("cannot re-claim " + ip + " for host " + host + ": it is claimed as "
+                        + (a.kind() == null ? ADDRESS : a.kind()) + " by host " + a.host() + " since "
+                        + java.time.Instant.ofEpochMilli(a.since()) + " in " + rec.describe());
+            }
+            remember(rec.poolId(), ip);
+            return Boolean.TRUE;
+        });
     }
 
     // ---- the three kinds of request ----------------------------------------------------------
@@ -319,7 +374,7 @@ final class AddressAllocator {
     }
 
     private AddressRecord addressRecord(String kind) {
-        return new AddressRecord(kind, config.hostId(), System.currentTimeMillis());
+        return new AddressRecord(kind, config.hostId(), clock.millis());
     }
 
     private static AddressInUseException inUse(IpAddress ip, IpPrefix pool) {

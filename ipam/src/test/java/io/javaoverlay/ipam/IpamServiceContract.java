@@ -58,9 +58,7 @@ abstract class IpamServiceContract {
     static final String SPACE = IpamConfig.LOCAL_SPACE;
 
     IpamConfig config(String host) {
-        IpamConfig d = IpamConfig.defaults(host);
-        return new IpamConfig(d.localAddressSpace(), d.globalAddressSpace(), host, d.defaultV4Pools(),
-                d.defaultV6Pools(), 200, Duration.ofMillis(5));
+        return IpamConfig.defaults(host).withRetries(200, Duration.ofMillis(5));
     }
 
     /** A service for simulated host {@code host}, on client {@code client}. */

@@ -143,8 +143,10 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
             v4.add(new IpamConfig.DefaultPool(p.base(), p.size()));
         }
         // The address-space names must be the ones GetDefaultAddressSpaces answers from static config.
+        // The scope decides whose pool holder a ReleasePool removes (IpamConfig.Scope).
         IpamConfig c = new IpamConfig(s.localAddressSpace(), s.globalAddressSpace(), hostId, v4,
-                defaults.defaultV6Pools(), defaults.maxAttempts(), defaults.retryBackoff());
+                defaults.defaultV6Pools(), defaults.maxAttempts(), defaults.retryBackoff(),
+                IpamConfig.Scope.parse(s.scope()));
         return new KvIpamService(store, c);
     }
 

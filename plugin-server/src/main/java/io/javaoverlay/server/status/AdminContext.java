@@ -1,6 +1,5 @@
 package io.javaoverlay.server.status;
 
-import io.javaoverlay.ipam.IpamInventory;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.server.DaemonConfig;
@@ -37,14 +36,13 @@ public final class AdminContext {
      * The store-dependent services, as built by the wiring. Sources are interfaces so that the
      * membership component, the Docker view and a new overlay service can replace today's ones.
      */
-    public record Live(KvStore store, OverlayStore overlay, IpamService ipam, IpamInventory inventory, String hostId,
+    public record Live(KvStore store, OverlayStore overlay, IpamService ipam, String hostId,
                        IpAddress vtep, Optional<Underlay> underlay, Optional<Integer> containerMtu,
                        HostsSource hosts, DriftSource drift, DockerNames docker, HostForgetter forgetter) {
         public Live {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(overlay, "overlay");
             Objects.requireNonNull(ipam, "ipam");
-            Objects.requireNonNull(inventory, "inventory");
             Objects.requireNonNull(hostId, "hostId");
             Objects.requireNonNull(vtep, "vtep");
             Objects.requireNonNull(hosts, "hosts");

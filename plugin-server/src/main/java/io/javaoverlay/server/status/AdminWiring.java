@@ -33,11 +33,10 @@ public final class AdminWiring {
         overlay.reconcilers().addPassListener(ctx.reconcileMetrics());
         OverlayStore records = new OverlayStore(store);
         HostsSource hosts = new StoreHosts(store, hostId, vtep.toString(), ctx.startedAt(), registrations);
-        var inventory = ipam.inventory();
-        ctx.attach(new AdminContext.Live(store, records, ipam, inventory, hostId, vtep,
+        ctx.attach(new AdminContext.Live(store, records, ipam, hostId, vtep,
                 Optional.of(overlay.config().underlay()), Optional.of(overlay.config().maxContainerMtu()), hosts,
                 new ReconcilerDrift(overlay.reconcilers()),
                 new LocalDocker(DockerClient.socketFor(config.dockerHost()), DRIVER),
-                new StoreHostForgetter(store, records, inventory, hosts, hostId)));
+                new StoreHostForgetter(store, records, ipam, hosts, hostId)));
     }
 }

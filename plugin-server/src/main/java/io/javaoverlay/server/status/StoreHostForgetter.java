@@ -1,6 +1,6 @@
 package io.javaoverlay.server.status;
 
-import io.javaoverlay.ipam.IpamInventory;
+import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.types.IpAddress;
@@ -23,7 +23,7 @@ import java.util.TreeSet;
 /**
  * {@link HostForgetter} on today's store layout, through the owning modules' APIs: the host's
  * endpoint records (vxlan's {@link OverlayStore}; every other host withdraws its peers through the
- * store watch), its address claims and pool holders (ipam's {@link IpamInventory}; pools whose last
+ * store watch), its address claims and pool holders (ipam's {@link IpamService#forgetHost}; pools whose last
  * holder goes are deleted), its network aliases (and overlay networks no host has any more), and
  * its {@code hosts/} record. Refuses this host, a live host, and, unless forced, a host whose
  * liveness this daemon cannot tell. Every step is idempotent: a repeat finishes a partial run.
@@ -33,11 +33,11 @@ public final class StoreHostForgetter implements HostForgetter {
 
     private final KvStore store;
     private final OverlayStore overlay;
-    private final IpamInventory ipam;
+    private final IpamService ipam;
     private final HostsSource hosts;
     private final String selfId;
 
-    public StoreHostForgetter(KvStore store, OverlayStore overlay, IpamInventory ipam, HostsSource hosts, String selfId) {
+    public StoreHostForgetter(KvStore store, OverlayStore overlay, IpamService ipam, HostsSource hosts, String selfId) {
         this.store = store;
         this.overlay = overlay;
         this.ipam = ipam;
@@ -99,7 +99,7 @@ public final class StoreHostForgetter implements HostForgetter {
             }
         }
         // 2. Its address claims and pool holders (an address another host's endpoint holds stays).
-        IpamInventory.HostCleanup ipamDone = ipam.forgetHost(hostId, keep);
+        IpamService.HostCleanup ipamDone = ipam.forgetHost(hostId, keep);
         // 3. Its aliases; an overlay network no host has any more goes with them.
         Set<String> touched = new TreeSet<>();
         int aliases = 0;
