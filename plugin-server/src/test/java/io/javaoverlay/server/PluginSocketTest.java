@@ -72,8 +72,8 @@ class PluginSocketTest {
         expect("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"Interface\":{\"Address\":\"10.20.0.2/24\","
                 + "\"AddressIPv6\":\"\",\"MacAddress\":\"\"},\"Options\":{\"com.docker.network.endpoint.exposedports\":[],"
                 + "\"com.docker.network.portmap\":[]}}\n", "{\"Interface\":{\"MacAddress\":\"02:42:0a:14:00:02\"}}");
-        assertEquals(new NetworkService.EndpointSpec("nid", "eid", Optional.of(IpPrefix.parse("10.20.0.2/24")), Optional.empty(),
-                Optional.empty()), network.calls.get(1));
+        assertEquals(new FakeClusterService.CreateEndpoint("nid", new NetworkService.EndpointSpec("eid",
+                Optional.of(IpPrefix.parse("10.20.0.2/24")), Optional.empty(), Optional.empty())), network.calls.get(1));
         expect("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\","
                 + "\"Options\":{\"com.docker.network.endpoint.exposedports\":[],\"com.docker.network.portmap\":[]}}\n",
                 "{\"InterfaceName\":{\"SrcName\":\"jo1a2b3c4d\",\"DstPrefix\":\"eth\"},\"Gateway\":\"\",\"GatewayIPv6\":\"\","
@@ -95,8 +95,9 @@ class PluginSocketTest {
     void createEndpointNeverReturnsWhatDockerSet() throws Exception {
         expect("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"Interface\":{\"Address\":\"10.20.0.5/24\","
                 + "\"AddressIPv6\":\"fd00::5/64\",\"MacAddress\":\"02:42:AA:bb:cc:dd\"},\"Options\":{}}\n", "{}");
-        assertEquals(new NetworkService.EndpointSpec("nid", "eid", Optional.of(IpPrefix.parse("10.20.0.5/24")),
-                Optional.of(IpPrefix.parse("fd00::5/64")), Optional.of(MacAddress.parse("02:42:aa:bb:cc:dd"))), network.calls.get(0));
+        assertEquals(new FakeClusterService.CreateEndpoint("nid", new NetworkService.EndpointSpec("eid",
+                Optional.of(IpPrefix.parse("10.20.0.5/24")), Optional.of(IpPrefix.parse("fd00::5/64")),
+                Optional.of(MacAddress.parse("02:42:aa:bb:cc:dd")))), network.calls.get(0));
     }
 
     @Test

@@ -31,8 +31,8 @@ public interface ClusterService extends AutoCloseable {
      */
     void deleteNetwork(String localNetworkId);
 
-    /** Docker's CreateEndpoint; {@code spec.networkId()} is this host's Docker network ID. */
-    EndpointGrant createEndpoint(EndpointSpec spec);
+    /** Docker's CreateEndpoint on this host's Docker network {@code localNetworkId}. */
+    EndpointGrant createEndpoint(String localNetworkId, EndpointSpec spec);
 
     /** Docker's DeleteEndpoint; unknown IDs succeed. */
     void deleteEndpoint(String localNetworkId, String endpointId);

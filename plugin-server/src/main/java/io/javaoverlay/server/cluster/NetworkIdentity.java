@@ -271,7 +271,11 @@ public final class NetworkIdentity {
             }
             Optional<NetworkRecord> deleted = overlay.deleteNetwork(cid,
                     List.of(new TxnOp.CheckIndex(net.get().key(), net.get().modifyIndex()), dropAlias));
-            return Optional.of(new Left(cid, deleted.isPresent()));
+            if (deleted.isEmpty()) {
+                // A condition failed (a host joined, or the alias changed): nothing was deleted; look again.
+                throw CasRetry.conflict("network " + cid + " changed while host " + host + " left it");
+            }
+            return Optional.of(new Left(cid, true));
         });
     }
 

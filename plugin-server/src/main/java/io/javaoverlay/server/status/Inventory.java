@@ -9,7 +9,7 @@ import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.state.EndpointRecord;
-import io.javaoverlay.vxlan.state.NetworkAlias;
+import io.javaoverlay.server.cluster.ClusterKeys.NetworkAlias;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
@@ -44,7 +44,7 @@ public final class Inventory {
         this.live = live;
         try {
             networks = live.overlay().networks();
-            aliases = live.overlay().aliases();
+            aliases = live.identity().aliases();
             List<EndpointRecord> eps = new ArrayList<>();
             for (KvEntry e : live.store().list(NetworkKeys.ENDPOINTS)) {
                 eps.add(NetworkKeys.decode(e.key(), e.value(), EndpointRecord.class));

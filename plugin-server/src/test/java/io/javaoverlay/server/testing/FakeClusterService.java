@@ -26,6 +26,9 @@ public final class FakeClusterService implements ClusterService {
     public volatile JoinResult joinResult = new JoinResult("jo1a2b3c4d", "eth", Optional.empty(), Optional.empty(),
             List.of(), false);
 
+    /** A recorded CreateEndpoint. */
+    public record CreateEndpoint(String network, EndpointSpec spec) {}
+
     /** A fake whose ReleaseAddress only records the call. */
     public FakeClusterService() {
         this(null);
@@ -38,10 +41,11 @@ public final class FakeClusterService implements ClusterService {
 
     @Override
     public void releaseAddress(String poolId, IpAddress address) {
-        calls.add("releaseAddress " + poolId + " " + address);
         fail();
         if (ipam != null) {
             ipam.releaseAddress(poolId, address);
+        } else {
+            calls.add("releaseAddress " + poolId + " " + address);
         }
     }
 
@@ -63,8 +67,8 @@ public final class FakeClusterService implements ClusterService {
     }
 
     @Override
-    public EndpointGrant createEndpoint(EndpointSpec spec) {
-        calls.add(spec);
+    public EndpointGrant createEndpoint(String localNetworkId, EndpointSpec spec) {
+        calls.add(new CreateEndpoint(localNetworkId, spec));
         fail();
         if (spec.mac().isPresent()) {
             return new EndpointGrant(Optional.empty());
