@@ -114,7 +114,7 @@ public final class NetworkReplicator {
      * @throws io.javaoverlay.types.OverlayException CONFLICT after 8 lost races, UNAVAILABLE when the store fails
      */
     public void markDeleting(String clusterId) {
-        removedHere.put(clusterId, System.nanoTime());
+        removedHere(clusterId);
         cas.run("mark network " + clusterId + " for removal on every host", () -> {
             Optional<Stored> rec = records().values().stream()
                     .filter(s -> s.net().clusterId().equals(clusterId)).findFirst();
@@ -128,6 +128,11 @@ public final class NetworkReplicator {
             LOG.log(Level.INFO, "network " + n.name() + " removed on " + hostId + ": removing it on every host");
             return null;
         });
+    }
+
+    /** Remembers that this host's DeleteNetwork removed {@code clusterId} (before anything is written). */
+    void removedHere(String clusterId) {
+        removedHere.put(clusterId, System.nanoTime());
     }
 
     /**
@@ -170,7 +175,7 @@ public final class NetworkReplicator {
         for (DockerNetwork l : locals) {
             localByName.put(l.name(), l);
         }
-        forgetStaleAliases(locals, forgotten);
+        Set<String> recordedHere = forgetStaleAliases(locals, forgotten);
         for (DockerNetwork l : locals) {
             Optional<String> cid = identity.recordedClusterIdOf(l.id());
             if (cid.isEmpty() || !ClusterKeys.isValidName(l.name())) {
@@ -199,6 +204,15 @@ public final class NetworkReplicator {
         for (Stored s : records.values()) {
             ClusterNetwork n = s.net();
             if (!n.deleting() && !localByName.containsKey(n.name())) {
+                if (recordedHere.contains(n.clusterId())) {
+                    // This host has it (an alias), but Docker does not list it: Docker hides a network
+                    // it is removing before it calls DeleteNetwork, and a network removed while the
+                    // plugin was down looks the same. Creating it now would bring back a network being
+                    // removed; the alias goes with DeleteNetwork, or after STALE_AFTER.
+                    report(n.name() + "/create", Level.DEBUG, "network " + n.name() + " is not in Docker's list on "
+                            + hostId + " but is recorded here; not creating it while it may be being removed");
+                    continue;
+                }
                 if (removedHere.containsKey(n.clusterId()) || changedSince(s)) {
                     continue; // removed here (the mark may not be stored yet), or changed since it was read
                 }
@@ -244,16 +258,20 @@ public final class NetworkReplicator {
      * Aliases of Docker networks that are gone from this host: `docker network rm` while the plugin
      * was down (Docker ignores the failed DeleteNetwork), or a dockerd that lost its state. Left in
      * place they would hold up every removal of that network forever.
+     *
+     * @return the cluster networks this host still has an alias for
      */
-    private void forgetStaleAliases(List<DockerNetwork> locals, List<String> forgotten) {
+    private Set<String> forgetStaleAliases(List<DockerNetwork> locals, List<String> forgotten) {
         Set<String> ids = new java.util.HashSet<>();
         locals.forEach(l -> ids.add(l.id()));
         Map<String, String> aliases = identity.localAliases();
         missingSince.keySet().retainAll(aliases.keySet());
+        Set<String> recorded = new java.util.HashSet<>();
         long now = clock.millis();
         for (Map.Entry<String, String> a : aliases.entrySet()) {
             if (ids.contains(a.getKey())) {
                 missingSince.remove(a.getKey());
+                recorded.add(a.getValue());
                 continue;
             }
             long since = missingSince.computeIfAbsent(a.getKey(), k -> now);
@@ -264,8 +282,11 @@ public final class NetworkReplicator {
                 LOG.log(Level.INFO, "Docker network " + a.getKey() + " (javaoverlay network " + a.getValue()
                         + ") is gone from " + hostId + " (removed while javaoverlay was not running, or dockerd lost"
                         + " it); forgetting it");
+            } else {
+                recorded.add(a.getValue());
             }
         }
+        return recorded;
     }
 
     /** Re-reads a record right before acting on it: a removal marked since the pass read it wins. */
