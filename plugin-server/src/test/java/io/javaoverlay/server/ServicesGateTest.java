@@ -62,7 +62,7 @@ class ServicesGateTest {
     void theWaitIsBoundedAndTheErrorNamesWhatIsMissing() throws Exception {
         ServicesGate gate = new ServicesGate(Duration.ofMillis(200));
         gate.status("the store consul://127.0.0.1:8500 is unreachable: Connection refused");
-        ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class, gate::network);
+        ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class, gate::cluster);
         assertEquals("javaoverlay is not ready to serve this call (waited 0.2 s): "
                 + "the store consul://127.0.0.1:8500 is unreachable: Connection refused", e.getMessage());
     }

@@ -256,27 +256,47 @@ public final class NetworkIdentity {
                 return Optional.<Left>empty();
             }
             String cid = alias.get().valueAsString();
-            // Read the record before listing the aliases: a join meanwhile changes its index.
-            Optional<KvEntry> net = kv.get(NetworkKeys.network(cid));
-            boolean others = aliases().stream().anyMatch(a -> a.clusterId().equals(cid)
-                    && !(a.hostId().equals(host) && a.networkId().equals(localNetworkId)));
             TxnOp dropAlias = new TxnOp.DeleteIfIndex(aliasKey, alias.get().modifyIndex());
+            // Read the record before listing the aliases: a join or leave meanwhile changes its index.
+            Optional<KvEntry> net = kv.get(NetworkKeys.network(cid));
             if (net.isEmpty()) {
                 kv.txn(List.of(dropAlias));
                 return Optional.of(new Left(cid, false));
             }
-            if (others) {
-                kv.txn(List.of(new TxnOp.Cas(net.get().key(), net.get().value(), net.get().modifyIndex()), dropAlias));
-                return Optional.of(new Left(cid, false));
+            // The last alias: the overlay deletes the record (read again inside) with our alias, the
+            // aliases listed after that read.
+            boolean[] decided = {false};
+            Optional<NetworkRecord> deleted = overlay.deleteNetwork(cid, current -> {
+                decided[0] = true;
+                return othersHave(cid, host, localNetworkId) ? Optional.empty() : Optional.of(List.of(dropAlias));
+            });
+            if (deleted.isPresent()) {
+                return Optional.of(new Left(cid, true));
             }
-            Optional<NetworkRecord> deleted = overlay.deleteNetwork(cid,
-                    List.of(new TxnOp.CheckIndex(net.get().key(), net.get().modifyIndex()), dropAlias));
-            if (deleted.isEmpty()) {
-                // A condition failed (a host joined, or the alias changed): nothing was deleted; look again.
+            if (!decided[0] || !othersHave(cid, host, localNetworkId)) {
+                // The record vanished, or our alias changed: look again.
                 throw CasRetry.conflict("network " + cid + " changed while host " + host + " left it");
             }
-            return Optional.of(new Left(cid, true));
+            // Others still have it: drop our alias with a rewrite of the record as read before the
+            // listing, so a host leaving at the same time makes one of the two look again.
+            kv.txn(List.of(new TxnOp.Cas(net.get().key(), net.get().value(), net.get().modifyIndex()), dropAlias));
+            return Optional.of(new Left(cid, false));
         });
+    }
+
+    private boolean othersHave(String clusterId, String host, String localNetworkId) {
+        return aliases().stream().anyMatch(a -> a.clusterId().equals(clusterId)
+                && !(a.hostId().equals(host) && a.networkId().equals(localNetworkId)));
+    }
+
+    /**
+     * Deletes the network record of {@code clusterId} outright (and its VNI claim): scope global, where
+     * {@code docker network rm} on any host removes the network, and networks recorded without aliases.
+     *
+     * @return the deleted record; empty if there was none
+     */
+    public Optional<NetworkRecord> deleteNetwork(String clusterId) {
+        return overlay.deleteNetwork(clusterId, List.of());
     }
 
     /**

@@ -133,7 +133,7 @@ public final class OverlayClusterService implements ClusterService {
     @Override
     public void deleteNetwork(String localNetworkId) {
         if (identity.global()) {
-            overlay.deleteNetwork(localNetworkId, List.of())
+            identity.deleteNetwork(localNetworkId)
                     .ifPresent(r -> LOG.log(Level.INFO, "network " + localNetworkId + " (VNI " + r.vni() + ") deleted"));
             overlay.forgetLocalNetwork(localNetworkId);
             return;
@@ -142,7 +142,7 @@ public final class OverlayClusterService implements ClusterService {
         if (recorded.isEmpty()) {
             // Recorded before aliases existed (or never): the ID is the cluster ID; go with the last host.
             if (identity.hostsWith(localNetworkId).isEmpty()) {
-                overlay.deleteNetwork(localNetworkId, List.of());
+                identity.deleteNetwork(localNetworkId);
             }
             overlay.forgetLocalNetwork(localNetworkId);
             return;

@@ -3,7 +3,7 @@ package io.javaoverlay.server.cluster;
 import io.javaoverlay.ipam.IpamConfig;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.ipam.KvIpamService;
-import io.javaoverlay.kvstore.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;

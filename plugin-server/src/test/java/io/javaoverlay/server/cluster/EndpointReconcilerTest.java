@@ -3,7 +3,7 @@ package io.javaoverlay.server.cluster;
 import io.javaoverlay.ipam.IpamConfig;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.ipam.KvIpamService;
-import io.javaoverlay.kvstore.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import io.javaoverlay.server.docker.DockerNetwork;
 import io.javaoverlay.server.docker.DockerView;
 import io.javaoverlay.server.docker.LocalContainer;
@@ -205,12 +205,13 @@ class EndpointReconcilerTest {
         docker(dockerEndpoint("live", "198.18.10.4"));
         endpoint("live", "198.18.10.4", "h1", ipam1);
         EndpointRecord gone = endpoint("gone", "198.18.10.5", "h1", ipam1);
-        // The address was released and claimed again since the record was written (a new container's).
-        time.advance(Duration.ofSeconds(5));
+        // The address was released and claimed again since the record was written (a new container's,
+        // whose CreateEndpoint has not run yet).
+        time.advance(G.minusSeconds(2));
         ipam1.releaseAddress(poolId, IpAddress.parse("198.18.10.5"));
         ipam1.requestAddress(new IpamService.AddressRequest(poolId, Optional.of(IpAddress.parse("198.18.10.5")),
                 IpamService.AddressKind.ORDINARY, Map.of()));
-        time.advance(G);
+        time.advance(Duration.ofSeconds(2));
         assertEquals(List.of("gone"), reconciler.pass().staleDeleted());
         assertTrue(claimed("198.18.10.5"), "the newer claim is not the stale record's: " + gone);
     }

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** A membership the test sets host by host. */
-final class FakeMembershipView implements MembershipView {
+class FakeMembershipView implements MembershipView {
     final Map<String, HostView> hosts = new TreeMap<>();
     final Map<String, Duration> deadFor = new TreeMap<>();
     volatile boolean judging = true;

@@ -1,6 +1,6 @@
 package io.javaoverlay.server.cluster;
 
-import io.javaoverlay.kvstore.InMemoryKvStore;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.OverlayException;
