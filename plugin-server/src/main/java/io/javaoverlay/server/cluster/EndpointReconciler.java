@@ -205,24 +205,28 @@ public final class EndpointReconciler implements AutoCloseable {
         // Docker's side: local endpoints by endpoint ID, and this host's networks by cluster ID.
         Map<String, DockerEndpoint> inDocker = new LinkedHashMap<>();
         Set<String> everyDockerEndpoint = new HashSet<>();
-        Map<String, List<LocalNetwork>> localByCluster = new HashMap<>();
+        Set<String> seenMissing = new HashSet<>();
         Set<String> lostNetworks = new TreeSet<>();
         Map<String, NetworkRecord> records = new HashMap<>();
         for (LocalNetwork n : snap.networks().values()) {
             everyDockerEndpoint.addAll(n.endpoints().keySet());
-            Optional<String> cid = identity.global() ? Optional.of(n.id()) : identity.aliasOf(n.id());
-            Optional<NetworkRecord> rec = cid.flatMap(overlay::network);
+            // Uncached: a wiped store shows here. Without an alias the Docker ID is the cluster ID
+            // (scope global, or a network recorded before aliases existed).
+            String cid = identity.global() ? n.id() : identity.aliasOf(n.id()).orElse(n.id());
+            Optional<NetworkRecord> rec = overlay.network(cid);
             if (rec.isEmpty()) {
-                if (!n.endpoints().isEmpty()) {
+                // Settled first: a network whose DeleteNetwork just ran is still in the view for a moment.
+                String key = "lost/" + n.id();
+                seenMissing.add(key);
+                if (settled(key, now)) {
                     lostNetworks.add(n.name() + " (" + n.endpoints().size() + " container"
                             + (n.endpoints().size() == 1 ? "" : "s") + ")");
                 }
                 continue;
             }
-            records.put(cid.get(), rec.get());
-            localByCluster.computeIfAbsent(cid.get(), k -> new ArrayList<>()).add(n);
+            records.put(cid, rec.get());
             for (LocalEndpoint e : n.endpoints().values()) {
-                inDocker.put(e.endpointId(), new DockerEndpoint(n, cid.get(), e));
+                inDocker.put(e.endpointId(), new DockerEndpoint(n, cid, e));
             }
         }
         reportStoreLoss(lostNetworks);
@@ -262,7 +266,6 @@ public final class EndpointReconciler implements AutoCloseable {
 
         // Rule 2.
         List<String> republished = new ArrayList<>();
-        Set<String> seenMissing = new HashSet<>();
         for (DockerEndpoint d : inDocker.values()) {
             if (mineById.containsKey(d.endpoint().endpointId())) {
                 continue;
