@@ -49,6 +49,11 @@ abstract class IpamOwnershipContract extends IpamServiceContract {
         return host("b", 1, clockB, Scope.LOCAL);
     }
 
+    /** True if {@code since} was read from a {@link TickingClock} started at {@code start} (within 1000 readings). */
+    static boolean onClock(long since, long start) {
+        return since >= start && since < start + 1000;
+    }
+
     static PoolInfo info(IpamService s, IpPrefix pool) {
         return s.pools().stream().filter(p -> p.pool().equals(pool)).findFirst()
                 .orElseThrow(() -> new AssertionError("no active pool " + pool));
@@ -82,7 +87,7 @@ abstract class IpamOwnershipContract extends IpamServiceContract {
         assertEquals(Optional.of("blue"), p.network());
         assertEquals(Optional.of(host(g)), p.gateway());
         assertEquals(List.of("a", "b"), p.holders().stream().map(Holder::host).toList());
-        assertTrue(p.holders().get(0).since() < T0 + HOUR && p.holders().get(1).since() >= T0 + HOUR,
+        assertTrue(onClock(p.holders().get(0).since(), T0) && onClock(p.holders().get(1).since(), T0 + HOUR),
                 "each holder's since is its own host's clock: " + p.holders());
         assertEquals(BigInteger.valueOf(254), p.capacity());
         assertEquals(BigInteger.valueOf(3), p.used());
@@ -113,8 +118,9 @@ abstract class IpamOwnershipContract extends IpamServiceContract {
         assertTrue(gwc.gateway());
         AddressClaim bc = claims.get(1);
         assertEquals(List.of(AddressClaim.ADDRESS, "b"), List.of(bc.kind(), bc.host()));
-        assertTrue(bc.since() >= T0 + HOUR, "host b's clock, read through host a: " + bc);
-        assertTrue(claims.get(2).since() >= T0 && claims.get(2).since() < T0 + HOUR, "host a's clock: " + claims.get(2));
+        assertTrue(onClock(bc.since(), T0 + HOUR), "host b's clock, read through host a: " + bc);
+        assertTrue(onClock(claims.get(2).since(), T0), "host a's clock: " + claims.get(2));
+        assertTrue(onClock(gwc.since(), T0), "host a's clock: " + gwc);
         assertEquals(Optional.of(bc), b.claim(P, IpAddress.parse("198.18.0.7")));
         assertEquals(claims, a.claims(IpPrefix.parse("198.18.0.99/24")), "a prefix with host bits names its block");
         assertTrue(a.claim(P, X9).isEmpty());
@@ -188,6 +194,41 @@ abstract class IpamOwnershipContract extends IpamServiceContract {
     }
 
     @Test
+    void aReleaseClaimRacingARenewedClaimLeavesTheNewClaim() {
+        KvIpamService a = a();
+        PoolGrant p = pool(a, "198.18.0.0/24", null);
+        addr(a, p.poolId(), "198.18.0.9");
+        AddressClaim old = a.claim(P, X9).orElseThrow();
+        InterleavingStore racing = new InterleavingStore(client(0));
+        KvIpamService repair = new KvIpamService(racing, config("a"), clockA);
+        // Between the repair's read and its delete, the address is released and claimed anew.
+        racing.beforeNextWrite(() -> {
+            a.releaseAddress(p.poolId(), X9);
+            addr(a, p.poolId(), "198.18.0.9");
+        });
+        assertFalse(repair.releaseClaim(P, X9, "a", old.since()), "the claim it judged is gone; the new one is newer");
+        assertTrue(racing.interleaved());
+        AddressClaim fresh = a.claim(P, X9).orElseThrow();
+        assertTrue(fresh.since() > old.since(), old + " / " + fresh);
+    }
+
+    @Test
+    void removingTheLastHolderWhileAnotherHostJoinsKeepsThePool() {
+        KvIpamService a = a();
+        KvIpamService b = b();
+        PoolGrant p = pool(a, "198.18.0.0/24", "blue");
+        String g = gw(a, p.poolId(), null);
+        InterleavingStore racing = new InterleavingStore(client(0));
+        KvIpamService repair = new KvIpamService(racing, config("a"), clockA);
+        racing.beforeNextWrite(() -> pool(b, "198.18.0.0/24", "blue"));   // b joins after the read
+        assertTrue(repair.removeHolder(P, "a", Long.MAX_VALUE));
+        assertTrue(racing.interleaved());
+        assertEquals(List.of("b"), holderHosts(b, P), "the pool lives on for host b");
+        assertEquals(p.poolId(), info(b, P).poolId());
+        assertEquals(g, gw(b, p.poolId(), null), "with its gateway");
+    }
+
+    @Test
     void reclaimRecreatesAMissingClaimAndRefusesAnotherOwners() {
         KvIpamService a = a();
         KvIpamService b = b();
@@ -197,7 +238,7 @@ abstract class IpamOwnershipContract extends IpamServiceContract {
         b.reclaim(P, X9, "b");
         AddressClaim c = a.claim(P, X9).orElseThrow();
         assertEquals(List.of(AddressClaim.ADDRESS, "b"), List.of(c.kind(), c.host()));
-        assertTrue(c.since() >= before, "the re-made claim is dated by the host that makes it: " + c);
+        assertTrue(c.since() >= before && onClock(c.since(), T0 + HOUR), "the re-made claim is dated by the host that makes it: " + c);
         b.reclaim(P, X9, "b");
         assertEquals(Optional.of(c), a.claim(P, X9), "idempotent: the claim is kept as it was");
         fails(AddressInUseException.class, () -> a.reclaim(P, X9, "a"), "198.18.0.9", "host b", "host a");
@@ -248,7 +289,7 @@ abstract class IpamOwnershipContract extends IpamServiceContract {
         PoolGrant p = pool(a, "198.18.0.0/24", null);
         b.addHolder(P, "b");
         assertEquals(List.of("a", "b"), holderHosts(a, P));
-        assertTrue(info(a, P).holders().get(1).since() >= T0 + HOUR);
+        assertTrue(onClock(info(a, P).holders().get(1).since(), T0 + HOUR));
         a.releasePool(p.poolId());
         assertEquals(List.of("b"), holderHosts(a, P), "b's restored holder keeps the pool");
         fails(PoolNotFoundException.class, () -> a.addHolder(IpPrefix.parseNetwork("198.18.5.0/24"), "a"),
@@ -257,7 +298,7 @@ abstract class IpamOwnershipContract extends IpamServiceContract {
 
     static Stream<Arguments> releasePoolByScope() {
         return Stream.of(
-                releaseCase("local: the caller's holder goes", Scope.LOCAL, List.of("a", "b"), "a", List.of("b")),
+                releaseCase("local: the caller's holder goes", Scope.LOCAL, List.of("b", "a"), "a", List.of("b")),
                 releaseCase("local: repeated, the caller holds none: nothing happens", Scope.LOCAL, List.of("b"), "a",
                         List.of("b")),
                 releaseCase("local: a stranger never deletes another host's pool", Scope.LOCAL, List.of("b", "c"), "a",
