@@ -6,17 +6,22 @@ import io.javaoverlay.ipam.IpamService.Holder;
 import io.javaoverlay.ipam.IpamService.PoolInfo;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import static io.javaoverlay.ipam.IpamWorld.autoRequestPoolLost;
 import static io.javaoverlay.ipam.IpamWorld.collect;
 import static io.javaoverlay.ipam.IpamWorld.create;
 import static io.javaoverlay.ipam.IpamWorld.lateRun;
@@ -62,6 +67,8 @@ abstract class IpamIdempotencyContract extends IpamOwnershipContract {
                 local("ReleaseAddress of the gateway repeated after the host left", create("a"), create("b"),
                         remove("a"), repeatReleaseGateway("a")),
                 local("RequestAddress retried", create("a"), retryRun("a", "c1")),
+                local("auto RequestPool retried (another subnet each call)", create("a"), autoRequestPoolLost("a"),
+                        autoRequestPoolLost("b")),
                 local("RequestAddress retried on both hosts, then all removed", create("a"), create("b"),
                         retryRun("a", "c1"), retryRun("b", "c2"), rm("c1"), rm("c2"), remove("a"), remove("b")),
                 local("ReleaseAddress repeated", create("a"), run("a", "c1"), rm("c1"), repeatRm("c1"), run("a", "c2")),
@@ -84,6 +91,7 @@ abstract class IpamIdempotencyContract extends IpamOwnershipContract {
                         repeatReleasePool("b"), repeatReleasePool("a")),
                 global("global: RequestPool retried, removed on another host", create("a"), retryRequestPool("a"),
                         remove("b")),
+                global("global: auto RequestPool retried", create("a"), autoRequestPoolLost("a")),
                 global("global: containers on both hosts, one RequestAddress retried", create("a"), run("a", "c1"),
                         retryRun("b", "c2"), rm("c1")));
     }
@@ -143,24 +151,35 @@ abstract class IpamIdempotencyContract extends IpamOwnershipContract {
         }
     }
 
-    /** The EndpointReconciler's IPAM repairs (rules 3.2-3.5) on every host, with grace 0. */
+    /**
+     * The EndpointReconciler's IPAM repairs (rules 3.2-3.5) on every host, with grace 0. Like the
+     * reconciler, it visits every pool the host holds or claims in (a retried auto RequestPool
+     * leaves a whole pool no Docker network uses), not only the pools of Docker's networks.
+     */
     private void repair(IpamWorld w) {
         for (String h : w.hosts()) {
             IpamService s = w.ipam(h);
             long now = w.clock(h).peek();
-            Optional<PoolInfo> p = w.pool();
-            if (w.scope() == Scope.LOCAL) {                                    // rule 3.4
-                long held = p.map(x -> x.holders().stream().filter(y -> y.host().equals(h)).count()).orElse(0L);
-                for (long extra = held - w.networks(h); extra > 0; extra--) {
-                    assertTrue(s.removeHolder(P, h, now), "extra holder of " + h + " not removed; " + w.trace());
-                }
-                for (long missing = w.networks(h) - held; missing > 0; missing--) {
-                    s.addHolder(P, h);
-                }
+            Set<IpPrefix> pools = new LinkedHashSet<>();
+            s.pools().forEach(p -> pools.add(p.pool()));
+            if (w.networks(h) > 0) {
+                pools.add(P);
             }
-            for (AddressClaim c : s.claims(P)) {                               // rule 3.3
-                if (c.host().equals(h) && !c.gateway() && w.endpointAt(c.ip()).isEmpty()) {
-                    assertTrue(s.releaseClaim(P, c.ip(), h, now), "leaked " + c + " not released; " + w.trace());
+            for (IpPrefix pool : pools) {
+                int want = pool.equals(P) ? w.networks(h) : 0;
+                if (w.scope() == Scope.LOCAL) {                                // rule 3.4
+                    long held = holdersOf(s, pool, h);
+                    for (long extra = held - want; extra > 0; extra--) {
+                        assertTrue(s.removeHolder(pool, h, now), "extra holder of " + h + " not removed; " + w.trace());
+                    }
+                    for (long missing = want - held; missing > 0; missing--) {
+                        s.addHolder(pool, h);
+                    }
+                }
+                for (AddressClaim c : s.claims(pool)) {                        // rule 3.3
+                    if (c.host().equals(h) && !c.gateway() && (!pool.equals(P) || w.endpointAt(c.ip()).isEmpty())) {
+                        assertTrue(s.releaseClaim(pool, c.ip(), h, now), "leaked " + c + " not released; " + w.trace());
+                    }
                 }
             }
             for (IpamWorld.Endpoint e : w.endpoints()) {                       // rule 3.2
@@ -172,12 +191,21 @@ abstract class IpamIdempotencyContract extends IpamOwnershipContract {
         }
         if (w.scope() == Scope.GLOBAL) {
             // One cluster network: extra holders are extra whoever made them (the newest goes).
-            for (long extra = w.pool().map(x -> (long) x.holders().size()).orElse(0L) - w.networks(); extra > 0; extra--) {
-                Holder newest = w.pool().orElseThrow().holders().stream()
-                        .max((x, y) -> Long.compare(x.since(), y.since())).orElseThrow();
-                assertTrue(w.ipam("a").removeHolder(P, newest.host(), Long.MAX_VALUE), w.trace());
+            IpamService s = w.ipam("a");
+            for (PoolInfo p : s.pools()) {
+                int want = p.pool().equals(P) ? w.networks() : 0;
+                List<Holder> newestFirst = new ArrayList<>(p.holders());
+                newestFirst.sort((x, y) -> Long.compare(y.since(), x.since()));
+                for (int i = 0; i < p.holders().size() - want; i++) {
+                    assertTrue(s.removeHolder(p.pool(), newestFirst.get(i).host(), Long.MAX_VALUE), w.trace());
+                }
             }
         }
+    }
+
+    private static long holdersOf(IpamService s, IpPrefix pool, String host) {
+        return s.pools().stream().filter(p -> p.pool().equals(pool)).findFirst()
+                .map(p -> p.holders().stream().filter(x -> x.host().equals(host)).count()).orElse(0L);
     }
 
     private void assertConverged(IpamWorld w) throws Exception {

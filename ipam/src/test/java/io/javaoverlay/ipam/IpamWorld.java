@@ -88,6 +88,15 @@ final class IpamWorld {
         return new Step("RequestPool retried/late on " + h, w -> w.requestPool(h));
     }
 
+    /**
+     * A RequestPool without {@code --subnet} whose answer Docker never saw: each call claims another
+     * subnet (E17), so the retry leaves a whole pool no Docker network uses.
+     */
+    static Step autoRequestPoolLost(String h) {
+        return new Step("auto RequestPool lost on " + h,
+                w -> w.ipam(h).requestPool(IpamServiceContract.poolReq(null, null, null, false)));
+    }
+
     /** {@code docker network rm} on {@code h}: ReleaseAddress(gateway), ReleasePool. */
     static Step remove(String h) {
         return new Step("remove network on " + h, w -> {
