@@ -89,9 +89,9 @@ final class AddressAllocator {
             Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
             PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
             if (rec != null && rec.poolId().equals(poolId) && rec.active() && ip.equals(rec.gateway())) {
-                if (rec.holders().size() > 1) {
-                    // Another host's network still uses this gateway (E16): keep it until the
-                    // last holder goes; the pool's deletion removes it then.
+                if (!mayReleaseGateway(rec)) {
+                    // Another network still uses this gateway (E16): keep it until the last
+                    // holder goes; the pool's deletion removes it then.
                     return Boolean.TRUE;
                 }
                 store.txn(List.of(new TxnOp.Cas(pe.get().key(), IpamRecords.encode(rec.withGateway(null)),
@@ -111,6 +111,20 @@ final class AddressAllocator {
         });
     }
 
+    /**
+     * Whether a ReleaseAddress of the gateway may free it: only when the pool has one holder, and
+     * in scope local only when that holder is this host's. Docker releases the gateway right before
+     * the pool on each host's {@code docker network rm}; a repeated or late release of the gateway
+     * from a host that no longer holds the pool must not take it from the host that does.
+     */
+    private boolean mayReleaseGateway(PoolRecord rec) {
+        if (rec.holders().size() > 1) {
+            return false;
+        }
+        return rec.holders().isEmpty() || config.scope() == IpamConfig.Scope.GLOBAL
+                || rec.holders().get(0).host().equals(config.hostId());
+    }
+
     /** Drops the cache of a pool (after a release; it is rebuilt on demand if the pool lives on). */
     void forget(String poolId) {
         pools.remove(poolId);
@@ -124,48 +138,6 @@ final class AddressAllocator {
                 st.taken.remove(ip.value());
             }
         }
-    }
-
-    /**
-     * Recreates the address claim of {@code ip} for {@code host} if it is missing; an address
-     * claim of {@code host} that exists is kept unchanged (its {@code since} too).
-     */
-    void reclaim(IpPrefix subnet, IpAddress ip, String host) {
-        calls.run("re-claim address " + ip + " in pool " + subnet + " for host " + host, () -> {
-            Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
-            PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
-            if (rec == null || !rec.active()) {
-                throw new PoolNotFoundException("pool " + subnet + " does not exist: it was released or never requested"
-                        + " from javaoverlay; cannot re-claim " + ip + " for host " + host);
-            }
-            checkAllocatable(ip, rec.pool(), rec);
-            if (ip.equals(rec.gateway())) {
-                throw new AddressInUseException("cannot re-claim " + ip + " for host " + host + ": it is the gateway of "
-                        + rec.describe());
-            }
-            String ak = IpamKeys.address(rec.poolId(), ip);
-            try {
-                store.txn(List.of(new TxnOp.CheckIndex(pe.get().key(), pe.get().modifyIndex()),
-                        new TxnOp.PutIfAbsent(ak, IpamRecords.encode(new AddressRecord(ADDRESS, host, clock.millis())))));
-            } catch (TxnAbortedException e) {
-                if (!addressTaken(e, 1, ak)) {
-                    throw e; // the pool record changed meanwhile: again
-                }
-                Optional<KvEntry> cur = store.get(ak);
-                if (cur.isEmpty()) {
-                    throw CasRetry.conflict(ak + " was released meanwhile"); // again: now it can be claimed
-                }
-                AddressRecord a = IpamRecords.decode(ak, cur.get().value(), AddressRecord.class);
-                if (ADDRESS.equals(a.kind()) && host.equals(a.host())) {
-                    return Boolean.TRUE; // already claimed by this host: keep the original claim
-                }
-                throw new AddressInUseException("cannot re-claim " + ip + " for host " + host + ": it is claimed as "
-                        + (a.kind() == null ? ADDRESS : a.kind()) + " by host " + a.host() + " since "
-                        + java.time.Instant.ofEpochMilli(a.since()) + " in " + rec.describe());
-            }
-            remember(rec.poolId(), ip);
-            return Boolean.TRUE;
-        });
     }
 
     // ---- the three kinds of request ----------------------------------------------------------
@@ -362,7 +334,7 @@ final class AddressAllocator {
         }
     }
 
-    private static IpAddress checkAllocatable(IpAddress ip, IpPrefix pool, PoolRecord rec) {
+    static IpAddress checkAllocatable(IpAddress ip, IpPrefix pool, PoolRecord rec) {
         if (!pool.contains(ip)) {
             throw PoolAllocator.invalid("address " + ip + " is outside pool " + pool);
         }

@@ -9,11 +9,15 @@ import io.javaoverlay.kvstore.CasRetry;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.kvstore.TxnAbortedException;
+import io.javaoverlay.kvstore.TxnOp;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 
 import java.lang.System.Logger.Level;
 import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,8 +27,9 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * Reading address claims and pools as the owners see them, and the compare-and-set release of
- * one claim ({@link #releaseClaim}) that the reconcilers and the dead-host collector use. Claims
+ * Reading address claims and pools as the owners see them, and the repairs of one claim that the
+ * reconcilers and the dead-host collector use: its compare-and-set release ({@link #releaseClaim})
+ * and its re-creation ({@link #reclaim}). Claims
  * are always read in the current generation of a pool (the pool record names its ID), so an old
  * generation's leftovers are never reported nor touched.
  */
@@ -35,15 +40,18 @@ final class AddressClaims {
 
     private final CasRetry calls;
     private final KvStore store;
+    private final Clock clock;
     private final BiConsumer<String, IpAddress> onReleased;
 
     /**
+     * @param clock      this host's clock, for the {@code since} of re-made claims
      * @param onReleased called with the pool ID and address of every claim this instance deletes
      *                   (so the allocator's cache can forget it)
      */
-    AddressClaims(CasRetry calls, BiConsumer<String, IpAddress> onReleased) {
+    AddressClaims(CasRetry calls, Clock clock, BiConsumer<String, IpAddress> onReleased) {
         this.calls = calls;
         this.store = calls.store();
+        this.clock = clock;
         this.onReleased = onReleased;
     }
 
@@ -92,9 +100,56 @@ final class AddressClaims {
             store.deleteIfIndex(key, cur.get().modifyIndex());
             onReleased.accept(rec.get().poolId(), ip);
             LOG.log(Level.INFO, "released the claim of {0} by host {1} (since {2}) in {3}", ip, expectedHost,
-                    c.since(), rec.get().describe());
+                    Instant.ofEpochMilli(c.since()), rec.get().describe());
             return true;
         });
+    }
+
+    /**
+     * Recreates the address claim of {@code ip} for {@code host} if it is missing; an address
+     * claim of {@code host} that exists is kept unchanged (its {@code since} too).
+     */
+    void reclaim(IpPrefix subnet, IpAddress ip, String host) {
+        calls.run("re-claim address " + ip + " in pool " + subnet + " for host " + host, () -> {
+            Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
+            PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
+            if (rec == null || !rec.active()) {
+                throw new PoolNotFoundException("pool " + subnet + " does not exist: it was released or never requested"
+                        + " from javaoverlay; cannot re-claim " + ip + " for host " + host);
+            }
+            AddressAllocator.checkAllocatable(ip, rec.pool(), rec);
+            if (ip.equals(rec.gateway())) {
+                throw new AddressInUseException("cannot re-claim " + ip + " for host " + host + ": it is the gateway of "
+                        + rec.describe());
+            }
+            String ak = IpamKeys.address(rec.poolId(), ip);
+            try {
+                byte[] claim = IpamRecords.encode(new AddressRecord(AddressClaim.ADDRESS, host, clock.millis()));
+                store.txn(List.of(new TxnOp.CheckIndex(pe.get().key(), pe.get().modifyIndex()),
+                        new TxnOp.PutIfAbsent(ak, claim)));
+            } catch (TxnAbortedException e) {
+                if (!taken(e, ak)) {
+                    throw e; // the pool record changed meanwhile: again
+                }
+                Optional<KvEntry> cur = store.get(ak);
+                if (cur.isEmpty()) {
+                    throw CasRetry.conflict(ak + " was released meanwhile"); // again: now it can be claimed
+                }
+                AddressRecord a = IpamRecords.decode(ak, cur.get().value(), AddressRecord.class);
+                if (AddressClaim.ADDRESS.equals(a.kind()) && host.equals(a.host())) {
+                    return Boolean.TRUE; // already claimed by this host: keep the original claim
+                }
+                throw new AddressInUseException("cannot re-claim " + ip + " for host " + host + ": it is claimed as "
+                        + (a.kind() == null ? AddressClaim.ADDRESS : a.kind()) + " by host " + a.host() + " since "
+                        + Instant.ofEpochMilli(a.since()) + " in " + rec.describe());
+            }
+            return Boolean.TRUE;
+        });
+    }
+
+    /** True if the claim transaction aborted because the address key exists. */
+    private boolean taken(TxnAbortedException e, String addrKey) throws KvStoreException {
+        return e.opIndex() >= 0 ? e.opIndex() == 1 : store.get(addrKey).isPresent();
     }
 
     /** Every active pool with its holders and usage, sorted by subnet. */

@@ -50,7 +50,7 @@ public final class KvIpamService implements IpamService {
         this.addresses = new AddressAllocator(config, calls, clock);
         this.holders = new PoolHolders(config, calls, clock, addresses::forget);
         this.pools = new PoolAllocator(config, calls, clock, holders);
-        this.claims = new AddressClaims(calls, addresses::freed);
+        this.claims = new AddressClaims(calls, clock, addresses::freed);
     }
 
     /** {@inheritDoc} Never touches the store. */
@@ -129,7 +129,7 @@ public final class KvIpamService implements IpamService {
 
     @Override
     public void reclaim(IpPrefix pool, IpAddress ip, String host) {
-        addresses.reclaim(subnet(pool), Objects.requireNonNull(ip, "ip"), Objects.requireNonNull(host, "host"));
+        claims.reclaim(subnet(pool), Objects.requireNonNull(ip, "ip"), Objects.requireNonNull(host, "host"));
     }
 
     @Override

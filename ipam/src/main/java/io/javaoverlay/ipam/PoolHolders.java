@@ -12,6 +12,7 @@ import io.javaoverlay.types.IpPrefix;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -102,7 +103,8 @@ final class PoolHolders {
             }
             Holder h = rec.holders().get(victim);
             Removal r = remove(s, victim);
-            LOG.log(Level.INFO, "removed holder of host {0} (since {1}) from {2}{3}", host, h.since(), rec.describe(),
+            LOG.log(Level.INFO, "removed holder of host {0} (since {1}) from {2}{3}", host, Instant.ofEpochMilli(h.since()),
+                    rec.describe(),
                     r == Removal.POOL_DELETED ? ": it was the last one, pool deleted" : "");
             return r;
         });

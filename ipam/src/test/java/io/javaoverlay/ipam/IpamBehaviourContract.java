@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What Docker sees: pools, gateways, addresses, releases and edge cases E13-E22 of the protocol doc. */
-abstract class IpamBehaviourContract extends IpamServiceContract {
+abstract class IpamBehaviourContract extends IpamIdempotencyContract {
 
     @Test
     void explicitPoolGatewayAndAddresses() throws Exception {

@@ -12,6 +12,7 @@ import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.function.Executable;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +65,14 @@ abstract class IpamServiceContract {
     /** A service for simulated host {@code host}, on client {@code client}. */
     KvIpamService host(String host, int client) {
         return new KvIpamService(client(client), config(host));
+    }
+
+    /** Epoch ms where simulated clocks start (2023-11-14). */
+    static final long T0 = 1_700_000_000_000L;
+
+    /** A service for simulated host {@code host} on client {@code client}, with its own clock and scope. */
+    KvIpamService host(String host, int client, Clock clock, IpamConfig.Scope scope) {
+        return new KvIpamService(client(client), config(host).withScope(scope), clock);
     }
 
     static PoolRequest poolReq(String pool, String subPool, String network, boolean v6) {
