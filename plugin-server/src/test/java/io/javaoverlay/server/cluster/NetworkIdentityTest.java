@@ -99,6 +99,16 @@ class NetworkIdentityTest {
     }
 
     @Test
+    void twoHostsLeavingAtOnceNeverLeaveTheRecordBehindWhicheverListingTheyRaceWith() {
+        // As above, but h1 leaves after h2's second listing, right before h2 drops its alias.
+        h2.join(wanted("d2", Map.of()), "c1", Optional.empty());
+        KvStore racing = afterList(kv, 2, () -> h1.leave("c1"));
+        new NetworkIdentity(racing, new OverlayStore(racing), "h2", false).leave("d2");
+        assertTrue(overlay.findNetwork("c1").isEmpty(), "the last one out deleted it");
+        assertTrue(h1.aliases().isEmpty());
+    }
+
+    @Test
     void aHostJoiningWhileTheLastOneLeavesKeepsTheNetwork() {
         // h1 (the only host) lists no other alias; before it deletes, h2 joins.
         KvStore racing = onceAfterList(kv, () -> h2.join(wanted("d2", Map.of()), "c1", Optional.empty()));
@@ -118,7 +128,12 @@ class NetworkIdentityTest {
 
     /** {@code kv}, except that the first listing of {@code netalias/} runs {@code between} after it was read. */
     static KvStore onceAfterList(KvStore kv, Runnable between) {
-        boolean[] done = {false};
+        return afterList(kv, 1, between);
+    }
+
+    /** {@code kv}, except that the {@code nth} listing of {@code netalias/} runs {@code between} after it was read. */
+    static KvStore afterList(KvStore kv, int nth, Runnable between) {
+        int[] seen = {0};
         return (KvStore) Proxy.newProxyInstance(NetworkIdentityTest.class.getClassLoader(), new Class<?>[] {KvStore.class},
                 (p, m, args) -> {
                     Object out;
@@ -127,8 +142,7 @@ class NetworkIdentityTest {
                     } catch (java.lang.reflect.InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    if (m.getName().equals("list") && ClusterKeys.ALIASES.equals(args[0]) && !done[0]) {
-                        done[0] = true;
+                    if (m.getName().equals("list") && ClusterKeys.ALIASES.equals(args[0]) && ++seen[0] == nth) {
                         between.run();
                     }
                     return out;
