@@ -3,7 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.cluster.LegacyNetworkDriver;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param network   the network service (not yet started)
  * @param resources closed after the network service, in reverse order (e.g. the KvStore)
  */
-public record RunningServices(IpamService ipam, NetworkService network, List<AutoCloseable> resources)
+public record RunningServices(IpamService ipam, LegacyNetworkDriver network, List<AutoCloseable> resources)
         implements Services, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RunningServices.class.getName());
 

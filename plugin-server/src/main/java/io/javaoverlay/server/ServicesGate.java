@@ -3,7 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.resource.ServiceUnavailableException;
 import io.javaoverlay.server.resource.Services;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.cluster.LegacyNetworkDriver;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -85,7 +85,7 @@ public final class ServicesGate implements Services, AutoCloseable {
     }
 
     @Override
-    public NetworkService network() {
+    public LegacyNetworkDriver network() {
         return running().network();
     }
 

@@ -16,7 +16,9 @@ import io.javaoverlay.server.status.AdminContext;
 import io.javaoverlay.server.status.AdminWiring;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.BridgeForwardRule;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.cluster.LegacyDockerIdDriver;
+import io.javaoverlay.vxlan.cluster.LegacyNetworkDriver;
+import io.javaoverlay.vxlan.state.OverlayStore;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
@@ -57,7 +59,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
      */
     @FunctionalInterface
     public interface NetworkFactory {
-        NetworkService create(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
+        LegacyNetworkDriver create(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
                               List<AutoCloseable> toClose) throws Exception;
     }
 
@@ -75,7 +77,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         owned.add(store);
         try {
             IpamService ipam = ipams.create(store, config, hostId);
-            NetworkService network = networks.create(store, config, vtep, hostId, owned);
+            LegacyNetworkDriver network = networks.create(store, config, vtep, hostId, owned);
             return new RunningServices(ipam, network, owned);
         } catch (Exception e) {
             for (int i = owned.size() - 1; i >= 0; i--) {
@@ -107,8 +109,9 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
                     return admin == null ? ipam : new MeteredIpamService(ipam, admin.metrics());
                 },
                 (store, config, vtep, hostId, toClose) -> {
-                    NetworkService overlay = network(store, config, vtep, hostId, toClose, env);
-                    if (admin != null && overlay instanceof VxlanNetworkService vx && lastIpam.get() instanceof KvIpamService kv) {
+                    LegacyNetworkDriver overlay = network(store, config, vtep, hostId, toClose, env);
+                    if (admin != null && overlay instanceof LegacyDockerIdDriver legacy
+                            && legacy.overlay() instanceof VxlanNetworkService vx && lastIpam.get() instanceof KvIpamService kv) {
                         AdminWiring.attach(admin, store, vx, kv, config, hostId, vtep, ClusterWiring.enabled(config, env));
                     }
                     return ClusterWiring.wrap(overlay, store, config, hostId, vtep, env);
@@ -148,13 +151,13 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         return new KvIpamService(store, c);
     }
 
-    static NetworkService network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
+    static LegacyNetworkDriver network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
                                   List<AutoCloseable> toClose) throws Exception {
         return network(store, config, vtep, hostId, toClose, Map.of());
     }
 
     /** {@code JAVAOVERLAY_LIVE_PEERS_ONLY=true} turns on {@link VxlanConfig#livePeersOnly()}. */
-    static NetworkService network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
+    static LegacyNetworkDriver network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
                                   List<AutoCloseable> toClose, Map<String, String> env) throws Exception {
         Netlink.ensureAvailable();
         NetlinkHandle handle = Netlink.open();
@@ -172,6 +175,6 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
                 .ipamAddressSpaces(Set.of(s.localAddressSpace(), s.globalAddressSpace()))
                 .livePeersOnly("true".equalsIgnoreCase(env.getOrDefault("JAVAOVERLAY_LIVE_PEERS_ONLY", "false")))
                 .build();
-        return new VxlanNetworkService(handle, store, vc);
+        return new LegacyDockerIdDriver(new VxlanNetworkService(handle, store, vc), new OverlayStore(store), hostId);
     }
 }

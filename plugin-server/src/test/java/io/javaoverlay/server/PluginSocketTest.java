@@ -72,7 +72,7 @@ class PluginSocketTest {
         expect("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"Interface\":{\"Address\":\"10.20.0.2/24\","
                 + "\"AddressIPv6\":\"\",\"MacAddress\":\"\"},\"Options\":{\"com.docker.network.endpoint.exposedports\":[],"
                 + "\"com.docker.network.portmap\":[]}}\n", "{\"Interface\":{\"MacAddress\":\"02:42:0a:14:00:02\"}}");
-        assertEquals(new NetworkService.EndpointSpec("nid", "eid", Optional.of(IpPrefix.parse("10.20.0.2/24")), Optional.empty(),
+        assertEquals(new NetworkService.EndpointSpec("eid", Optional.of(IpPrefix.parse("10.20.0.2/24")), Optional.empty(),
                 Optional.empty()), network.calls.get(1));
         expect("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\","
                 + "\"Options\":{\"com.docker.network.endpoint.exposedports\":[],\"com.docker.network.portmap\":[]}}\n",
@@ -95,7 +95,7 @@ class PluginSocketTest {
     void createEndpointNeverReturnsWhatDockerSet() throws Exception {
         expect("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"Interface\":{\"Address\":\"10.20.0.5/24\","
                 + "\"AddressIPv6\":\"fd00::5/64\",\"MacAddress\":\"02:42:AA:bb:cc:dd\"},\"Options\":{}}\n", "{}");
-        assertEquals(new NetworkService.EndpointSpec("nid", "eid", Optional.of(IpPrefix.parse("10.20.0.5/24")),
+        assertEquals(new NetworkService.EndpointSpec("eid", Optional.of(IpPrefix.parse("10.20.0.5/24")),
                 Optional.of(IpPrefix.parse("fd00::5/64")), Optional.of(MacAddress.parse("02:42:aa:bb:cc:dd"))), network.calls.get(0));
     }
 

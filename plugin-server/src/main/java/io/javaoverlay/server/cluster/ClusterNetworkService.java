@@ -2,7 +2,11 @@ package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
+import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
+import io.javaoverlay.vxlan.NetworkService.JoinResult;
+import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
+import io.javaoverlay.vxlan.cluster.LegacyNetworkDriver;
 import io.javaoverlay.vxlan.cluster.HostRegistry;
 
 import java.lang.System.Logger.Level;
@@ -13,10 +17,10 @@ import java.util.Objects;
  * handlers tell the replicator what happened, through the store or a wake-up signal only, never
  * by calling Docker. Everything else goes straight to the wrapped service.
  */
-public final class ClusterNetworkService implements NetworkService {
+public final class ClusterNetworkService implements LegacyNetworkDriver {
     private static final System.Logger LOG = System.getLogger(ClusterNetworkService.class.getName());
 
-    private final NetworkService delegate;
+    private final LegacyNetworkDriver delegate;
     private final NetworkReplicator replicator;
     private final ReplicatorLoop loop;
     private final HostRegistry hosts;
@@ -27,7 +31,7 @@ public final class ClusterNetworkService implements NetworkService {
      * @param loop       the replicator's thread, started and stopped with this service
      * @param hosts      this host's registration, started and stopped with this service
      */
-    public ClusterNetworkService(NetworkService delegate, NetworkReplicator replicator, ReplicatorLoop loop,
+    public ClusterNetworkService(LegacyNetworkDriver delegate, NetworkReplicator replicator, ReplicatorLoop loop,
                                  HostRegistry hosts) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.replicator = Objects.requireNonNull(replicator, "replicator");
@@ -67,8 +71,8 @@ public final class ClusterNetworkService implements NetworkService {
     }
 
     @Override
-    public EndpointGrant createEndpoint(EndpointSpec spec) {
-        return delegate.createEndpoint(spec);
+    public EndpointGrant createEndpoint(String networkId, EndpointSpec spec) {
+        return delegate.createEndpoint(networkId, spec);
     }
 
     @Override

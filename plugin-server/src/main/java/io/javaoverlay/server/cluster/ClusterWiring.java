@@ -5,7 +5,7 @@ import io.javaoverlay.server.DaemonConfig;
 import io.javaoverlay.server.StoreLocation;
 import io.javaoverlay.server.docker.DockerClient;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.cluster.LegacyNetworkDriver;
 import io.javaoverlay.vxlan.cluster.HostRecord;
 import io.javaoverlay.vxlan.cluster.HostRegistry;
 
@@ -36,7 +36,7 @@ public final class ClusterWiring {
     private ClusterWiring() {}
 
     /** {@code service} itself, or wrapped with a replicator when replication applies. */
-    public static NetworkService wrap(NetworkService service, KvStore store, DaemonConfig config, String hostId,
+    public static LegacyNetworkDriver wrap(LegacyNetworkDriver service, KvStore store, DaemonConfig config, String hostId,
                                       IpAddress vtep, Map<String, String> env) {
         if (!enabled(config, env)) {
             return service;

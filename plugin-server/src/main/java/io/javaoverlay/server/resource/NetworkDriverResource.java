@@ -116,8 +116,8 @@ public final class NetworkDriverResource {
         if (v4.isEmpty() && v6.isEmpty()) {
             throw Requests.invalid("endpoint " + eid + " has neither an IPv4 nor an IPv6 address");
         }
-        NetworkService.EndpointGrant grant = services.network().createEndpoint(
-                new NetworkService.EndpointSpec(nid, eid, v4, v6, mac));
+        NetworkService.EndpointGrant grant = services.network().createEndpoint(nid,
+                new NetworkService.EndpointSpec(eid, v4, v6, mac));
         // Docker rejects any returned value for a field it already set, even an identical one.
         if (mac.isPresent() || grant == null || grant.assignedMac().isEmpty()) {
             return new CreateEndpointResponse(null);

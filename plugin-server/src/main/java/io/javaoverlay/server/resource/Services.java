@@ -1,7 +1,7 @@
 package io.javaoverlay.server.resource;
 
 import io.javaoverlay.ipam.IpamService;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.cluster.LegacyNetworkDriver;
 
 /**
  * The store-dependent services, as the resources reach them: the IPAM service and the network
@@ -16,10 +16,10 @@ public interface Services {
     IpamService ipam();
 
     /** @throws ServiceUnavailableException while the network service is not started */
-    NetworkService network();
+    LegacyNetworkDriver network();
 
     /** Fixed services, for tests and for a daemon whose services start synchronously. */
-    static Services of(IpamService ipam, NetworkService network) {
+    static Services of(IpamService ipam, LegacyNetworkDriver network) {
         return new Services() {
             @Override
             public IpamService ipam() {
@@ -27,7 +27,7 @@ public interface Services {
             }
 
             @Override
-            public NetworkService network() {
+            public LegacyNetworkDriver network() {
                 return network;
             }
         };

@@ -3,7 +3,11 @@ package io.javaoverlay.server.testing;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
+import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
+import io.javaoverlay.vxlan.NetworkService.JoinResult;
+import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
+import io.javaoverlay.vxlan.cluster.LegacyNetworkDriver;
 
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /** Records calls; generates 02:42+IPv4 MACs like the real service; can be told to fail. */
-public final class FakeNetworkService implements NetworkService {
+public final class FakeNetworkService implements LegacyNetworkDriver {
     public final List<Object> calls = new CopyOnWriteArrayList<>();
     public volatile Supplier<RuntimeException> failure;
     public volatile JoinResult joinResult = new JoinResult("jo1a2b3c4d", "eth", Optional.empty(), Optional.empty(),
@@ -35,7 +39,7 @@ public final class FakeNetworkService implements NetworkService {
     }
 
     @Override
-    public EndpointGrant createEndpoint(EndpointSpec spec) {
+    public EndpointGrant createEndpoint(String networkId, EndpointSpec spec) {
         calls.add(spec);
         fail();
         if (spec.mac().isPresent()) {
