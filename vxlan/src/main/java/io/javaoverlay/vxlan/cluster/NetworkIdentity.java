@@ -1,13 +1,16 @@
 package io.javaoverlay.vxlan.cluster;
 
+import io.javaoverlay.kvstore.TxnOp;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.NetworkOptions;
 import io.javaoverlay.vxlan.state.NetworkAlias;
+import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +29,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * option {@code javaoverlay.cluster-id}, or when one of its pools equals an existing network's pool
  * (the IPAM lets an identical pool be re-reserved, and a subnet belongs to one network
  * cluster-wide). Joining checks that the definitions agree and says what differs when not.
+ *
+ * @deprecated moves to plugin-server's {@code server.cluster}, which resolves Docker's IDs at the edge
  */
+@Deprecated(forRemoval = true)
+@SuppressWarnings("removal")
 public final class NetworkIdentity {
     private final OverlayStore store;
     private final String hostId;
@@ -112,7 +119,8 @@ public final class NetworkIdentity {
                         + sorted(poolSet(cluster)) + "); use that network");
             }
         }
-        NetworkRecord joined = store.joinNetwork(hostId, nid, clusterId);
+        NetworkRecord joined = store.joinNetwork(clusterId, List.of(new TxnOp.Set(NetworkKeys.alias(hostId, nid),
+                clusterId.getBytes(StandardCharsets.UTF_8))));
         cache.put(nid, clusterId);
         return joined;
     }

@@ -2,6 +2,7 @@ package io.javaoverlay.vxlan.reconcile;
 
 import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.netlink.Bridge;
+import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
@@ -102,6 +103,16 @@ public final class Applier {
             } catch (NotFoundException gone) {
                 // already gone: the goal is reached
             }
+        } else if (a instanceof Action.BridgeFdbReplace f) {
+            handle.fdbSet(FdbEntry.masterStatic(index(f.device(), indexes), f.mac()));
+        } else if (a instanceof Action.BridgeFdbDelete f) {
+            try {
+                handle.fdbDel(FdbEntry.builder(index(f.device(), indexes), f.mac()).master().build());
+            } catch (NotFoundException gone) {
+                // aged out or removed meanwhile
+            }
+        } else if (a instanceof Action.SetLearning s) {
+            handle.bridgePortSet(index(s.name(), indexes), BridgePortSettings.builder().learning(s.on()).build());
         } else if (a instanceof Action.NeighReplace n) {
             handle.neighSet(Neighbor.permanent(index(n.device(), indexes), n.ip(), n.mac()));
         } else if (a instanceof Action.NeighDelete n) {

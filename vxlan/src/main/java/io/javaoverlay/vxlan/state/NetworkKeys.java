@@ -1,7 +1,11 @@
 package io.javaoverlay.vxlan.state;
 
 import io.javaoverlay.kvstore.StoredJson;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -13,17 +17,23 @@ import java.util.regex.Pattern;
  *   networks/&lt;networkId&gt;                 → {@link NetworkRecord} JSON
  *   vni/&lt;vni&gt;                            → networkId (claimed in the same txn as the network record)
  *   endpoints/&lt;networkId&gt;/&lt;endpointId&gt;  → {@link EndpointRecord} JSON
- *   netalias/&lt;hostId&gt;/&lt;dockerNetworkId&gt;   → cluster network ID (the networkId of the three above)
- *   hosts/&lt;hostId&gt;                        → host registration JSON, bound to the host's liveness lease
+ *   eidx/&lt;networkId&gt;/mac/&lt;mac&gt;         → endpointId holding the MAC in the network
+ *   eidx/&lt;networkId&gt;/ip/&lt;ip&gt;           → endpointId holding the address in the network
+ *   netalias/&lt;hostId&gt;/&lt;dockerNetworkId&gt;   → cluster network ID (moving to plugin-server's ClusterKeys)
+ *   hosts/&lt;hostId&gt;                        → host registration JSON (moving to plugin-server's ClusterKeys)
  * </pre>
- * With Docker 24+ and {@code Scope: local}, every host has its own Docker network ID for the same
- * overlay. The alias maps each host's ID to the cluster ID (the Docker ID of the first host's
- * network); every other record is keyed by the cluster ID.
+ * Every record here is keyed by the cluster network ID; mapping a host's Docker network ID onto it
+ * is the cluster layer's business. The index keys ({@code eidx/}) are written and deleted in the
+ * same transaction as their endpoint record, so a CreateEndpoint checks MAC and addresses with a
+ * few conditional writes instead of listing every endpoint of the network. Records of the previous
+ * release have no index keys ({@link EndpointRecord#isLegacy()}).
  */
 public final class NetworkKeys {
     public static final String NETWORKS = "networks/";
     public static final String VNIS = "vni/";
     public static final String ENDPOINTS = "endpoints/";
+    /** Prefix of the endpoint index keys ({@link #macIndex}, {@link #ipIndex}). */
+    public static final String ENDPOINT_INDEX = "eidx/";
     public static final String ALIASES = "netalias/";
     public static final String HOSTS = "hosts/";
 
@@ -59,7 +69,32 @@ public final class NetworkKeys {
         return endpointsOf(networkId) + requireId(endpointId);
     }
 
-    /** {@code netalias/<hostId>/<networkId>}: this host's Docker network → cluster network. */
+    /** {@code eidx/<networkId>/mac/<mac>}: the endpoint of the network that holds {@code mac}. */
+    public static String macIndex(String networkId, MacAddress mac) {
+        return ENDPOINT_INDEX + requireId(networkId) + "/mac/" + mac;
+    }
+
+    /** {@code eidx/<networkId>/ip/<ip>}: the endpoint of the network that holds address {@code ip}. */
+    public static String ipIndex(String networkId, IpAddress ip) {
+        return ENDPOINT_INDEX + requireId(networkId) + "/ip/" + ip;
+    }
+
+    /** The index keys of {@code record}: its MAC, then its IPv4 and IPv6 address (those it has). */
+    public static List<String> indexKeys(EndpointRecord record) {
+        List<String> keys = new ArrayList<>(3);
+        keys.add(macIndex(record.networkId(), record.mac()));
+        for (IpAddress ip : record.addresses()) {
+            keys.add(ipIndex(record.networkId(), ip));
+        }
+        return keys;
+    }
+
+    /**
+     * {@code netalias/<hostId>/<networkId>}: this host's Docker network → cluster network.
+     *
+     * @deprecated aliases move to plugin-server's {@code server.cluster.ClusterKeys}
+     */
+    @Deprecated(forRemoval = true)
     public static String alias(String hostId, String networkId) {
         return ALIASES + requireHostId(hostId) + "/" + requireId(networkId);
     }
@@ -83,7 +118,12 @@ public final class NetworkKeys {
         return isValidHostId(id) ? Optional.of(id) : Optional.empty();
     }
 
-    /** Host ID and Docker network ID of a {@code netalias/<hostId>/<networkId>} key. */
+    /**
+     * Host ID and Docker network ID of a {@code netalias/<hostId>/<networkId>} key.
+     *
+     * @deprecated aliases move to plugin-server's {@code server.cluster.ClusterKeys}
+     */
+    @Deprecated(forRemoval = true)
     public static Optional<String[]> aliasOf(String key) {
         if (!key.startsWith(ALIASES)) {
             return Optional.empty();

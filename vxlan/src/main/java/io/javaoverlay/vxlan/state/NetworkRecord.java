@@ -13,10 +13,12 @@ import java.util.Optional;
  * A network as stored under {@code networks/<networkId>} (see {@link NetworkKeys}). The JSON holds
  * addresses as their text, so it stays readable with {@code consul kv get}; the code sees types.
  *
- * @param networkId     Docker's network ID
+ * @param networkId     the cluster network ID (the Docker network ID of the host that created it)
  * @param vni           the VNI claimed for it ({@code vni/<vni>} points back here)
- * @param mtu           container MTU override ({@code -o com.docker.network.driver.mtu}); null = each
- *                      host derives it from its underlay
+ * @param mtu           the network's container MTU, decided once at creation: the explicit option
+ *                      ({@code -o com.docker.network.driver.mtu}) or the creating host's derived maximum;
+ *                      every host uses it, and a host whose underlay cannot carry it refuses Join. Null in
+ *                      records of the previous release: then each host derives its own.
  * @param ipv4          IPv4 pools with gateways
  * @param ipv6          IPv6 pools with gateways
  * @param options       the driver options as given
@@ -36,9 +38,14 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
         options = options == null ? Map.of() : Map.copyOf(options);
     }
 
-    /** The MTU override, when the user gave one. */
-    public Optional<Integer> mtuOverride() {
+    /** The network's MTU; empty in a record of the previous release (each host derives its own). */
+    public Optional<Integer> storedMtu() {
         return Optional.ofNullable(mtu);
+    }
+
+    /** This record with another MTU. */
+    public NetworkRecord withMtu(Integer newMtu) {
+        return new NetworkRecord(networkId, vni, newMtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
     }
 
     /** Same network definition, ignoring who created it. Used for idempotent CreateNetwork. */
@@ -78,7 +85,7 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
             this.networkId = Objects.requireNonNull(networkId, "networkId");
         }
 
-        /** The container MTU override, if the user gave one. */
+        /** The network's container MTU (empty: leave it unset). */
         public Builder mtu(Optional<Integer> override) {
             this.mtu = override.orElse(null);
             return this;
