@@ -3,7 +3,6 @@ package io.javaoverlay.server;
 import io.javaoverlay.server.resource.DockerMediaFilter;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.types.IpPrefix;
-import io.javaoverlay.vxlan.state.NetworkKeys;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -87,7 +86,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(advertiseAddr, "advertiseAddr");
         Objects.requireNonNull(hostId, "hostId");
-        if (hostId.isPresent() && !NetworkKeys.isValidHostId(hostId.get())) {
+        if (hostId.isPresent() && !io.javaoverlay.server.cluster.ClusterKeys.isValidHostId(hostId.get())) {
             throw new IllegalArgumentException("--host-id '" + hostId.get() + "' must be 1-64 of [A-Za-z0-9._:-]");
         }
         Objects.requireNonNull(socket, "socket");

@@ -257,16 +257,6 @@ public final class NetworkReconciler {
         owner.vniSeen(net.get().vni(), networkId);
         List<EndpointRecord> endpoints = store.endpoints(networkId);
         java.util.Set<String> withdrawn = owner.withdrawn();
-        if (config.livePeersOnly()) {
-            @SuppressWarnings("removal")
-            java.util.Set<String> live = store.registeredHosts();
-            withdrawn = new java.util.HashSet<>(withdrawn);
-            for (EndpointRecord ep : endpoints) {
-                if (!live.contains(ep.hostId())) {
-                    withdrawn.add(ep.hostId());
-                }
-            }
-        }
         return DesiredNetwork.derive(net, endpoints, config.hostId(), config.vtep(), config.port(),
                 config.underlay().deviceIndex(), containerMtu(net.get(), config), withdrawn);
     }

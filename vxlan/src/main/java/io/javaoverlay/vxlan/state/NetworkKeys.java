@@ -19,11 +19,10 @@ import java.util.regex.Pattern;
  *   endpoints/&lt;networkId&gt;/&lt;endpointId&gt;  → {@link EndpointRecord} JSON
  *   eidx/&lt;networkId&gt;/mac/&lt;mac&gt;         → endpointId holding the MAC in the network
  *   eidx/&lt;networkId&gt;/ip/&lt;ip&gt;           → endpointId holding the address in the network
- *   netalias/&lt;hostId&gt;/&lt;dockerNetworkId&gt;   → cluster network ID (moving to plugin-server's ClusterKeys)
- *   hosts/&lt;hostId&gt;                        → host registration JSON (moving to plugin-server's ClusterKeys)
  * </pre>
  * Every record here is keyed by the cluster network ID; mapping a host's Docker network ID onto it
- * is the cluster layer's business. The index keys ({@code eidx/}) are written and deleted in the
+ * ({@code netalias/}) and the hosts ({@code hosts/}) are the cluster layer's business (plugin-server's
+ * {@code server.cluster.ClusterKeys}). The index keys ({@code eidx/}) are written and deleted in the
  * same transaction as their endpoint record, so a CreateEndpoint checks MAC and addresses with a
  * few conditional writes instead of listing every endpoint of the network. Records of the previous
  * release have no index keys ({@link EndpointRecord#isLegacy()}).
@@ -34,10 +33,6 @@ public final class NetworkKeys {
     public static final String ENDPOINTS = "endpoints/";
     /** Prefix of the endpoint index keys ({@link #macIndex}, {@link #ipIndex}). */
     public static final String ENDPOINT_INDEX = "eidx/";
-    public static final String ALIASES = "netalias/";
-    public static final String HOSTS = "hosts/";
-
-    private static final Pattern HOST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     /** Docker IDs are 64 hex chars; we accept any key-safe token so tests can use short ones. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -87,62 +82,6 @@ public final class NetworkKeys {
             keys.add(ipIndex(record.networkId(), ip));
         }
         return keys;
-    }
-
-    /**
-     * {@code netalias/<hostId>/<networkId>}: this host's Docker network → cluster network.
-     *
-     * @deprecated aliases move to plugin-server's {@code server.cluster.ClusterKeys}
-     */
-    @Deprecated(forRemoval = true)
-    public static String alias(String hostId, String networkId) {
-        return ALIASES + requireHostId(hostId) + "/" + requireId(networkId);
-    }
-
-    /** {@code hosts/<hostId>}. */
-    public static String host(String hostId) {
-        return HOSTS + requireHostId(hostId);
-    }
-
-    /** True when {@code hostId} can be a host ID in a key ({@code [A-Za-z0-9._:-]}, 1 to 64). */
-    public static boolean isValidHostId(String hostId) {
-        return hostId != null && HOST_ID.matcher(hostId).matches();
-    }
-
-    /** The host ID of a {@code hosts/<hostId>} key; empty for any other key. */
-    public static Optional<String> hostIdOf(String key) {
-        if (key == null || !key.startsWith(HOSTS)) {
-            return Optional.empty();
-        }
-        String id = key.substring(HOSTS.length());
-        return isValidHostId(id) ? Optional.of(id) : Optional.empty();
-    }
-
-    /**
-     * Host ID and Docker network ID of a {@code netalias/<hostId>/<networkId>} key.
-     *
-     * @deprecated aliases move to plugin-server's {@code server.cluster.ClusterKeys}
-     */
-    @Deprecated(forRemoval = true)
-    public static Optional<String[]> aliasOf(String key) {
-        if (!key.startsWith(ALIASES)) {
-            return Optional.empty();
-        }
-        String rest = key.substring(ALIASES.length());
-        int slash = rest.indexOf('/');
-        if (slash < 0) {
-            return Optional.empty();
-        }
-        String h = rest.substring(0, slash);
-        String n = rest.substring(slash + 1);
-        return isValidHostId(h) && isValidId(n) ? Optional.of(new String[] {h, n}) : Optional.empty();
-    }
-
-    private static String requireHostId(String hostId) {
-        if (!isValidHostId(hostId)) {
-            throw new IllegalArgumentException("invalid host ID '" + hostId + "'");
-        }
-        return hostId;
     }
 
     /** The network ID of a {@code networks/<id>} or {@code endpoints/<id>/<eid>} key. */
