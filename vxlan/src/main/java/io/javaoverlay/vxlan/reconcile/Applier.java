@@ -60,11 +60,21 @@ public final class Applier {
             try {
                 applyOne(a, indexes);
                 outcomes.add(new Outcome(a, Optional.empty()));
+            } catch (NotFoundException e) {
+                // A container's interface that vanished (its namespace went) needs no fixing any more.
+                outcomes.add(new Outcome(a, portGone(a) ? Optional.empty() : Optional.of(describe(e))));
             } catch (NetlinkException | RuntimeException e) {
                 outcomes.add(new Outcome(a, Optional.of(describe(e))));
             }
         }
         return new Result(outcomes);
+    }
+
+    /** True for a change of a host end ({@code jo-h-*}): NotFound means the container's interface is gone. */
+    private static boolean portGone(Action a) {
+        String name = a instanceof Action.SetMtu s ? s.name() : a instanceof Action.SetAlias s ? s.name()
+                : a instanceof Action.SetMaster s ? s.name() : a instanceof Action.SetUp s ? s.name() : "";
+        return DeviceNames.isHostEnd(name);
     }
 
     private void applyOne(Action a, Map<String, Integer> indexes) throws NetlinkException {

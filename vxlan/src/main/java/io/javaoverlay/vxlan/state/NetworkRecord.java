@@ -25,17 +25,32 @@ import java.util.Optional;
  * @param ipv6Enabled   {@code --ipv6}
  * @param internal      {@code --internal}
  * @param createdBy     host ID of the host that ran {@code docker network create}
+ * @param rev           bumped by every {@link OverlayStore#joinNetwork}: a join must change the record's
+ *                      modify index so that a delete that read it before fails, and Consul keeps the index
+ *                      of a write that changes nothing; not part of the definition (0 in older records)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> ipv4, List<Pool> ipv6,
-                            Map<String, String> options, boolean ipv6Enabled, boolean internal, String createdBy) {
+                            Map<String, String> options, boolean ipv6Enabled, boolean internal, String createdBy,
+                            long rev) {
 
     public NetworkRecord {
         Objects.requireNonNull(networkId, "networkId");
         ipv4 = ipv4 == null ? List.of() : List.copyOf(ipv4);
         ipv6 = ipv6 == null ? List.of() : List.copyOf(ipv6);
         options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    /** A record at revision 0. */
+    public NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> ipv4, List<Pool> ipv6,
+                         Map<String, String> options, boolean ipv6Enabled, boolean internal, String createdBy) {
+        this(networkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, 0);
+    }
+
+    /** This record at the next revision (same definition). */
+    public NetworkRecord nextRev() {
+        return new NetworkRecord(networkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev + 1);
     }
 
     /** The network's MTU; empty in a record of the previous release (each host derives its own). */
@@ -45,7 +60,7 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
 
     /** This record with another MTU. */
     public NetworkRecord withMtu(Integer newMtu) {
-        return new NetworkRecord(networkId, vni, newMtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+        return new NetworkRecord(networkId, vni, newMtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev);
     }
 
     /** Same network definition, ignoring who created it. Used for idempotent CreateNetwork. */
@@ -57,12 +72,12 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
 
     /** This record with another VNI (used while allocating). */
     public NetworkRecord withVni(int newVni) {
-        return new NetworkRecord(networkId, newVni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+        return new NetworkRecord(networkId, newVni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev);
     }
 
     /** This definition under another network ID (a cluster network set up again under its cluster ID). */
     public NetworkRecord withNetworkId(String newNetworkId) {
-        return new NetworkRecord(newNetworkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+        return new NetworkRecord(newNetworkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev);
     }
 
     /** A record with named fields, for a network whose VNI is not allocated yet (0 until {@link #withVni}). */

@@ -172,8 +172,10 @@ public final class OverlayStore {
                 throw new OverlayException(Kind.NOT_FOUND, "javaoverlay network " + clusterId
                         + " does not exist (any more)");
             }
+            NetworkRecord next = NetworkKeys.decode(netKey, net.get().value(), NetworkRecord.class).nextRev();
             List<TxnOp> ops = new ArrayList<>();
-            ops.add(new TxnOp.Cas(netKey, net.get().value(), net.get().modifyIndex()));
+            // A new revision, not the same bytes: Consul keeps the modify index of a write that changes nothing.
+            ops.add(new TxnOp.Cas(netKey, NetworkKeys.encode(next), net.get().modifyIndex()));
             ops.addAll(extra);
             try {
                 store.txn(ops);
@@ -184,7 +186,7 @@ public final class OverlayStore {
                 }
                 throw aborted; // the record changed: re-read and try again
             }
-            return NetworkKeys.decode(netKey, net.get().value(), NetworkRecord.class);
+            return next;
         });
     }
 

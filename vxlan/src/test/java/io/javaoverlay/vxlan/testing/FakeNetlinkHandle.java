@@ -51,6 +51,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     private final List<String> mutations = new ArrayList<>();
     private final Map<Integer, Boolean> learning = new TreeMap<>();
     private int linkDumps;
+    private volatile Runnable duringDump = () -> { };
     private volatile Predicate<String> failing = op -> false;
     private int nextIndex = 10;
     private int nextMac = 1;
@@ -235,9 +236,21 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     }
 
     @Override
-    public synchronized List<Link> linkList() {
-        linkDumps++;
-        return List.copyOf(links.values());
+    public List<Link> linkList() {
+        List<Link> snapshot;
+        Runnable during;
+        synchronized (this) {
+            linkDumps++;
+            snapshot = List.copyOf(links.values());
+            during = duringDump;
+        }
+        during.run(); // what happens while the kernel's answer travels
+        return snapshot;
+    }
+
+    /** Runs {@code r} inside every later {@link #linkList}, after the snapshot was taken. */
+    public void duringDump(Runnable r) {
+        this.duringDump = r;
     }
 
     @Override
