@@ -49,6 +49,7 @@ import org.junit.jupiter.api.TestInstance;
  *       to the listener); the rogue is still refused after the set changed.</li>
  * </ul>
  * Every missing behaviour is collected and the test fails once listing all of them.
+ * {@link RogueHostUnderlay6E2EIT} runs the same on an IPv6-only underlay (the filter's IPv6 rule).
  */
 @Tag("docker")
 @Tag("consul")
@@ -79,13 +80,19 @@ class RogueHostE2EIT {
     private int vni;
     private Peer c1;
 
+    /** The hosts' underlay family. */
+    Testbed.Underlay underlay() {
+        return Testbed.Underlay.IPV4;
+    }
+
     @BeforeAll
     void up() {
         Testbed.require();
         Requirements.require(Requirements.onPath("python3"), "python3 (Debian package python3) to craft VXLAN frames");
         Requirements.require(Requirements.onPath("nft"), "nft (Debian package nftables) to read the ingress filter");
         script = PluginProcess.repoRoot().resolve("vxlan/src/test/resources/firewall/vxlan_frames.py").toString();
-        c = OverlayCluster.up(2, Testbed.DockerVersion.V26, "rogue");
+        c = OverlayCluster.up(2, Testbed.DockerVersion.V26, underlay(),
+                underlay() == Testbed.Underlay.IPV6 ? "rogue6" : "rogue");
         tb = c.tb();
         rogue = tb.rogue();
     }
@@ -132,7 +139,7 @@ class RogueHostE2EIT {
         long dropsAfter = rogueDrops("h1");
         noRoguePayload("crafted VXLAN frames from the rogue (" + rogue.ip() + ", VNI " + vni + ", c1's MAC "
                 + c1.mac() + " and IP " + c1.ip() + ")");
-        check(dropsBefore >= 0 && dropsAfter - dropsBefore >= ROGUE_FRAMES, "h1's counter rogue4 did not count the rogue's "
+        check(dropsBefore >= 0 && dropsAfter - dropsBefore >= ROGUE_FRAMES, "h1's counter " + rogueCounter() + " did not count the rogue's "
                 + ROGUE_FRAMES + " frames: " + (dropsBefore < 0 ? "unreadable" : dropsBefore) + " before, "
                 + (dropsAfter < 0 ? "unreadable" : dropsAfter) + " after (" + nftListing("h1") + ")");
 
@@ -163,7 +170,7 @@ class RogueHostE2EIT {
         memberFramesArrive("h3", "member-h3");
         noRoguePayload("crafted frames from the rogue after h3 joined");
 
-        LOG.log(Level.INFO, "RogueHostE2EIT took " + (System.nanoTime() - t0) / 1_000_000_000 + " s after set-up");
+        LOG.log(Level.INFO, getClass().getSimpleName() + " took " + (System.nanoTime() - t0) / 1_000_000_000 + " s after set-up");
         if (!failures.isEmpty()) {
             fail(failures.size() + " missing behaviour(s):\n- " + String.join("\n- ", failures)
                     + "\nh1's nft table:\n" + nftListing("h1"));
@@ -271,10 +278,9 @@ class RogueHostE2EIT {
         return Optional.of(elements);
     }
 
-    /** Packets counted by {@code host}'s filter counter {@code rogue4} (rogue6 with an IPv6 underlay); -1 if unreadable. */
+    /** Packets counted by {@code host}'s filter counter ({@link #rogueCounter()}); -1 if unreadable. */
     private long rogueDrops(String host) {
-        String counter = tb.underlay() == Testbed.Underlay.IPV6 ? "rogue6" : "rogue4";
-        Testbed.Result r = tb.exec(host, "nft", "-j", "list", "counter", "inet", "javaoverlay", counter);
+        Testbed.Result r = tb.exec(host, "nft", "-j", "list", "counter", "inet", "javaoverlay", rogueCounter());
         if (!r.ok()) {
             return -1;
         }
@@ -286,10 +292,15 @@ class RogueHostE2EIT {
         return -1;
     }
 
+    /** The filter's counter of dropped datagrams for the underlay's family (docs/firewall.md). */
+    private String rogueCounter() {
+        return tb.underlay() == Testbed.Underlay.IPV6 ? "rogue6" : "rogue4";
+    }
+
     /** {@code nft list table inet javaoverlay} on {@code host}, or why it failed, for messages. */
     private String nftListing(String host) {
         Testbed.Result r = tb.exec(host, "nft", "list", "table", "inet", "javaoverlay");
         return r.ok() ? r.stdout().strip() : "`nft list table inet javaoverlay` exited with " + r.exitCode() + ": "
-                + r.stderr().strip();
+                + r.stderr().strip().lines().findFirst().orElse("");
     }
 }
