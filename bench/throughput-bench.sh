@@ -6,7 +6,7 @@
 #
 # Usage (as root, from anywhere; builds the plugin if there is no build):
 #   bench/throughput-bench.sh [--rounds N] [--seconds S] [--knob K]... [--ov-default-mtu] [--no-underlay]
-#                             [--no-latency] [--nsl-vxlan-opts "OPTS"] [--out FILE] [--keep]
+#                             [--no-latency] [--nsl-vxlan-opts "OPTS"] [--profile] [--out FILE] [--keep]
 # Defaults: 5 rounds, 4 s per iperf3 run, no knobs, latency on. Knobs (repeatable):
 #   fwd-top        iptables: FORWARD -i jo-br-+ -o jo-br-+ -j ACCEPT inserted at position 1 (before Docker's chains)
 #   notrack        iptables raw PREROUTING -i jo-br-+ -j CT --notrack (bridged frames skip conntrack)
@@ -20,6 +20,10 @@
 #   nsl0           extra path: nsl plus bridge-nf-call-*=0 inside that per-network namespace only
 #   nslx           extra path: nsl0 whose vxlan device also gets --nsl-vxlan-opts (e.g. "noudpcsum", "df set",
 #                  "ttl 64", "dstport 8472"), to measure a VXLAN option against nsl0 in the same rounds
+#   mvl            extra path: no bridge and no veth: a macvlan child (mode bridge) of a vxlan device in the host
+#                  namespace, moved into the same containers (what Docker's macvlan driver does with a NIC)
+# --profile samples every CPU with perf during each iperf3 run (perf record -a) and reports, per path, the share of
+# the iperf3 + ksoftirqd samples spent in netfilter (nf_*, nft_*, br_nf_*, conntrack) and in the bridge (br_*, fdb_*).
 # --ov-default-mtu adds Docker's overlay at its default container MTU 1450 (which does not fit the 1400 underlay:
 # non-GSO packets over 1400 bytes are dropped; bulk TCP only passes because the veth underlay never segments GSO).
 # Prints a Markdown report (per-round figures, medians, ratios to Docker's overlay, load average, exact MTUs);
@@ -31,7 +35,7 @@ root=$(pwd -P)
 T="$root/scripts/testbed"
 P=${TESTBED_PREFIX:-jo}
 TB_ROOT=${TESTBED_ROOT:-/var/lib/javaoverlay-testbed}
-rounds=5 secs=4 out="" keep=0 latency=1 underlay=1 ovd=0 nsl_opts="" knobs=()
+rounds=5 secs=4 out="" keep=0 latency=1 underlay=1 ovd=0 nsl_opts="" profile=0 knobs=()
 usage() { sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
   case "$1" in
@@ -44,15 +48,17 @@ while (($#)); do
     --nsl-vxlan-opts) nsl_opts=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --profile) profile=1; shift ;;
     -h|--help) usage ;;
     *) echo "unknown argument $1" >&2; usage ;;
   esac
 done
 ((rounds >= 3 && rounds <= 50 && secs >= 1 && secs <= 60)) || { echo "rounds 3..50, seconds 1..60" >&2; exit 2; }
 for k in "${knobs[@]}"; do
-  case "$k" in fwd-top|notrack|brnf0|veth-gro|udp-gro-fwd|notrack-outer|nsl|nsl0|nslx) ;; *) echo "unknown knob $k" >&2; usage ;; esac
+  case "$k" in fwd-top|notrack|brnf0|veth-gro|udp-gro-fwd|notrack-outer|nsl|nsl0|nslx|mvl) ;; *) echo "unknown knob $k" >&2; usage ;; esac
 done
 for t in iperf3 jq python3 nsenter ethtool iptables; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }; done
+((profile == 0)) || command -v perf >/dev/null || { echo "missing perf (apt-get install linux-perf), or drop --profile" >&2; exit 1; }
 ((latency == 0)) || command -v sockperf >/dev/null || { echo "missing sockperf (apt-get install sockperf), or --no-latency" >&2; exit 1; }
 
 logdir=$(mktemp -d /tmp/jo-tput-bench.XXXXXX)
@@ -146,6 +152,31 @@ mk_nsl() {  # name vni octet iface brnf(0|1) [vxlan options...]
   wait_ping "${pid_a[$name]}" "${ip_b[$name]}" || { log "hand-made path $name does not ping"; exit 1; }
 }
 
+# macvlan children of a vxlan device (knob mvl): the container's interface is a macvlan (mode bridge) on the vxlan
+# device, which stays in the host namespace; no bridge, no veth, so no br_netfilter and no bridge hop.
+mk_mvl() {
+  local i j pid
+  declare -A mac
+  for i in 1 2; do
+    pid=$([[ $i == 1 ]] && echo "${pid_a[jo]}" || echo "${pid_b[jo]}")
+    hn "h$i" ip link add mvl-vx mtu 1350 type vxlan id 4103 local "198.18.0.1$i" dev eth0 dstport 4789 nolearning proxy
+    hn "h$i" ip link set mvl-vx up
+    hn "h$i" ip link add link mvl-vx name mvl-c mtu 1350 type macvlan mode bridge
+    hn "h$i" ip link set mvl-c netns "$pid"
+    cns "$pid" ip link set mvl-c name eth6
+    cns "$pid" ip addr add "10.93.0.$i/24" dev eth6
+    cns "$pid" ip link set eth6 up
+    mac[$i]=$(cns "$pid" ip -j link show eth6 | jq -r '.[0].address')
+  done
+  for i in 1 2; do
+    j=$((3 - i))
+    hn "h$i" bridge fdb add "${mac[$j]}" dev mvl-vx dst "198.18.0.1$j" self permanent
+    hn "h$i" ip neigh add "10.93.0.$j" lladdr "${mac[$j]}" dev mvl-vx nud permanent
+  done
+  pid_a[mvl]=${pid_a[jo]}; pid_b[mvl]=${pid_b[jo]}; ip_b[mvl]=10.93.0.2; mtu_c[mvl]=1350
+  wait_ping "${pid_a[mvl]}" "${ip_b[mvl]}" || { log "hand-made path mvl does not ping"; exit 1; }
+}
+
 # ---- knobs: on/off around their own runs ---------------------------------------------------------------------
 jo_veths() { hn "$1" ip -j link show | jq -r '.[] | select(.ifname | startswith("jo-h-")) | .ifname'; }
 veth_gro() { local h d; for h in h1 h2; do for d in $(jo_veths $h); do hn $h ethtool -K "$d" rx-gro "$1"; done; done
@@ -170,6 +201,7 @@ for k in "${knobs[@]}"; do
     nsl0) mk_nsl nsl0 4101 91 eth8 0; paths+=(nsl0) ;;
     nslx) # shellcheck disable=SC2086 # a list of ip-link words
           mk_nsl nslx 4102 92 eth7 0 $nsl_opts; paths+=(nslx) ;;
+    mvl) mk_mvl; paths+=(mvl) ;;
     *) pid_a["jo+$k"]=${pid_a[jo]}; pid_b["jo+$k"]=${pid_b[jo]}; ip_b["jo+$k"]=${ip_b[jo]}; mtu_c["jo+$k"]=${mtu_c[jo]}; paths+=("jo+$k") ;;
   esac
 done
@@ -196,8 +228,11 @@ tput_run() {  # path round -> appends one line to tput.tsv
   local p=$1 r=$2 k0 k1 b0 b1 j
   [[ $p == jo+* ]] && knob "${p#jo+}" on
   k0=$(ksoftirqd_ticks); b0=$(busy)
+  local perfpid=""
+  if ((profile)); then perf record -a -F 999 -o "$logdir/perf.data" -- sleep "$secs" >/dev/null 2>&1 & perfpid=$!; fi
   j=$(client "$p" timeout $((secs + 15)) iperf3 -c "${ip_b[$p]}" -t "$secs" -J 2>/dev/null || true)
   k1=$(ksoftirqd_ticks); b1=$(busy)
+  if [[ -n $perfpid ]]; then wait "$perfpid" || true; profile_share "$p" "$r"; fi
   [[ $p == jo+* ]] && knob "${p#jo+}" off
   echo "$j" > "$logdir/iperf3-$p-$r.json"
   # Gbit/s received; retransmits; CPU ms per GB = (sender + receiver process CPU, which includes the softirq work
@@ -210,6 +245,14 @@ tput_run() {  # path round -> appends one line to tput.tsv
      (100 * ($y[0] - $x[0]) / ($y[1] - $x[1])), $la] | @tsv' <<<"$j" >> "$logdir/tput.tsv" \
     || echo -e "$p\t$r\tnan\tnan\tnan\tnan\t$(cut -d' ' -f1 /proc/loadavg)" >> "$logdir/tput.tsv"
 }
+profile_share() {  # path round -> prof.tsv: share of iperf3+ksoftirqd samples in netfilter and in the bridge (%)
+  perf report -i "$logdir/perf.data" --no-children --comm iperf3,ksoftirqd/0,ksoftirqd/1 --sort sym --stdio -g none 2>/dev/null \
+    | awk -v p="$1" -v r="$2" '/^ +[0-9.]+%/ {v=$1; sub("%","",v); tot+=v; s=$3
+        if (s ~ /^(nf_|nft_|__nf_|br_nf|ipt_|ip6t_|xt_|ipv4_conntrack|ipv4_confirm|hash_conntrack)/ || s ~ /conntrack/) nf+=v
+        else if (s ~ /^(br_|__br_|fdb_|nbp_)/) br+=v }
+      END { if (tot > 0) printf "%s\t%s\t%.1f\t%.1f\n", p, r, 100*nf/tot, 100*br/tot }' >> "$logdir/prof.tsv" || true
+  rm -f "$logdir/perf.data"
+}
 lat_run() {  # path round -> ping RTT avg (ms) and sockperf TCP ping-pong p50/p99 (us)
   local p=$1 r=$2 pg sp
   [[ $p == jo+* ]] && knob "${p#jo+}" on
@@ -219,7 +262,7 @@ lat_run() {  # path round -> ping RTT avg (ms) and sockperf TCP ping-pong p50/p9
   [[ $p == jo+* ]] && knob "${p#jo+}" off
   echo -e "$p\t$r\t${pg:-nan}\t${sp:-nan	nan}" >> "$logdir/lat.tsv"
 }
-: > "$logdir/tput.tsv"; : > "$logdir/lat.tsv"
+: > "$logdir/tput.tsv"; : > "$logdir/lat.tsv"; : > "$logdir/prof.tsv"
 log "paths: ${paths[*]}; $rounds rounds x ${secs}s, order rotated each round"
 for r in $(seq 1 "$rounds"); do
   n=${#paths[@]}
@@ -254,11 +297,12 @@ def ratio(p, i):  # per-round ratio to Docker's overlay (paired within the round
 label = {"jo": "javaoverlay (as shipped)", "ov": "Docker overlay (driver.mtu=1400)", "ovd": "Docker overlay (default MTU)",
          "ul": "underlay host → host", "nsl": "javaoverlay, per-network netns layout (hand-made)",
          "nsl0": "javaoverlay, netns layout + bridge-nf-call-*=0 in it (hand-made)",
-         "nslx": "as nsl0, vxlan options: " + nslopts}
+         "nslx": "as nsl0, vxlan options: " + nslopts,
+         "mvl": "javaoverlay, macvlan child of the vxlan device, no bridge/veth (hand-made)"}
 def name_of(p):
     return label.get(p, f"javaoverlay + knob `{p[3:]}`" if p.startswith("jo+") else p)
 mtunote = {"jo": f"{mtu.get('jo')} (vxlan dev {jovx})", "ov": f"{mtu.get('ov')}", "ovd": f"{mtu.get('ovd')} (> underlay − 50: does not fit)",
-           "ul": f"{mtu.get('ul')}", "nsl": "1350", "nsl0": "1350", "nslx": "1350"}
+           "ul": f"{mtu.get('ul')}", "nsl": "1350", "nsl0": "1350", "nslx": "1350", "mvl": "1350"}
 print(f"Run {when}, kernel {kernel}, Docker 20.10 + Consul, 2 testbed hosts, underlay (eth0) MTU {mtu.get('ul')}. "
       f"iperf3 TCP, one stream, container on h1 → container on h2, {secs} s per run, {len(R)} rounds; "
       f"the order of paths rotates each round, and a knob is on only during its own run.\n")
@@ -283,6 +327,18 @@ if "jo" in T:
     for p in paths:
         if p in ("jo", "ov", "ovd", "ul") or p not in T: continue
         print(f"| {name_of(p)} | {name_of(base[p])} | {vs(p, base[p], 0)} | {vs(p, base[p], 2)} |")
+Pr = {}
+for l in open(f"{logdir}/prof.tsv"):
+    p, r, nf, br = l.rstrip("\n").split("\t")
+    Pr.setdefault(p, []).append((f(nf), f(br)))
+if Pr:
+    print("\nWhere the path's CPU goes (perf record -a during each run; share of the iperf3 + ksoftirqd samples, median "
+          "and range over the rounds; the underlay bridge of the testbed is in every path):\n")
+    print("| path | netfilter (nf_*, nft_*, br_nf_*, conntrack) % | bridge (br_*, fdb_*) % |\n|---|---|---|")
+    for p in paths:
+        if p in Pr:
+            v = Pr[p]
+            print(f"| {name_of(p)} | {med([x[0] for x in v]):.1f} ({rng([x[0] for x in v])}) | {med([x[1] for x in v]):.1f} ({rng([x[1] for x in v])}) |")
 la = [x[4] for p in T for x in T[p].values()]; busy = [x[3] for p in T for x in T[p].values()]
 print(f"\nLoad average (1 min) during the runs: {min(la):.2f}–{max(la):.2f} on 2 CPUs; machine busy during runs "
       f"(all tenants, /proc/stat): median {med(busy):.0f} %.")
