@@ -205,7 +205,9 @@ for k in "${knobs[@]}"; do
     *) pid_a["jo+$k"]=${pid_a[jo]}; pid_b["jo+$k"]=${pid_b[jo]}; ip_b["jo+$k"]=${ip_b[jo]}; mtu_c["jo+$k"]=${mtu_c[jo]}; paths+=("jo+$k") ;;
   esac
 done
-pid_a[ul]=""; ip_b[ul]=198.18.0.12; mtu_c[ul]=$(hn h1 cat /sys/class/net/eth0/mtu 2>/dev/null || echo 1400)
+# The host's eth0 as seen from its own namespace (a plain `cat /sys/...` after nsenter --net would read the root
+# mount namespace's sysfs, i.e. the VM's eth0).
+pid_a[ul]=""; ip_b[ul]=198.18.0.12; mtu_c[ul]=$(hn h1 ip -j link show eth0 | jq -r '.[0].mtu')
 
 # ---- servers ---------------------------------------------------------------------------------------------------
 for n in "${nets[@]}"; do
@@ -273,10 +275,17 @@ done
 
 # ---- report ----------------------------------------------------------------------------------------------------
 vx_mtu() { hn h1 ip -j link show | jq -r --arg n "$1" '.[] | select(.ifname | startswith($n)) | .mtu' | head -1; }
+# Docker's overlay keeps br0 and vxlan0 in /run/docker/netns/1-<first 10 of the network id> (h1's mount namespace).
+ov_vx_mtu() {
+  local id; id=$(D h1 network inspect -f '{{.Id}}' "$1" | cut -c1-10)
+  "$T" exec h1 nsenter --net="/run/docker/netns/1-$id" ip -j link show vxlan0 2>/dev/null | jq -r '.[0].mtu' || echo "?"
+}
+ovmtus=""; for n in "${nets[@]}"; do [[ $n == jo ]] || ovmtus+="$n=$(ov_vx_mtu "$n") "; done
 report=$(python3 - "$logdir" "$rounds" "$secs" "${paths[*]}" "$(uname -r)" "$(date -u +%FT%TZ)" \
-  "$(for p in "${paths[@]}"; do echo -n "$p=${mtu_c[$p]} "; done)" "$(vx_mtu jo-vx-)" "$latency" "$nsl_opts" <<'PY'
+  "$(for p in "${paths[@]}"; do echo -n "$p=${mtu_c[$p]} "; done)" "$(vx_mtu jo-vx-)" "$latency" "$nsl_opts" "$ovmtus" "${mtu_c[ul]}" <<'PY'
 import sys, statistics as st, math
-logdir, rounds, secs, paths, kernel, when, mtus, jovx, latency, nslopts = sys.argv[1:11]
+logdir, rounds, secs, paths, kernel, when, mtus, jovx, latency, nslopts, ovmtus, ulmtu = sys.argv[1:13]
+ovvx = dict(x.split("=") for x in ovmtus.split())
 paths = paths.split(); mtu = dict(x.split("=") for x in mtus.split())
 def f(x):
     try: return float(x)
@@ -301,9 +310,10 @@ label = {"jo": "javaoverlay (as shipped)", "ov": "Docker overlay (driver.mtu=140
          "mvl": "javaoverlay, macvlan child of the vxlan device, no bridge/veth (hand-made)"}
 def name_of(p):
     return label.get(p, f"javaoverlay + knob `{p[3:]}`" if p.startswith("jo+") else p)
-mtunote = {"jo": f"{mtu.get('jo')} (vxlan dev {jovx})", "ov": f"{mtu.get('ov')}", "ovd": f"{mtu.get('ovd')} (> underlay − 50: does not fit)",
-           "ul": f"{mtu.get('ul')}", "nsl": "1350", "nsl0": "1350", "nslx": "1350", "mvl": "1350"}
-print(f"Run {when}, kernel {kernel}, Docker 20.10 + Consul, 2 testbed hosts, underlay (eth0) MTU {mtu.get('ul')}. "
+mtunote = {"jo": f"{mtu.get('jo')} (vxlan dev {jovx})", "ov": f"{mtu.get('ov')} (vxlan0 {ovvx.get('ov', '?')})",
+           "ovd": f"{mtu.get('ovd')} (vxlan0 {ovvx.get('ovd', '?')}; > underlay − 50: does not fit)",
+           "ul": ulmtu, "nsl": "1350", "nsl0": "1350", "nslx": "1350", "mvl": "1350"}
+print(f"Run {when}, kernel {kernel}, Docker 20.10 + Consul, 2 testbed hosts, underlay (eth0) MTU {ulmtu}. "
       f"iperf3 TCP, one stream, container on h1 → container on h2, {secs} s per run, {len(R)} rounds; "
       f"the order of paths rotates each round, and a knob is on only during its own run.\n")
 print("| path | container MTU | " + " | ".join(f"r{r}" for r in R) + " | median Gbit/s | × Docker overlay (per-round median, range) | retransmits (median) | CPU ms/GB (median) | CPU/GB × Docker |")
