@@ -327,7 +327,7 @@ for p in paths:
     print(f"| {name} | {mtunote.get(p, mtu.get(p, '?'))} | " + " | ".join(f"{x:.2f}" for x in g)
           + f" | **{med(g):.2f}** | {rm:.3f} ({rr}) | {med([T[p][r][1] for r in R if r in T[p]]):.0f} | "
           + f"{med([T[p][r][2] for r in R if r in T[p]]):.0f} | {cm:.3f} |")
-if "jo" in T:
+if "jo" in T and any(p not in ("jo", "ov", "ovd", "ul") for p in T):
     print("\nKnobs against the untouched javaoverlay path of the same round (per-round ratio, median and range):\n")
     def vs(p, q, i):
         a = [T[p][r][i] / T[q][r][i] for r in R if r in T[p] and r in T[q] and T[q][r][i] > 0]
