@@ -182,9 +182,9 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
     void joinBuildsOnlyWhatIsMissingWithoutDumpingLinks() throws Exception {
         a.createNetwork(net("n1", Map.of()));
         a.createEndpoint("n1", "n1", ep("e1abcdef99", "10.20.0.5/24"));
-        int dumps = nlA.linkDumps();
+        int dumps = nlA.linkDumpsOnThisThread();
         JoinResult j = a.join("n1", "e1abcdef99", "/var/run/docker/netns/abc");
-        assertEquals(dumps, nlA.linkDumps(), "Join looks devices up by name");
+        assertEquals(dumps, nlA.linkDumpsOnThisThread(), "Join looks devices up by name");
         assertEquals(new JoinResult("jo-c-e1abcdef", "eth", Optional.empty(), Optional.empty(), List.of(), false), j);
         Bridge br = assertInstanceOf(Bridge.class, nlA.linkByName("jo-br-1"));
         Vxlan vx = assertInstanceOf(Vxlan.class, nlA.linkByName("jo-vx-1"));

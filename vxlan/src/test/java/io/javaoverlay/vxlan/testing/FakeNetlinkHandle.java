@@ -51,6 +51,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     private final List<String> mutations = new ArrayList<>();
     private final Map<Integer, Boolean> learning = new TreeMap<>();
     private int linkDumps;
+    private final ThreadLocal<int[]> threadDumps = ThreadLocal.withInitial(() -> new int[1]);
     private volatile Runnable duringDump = () -> { };
     private volatile Predicate<String> failing = op -> false;
     private int nextIndex = 10;
@@ -84,6 +85,11 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     }
 
     /** How many full link dumps ({@link #linkList}) were made so far. */
+    /** Link dumps made by the calling thread (background reconcile passes do not count). */
+    public int linkDumpsOnThisThread() {
+        return threadDumps.get()[0];
+    }
+
     public synchronized int linkDumps() {
         return linkDumps;
     }
@@ -241,6 +247,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         Runnable during;
         synchronized (this) {
             linkDumps++;
+            threadDumps.get()[0]++;
             snapshot = List.copyOf(links.values());
             during = duringDump;
         }
