@@ -1,5 +1,6 @@
 package io.javaoverlay.vxlan.reconcile;
 
+import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
@@ -300,19 +301,22 @@ public final class NetworkReconciler {
         List<FdbEntry> fdb = List.of();
         List<Neighbor> neigh = List.of();
         Optional<Boolean> learning = Optional.empty();
+        Optional<Boolean> unicastFlood = Optional.empty();
         if (vx.isPresent() && vx.get() instanceof Vxlan) {
             int idx = vx.get().index();
             fdb = handle.fdbList(idx);
             neigh = handle.neighList(idx, Family.ALL);
             if (full && vx.get().attrs().masterIndex() > 0) {
                 try {
-                    learning = handle.bridgePortByIndex(idx).settings().learning();
+                    BridgePortSettings port = handle.bridgePortByIndex(idx).settings();
+                    learning = port.learning();
+                    unicastFlood = port.unicastFlood();
                 } catch (NotFoundException | UnsupportedOperationException notAPort) {
                     // released meanwhile: the planner enslaves it again, and then turns learning off
                 }
             }
         }
-        return new ActualNetwork(List.copyOf(links.values()), fdb, neigh, learning);
+        return new ActualNetwork(List.copyOf(links.values()), fdb, neigh, learning, unicastFlood);
     }
 
     /** Ends the executor once the queue is empty: no more work is accepted. */
