@@ -358,7 +358,7 @@ public final class NetworkReplicator {
         }
         try {
             docker.createNetwork(new NetworkCreate(n.name(), driver, options, driver, ipamOptions, pools,
-                    n.enableIPv6(), n.internal()));
+                    n.enableIPv6(), n.internal(), n.enableIPv4()));
             created.add(n.name());
             reported.remove(n.name() + "/create");
             LOG.log(Level.INFO, "created network " + n.name() + " on " + hostId + " (javaoverlay network "
