@@ -3,6 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.server.resource.DockerMediaFilter;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.vxlan.VxlanConfig;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -46,6 +47,7 @@ import java.util.Optional;
  * @param deadHostTimeout   silence after which a host is no longer ALIVE (then SILENT or DEAD)
  * @param vtepProbe         ask a silent host's VTEP (ICMP echo) before declaring it DEAD
  * @param vxlanIngressFilter accept VXLAN only from the VTEPs of known hosts (nftables)
+ * @param bumLimits         {@code --bum-warn-hosts}, {@code --bum-max-hosts}: cost guard of BUM replication
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
@@ -53,7 +55,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                            Duration readyTimeout, String driverName, Optional<String> dockerHost, ConsulTls consulTls,
                            Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention,
                            Duration resyncInterval, Duration endpointGrace, Duration deadHostTimeout, boolean vtepProbe,
-                           boolean vxlanIngressFilter) {
+                           boolean vxlanIngressFilter, VxlanConfig.BumLimits bumLimits) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -252,7 +254,8 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                 .endpointGrace(endpointGrace)
                 .deadHostTimeout(deadHostTimeout)
                 .vtepProbe(vtepProbe)
-                .vxlanIngressFilter(vxlanIngressFilter);
+                .vxlanIngressFilter(vxlanIngressFilter)
+                .bumLimits(bumLimits);
     }
 
     /** Named settings for a {@link DaemonConfig}; {@link #build()} validates them as the constructor does. */
@@ -281,6 +284,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         private Duration deadHostTimeout = DEFAULT_DEAD_HOST_TIMEOUT;
         private boolean vtepProbe = true;
         private boolean vxlanIngressFilter = true;
+        private VxlanConfig.BumLimits bumLimits = VxlanConfig.BumLimits.DEFAULT;
 
         private Builder(StoreLocation store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -430,10 +434,16 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             return this;
         }
 
+        /** {@code --bum-warn-hosts}, {@code --bum-max-hosts}. */
+        public Builder bumLimits(VxlanConfig.BumLimits value) {
+            this.bumLimits = value;
+            return this;
+        }
+
         /** The validated configuration. @throws IllegalArgumentException naming the flag that is wrong */
         public DaemonConfig build() {
             return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention, resyncInterval, endpointGrace, deadHostTimeout, vtepProbe,
-                    vxlanIngressFilter);
+                    vxlanIngressFilter, bumLimits);
         }
     }
 }
