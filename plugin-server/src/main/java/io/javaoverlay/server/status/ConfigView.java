@@ -46,6 +46,8 @@ public final class ConfigView {
         m.put("dead-host-retention", duration(c.deadHostRetention()));
         m.put("vtep-probe", String.valueOf(c.vtepProbe()));
         m.put("vxlan-ingress-filter", String.valueOf(c.vxlanIngressFilter()));
+        m.put("bum-warn-hosts", String.valueOf(c.bumLimits().warnHosts()));
+        m.put("bum-max-hosts", String.valueOf(c.bumLimits().maxHosts()));
         m.put("admin-socket", c.adminSocket().toString());
         m.put("metrics-addr", c.metricsAddr().map(Object::toString).orElse("(off)"));
         return m;
