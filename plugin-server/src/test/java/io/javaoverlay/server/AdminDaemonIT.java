@@ -228,7 +228,7 @@ class AdminDaemonIT {
 
         Run ls = cli("network", "ls");
         assertEquals(0, ls.exit(), ls.err());
-        assertTrue(ls.out().contains("aaaaaaaaaaaa  1    198.18.5.0/24  auto  2          198.18.0.1,ghost"), ls.out());
+        assertTrue(ls.out().contains("aaaaaaaaaaaa  1    198.18.5.0/24  1450  2          198.18.0.1,ghost"), ls.out());
         Run inspect = cli("network", "inspect", "aaaa", "--json");
         assertEquals(0, inspect.exit(), inspect.err());
         assertEquals(2, inspect.json().path("endpoints").size(), inspect.out());
