@@ -287,12 +287,15 @@ class NetworkReplicatorTest {
         assertTrue(r2.pass().created().isEmpty(), "recorded here but not listed: maybe being removed, so not created");
         assertEquals(Optional.of(record("blue").orElseThrow().clusterId()), aliases.clusterIdOf("h2", gone),
                 "the stale alias is kept for a grace period (a network being created is not listed yet)");
+        assertEquals(Optional.of(NetworkReplicator.STALE_AFTER), r2.nextDeadline(),
+                "the loop must look again when the grace ends, not a resync later (no event announces it)");
         clock.now = clock.now.plus(NetworkReplicator.STALE_AFTER);
         NetworkReplicator.ReplicationReport p = r2.pass();
         assertEquals(List.of(gone), p.forgotten());
         assertEquals(List.of("blue"), p.created(), "the cluster still defines it: created again");
         assertEquals(Optional.empty(), aliases.clusterIdOf("h2", gone));
         assertTrue(r2.pass().quiet());
+        assertEquals(Optional.empty(), r2.nextDeadline());
     }
 
     @Test
