@@ -8,8 +8,8 @@ ns_inode() { stat -L -c %i "$1" 2>/dev/null || true; }
 # Bulk reads (one find, two greps) keep this fast; a per-pid loop in bash takes seconds.
 testbed_pids() {
   local files=() f
-  for f in "/run/netns/$UNDERLAY_NS" /run/netns/"$P"-h* "$ROOT"/ns/*.mnt; do
-    [[ "$f" == /run/netns/* && ! "$(basename "$f")" =~ ^$P-(underlay|h[0-9]+)$ ]] && continue
+  for f in "/run/netns/$UNDERLAY_NS" "/run/netns/$P-rogue" /run/netns/"$P"-h* "$ROOT"/ns/*.mnt; do
+    [[ "$f" == /run/netns/* && ! "$(basename "$f")" =~ ^$P-(underlay|rogue|h[0-9]+)$ ]] && continue
     files+=("$f")
   done
   pids_matching "$P-h[0-9]+" "$ROOT/" "${files[@]}"
@@ -82,12 +82,12 @@ do_down() {
   done
   local ns
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-    [[ "$ns" == "$UNDERLAY_NS" || "$ns" =~ $NAME_RE ]] && ip netns del "$ns" 2>/dev/null || true
+    [[ "$ns" == "$UNDERLAY_NS" || "$ns" == "$P-rogue" || "$ns" =~ $NAME_RE ]] && ip netns del "$ns" 2>/dev/null || true
   done
   # The testbed never creates links in the root namespace; remove any that carry its names anyway.
   local l
   for l in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
-    [[ "$l" == "$UNDERLAY_BR" || "$l" =~ ^jo-h[0-9]+(-u)?$ ]] && ip link del "$l" 2>/dev/null || true
+    [[ "$l" == "$UNDERLAY_BR" || "$l" =~ ^jo-(h[0-9]+|rogue)(-u)?$ ]] && ip link del "$l" 2>/dev/null || true
   done
   # Container cgroups (dockerd runs with --cgroup-parent /jo-hN), deepest first.
   find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -regex ".*/$P-h[0-9]+\\(/.*\\)?" 2>/dev/null | sort -r |
@@ -120,10 +120,10 @@ cmd_down() {
 leftovers() {
   local out
   out=$( {
-    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^($UNDERLAY_NS|$P-h[0-9]+)$" | sed 's/^/netns /'
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^($UNDERLAY_NS|$P-rogue|$P-h[0-9]+)$" | sed 's/^/netns /'
     testbed_pids | sed 's/^/pid /'
     awk -v r="$ROOT" 'index($2, r) == 1 {print "mount " $2}' /proc/mounts
-    ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "^($UNDERLAY_BR|jo-h[0-9]+(-u)?)$" | sed 's/^/link /'
+    ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "^($UNDERLAY_BR|jo-(h[0-9]+|rogue)(-u)?)$" | sed 's/^/link /'
   } || true)
   if [[ "${1:-}" == verbose && -n "$out" ]]; then echo "$out"; fi
   [[ -z "$out" ]]

@@ -15,6 +15,7 @@ import io.javaoverlay.kvstore.TxnOp;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -35,12 +36,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AddressAllocator {
 
-    private static final String GATEWAY = "gateway";
-    private static final String ADDRESS = "address";
+    private static final String GATEWAY = IpamService.AddressClaim.GATEWAY;
+    private static final String ADDRESS = IpamService.AddressClaim.ADDRESS;
 
     private final IpamConfig config;
     private final CasRetry calls;
     private final KvStore store;
+    private final Clock clock;
     private final ConcurrentHashMap<String, PoolState> pools = new ConcurrentHashMap<>();
 
     /** Per-pool cache; guarded by its own monitor. */
@@ -60,10 +62,11 @@ final class AddressAllocator {
      */
     private static final int RELIST_AFTER_CONFLICTS = 2;
 
-    AddressAllocator(IpamConfig config, CasRetry calls) {
+    AddressAllocator(IpamConfig config, CasRetry calls, Clock clock) {
         this.config = config;
         this.calls = calls;
         this.store = calls.store();
+        this.clock = clock;
     }
 
     AddressGrant requestAddress(AddressRequest r) {
@@ -86,9 +89,9 @@ final class AddressAllocator {
             Optional<KvEntry> pe = store.get(IpamKeys.pool(subnet));
             PoolRecord rec = pe.map(e -> IpamRecords.decode(e.key(), e.value(), PoolRecord.class)).orElse(null);
             if (rec != null && rec.poolId().equals(poolId) && rec.active() && ip.equals(rec.gateway())) {
-                if (rec.holders().size() > 1) {
-                    // Another host's network still uses this gateway (E16): keep it until the
-                    // last holder goes; the pool's deletion removes it then.
+                if (!mayReleaseGateway(rec)) {
+                    // Another network still uses this gateway (E16): keep it until the last
+                    // holder goes; the pool's deletion removes it then.
                     return Boolean.TRUE;
                 }
                 store.txn(List.of(new TxnOp.Cas(pe.get().key(), IpamRecords.encode(rec.withGateway(null)),
@@ -108,9 +111,33 @@ final class AddressAllocator {
         });
     }
 
+    /**
+     * Whether a ReleaseAddress of the gateway may free it: only when the pool has one holder, and
+     * in scope local only when that holder is this host's. Docker releases the gateway right before
+     * the pool on each host's {@code docker network rm}; a repeated or late release of the gateway
+     * from a host that no longer holds the pool must not take it from the host that does.
+     */
+    private boolean mayReleaseGateway(PoolRecord rec) {
+        if (rec.holders().size() > 1) {
+            return false;
+        }
+        return rec.holders().isEmpty() || config.scope() == IpamConfig.Scope.GLOBAL
+                || rec.holders().get(0).host().equals(config.hostId());
+    }
+
     /** Drops the cache of a pool (after a release; it is rebuilt on demand if the pool lives on). */
     void forget(String poolId) {
         pools.remove(poolId);
+    }
+
+    /** Notes that {@code ip} of pool {@code poolId} was freed by another path (a repair). */
+    void freed(String poolId, IpAddress ip) {
+        PoolState st = pools.get(poolId);
+        if (st != null) {
+            synchronized (st) {
+                st.taken.remove(ip.value());
+            }
+        }
     }
 
     // ---- the three kinds of request ----------------------------------------------------------
@@ -307,7 +334,7 @@ final class AddressAllocator {
         }
     }
 
-    private static IpAddress checkAllocatable(IpAddress ip, IpPrefix pool, PoolRecord rec) {
+    static IpAddress checkAllocatable(IpAddress ip, IpPrefix pool, PoolRecord rec) {
         if (!pool.contains(ip)) {
             throw PoolAllocator.invalid("address " + ip + " is outside pool " + pool);
         }
@@ -319,7 +346,7 @@ final class AddressAllocator {
     }
 
     private AddressRecord addressRecord(String kind) {
-        return new AddressRecord(kind, config.hostId(), System.currentTimeMillis());
+        return new AddressRecord(kind, config.hostId(), clock.millis());
     }
 
     private static AddressInUseException inUse(IpAddress ip, IpPrefix pool) {

@@ -17,10 +17,42 @@ import java.util.Objects;
  * @param defaultV6Pools     where auto-selected IPv6 pools come from, tried in order
  * @param maxAttempts        compare-and-set attempts per request before failing with CONFLICT
  * @param retryBackoff       upper bound of the random pause between attempts
+ * @param scope              the driver's scope, which decides whose holder a ReleasePool removes
+ *                           (see {@link Scope})
  */
 public record IpamConfig(String localAddressSpace, String globalAddressSpace, String hostId,
                          List<DefaultPool> defaultV4Pools, List<DefaultPool> defaultV6Pools,
-                         int maxAttempts, Duration retryBackoff) {
+                         int maxAttempts, Duration retryBackoff, Scope scope) {
+
+    /**
+     * Where Docker sends a network's IPAM calls, which decides what a pool holder stands for.
+     */
+    public enum Scope {
+        /**
+         * Docker 24+ (and 20.10 without a cluster store): every host creates its own Docker network
+         * and sends its own RequestPool and ReleasePool. A holder is one host's network, so a
+         * ReleasePool removes only a holder of the calling host, and none left is a no-op: a
+         * repeated ReleasePool can never take another host's holder.
+         */
+        LOCAL,
+        /**
+         * Docker 20.10 with a cluster store ({@code --scope global}): one network for the cluster;
+         * RequestPool comes from the creating host and ReleasePool from whichever host runs
+         * {@code docker network rm}. A ReleasePool removes the calling host's holder, else the oldest.
+         */
+        GLOBAL;
+
+        /** {@code local} or {@code global}, as the driver's {@code --scope} flag spells it. */
+        public static Scope parse(String text) {
+            if ("local".equalsIgnoreCase(text)) {
+                return LOCAL;
+            }
+            if ("global".equalsIgnoreCase(text)) {
+                return GLOBAL;
+            }
+            throw new IllegalArgumentException("scope must be 'local' or 'global', got '" + text + "'");
+        }
+    }
 
     /** The local address space name used unless configured otherwise (GetDefaultAddressSpaces). */
     public static final String LOCAL_SPACE = "JavaOverlayLocal";
@@ -47,6 +79,7 @@ public record IpamConfig(String localAddressSpace, String globalAddressSpace, St
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
         }
         Objects.requireNonNull(retryBackoff, "retryBackoff");
+        Objects.requireNonNull(scope, "scope");
     }
 
     private static void requireName(String s, String what) {
@@ -57,24 +90,36 @@ public record IpamConfig(String localAddressSpace, String globalAddressSpace, St
 
     /**
      * The defaults: spaces {@value #LOCAL_SPACE}/{@value #GLOBAL_SPACE}, IPv4 pools from
-     * 10.200.0.0/16 in /24s, IPv6 pools from fd5a:7661:6f76::/48 in /64s.
+     * 10.200.0.0/16 in /24s, IPv6 pools from fd5a:7661:6f76::/48 in /64s, scope local.
      */
     public static IpamConfig defaults(String hostId) {
         return new IpamConfig(LOCAL_SPACE, GLOBAL_SPACE, hostId,
                 List.of(DefaultPool.parse("10.200.0.0/16", 24)),
                 List.of(DefaultPool.parse("fd5a:7661:6f76::/48", 64)),
-                64, Duration.ofMillis(20));
+                64, Duration.ofMillis(20), Scope.LOCAL);
     }
 
     /** A copy with other default pools. */
     public IpamConfig withDefaultPools(List<DefaultPool> v4, List<DefaultPool> v6) {
-        return new IpamConfig(localAddressSpace, globalAddressSpace, hostId, v4, v6, maxAttempts, retryBackoff);
+        return new IpamConfig(localAddressSpace, globalAddressSpace, hostId, v4, v6, maxAttempts, retryBackoff, scope);
     }
 
     /** A copy with another host id. */
     public IpamConfig withHostId(String id) {
         return new IpamConfig(localAddressSpace, globalAddressSpace, id, defaultV4Pools, defaultV6Pools,
-                maxAttempts, retryBackoff);
+                maxAttempts, retryBackoff, scope);
+    }
+
+    /** A copy with another scope. */
+    public IpamConfig withScope(Scope s) {
+        return new IpamConfig(localAddressSpace, globalAddressSpace, hostId, defaultV4Pools, defaultV6Pools,
+                maxAttempts, retryBackoff, s);
+    }
+
+    /** A copy with other compare-and-set limits. */
+    public IpamConfig withRetries(int attempts, Duration backoff) {
+        return new IpamConfig(localAddressSpace, globalAddressSpace, hostId, defaultV4Pools, defaultV6Pools,
+                attempts, backoff, scope);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.OverlayException;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,8 @@ import java.util.TreeMap;
  * nothing, and it lets the overlap check see nested blocks of any size, which per-subnet keys
  * cannot do without enumerating every possible sub-block.
  *
- * <p>Release keeps a holder list (E16): each RequestPool adds one holder, each ReleasePool removes
- * one (this host's latest if it has one, else the oldest, because with a 20.10 cluster store the
- * release may come from another host). Removing the last holder deletes the pool; see
- * {@code package-info} for why that is a tombstone followed by a prefix delete.
+ * <p>Each RequestPool adds one holder to the pool (E16); {@link PoolHolders} removes them
+ * (ReleasePool and the repairs) and deletes the pool when the last one goes.
  */
 final class PoolAllocator {
 
@@ -47,11 +46,15 @@ final class PoolAllocator {
     private final IpamConfig config;
     private final CasRetry calls;
     private final KvStore store;
+    private final Clock clock;
+    private final PoolHolders holders;
 
-    PoolAllocator(IpamConfig config, CasRetry calls) {
+    PoolAllocator(IpamConfig config, CasRetry calls, Clock clock, PoolHolders holders) {
         this.config = config;
         this.calls = calls;
         this.store = calls.store();
+        this.clock = clock;
+        this.holders = holders;
     }
 
     PoolGrant requestPool(IpamService.PoolRequest r) {
@@ -84,46 +87,14 @@ final class PoolAllocator {
         return calls.run("claim pool " + pool, () -> claimExplicit(pool, subPool, network, space));
     }
 
-    void releasePool(String poolId) {
-        IpPrefix subnet = IpamKeys.subnetOf(poolId).orElseThrow(() -> invalidPoolId(poolId));
-        calls.run("release pool " + subnet, () -> releaseAttempt(poolId, subnet));
-    }
-
     // ---- claims ----------------------------------------------------------------------------
 
-    /** A consistent read of a family's index and one pool record. */
-    private record Snapshot(PoolIndex index, long indexIdx, PoolRecord pool, long poolIdx) {
-        boolean indexExists() {
-            return indexIdx >= 0;
-        }
-    }
-
-    private Snapshot snapshot(boolean v6, IpPrefix pool) throws KvStoreException {
-        String ik = IpamKeys.poolIndex(v6);
-        String pk = pool == null ? null : IpamKeys.pool(pool);
-        List<TxnOp> ops = new ArrayList<>();
-        ops.add(new TxnOp.Get(ik));
-        if (pk != null) {
-            ops.add(new TxnOp.Get(pk));
-        }
-        PoolIndex index = new PoolIndex(List.of());
-        long indexIdx = -1;
-        PoolRecord rec = null;
-        long recIdx = -1;
-        for (KvEntry e : store.txn(ops)) {
-            if (e.key().equals(ik)) {
-                index = IpamRecords.decode(e.key(), e.value(), PoolIndex.class);
-                indexIdx = e.modifyIndex();
-            } else if (e.key().equals(pk)) {
-                rec = IpamRecords.decode(e.key(), e.value(), PoolRecord.class);
-                recIdx = e.modifyIndex();
-            }
-        }
-        return new Snapshot(index, indexIdx, rec, recIdx);
+    private PoolSnapshot snapshot(boolean v6, IpPrefix pool) throws KvStoreException {
+        return PoolSnapshot.read(store, v6, pool);
     }
 
     private PoolGrant claimExplicit(IpPrefix pool, IpPrefix subPool, String network, String space) throws KvStoreException {
-        Snapshot s = snapshot(pool.v6(), pool);
+        PoolSnapshot s = snapshot(pool.v6(), pool);
         List<IndexEntry> overlapping = s.index().pools().stream()
                 .filter(e -> e.pool().overlaps(pool)).toList();
         if (!overlapping.isEmpty()) {
@@ -146,14 +117,14 @@ final class PoolAllocator {
 
     private PoolGrant claimAuto(boolean v6, String network, String space) {
         return calls.run("pick a free " + family(v6) + " pool", () -> {
-            Snapshot s = snapshot(v6, null);
+            PoolSnapshot s = snapshot(v6, null);
             if (network != null) {
                 Optional<IndexEntry> mine = s.index().pools().stream()
                         .filter(e -> network.equals(e.network())).findFirst();
                 if (mine.isPresent()) {
                     IpPrefix existing = mine.get().pool();
                     // Re-read including the pool record, so join() can CAS it.
-                    Snapshot full = snapshot(v6, existing);
+                    PoolSnapshot full = snapshot(v6, existing);
                     if (full.indexIdx() != s.indexIdx()) {
                         throw CasRetry.conflict(IpamKeys.poolIndex(v6) + " changed between two reads");
                     }
@@ -161,7 +132,7 @@ final class PoolAllocator {
                 }
             }
             IpPrefix candidate = pickFree(v6, s.index());
-            Snapshot full = snapshot(v6, candidate);
+            PoolSnapshot full = snapshot(v6, candidate);
             if (full.indexIdx() != s.indexIdx()) {
                 throw CasRetry.conflict(IpamKeys.poolIndex(v6) + " changed between two reads");
             }
@@ -207,7 +178,7 @@ final class PoolAllocator {
     }
 
     /** Adds a holder to an existing pool of the same logical network (E16). */
-    private PoolGrant join(Snapshot s, IndexEntry e, IpPrefix subPool, boolean auto) throws KvStoreException {
+    private PoolGrant join(PoolSnapshot s, IndexEntry e, IpPrefix subPool, boolean auto) throws KvStoreException {
         PoolRecord rec = s.pool();
         if (rec == null || !rec.active() || !rec.poolId().equals(e.poolId())) {
             // index and record momentarily disagree: someone is mid-release
@@ -227,18 +198,18 @@ final class PoolAllocator {
                     + " and Docker asked for another pool, which means it clashes with a route or name server"
                     + " on this host; create the network with an explicit --subnet");
         }
-        PoolRecord next = rec.plusHolder(new Holder(config.hostId(), System.currentTimeMillis()));
+        PoolRecord next = rec.plusHolder(new Holder(config.hostId(), clock.millis()));
         store.compareAndSet(IpamKeys.pool(rec.pool()), IpamRecords.encode(next), s.poolIdx());
         LOG.log(System.Logger.Level.INFO, "joined {0}: {1} holder(s)", rec.describe(), next.holders().size());
         return grant(rec);
     }
 
-    private PoolGrant create(Snapshot s, IpPrefix pool, IpPrefix subPool, String network, String space, boolean auto)
+    private PoolGrant create(PoolSnapshot s, IpPrefix pool, IpPrefix subPool, String network, String space, boolean auto)
             throws KvStoreException {
         String pk = IpamKeys.pool(pool);
         if (s.pool() != null) {
             if (IpamRecords.DELETING.equals(s.pool().state())) {
-                finishDeletion(s.pool(), s.poolIdx());
+                holders.finishDeletion(s.pool(), s.poolIdx());
                 throw CasRetry.conflict(pk + " was a tombstone, now removed"); // claim again on a clean slate
             }
             throw new OverlayException(OverlayException.Kind.INTERNAL, "store key " + pk + " holds active "
@@ -247,7 +218,7 @@ final class PoolAllocator {
         }
         String poolId = IpamKeys.newPoolId(pool);
         PoolRecord rec = new PoolRecord(poolId, pool, subPool, space, network, auto, null, IpamRecords.ACTIVE,
-                List.of(new Holder(config.hostId(), System.currentTimeMillis())));
+                List.of(new Holder(config.hostId(), clock.millis())));
         String ik = IpamKeys.poolIndex(pool.v6());
         byte[] index = IpamRecords.encode(s.index().plus(new IndexEntry(pool, poolId, network)));
         TxnOp indexOp = s.indexExists() ? new TxnOp.Cas(ik, index, s.indexIdx()) : new TxnOp.PutIfAbsent(ik, index);
@@ -258,64 +229,6 @@ final class PoolAllocator {
 
     private static PoolGrant grant(PoolRecord rec) {
         return new PoolGrant(rec.poolId(), rec.pool(), Map.of());
-    }
-
-    // ---- release ---------------------------------------------------------------------------
-
-    private Boolean releaseAttempt(String poolId, IpPrefix subnet) throws KvStoreException {
-        Snapshot s = snapshot(subnet.v6(), subnet);
-        PoolRecord rec = s.pool();
-        if (rec == null || !rec.poolId().equals(poolId)) {
-            return Boolean.TRUE; // unknown or stale ID: nothing to release (E13)
-        }
-        if (!rec.active()) {
-            finishDeletion(rec, s.poolIdx());
-            return Boolean.TRUE;
-        }
-        List<Holder> holders = new ArrayList<>(rec.holders());
-        int mine = -1;
-        for (int i = holders.size() - 1; i >= 0 && mine < 0; i--) {
-            if (holders.get(i).host().equals(config.hostId())) {
-                mine = i;
-            }
-        }
-        if (!holders.isEmpty()) {
-            holders.remove(mine >= 0 ? mine : 0);
-        }
-        String pk = IpamKeys.pool(subnet);
-        if (!holders.isEmpty()) {
-            store.compareAndSet(pk, IpamRecords.encode(rec.withHolders(holders)), s.poolIdx());
-            return Boolean.TRUE;
-        }
-        // Last holder: drop it from the index and turn the record into a tombstone atomically.
-        // From this commit on the pool is gone for every reader and every address claim fails
-        // its CheckIndex; the addresses are then removed by prefix.
-        String ik = IpamKeys.poolIndex(subnet.v6());
-        List<TxnOp> ops = new ArrayList<>();
-        if (s.indexExists()) {
-            ops.add(new TxnOp.Cas(ik, IpamRecords.encode(s.index().minus(poolId)), s.indexIdx()));
-        }
-        ops.add(new TxnOp.Cas(pk, IpamRecords.encode(rec.deleting()), s.poolIdx()));
-        store.txn(ops);
-        LOG.log(System.Logger.Level.INFO, "released {0}: last holder gone, deleting it", rec.describe());
-        Optional<KvEntry> tomb = store.get(pk);
-        if (tomb.isPresent()) {
-            PoolRecord t = IpamRecords.decode(pk, tomb.get().value(), PoolRecord.class);
-            if (t.poolId().equals(poolId) && !t.active()) {
-                finishDeletion(t, tomb.get().modifyIndex());
-            }
-        }
-        return Boolean.TRUE;
-    }
-
-    /** Removes a tombstoned pool's addresses, then the tombstone. Safe to run on several hosts at once. */
-    void finishDeletion(PoolRecord tomb, long tombIdx) throws KvStoreException {
-        store.deletePrefix(IpamKeys.addressPrefix(tomb.poolId()));
-        try {
-            store.deleteIfIndex(IpamKeys.pool(tomb.pool()), tombIdx);
-        } catch (io.javaoverlay.kvstore.CasConflictException e) {
-            // another host finished it first
-        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -32,8 +32,7 @@ public final class IpamAllocWorker {
         int threads = Integer.parseInt(args[4]);
         int perThread = Integer.parseInt(args[5]);
         try (ConsulKvStore store = ConsulKvStore.open(cfg)) {
-            KvIpamService ipam = new KvIpamService(store, new IpamConfig(d.localAddressSpace(), d.globalAddressSpace(),
-                    d.hostId(), d.defaultV4Pools(), d.defaultV6Pools(), 500, Duration.ofMillis(5)));
+            KvIpamService ipam = new KvIpamService(store, d.withRetries(500, Duration.ofMillis(5)));
             List<String> got = Collections.synchronizedList(new ArrayList<>());
             ExecutorService ex = Executors.newFixedThreadPool(threads);
             List<Future<?>> fs = new ArrayList<>();

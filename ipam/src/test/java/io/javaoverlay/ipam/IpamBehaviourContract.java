@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What Docker sees: pools, gateways, addresses, releases and edge cases E13-E22 of the protocol doc. */
-abstract class IpamBehaviourContract extends IpamServiceContract {
+abstract class IpamBehaviourContract extends IpamIdempotencyContract {
 
     @Test
     void explicitPoolGatewayAndAddresses() throws Exception {
@@ -201,9 +201,9 @@ abstract class IpamBehaviourContract extends IpamServiceContract {
     }
 
     @Test
-    void releaseFromAHostThatNeverRequestedDropsOneHolder() throws Exception {
-        KvIpamService a = host("a", 0);
-        KvIpamService b = host("b", 1);
+    void scopeGlobalReleaseFromAHostThatNeverRequestedDropsOneHolder() throws Exception {
+        KvIpamService a = new KvIpamService(client(0), config("a").withScope(IpamConfig.Scope.GLOBAL));
+        KvIpamService b = new KvIpamService(client(1), config("b").withScope(IpamConfig.Scope.GLOBAL));
         PoolGrant p = pool(a, "198.18.0.0/24", "blue");
         addr(a, p.poolId());
         b.releasePool(p.poolId()); // 20.10 cluster store: `docker network rm` on host b

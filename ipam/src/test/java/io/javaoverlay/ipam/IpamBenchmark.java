@@ -126,8 +126,7 @@ public final class IpamBenchmark {
         List<KvIpamService> hosts = new ArrayList<>();
         for (int h = 0; h < level; h++) {
             IpamConfig c = IpamConfig.defaults("bench-host-" + h);
-            hosts.add(new KvIpamService(clients.apply(h), new IpamConfig(c.localAddressSpace(), c.globalAddressSpace(),
-                    c.hostId(), c.defaultV4Pools(), c.defaultV6Pools(), 1000, Duration.ofMillis(2))));
+            hosts.add(new KvIpamService(clients.apply(h), c.withRetries(1000, Duration.ofMillis(2))));
         }
         String cidr = "198.18." + (16 * (run % 16)) + ".0/20";
         PoolGrant p = null;

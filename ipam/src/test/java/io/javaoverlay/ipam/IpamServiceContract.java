@@ -12,6 +12,7 @@ import io.javaoverlay.types.OverlayException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.function.Executable;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -58,14 +59,20 @@ abstract class IpamServiceContract {
     static final String SPACE = IpamConfig.LOCAL_SPACE;
 
     IpamConfig config(String host) {
-        IpamConfig d = IpamConfig.defaults(host);
-        return new IpamConfig(d.localAddressSpace(), d.globalAddressSpace(), host, d.defaultV4Pools(),
-                d.defaultV6Pools(), 200, Duration.ofMillis(5));
+        return IpamConfig.defaults(host).withRetries(200, Duration.ofMillis(5));
     }
 
     /** A service for simulated host {@code host}, on client {@code client}. */
     KvIpamService host(String host, int client) {
         return new KvIpamService(client(client), config(host));
+    }
+
+    /** Epoch ms where simulated clocks start (2023-11-14). */
+    static final long T0 = 1_700_000_000_000L;
+
+    /** A service for simulated host {@code host} on client {@code client}, with its own clock and scope. */
+    KvIpamService host(String host, int client, Clock clock, IpamConfig.Scope scope) {
+        return new KvIpamService(client(client), config(host).withScope(scope), clock);
     }
 
     static PoolRequest poolReq(String pool, String subPool, String network, boolean v6) {

@@ -84,9 +84,27 @@ public final class CommandLine {
                     "the name Docker knows this driver by (docker network create -d NAME), used to\n"
                     + "list and create the replicated networks. A managed plugin's name carries a tag:\n"
                     + "javaoverlay:latest. Default: " + DaemonConfig.DEFAULT_DRIVER_NAME + "."),
+            new Flag("resync-interval", "JAVAOVERLAY_RESYNC_INTERVAL", "DURATION",
+                    "period of the safety-net passes: kernel state against the store, the firewall rules,\n"
+                    + "this host's endpoints and addresses against Docker, network replication (500ms, 30s,\n"
+                    + "5m, 1h). Default: 30s."),
+            new Flag("endpoint-grace", "JAVAOVERLAY_ENDPOINT_GRACE", "DURATION",
+                    "endpoint records and address claims younger than this are never judged against\n"
+                    + "Docker (protects creates in flight); older ones Docker does not have are removed.\n"
+                    + "Default: 60s."),
+            new Flag("dead-host-timeout", "JAVAOVERLAY_DEAD_HOST_TIMEOUT", "DURATION",
+                    "a host whose heartbeat is silent this long is no longer alive: its peers are\n"
+                    + "withdrawn once its VTEP also fails the ICMP probes (see --vtep-probe). Default: 6s."),
             new Flag("dead-host-retention", "JAVAOVERLAY_DEAD_HOST_RETENTION", "DURATION",
                     "how long a dead host's records are kept before they are collected (e.g. 1h, 30m).\n"
                     + "Default: 1h."),
+            new Flag("vtep-probe", "JAVAOVERLAY_VTEP_PROBE", "true|false",
+                    "ask a silent host's VTEP (ICMP echo) before declaring it dead, so a host whose plugin\n"
+                    + "or store path is down keeps its peers. Turn off where ICMP is blocked between hosts\n"
+                    + "(liveness is then heartbeat only). Default: true."),
+            new Flag("vxlan-ingress-filter", "JAVAOVERLAY_VXLAN_INGRESS_FILTER", "true|false",
+                    "accept VXLAN only from the VTEPs of the cluster's hosts (nftables table inet\n"
+                    + "javaoverlay); false removes the table. Default: true."),
             new Flag("admin-socket", "JAVAOVERLAY_ADMIN_SOCKET", "PATH",
                     "the operator's admin socket (status, metrics; root only, 0600 in a 0700 directory).\n"
                     + "Default: " + DaemonConfig.DEFAULT_ADMIN_SOCKET + "."),
@@ -229,9 +247,7 @@ public final class CommandLine {
         Path admin = Path.of(setting(given, env, "admin-socket").orElse(DaemonConfig.DEFAULT_ADMIN_SOCKET.toString()));
         Optional<MetricsAddress> metrics = setting(given, env, "metrics-addr")
                 .map(MetricsAddress::parse);
-        Duration retention = setting(given, env, "dead-host-retention")
-                .map(t -> parseDuration("dead-host-retention", t))
-                .orElse(DaemonConfig.DEFAULT_DEAD_HOST_RETENTION);
+        Duration retention = duration(given, env, "dead-host-retention", DaemonConfig.DEFAULT_DEAD_HOST_RETENTION);
         return DaemonConfig.builder(store)
                 .advertiseAddr(setting(given, env, "advertise-addr"))
                 .hostId(setting(given, env, "host-id"))
@@ -250,7 +266,31 @@ public final class CommandLine {
                 .adminSocket(admin)
                 .metricsAddr(metrics)
                 .deadHostRetention(retention)
+                .resyncInterval(duration(given, env, "resync-interval", DaemonConfig.DEFAULT_RESYNC_INTERVAL))
+                .endpointGrace(duration(given, env, "endpoint-grace", DaemonConfig.DEFAULT_ENDPOINT_GRACE))
+                .deadHostTimeout(duration(given, env, "dead-host-timeout", DaemonConfig.DEFAULT_DEAD_HOST_TIMEOUT))
+                .vtepProbe(bool(given, env, "vtep-probe", true))
+                .vxlanIngressFilter(bool(given, env, "vxlan-ingress-filter", true))
                 .build();
+    }
+
+    private static Duration duration(Map<String, List<String>> given, Map<String, String> env, String name, Duration dflt) {
+        return setting(given, env, name).map(t -> parseDuration(name, t)).orElse(dflt);
+    }
+
+    private static boolean bool(Map<String, List<String>> given, Map<String, String> env, String name, boolean dflt) {
+        Optional<String> v = setting(given, env, name);
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        switch (v.get().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on":
+                return true;
+            case "false", "0", "no", "off":
+                return false;
+            default:
+                throw new IllegalArgumentException("--" + name + " '" + v.get() + "' must be true or false");
+        }
     }
 
     private static Optional<String> setting(Map<String, List<String>> given, Map<String, String> env, String name) {

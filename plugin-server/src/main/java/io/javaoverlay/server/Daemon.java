@@ -270,12 +270,12 @@ public final class Daemon implements Closeable {
                 services = factory.open(config, vtep);
                 // Consul's client connects lazily: read once, so that an unreachable store keeps the
                 // gate closed (calls wait, then fail naming the store) instead of "ready" services
-                // whose every call fails. Before the network service starts: nothing to undo.
+                // whose every call fails. Before the cluster service starts: nothing to undo.
                 KvStore probeStore = storeOf(services);
                 if (probeStore != null) {
                     probeStore.get(WATCHDOG_KEY);
                 }
-                services.network().start();
+                services.cluster().start();
                 if (!gate.open(services)) {
                     services.close();
                     return;

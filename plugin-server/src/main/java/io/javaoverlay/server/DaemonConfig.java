@@ -3,7 +3,6 @@ package io.javaoverlay.server;
 import io.javaoverlay.server.resource.DockerMediaFilter;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.types.IpPrefix;
-import io.javaoverlay.vxlan.state.NetworkKeys;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -40,12 +39,21 @@ import java.util.Optional;
  * @param adminSocket   the operator's admin socket (root only)
  * @param metricsAddr   opt-in TCP address serving /metrics; empty = none (the admin socket serves it anyway)
  * @param deadHostRetention how long a dead host's records are kept before they are collected
+ * @param resyncInterval    period of every safety-net pass: the reconcilers, the firewall check, the
+ *                          endpoint reconciler against Docker, the replicator's slow poll
+ * @param endpointGrace     records and claims younger than this are never judged against Docker
+ *                          (creates in flight)
+ * @param deadHostTimeout   silence after which a host is no longer ALIVE (then SILENT or DEAD)
+ * @param vtepProbe         ask a silent host's VTEP (ICMP echo) before declaring it DEAD
+ * @param vxlanIngressFilter accept VXLAN only from the VTEPs of known hosts (nftables)
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
                            List<DefaultPool> defaultPools, long maxBodyBytes, Optional<Path> consulTokenFile,
                            Duration readyTimeout, String driverName, Optional<String> dockerHost, ConsulTls consulTls,
-                           Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention) {
+                           Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention,
+                           Duration resyncInterval, Duration endpointGrace, Duration deadHostTimeout, boolean vtepProbe,
+                           boolean vxlanIngressFilter) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -67,12 +75,18 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
     public static final Path DEFAULT_ADMIN_SOCKET = Path.of("/run/javaoverlay/admin.sock");
     /** A dead host's records are collected after this long. */
     public static final Duration DEFAULT_DEAD_HOST_RETENTION = Duration.ofHours(1);
+    /** Period of the safety-net passes (reconcilers, firewall, endpoints against Docker). */
+    public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(30);
+    /** Records younger than this are left alone by the endpoint reconciler (creates in flight). */
+    public static final Duration DEFAULT_ENDPOINT_GRACE = Duration.ofSeconds(60);
+    /** Silence after which a host is no longer ALIVE. */
+    public static final Duration DEFAULT_DEAD_HOST_TIMEOUT = Duration.ofSeconds(6);
 
     public DaemonConfig {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(advertiseAddr, "advertiseAddr");
         Objects.requireNonNull(hostId, "hostId");
-        if (hostId.isPresent() && !NetworkKeys.isValidHostId(hostId.get())) {
+        if (hostId.isPresent() && !io.javaoverlay.server.cluster.ClusterKeys.isValidHostId(hostId.get())) {
             throw new IllegalArgumentException("--host-id '" + hostId.get() + "' must be 1-64 of [A-Za-z0-9._:-]");
         }
         Objects.requireNonNull(socket, "socket");
@@ -112,6 +126,20 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         Objects.requireNonNull(deadHostRetention, "deadHostRetention");
         if (deadHostRetention.isNegative() || deadHostRetention.isZero()) {
             throw new IllegalArgumentException("--dead-host-retention must be positive");
+        }
+        Objects.requireNonNull(resyncInterval, "resyncInterval");
+        if (resyncInterval.compareTo(Duration.ofSeconds(1)) < 0 || resyncInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("--resync-interval " + resyncInterval.toMillis() + " ms must lie within 1s-1h");
+        }
+        Objects.requireNonNull(endpointGrace, "endpointGrace");
+        if (endpointGrace.isNegative() || endpointGrace.compareTo(Duration.ofHours(24)) > 0) {
+            throw new IllegalArgumentException("--endpoint-grace must lie within 0s-24h");
+        }
+        Objects.requireNonNull(deadHostTimeout, "deadHostTimeout");
+        // Membership beats every second and needs at least two beats of silence to judge.
+        if (deadHostTimeout.compareTo(Duration.ofSeconds(2)) < 0 || deadHostTimeout.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("--dead-host-timeout " + deadHostTimeout.toMillis()
+                    + " ms must lie within 2s-1h (hosts beat every second)");
         }
     }
 
@@ -219,7 +247,12 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                 .consulTls(consulTls)
                 .adminSocket(adminSocket)
                 .metricsAddr(metricsAddr)
-                .deadHostRetention(deadHostRetention);
+                .deadHostRetention(deadHostRetention)
+                .resyncInterval(resyncInterval)
+                .endpointGrace(endpointGrace)
+                .deadHostTimeout(deadHostTimeout)
+                .vtepProbe(vtepProbe)
+                .vxlanIngressFilter(vxlanIngressFilter);
     }
 
     /** Named settings for a {@link DaemonConfig}; {@link #build()} validates them as the constructor does. */
@@ -243,6 +276,11 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         private Path adminSocket = DEFAULT_ADMIN_SOCKET;
         private Optional<MetricsAddress> metricsAddr = Optional.empty();
         private Duration deadHostRetention = DEFAULT_DEAD_HOST_RETENTION;
+        private Duration resyncInterval = DEFAULT_RESYNC_INTERVAL;
+        private Duration endpointGrace = DEFAULT_ENDPOINT_GRACE;
+        private Duration deadHostTimeout = DEFAULT_DEAD_HOST_TIMEOUT;
+        private boolean vtepProbe = true;
+        private boolean vxlanIngressFilter = true;
 
         private Builder(StoreLocation store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -362,9 +400,40 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             return this;
         }
 
+        /** {@code --resync-interval}. */
+        public Builder resyncInterval(Duration value) {
+            this.resyncInterval = value;
+            return this;
+        }
+
+        /** {@code --endpoint-grace}. */
+        public Builder endpointGrace(Duration value) {
+            this.endpointGrace = value;
+            return this;
+        }
+
+        /** {@code --dead-host-timeout}. */
+        public Builder deadHostTimeout(Duration value) {
+            this.deadHostTimeout = value;
+            return this;
+        }
+
+        /** {@code --vtep-probe}. */
+        public Builder vtepProbe(boolean value) {
+            this.vtepProbe = value;
+            return this;
+        }
+
+        /** {@code --vxlan-ingress-filter}. */
+        public Builder vxlanIngressFilter(boolean value) {
+            this.vxlanIngressFilter = value;
+            return this;
+        }
+
         /** The validated configuration. @throws IllegalArgumentException naming the flag that is wrong */
         public DaemonConfig build() {
-            return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention);
+            return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention, resyncInterval, endpointGrace, deadHostTimeout, vtepProbe,
+                    vxlanIngressFilter);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.server.cluster.ClusterService;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -15,25 +15,25 @@ import java.util.Objects;
  * {@link ServicesGate}.
  *
  * @param ipam      the IPAM service
- * @param network   the network service (not yet started)
- * @param resources closed after the network service, in reverse order (e.g. the KvStore)
+ * @param cluster   the cluster service (not yet started): the overlay and the cluster's background parts
+ * @param resources closed after the cluster service, in reverse order (e.g. the KvStore)
  */
-public record RunningServices(IpamService ipam, NetworkService network, List<AutoCloseable> resources)
+public record RunningServices(IpamService ipam, ClusterService cluster, List<AutoCloseable> resources)
         implements Services, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RunningServices.class.getName());
 
     public RunningServices {
         Objects.requireNonNull(ipam, "ipam");
-        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(cluster, "cluster");
         resources = List.copyOf(resources);
     }
 
     @Override
     public void close() {
         try {
-            network.close();
+            cluster.close();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "closing the network service failed: " + e);
+            LOG.log(Level.WARNING, "closing the cluster service failed: " + e);
         }
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {

@@ -3,7 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.resource.ServiceUnavailableException;
 import io.javaoverlay.server.resource.Services;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.server.cluster.ClusterService;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -85,8 +85,8 @@ public final class ServicesGate implements Services, AutoCloseable {
     }
 
     @Override
-    public NetworkService network() {
-        return running().network();
+    public ClusterService cluster() {
+        return running().cluster();
     }
 
     private RunningServices running() {

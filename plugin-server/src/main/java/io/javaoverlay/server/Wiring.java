@@ -15,8 +15,10 @@ import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.status.AdminContext;
 import io.javaoverlay.server.status.AdminWiring;
 import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.vxlan.BridgeForwardRule;
-import io.javaoverlay.vxlan.NetworkService;
+import io.javaoverlay.server.cluster.ClusterService;
+import io.javaoverlay.server.cluster.VxlanRecords;
+import io.javaoverlay.vxlan.firewall.FirewallConfig;
+import io.javaoverlay.vxlan.firewall.HostFirewall;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
@@ -29,15 +31,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Constructor-injection wiring of the store-dependent services: store → IPAM, store + netlink →
- * network service. Main picks the kvstore implementation from {@link DaemonConfig#store()}
- * ({@code consul://} → Consul, {@code file://} → the embedded local store).
+ * Constructor-injection wiring of the store-dependent services: store → IPAM; store + netlink +
+ * IPAM → the overlay and the cluster around it ({@link ClusterWiring}). Main picks the kvstore
+ * implementation from {@link DaemonConfig#store()} ({@code consul://} → Consul, {@code file://} → the
+ * embedded local store).
  *
  * @param stores   opens the configured store
  * @param ipams    builds the IPAM service on a store
- * @param networks builds the network service on a store
+ * @param clusters builds the overlay and the cluster's parts on a store and an IPAM
  */
-public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory networks) implements RunningServices.Factory {
+public record Wiring(StoreFactory stores, IpamFactory ipams, ClusterFactory clusters) implements RunningServices.Factory {
 
     /** Opens the kvstore named by the configuration. */
     @FunctionalInterface
@@ -52,19 +55,20 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
     }
 
     /**
-     * Builds the network service (netlink handle, VTEP, reconcilers). Anything else it opens and
-     * the service does not own goes into {@code toClose}; it is closed after the service.
+     * Builds the cluster service (netlink handle, VTEP, firewall, overlay, membership, reconcilers).
+     * Anything else it opens and the service does not own goes into {@code toClose}; it is closed after
+     * the service.
      */
     @FunctionalInterface
-    public interface NetworkFactory {
-        NetworkService create(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
+    public interface ClusterFactory {
+        ClusterService create(KvStore store, IpamService ipam, DaemonConfig config, IpAddress vtep, String hostId,
                               List<AutoCloseable> toClose) throws Exception;
     }
 
     public Wiring {
         Objects.requireNonNull(stores, "stores");
         Objects.requireNonNull(ipams, "ipams");
-        Objects.requireNonNull(networks, "networks");
+        Objects.requireNonNull(clusters, "clusters");
     }
 
     @Override
@@ -75,8 +79,8 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
         owned.add(store);
         try {
             IpamService ipam = ipams.create(store, config, hostId);
-            NetworkService network = networks.create(store, config, vtep, hostId, owned);
-            return new RunningServices(ipam, network, owned);
+            ClusterService cluster = clusters.create(store, ipam, config, vtep, hostId, owned);
+            return new RunningServices(ipam, cluster, owned);
         } catch (Exception e) {
             for (int i = owned.size() - 1; i >= 0; i--) {
                 try {
@@ -99,19 +103,21 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
      * and IPAM are metered, the reconcilers report their passes, and the services are attached.
      */
     public static Wiring production(Map<String, String> env, AdminContext admin) {
-        java.util.concurrent.atomic.AtomicReference<IpamService> lastIpam = new java.util.concurrent.atomic.AtomicReference<>();
         return new Wiring(config -> admin == null ? openStore(config, env) : new MeteredKvStore(openStore(config, env), admin.metrics()),
                 (store, config, hostId) -> {
                     IpamService ipam = ipam(store, config, hostId);
-                    lastIpam.set(ipam);
                     return admin == null ? ipam : new MeteredIpamService(ipam, admin.metrics());
                 },
-                (store, config, vtep, hostId, toClose) -> {
-                    NetworkService overlay = network(store, config, vtep, hostId, toClose, env);
-                    if (admin != null && overlay instanceof VxlanNetworkService vx && lastIpam.get() instanceof KvIpamService kv) {
-                        AdminWiring.attach(admin, store, vx, kv, config, hostId, vtep, ClusterWiring.enabled(config, env));
+                (store, ipam, config, vtep, hostId, toClose) -> {
+                    VxlanNetworkService overlay = network(store, config, vtep, hostId, toClose);
+                    HostFirewall firewall = firewall(config);
+                    toClose.add(firewall);
+                    ClusterWiring.Cluster cluster = ClusterWiring.build(store, overlay, new VxlanRecords(overlay, store),
+                            ipam, firewall, config, hostId, vtep, env);
+                    if (admin != null) {
+                        AdminWiring.attach(admin, store, overlay, ipam, hostId, vtep, cluster);
                     }
-                    return ClusterWiring.wrap(overlay, store, config, hostId, vtep, env);
+                    return cluster.service();
                 });
     }
 
@@ -143,35 +149,46 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, NetworkFactory netw
             v4.add(new IpamConfig.DefaultPool(p.base(), p.size()));
         }
         // The address-space names must be the ones GetDefaultAddressSpaces answers from static config.
+        // The scope decides whose pool holder a ReleasePool removes (IpamConfig.Scope).
         IpamConfig c = new IpamConfig(s.localAddressSpace(), s.globalAddressSpace(), hostId, v4,
-                defaults.defaultV6Pools(), defaults.maxAttempts(), defaults.retryBackoff());
+                defaults.defaultV6Pools(), defaults.maxAttempts(), defaults.retryBackoff(),
+                IpamConfig.Scope.parse(s.scope()));
         return new KvIpamService(store, c);
     }
 
-    static NetworkService network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
-                                  List<AutoCloseable> toClose) throws Exception {
-        return network(store, config, vtep, hostId, toClose, Map.of());
-    }
-
-    /** {@code JAVAOVERLAY_LIVE_PEERS_ONLY=true} turns on {@link VxlanConfig#livePeersOnly()}. */
-    static NetworkService network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
-                                  List<AutoCloseable> toClose, Map<String, String> env) throws Exception {
+    /**
+     * The overlay on rtnetlink. Only once the VTEP is known to be local (the underlay resolves) is the
+     * firewall touched: a daemon that never reaches the data plane leaves the namespace's firewall alone.
+     */
+    static VxlanNetworkService network(KvStore store, DaemonConfig config, IpAddress vtep, String hostId,
+                                       List<AutoCloseable> toClose) throws Exception {
         Netlink.ensureAvailable();
         NetlinkHandle handle = Netlink.open();
         toClose.add(handle);
         Underlay underlay = Underlay.resolve(handle, Optional.of(vtep.toString()));
-        // The bridges are created in this process's namespace, where Docker's FORWARD DROP policy would
-        // drop the frames bridged in them (br_netfilter). Only once the VTEP is known to be local: a
-        // daemon that never reaches the data plane leaves the namespace's firewall alone.
-        BridgeForwardRule.system().ensure();
         DriverSettings s = config.driverSettings();
         VxlanConfig vc = VxlanConfig.builder(hostId, underlay)
                 .port(config.vxlanPort())
                 .vniRange(config.vniRange().first(), config.vniRange().last())
                 .singleHost(config.store() instanceof StoreLocation.File)
                 .ipamAddressSpaces(Set.of(s.localAddressSpace(), s.globalAddressSpace()))
-                .livePeersOnly("true".equalsIgnoreCase(env.getOrDefault("JAVAOVERLAY_LIVE_PEERS_ONLY", "false")))
+                .resyncInterval(config.resyncInterval())
                 .build();
         return new VxlanNetworkService(handle, store, vc);
+    }
+
+    /**
+     * The bridges are created in this process's namespace, where Docker's FORWARD DROP policy would drop
+     * the frames bridged in them (br_netfilter): the accept rules (IPv4 and IPv6) and the VXLAN ingress
+     * filter are checked at once, in the background (start-up never waits for a firewall command), and
+     * again every resync, so a firewall reload or flush is repaired within one.
+     */
+    static HostFirewall firewall(DaemonConfig config) {
+        HostFirewall f = HostFirewall.system(FirewallConfig.defaults()
+                .withIngressFilter(config.vxlanIngressFilter())
+                .withVxlanPort(config.vxlanPort())
+                .withResyncInterval(config.resyncInterval()));
+        f.start();
+        return f;
     }
 }

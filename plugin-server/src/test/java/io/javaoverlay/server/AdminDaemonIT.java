@@ -35,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Consul agent, driven through Docker's call sequence on its plugin socket, and the real CLI
  * ({@code bin/javaoverlay status|network|ipam|host}) against its admin socket: the admin socket is
  * 0600 in a 0700 directory and refuses other users; no TCP port without {@code --metrics-addr};
- * a dead host (records written the way its daemon would have) shows in {@code status} and
- * {@code host ls}; a hand-deleted FDB entry shows as drift; {@code ipam release} of an endpoint's
- * address is refused; {@code host forget} frees the dead host's addresses and its peers go; the
+ * a host whose records the test writes the way its daemon would have (and its heartbeat) is programmed
+ * while it beats, and a hand-deleted FDB entry of it shows as drift; once it stops beating it is DEAD
+ * in {@code status} and {@code host ls} and its peers are withdrawn; {@code ipam release} of an
+ * endpoint's address is refused; {@code host forget} frees the dead host's records and addresses; the
  * metrics move; and with {@code --metrics-addr} a scrape over TCP works.
  */
 @Tag("privileged")
@@ -128,7 +129,6 @@ class AdminDaemonIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile());
         pb.environment().remove("CONSUL_HTTP_ADDR");
         pb.environment().remove("CONSUL_HTTP_TOKEN");
-        pb.environment().put("JAVAOVERLAY_REPLICATE_POLL_MS", "60000");
         Process p = pb.start();
         DaemonProcessIT.awaitAnswer(dir.resolve("javaoverlay.sock"), p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -174,8 +174,10 @@ class AdminDaemonIT {
         post(socket, "/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + EID
                 + "\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\",\"Options\":{}}");
 
-        // A host "ghost" that died: its records as its daemon wrote them (endpoint, address claim,
-        // pool holder, alias), and no registration (its lease expired).
+        // A host "ghost": its records as its daemon wrote them (endpoint, address claim, pool holder,
+        // alias), and its heartbeat, which the test writes while the ghost lives.
+        GhostBeat beat = new GhostBeat();
+        beat.start();
         consulKv("put", prefix + "endpoints/" + NID + "/" + GHOST_EID, "{\"networkId\":\"" + NID + "\",\"endpointId\":\"" + GHOST_EID
                 + "\",\"hostId\":\"ghost\",\"vtep\":\"198.18.0.99\",\"mac\":\"" + GHOST_MAC + "\",\"ipv4\":\"198.18.5.50/24\"}");
         consulKv("put", prefix + "ipam/addrs/" + poolId + "/198.18.5.50", "{\"kind\":\"address\",\"host\":\"ghost\",\"since\":1}");
@@ -186,11 +188,27 @@ class AdminDaemonIT {
         String fdb = awaitOutput(() -> sh("ip", "netns", "exec", ns, "bridge", "fdb", "show", "dev", "jo-vx-1"),
                 s -> s.contains(GHOST_MAC + " dst 198.18.0.99"), "the ghost's FDB entry");
 
-        // status: degraded by the dead host, shows this host, hosts, network, drift 0.
-        Run status = cli("status", "--json");
-        assertEquals(1, status.exit(), status.out() + status.err());
+        // While the ghost lives: no drift; then an FDB entry deleted by hand shows until a pass repairs it.
+        Run alive = awaitRun(() -> cli("status", "--json"), r -> r.exit() == 0, "status healthy with the ghost alive");
+        JsonNode drift = alive.json().path("drift").get(0);
+        assertEquals(1, drift.path("desiredFdb").asInt(), drift.toString());
+        assertEquals(1, drift.path("actualFdb").asInt(), drift.toString());
+        assertEquals(0, drift.path("missingFdb").asInt() + drift.path("missingNeigh").asInt());
+        assertTrue(drift.path("lastPass").path("converged").asBoolean(), drift.toString());
+        sh("ip", "netns", "exec", ns, "bridge", "fdb", "del", GHOST_MAC, "dev", "jo-vx-1", "dst", "198.18.0.99", "self");
+        System.out.println("javaoverlay status (FDB entry deleted by hand):\n" + cli("status").out());
+        Run drifted = cli("status", "--json");
+        assertEquals(1, drifted.exit());
+        assertEquals(1, drifted.json().path("drift").get(0).path("missingFdb").asInt(), drifted.out());
+        assertTrue(texts(drifted.json().path("health").path("reasons")).stream()
+                .anyMatch(r -> r.contains("1 FDB/neighbour entries differ from the store (1 FDB missing")), drifted.out());
+
+        // The ghost dies (no more heartbeats, its VTEP does not answer): DEAD after --dead-host-timeout
+        // and the failed probes; its peers are withdrawn, its records stay until it is collected.
+        beat.stop();
+        Run status = awaitRun(() -> cli("status", "--json"), r -> r.exit() == 1
+                && reasons(r).equals(List.of("host ghost is dead; it still owns 1 endpoint records")), "the ghost dead");
         JsonNode s = status.json();
-        assertEquals(List.of("host ghost is dead; it still owns 1 endpoint records"), texts(s.path("health").path("reasons")));
         assertEquals("198.18.0.1", s.path("host").path("vtep").asText());
         assertEquals("jo-und0", s.path("host").path("underlayDevice").asText());
         assertEquals(1500, s.path("host").path("underlayMtu").asInt());
@@ -199,11 +217,8 @@ class AdminDaemonIT {
         assertEquals(Map.of("198.18.0.1", "alive", "ghost", "dead"), hostStates(s.path("hosts")));
         assertEquals(NID, s.path("networks").get(0).path("clusterId").asText());
         assertEquals(List.of("198.18.0.1", "ghost"), texts(s.path("networks").get(0).path("hosts")));
-        JsonNode drift = s.path("drift").get(0);
-        assertEquals(1, drift.path("desiredFdb").asInt(), drift.toString());
-        assertEquals(1, drift.path("actualFdb").asInt(), drift.toString());
-        assertEquals(0, drift.path("missingFdb").asInt() + drift.path("missingNeigh").asInt());
-        assertTrue(drift.path("lastPass").path("converged").asBoolean(), drift.toString());
+        awaitOutput(() -> sh("ip", "netns", "exec", ns, "ip", "neigh", "show", "dev", "jo-vx-1"),
+                out -> !out.contains("198.18.5.50"), "the dead ghost's neighbour entry withdrawn");
         Run human = cli("status");
         System.out.println("javaoverlay status (a dead host):\n" + human.out());
         assertEquals(1, human.exit());
@@ -228,7 +243,7 @@ class AdminDaemonIT {
                 + cli("network", "inspect", "aaaa").out());
         assertTrue(hosts.out().lines().anyMatch(l -> l.startsWith("ghost") && l.contains(" dead ") && l.endsWith("  1")), hosts.out());
 
-        // ipam release of an address an endpoint holds is refused; forgetting a live host is refused.
+        // ipam release of an address an endpoint holds is refused; forgetting this host is refused.
         Run refused = cli("ipam", "release", "198.18.5.50");
         assertEquals(1, refused.exit(), refused.out());
         assertTrue(refused.err().contains("refusing to release 198.18.5.50: endpoint " + GHOST_EID + " of network " + NID
@@ -237,16 +252,7 @@ class AdminDaemonIT {
         assertEquals(1, self.exit());
         assertTrue(self.err().contains("it is this host"), self.err());
 
-        // Drift: an FDB entry deleted by hand shows until a pass repairs it.
-        sh("ip", "netns", "exec", ns, "bridge", "fdb", "del", GHOST_MAC, "dev", "jo-vx-1", "dst", "198.18.0.99", "self");
-        System.out.println("javaoverlay status (FDB entry deleted by hand):\n" + cli("status").out());
-        Run drifted = cli("status", "--json");
-        assertEquals(1, drifted.exit());
-        assertEquals(1, drifted.json().path("drift").get(0).path("missingFdb").asInt(), drifted.out());
-        assertTrue(texts(drifted.json().path("health").path("reasons")).stream()
-                .anyMatch(r -> r.contains("1 FDB/neighbour entries differ from the store (1 FDB missing")), drifted.out());
-
-        // host forget: records go, addresses and holders are freed, the peer is withdrawn.
+        // host forget: records go, addresses and holders are freed.
         System.out.println("javaoverlay ipam release 198.18.5.50: " + refused.err());
         Run forgot = cli("host", "forget", "ghost", "--json");
         assertEquals(0, forgot.exit(), forgot.err());
@@ -256,8 +262,6 @@ class AdminDaemonIT {
         assertEquals(1, f.path("poolHoldersRemoved").asInt());
         assertEquals(1, f.path("aliasesRemoved").asInt());
         assertEquals(2, cli("ipam", "ls", "--json").json().path("pools").get(0).path("used").asInt());
-        awaitOutput(() -> sh("ip", "netns", "exec", ns, "ip", "neigh", "show", "dev", "jo-vx-1"),
-                out -> !out.contains("198.18.5.50"), "the ghost's neighbour entry withdrawn");
         Run healthy = awaitRun(() -> cli("status"), r -> r.exit() == 0, "status healthy after host forget");
         assertTrue(healthy.out().contains(": healthy\n"), healthy.out());
         assertTrue(fdb.contains(GHOST_MAC), fdb);
@@ -311,10 +315,45 @@ class AdminDaemonIT {
         return nodes.stream().map(JsonNode::asText).toList();
     }
 
+    static List<String> reasons(Run r) {
+        try {
+            return texts(r.json().path("health").path("reasons"));
+        } catch (IOException e) {
+            return List.of("unreadable: " + r.out());
+        }
+    }
+
     static Map<String, String> hostStates(JsonNode hosts) {
         Map<String, String> m = new java.util.TreeMap<>();
         hosts.forEach(h -> m.put(h.path("hostId").asText(), h.path("state").asText()));
         return m;
+    }
+
+    /** The ghost's heartbeat: {@code hosts/ghost} rewritten every 500 ms, as its daemon would, until stopped. */
+    final class GhostBeat {
+        private volatile boolean stopped;
+        private Thread thread;
+
+        void start() {
+            thread = new Thread(() -> {
+                for (long n = 0; !stopped; n++) {
+                    try {
+                        consulKv("put", prefix + "hosts/ghost", "{\"hostId\":\"ghost\",\"vtep\":\"198.18.0.99\",\"hostname\":"
+                                + "\"ghost\",\"version\":\"test\",\"startedAt\":1,\"beat\":" + n + "}");
+                        Thread.sleep(500);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "ghost-beat");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            thread.join(10_000);
+        }
     }
 
     interface Probe<T> {

@@ -6,7 +6,7 @@ import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.server.uds.SocketInUseException;
@@ -72,7 +72,7 @@ class DaemonTest {
         Path socket = dir.resolve("javaoverlay.sock");
         Path notifySocket = dir.resolve("notify.sock");
         CountDownLatch storeUp = new CountDownLatch(1);
-        FakeNetworkService network = new FakeNetworkService();
+        FakeClusterService network = new FakeClusterService();
         try (UnixDatagramChannel rx = UnixDatagramChannel.open()) {
             rx.bind(new UnixSocketAddress(notifySocket.toString()));
             daemon = new Daemon(config(socket), (cfg, vtep) -> {
@@ -118,7 +118,7 @@ class DaemonTest {
             if (attempts.incrementAndGet() < 3) {
                 throw new IOException("connection refused by 127.0.0.1:8500");
             }
-            return new RunningServices(new FakeIpamService(), new FakeNetworkService(), List.of());
+            return new RunningServices(new FakeIpamService(), new FakeClusterService(), List.of());
         }, SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
         assertEquals(200, post(socket, "/" + NetworkDriverApi.DELETE_NETWORK, "{\"NetworkID\":\"n\"}").status());
@@ -163,7 +163,7 @@ class DaemonTest {
                     }
                     return null;
                 });
-        FakeNetworkService network = new FakeNetworkService();
+        FakeClusterService network = new FakeClusterService();
         daemon = new Daemon(config(socket).toBuilder().readyTimeout(Duration.ofMillis(300)).build(),
                 (cfg, vtep) -> new RunningServices(new FakeIpamService(), network, List.of(down)), SdNotify.fromEnvironment(Map.of()));
         daemon.start();
@@ -230,7 +230,7 @@ class DaemonTest {
     @Test
     void aSecondDaemonOnTheSameSocketIsRefused() throws Exception {
         Path socket = dir.resolve("javaoverlay.sock");
-        daemon = new Daemon(config(socket), (cfg, vtep) -> new RunningServices(new FakeIpamService(), new FakeNetworkService(), List.of()),
+        daemon = new Daemon(config(socket), (cfg, vtep) -> new RunningServices(new FakeIpamService(), new FakeClusterService(), List.of()),
                 SdNotify.fromEnvironment(java.util.Map.of()));
         daemon.start();
         Daemon second = new Daemon(config(socket), (cfg, vtep) -> fail("never reached"), SdNotify.fromEnvironment(java.util.Map.of()));

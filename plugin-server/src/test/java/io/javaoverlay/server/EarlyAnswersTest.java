@@ -4,7 +4,7 @@ import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.server.uds.EarlyAnswers;
@@ -52,7 +52,7 @@ class EarlyAnswersTest {
     }
 
     private static ResourceConfig app(DriverSettings settings) {
-        return PluginApplication.create(Services.of(new FakeIpamService(), new FakeNetworkService()), settings, 1 << 20);
+        return PluginApplication.create(Services.of(new FakeIpamService(), new FakeClusterService()), settings, 1 << 20);
     }
 
     private Response post(Path socket, String path, String body) throws Exception {

@@ -6,7 +6,7 @@ import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.resource.Services;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -31,12 +31,13 @@ class IpamProtocolTest {
     @TempDir
     Path dir;
     InMemoryKvStore store = new InMemoryKvStore();
+    KvIpamService ipam = new KvIpamService(store, IpamConfig.defaults("h1"));
     PluginSocket plugin;
 
     @BeforeEach
     void start() throws Exception {
         plugin = PluginSocket.serve(dir.resolve("javaoverlay.sock"),
-                Services.of(new KvIpamService(store, IpamConfig.defaults("h1")), new FakeNetworkService()), "local", 1 << 20);
+                Services.of(ipam, new FakeClusterService(ipam)), "local", 1 << 20);
     }
 
     @AfterEach

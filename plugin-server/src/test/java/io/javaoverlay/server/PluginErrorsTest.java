@@ -3,7 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.FakePlugin;
 import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
@@ -26,7 +26,7 @@ class PluginErrorsTest {
     @RegisterExtension
     final FakePlugin fake = FakePlugin.gated(4096);
     final FakeIpamService ipam = fake.ipam;
-    final FakeNetworkService network = fake.network;
+    final FakeClusterService network = fake.network;
 
     Response raw(String request) throws Exception {
         return fake.plugin().raw(request);

@@ -5,7 +5,7 @@ import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.FakePlugin;
 import io.javaoverlay.server.testing.PluginSocket;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
@@ -32,7 +32,7 @@ class PluginSocketTest {
     @RegisterExtension
     final FakePlugin fake = FakePlugin.direct("plugins/javaoverlay.sock", 1 << 20);
     final FakeIpamService ipam = fake.ipam;
-    final FakeNetworkService network = fake.network;
+    final FakeClusterService network = fake.network;
 
     Response post(String path, String body) throws Exception {
         return fake.plugin().post(path, body);
@@ -72,8 +72,8 @@ class PluginSocketTest {
         expect("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"Interface\":{\"Address\":\"10.20.0.2/24\","
                 + "\"AddressIPv6\":\"\",\"MacAddress\":\"\"},\"Options\":{\"com.docker.network.endpoint.exposedports\":[],"
                 + "\"com.docker.network.portmap\":[]}}\n", "{\"Interface\":{\"MacAddress\":\"02:42:0a:14:00:02\"}}");
-        assertEquals(new NetworkService.EndpointSpec("nid", "eid", Optional.of(IpPrefix.parse("10.20.0.2/24")), Optional.empty(),
-                Optional.empty()), network.calls.get(1));
+        assertEquals(new FakeClusterService.CreateEndpoint("nid", new NetworkService.EndpointSpec("eid",
+                Optional.of(IpPrefix.parse("10.20.0.2/24")), Optional.empty(), Optional.empty())), network.calls.get(1));
         expect("/" + NetworkDriverApi.JOIN, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"SandboxKey\":\"/var/run/docker/netns/0123456789ab\","
                 + "\"Options\":{\"com.docker.network.endpoint.exposedports\":[],\"com.docker.network.portmap\":[]}}\n",
                 "{\"InterfaceName\":{\"SrcName\":\"jo1a2b3c4d\",\"DstPrefix\":\"eth\"},\"Gateway\":\"\",\"GatewayIPv6\":\"\","
@@ -95,8 +95,9 @@ class PluginSocketTest {
     void createEndpointNeverReturnsWhatDockerSet() throws Exception {
         expect("/" + NetworkDriverApi.CREATE_ENDPOINT, "{\"NetworkID\":\"nid\",\"EndpointID\":\"eid\",\"Interface\":{\"Address\":\"10.20.0.5/24\","
                 + "\"AddressIPv6\":\"fd00::5/64\",\"MacAddress\":\"02:42:AA:bb:cc:dd\"},\"Options\":{}}\n", "{}");
-        assertEquals(new NetworkService.EndpointSpec("nid", "eid", Optional.of(IpPrefix.parse("10.20.0.5/24")),
-                Optional.of(IpPrefix.parse("fd00::5/64")), Optional.of(MacAddress.parse("02:42:aa:bb:cc:dd"))), network.calls.get(0));
+        assertEquals(new FakeClusterService.CreateEndpoint("nid", new NetworkService.EndpointSpec("eid",
+                Optional.of(IpPrefix.parse("10.20.0.5/24")), Optional.of(IpPrefix.parse("fd00::5/64")),
+                Optional.of(MacAddress.parse("02:42:aa:bb:cc:dd")))), network.calls.get(0));
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.resource.ServiceUnavailableException;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServicesGateTest {
     final FakeIpamService ipam = new FakeIpamService();
-    final RunningServices services = new RunningServices(ipam, new FakeNetworkService(), List.of());
+    final RunningServices services = new RunningServices(ipam, new FakeClusterService(), List.of());
 
     /** Calls {@code gate.ipam()} on another thread and returns once that call is waiting in the gate. */
     static CompletableFuture<IpamService> waitingCall(ServicesGate gate) throws InterruptedException {
@@ -62,7 +62,7 @@ class ServicesGateTest {
     void theWaitIsBoundedAndTheErrorNamesWhatIsMissing() throws Exception {
         ServicesGate gate = new ServicesGate(Duration.ofMillis(200));
         gate.status("the store consul://127.0.0.1:8500 is unreachable: Connection refused");
-        ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class, gate::network);
+        ServiceUnavailableException e = assertThrows(ServiceUnavailableException.class, gate::cluster);
         assertEquals("javaoverlay is not ready to serve this call (waited 0.2 s): "
                 + "the store consul://127.0.0.1:8500 is unreachable: Connection refused", e.getMessage());
     }

@@ -7,7 +7,7 @@ import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.ErrorMapper;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.uds.UdsHttpServer;
@@ -112,7 +112,7 @@ class StartupWaitTest {
             Thread.sleep(5);
         }
         assertTrue(ipam.calls.isEmpty());
-        gate.open(new RunningServices(ipam, new FakeNetworkService(), List.of()));
+        gate.open(new RunningServices(ipam, new FakeClusterService(), List.of()));
         Response r = call.get();
         assertEquals(200, r.status(), r.toString());
         assertEquals(1, ipam.calls.size());
@@ -137,7 +137,7 @@ class StartupWaitTest {
     @Test
     void aDomain500IsLoggedOnceAtWarning() throws Exception {
         ServicesGate gate = new ServicesGate();
-        gate.open(new RunningServices(ipam, new FakeNetworkService(), List.of()));
+        gate.open(new RunningServices(ipam, new FakeClusterService(), List.of()));
         serve(gate);
         ipam.failure = () -> new OverlayException(OverlayException.Kind.UNAVAILABLE,
                 "the store consul://127.0.0.1:8500 did not answer within 10 s");

@@ -29,10 +29,11 @@ final class VethPlumber {
     /**
      * Ensures the pair of endpoint {@code ep} exists and is set up. An existing complete pair is
      * adopted (repeated Join); a half pair is replaced. On failure the new pair is removed again.
+     * Returns the host end as the kernel has it afterwards.
      * Equivalent to {@code ip link add jo-h-X mtu M type veth peer name jo-c-X;
      * ip link set jo-c-X mtu M address MAC; ip link set jo-h-X master BR alias A up}.
      */
-    void ensure(String networkId, EndpointRecord ep, int mtu, int bridgeIndex) throws NetlinkException {
+    Link ensure(String networkId, EndpointRecord ep, int mtu, int bridgeIndex) throws NetlinkException {
         String hostName = DeviceNames.hostEnd(ep.endpointId());
         String ctrName = DeviceNames.containerEnd(ep.endpointId());
         String alias = DeviceNames.endpointAlias(networkId, ep.endpointId());
@@ -54,6 +55,7 @@ final class VethPlumber {
         }
         try {
             configure(hostName, ctrName, alias, mtu, bridgeIndex, ep.mac());
+            return handle.linkByName(hostName);
         } catch (NetlinkException | RuntimeException e) {
             if (!complete) {
                 deleteQuietly(handle.findLinkByName(hostName));

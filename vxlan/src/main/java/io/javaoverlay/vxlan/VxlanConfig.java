@@ -20,15 +20,9 @@ import java.util.Set;
  * @param ipamAddressSpaces address spaces that prove javaoverlay's own IPAM allocated the pools
  * @param resyncInterval    period of the safety-net reconcile pass (~30 s)
  * @param watchWait         longest blocking store query before it is re-issued
- * @param livePeersOnly     program remote endpoints only of hosts registered under {@code hosts/}
- *                          (cluster.HostRegistry), so a dead host's peers go when its lease expires
- *                          (applied at the next pass: a store trigger or the periodic resync). Off by
- *                          default: a plugin restart would briefly withdraw a healthy host's peers,
- *                          and hosts without a registration (e.g. {@code --scope global}) would lose theirs.
  */
 public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin, int vniMax, boolean singleHost,
-                          Set<String> ipamAddressSpaces, Duration resyncInterval, Duration watchWait,
-                          boolean livePeersOnly) {
+                          Set<String> ipamAddressSpaces, Duration resyncInterval, Duration watchWait) {
 
     public static final int DEFAULT_VNI_MIN = 1;
     public static final int DEFAULT_VNI_MAX = 4095;
@@ -83,7 +77,6 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
         private Set<String> addressSpaces = DEFAULT_ADDRESS_SPACES;
         private Duration resync = Duration.ofSeconds(30);
         private Duration watchWait = Duration.ofMinutes(5);
-        private boolean livePeersOnly;
 
         private Builder(String hostId, Underlay underlay) {
             this.hostId = hostId;
@@ -128,15 +121,8 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
         }
 
         /** The validated config. @throws IllegalArgumentException naming the bad setting */
-        /** Programs peers only of registered (live) hosts; see {@link VxlanConfig#livePeersOnly()}. */
-        public Builder livePeersOnly(boolean on) {
-            this.livePeersOnly = on;
-            return this;
-        }
-
         public VxlanConfig build() {
-            return new VxlanConfig(hostId, underlay, port, vniMin, vniMax, singleHost, addressSpaces, resync, watchWait,
-                    livePeersOnly);
+            return new VxlanConfig(hostId, underlay, port, vniMin, vniMax, singleHost, addressSpaces, resync, watchWait);
         }
     }
 }

@@ -8,11 +8,10 @@ import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
-import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.types.OverlayException;
-import io.javaoverlay.vxlan.cluster.NetworkIdentity;
+import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
-import io.javaoverlay.vxlan.reconcile.NetworkReconciler;
+import io.javaoverlay.vxlan.reconcile.PassListener;
 import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.reconcile.Reconcilers;
 import io.javaoverlay.vxlan.state.EndpointRecord;
@@ -21,15 +20,19 @@ import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * {@link NetworkService} on rtnetlink and the kvstore. Create/Delete calls write desired state to
- * the store (and trigger the network's reconciler); Join plumbs the veth synchronously on the
- * network's single executor, after a pass that ensures the bridge and vxlan device exist.
+ * {@link NetworkService} on rtnetlink and the kvstore. Requests read what they need in one
+ * transaction and write once; kernel work runs on the network's single executor ({@link Reconcilers});
+ * Join creates only what is missing (looked up by name) and leaves the peers to an asynchronous pass.
  * The handle and store belong to the caller and are not closed by {@link #close()}.
  */
 public final class VxlanNetworkService implements NetworkService {
@@ -41,19 +44,26 @@ public final class VxlanNetworkService implements NetworkService {
     private final OverlayStore store;
     private final VxlanConfig config;
     private final Reconcilers reconcilers;
-    private final NetworkIdentity identity;
+    private final DevicePlumber devices;
+    private final Clock clock;
 
     public VxlanNetworkService(NetlinkHandle handle, KvStore store, VxlanConfig config) {
+        this(handle, store, config, PassListener.NONE, Clock.systemUTC());
+    }
+
+    /**
+     * @param listener told about every finished pass of every network (metrics), from the first one on
+     * @param clock    the clock of {@link EndpointRecord#createdAt()}
+     */
+    public VxlanNetworkService(NetlinkHandle handle, KvStore store, VxlanConfig config, PassListener listener,
+                               Clock clock) {
         this.handle = handle;
         this.store = new OverlayStore(store);
         this.config = config;
+        this.clock = clock;
         this.reconcilers = new Reconcilers(handle, this.store, config);
-        this.identity = new NetworkIdentity(this.store, config.hostId());
-    }
-
-    /** The mapping of this host's Docker network IDs onto cluster network IDs. */
-    public NetworkIdentity identity() {
-        return identity;
+        this.reconcilers.addPassListener(listener);
+        this.devices = new DevicePlumber(handle, config);
     }
 
     /** The data-plane settings (underlay, MTU) this service runs with, for status output. */
@@ -66,46 +76,35 @@ public final class VxlanNetworkService implements NetworkService {
         return reconcilers;
     }
 
+    /** The records this service keeps. */
+    public OverlayStore store() {
+        return store;
+    }
+
     @Override
     public void start() {
         reconcilers.start();
     }
 
     @Override
-    public void createNetwork(NetworkSpec spec) {
-        String nid = requireId(spec.networkId(), "network");
-        NetworkOptions opts = NetworkOptions.parse(nid, spec.driverOptions());
+    public NetworkRecord createNetwork(NetworkSpec spec) {
+        String cid = requireId(spec.networkId(), "network");
+        NetworkOptions opts = NetworkOptions.parse(cid, spec.driverOptions());
         if (spec.ipv4().isEmpty() && spec.ipv6().isEmpty()) {
-            throw new OverlayException(Kind.INVALID_REQUEST, "network " + nid + " has no IPv4 or IPv6 pool");
+            throw new OverlayException(Kind.INVALID_REQUEST, "network " + cid + " has no IPv4 or IPv6 pool");
         }
-        checkIpam(nid, spec);
-        opts.checkMtu(nid, config, spec.ipv6Enabled() || !spec.ipv6().isEmpty());
-        java.util.Map<String, String> options = new java.util.TreeMap<>(spec.driverOptions());
+        checkIpam(cid, spec);
+        opts.checkMtu(cid, config, spec.ipv6Enabled() || !spec.ipv6().isEmpty());
+        Map<String, String> options = new TreeMap<>(spec.driverOptions());
         options.remove(NetworkOptions.CLUSTER_ID); // identity, not definition: the same on every host
-        NetworkRecord wanted = NetworkRecord.builder(nid).mtu(opts.mtu()).ipv4(spec.ipv4()).ipv6(spec.ipv6())
+        int mtu = opts.mtu().orElse(config.maxContainerMtu());
+        NetworkRecord wanted = NetworkRecord.builder(cid).mtu(Optional.of(mtu)).ipv4(spec.ipv4()).ipv6(spec.ipv6())
                 .options(options).ipv6Enabled(spec.ipv6Enabled()).internal(spec.internal()).createdBy(config.hostId())
                 .build();
-        Optional<String> target = identity.joinTarget(wanted, opts);
-        if (target.isPresent() && target.equals(opts.clusterId()) && store.findNetwork(target.get()).isEmpty()) {
-            // The cluster's definition outlives the overlay record, which goes with the last host that
-            // had the network (e.g. every dockerd lost it): build the overlay again under the cluster ID.
-            String cid = target.get();
-            NetworkRecord again = store.claimNetwork(wanted.withNetworkId(cid), opts.vni(), config.vniMin(),
-                    config.vniMax());
-            identity.join(wanted, cid, opts.vni());
-            LOG.log(Level.INFO, "network " + nid + " is javaoverlay network " + cid + " (VNI " + again.vni()
-                    + ", set up again)");
-            return;
-        }
-        if (target.isPresent()) {
-            NetworkRecord joined = identity.join(wanted, target.get(), opts.vni());
-            LOG.log(Level.INFO, "network " + nid + " is javaoverlay network " + joined.networkId() + " (VNI "
-                    + joined.vni() + ")");
-            return;
-        }
-        NetworkRecord stored = store.claimNetwork(wanted, opts.vni(), config.vniMin(), config.vniMax());
-        store.putAlias(config.hostId(), nid, nid);
-        LOG.log(Level.INFO, "network " + nid + " has VNI " + stored.vni());
+        NetworkRecord stored = store.claimNetwork(wanted, opts.vni(), config.vniMin(), config.vniMax(),
+                opts.mtu().isEmpty());
+        LOG.log(Level.INFO, "network " + cid + " has VNI " + stored.vni() + " and MTU " + stored.mtu());
+        return stored;
     }
 
     /**
@@ -129,62 +128,33 @@ public final class VxlanNetworkService implements NetworkService {
     }
 
     @Override
-    public void deleteNetwork(String networkId) {
-        String nid = requireId(networkId, "network");
-        Optional<String> alias = identity.aliasOf(nid);
-        String cid = alias.orElse(nid);
-        Optional<NetworkRecord> deleted;
-        if (alias.isPresent()) {
-            // Scope local (Docker 24+): this host leaves; the network goes with the last host.
-            store.deleteAlias(config.hostId(), nid);
-            identity.forget(nid);
-            deleted = store.deleteNetworkIfUnmapped(cid);
-        } else {
-            // No alias: 20.10 cluster store (one ID everywhere, rm anywhere removes it) or a
-            // network recorded before aliases existed.
-            deleted = store.deleteNetwork(nid);
-        }
-        deleted.ifPresent(r -> LOG.log(Level.INFO, "network " + cid + " (VNI " + r.vni() + ") deleted"));
-        // Tear down this host's part now; other hosts notice through the store watch.
-        ReconcileReport report = reconcilers.of(cid).reconcileNow(CALL_TIMEOUT);
-        if (!report.converged()) {
-            LOG.log(Level.WARNING, "network " + nid + " deleted, local cleanup incomplete (will retry): "
-                    + report.summary());
-        }
-    }
-
-    @Override
-    public EndpointGrant createEndpoint(EndpointSpec spec) {
-        String nid = identity.clusterIdOf(requireId(spec.networkId(), "network"));
+    public EndpointGrant createEndpoint(String clusterId, String localNetworkId, EndpointSpec spec) {
+        String cid = requireId(clusterId, "network");
         String eid = requireId(spec.endpointId(), "endpoint");
-        NetworkRecord net = requireNetwork(nid);
         if (spec.ipv4().isEmpty() && spec.ipv6().isEmpty()) {
             throw new OverlayException(Kind.INVALID_REQUEST, "endpoint " + eid + " has no IP address");
         }
-        spec.ipv4().ifPresent(a -> checkInPools(eid, a, net.ipv4(), "IPv4"));
-        spec.ipv6().ifPresent(a -> checkInPools(eid, a, net.ipv6(), "IPv6"));
         if (spec.mac().isPresent() && !Macs.isUsable(spec.mac().get())) {
             throw new OverlayException(Kind.INVALID_REQUEST, "endpoint " + eid + ": MAC " + spec.mac().get()
                     + " is not a unicast address");
         }
-        Optional<EndpointRecord> existing = store.findEndpoint(nid, eid);
-        if (existing.isPresent() && sameRequest(existing.get(), spec)) {
-            return grant(spec, existing.get().mac());
+        OverlayStore.NetworkAndEndpoint read = store.read(cid, eid);
+        NetworkRecord net = read.network().orElseThrow(() -> unknownNetwork(cid));
+        spec.ipv4().ifPresent(a -> checkInPools(eid, a, net.ipv4(), "IPv4"));
+        spec.ipv6().ifPresent(a -> checkInPools(eid, a, net.ipv6(), "IPv6"));
+        if (read.endpoint().isPresent()) {
+            EndpointRecord existing = read.endpoint().get();
+            if (sameRequest(existing, spec)) {
+                return grant(spec, existing.mac());
+            }
+            throw new OverlayException(Kind.CONFLICT, "endpoint " + eid + " of network " + cid
+                    + " already exists with different addresses, MAC or host (" + existing.hostId() + ")");
         }
         MacAddress mac = spec.mac().orElseGet(() -> Macs.derive(spec.ipv4(), spec.ipv6()));
-        EndpointRecord rec = EndpointRecord.of(nid, eid, config.hostId(), config.vtep(), mac, spec.ipv4(), spec.ipv6());
-        for (EndpointRecord other : store.endpoints(nid)) {
-            if (other.endpointId().equals(eid)) {
-                continue;
-            }
-            Optional<String> clash = clash(rec, other);
-            if (clash.isPresent()) {
-                throw new OverlayException(Kind.CONFLICT, "endpoint " + eid + ": " + clash.get()
-                        + " is already used by endpoint " + other.endpointId() + " on host " + other.hostId());
-            }
-        }
-        store.createEndpoint(rec);
-        return grant(spec, mac);
+        EndpointRecord rec = EndpointRecord.of(cid, eid, config.hostId(), config.vtep(), mac, spec.ipv4(), spec.ipv6())
+                .withOwner(localNetworkId, clock.millis());
+        EndpointRecord stored = store.createEndpoint(rec);
+        return grant(spec, stored.mac());
     }
 
     private static EndpointGrant grant(EndpointSpec spec, MacAddress mac) {
@@ -192,22 +162,9 @@ public final class VxlanNetworkService implements NetworkService {
         return new EndpointGrant(spec.mac().isPresent() ? Optional.empty() : Optional.of(mac));
     }
 
-    private static boolean sameRequest(EndpointRecord r, EndpointSpec spec) {
-        return r.ipv4Prefix().equals(spec.ipv4()) && r.ipv6Prefix().equals(spec.ipv6())
-                && spec.mac().map(m -> m.equals(r.mac())).orElse(true);
-    }
-
-    private static Optional<String> clash(EndpointRecord a, EndpointRecord b) {
-        if (a.ipv4() != null && b.ipv4() != null && a.ipv4().address().equals(b.ipv4().address())) {
-            return Optional.of("address " + a.ipv4().address());
-        }
-        if (a.ipv6() != null && b.ipv6() != null && a.ipv6().address().equals(b.ipv6().address())) {
-            return Optional.of("address " + a.ipv6().address());
-        }
-        if (a.mac().equals(b.mac())) {
-            return Optional.of("MAC " + a.mac());
-        }
-        return Optional.empty();
+    private boolean sameRequest(EndpointRecord r, EndpointSpec spec) {
+        return r.hostId().equals(config.hostId()) && r.ipv4Prefix().equals(spec.ipv4())
+                && r.ipv6Prefix().equals(spec.ipv6()) && spec.mac().map(m -> m.equals(r.mac())).orElse(true);
     }
 
     private static void checkInPools(String eid, IpPrefix addr, List<NetworkRecord.Pool> pools, String family) {
@@ -225,24 +182,28 @@ public final class VxlanNetworkService implements NetworkService {
     }
 
     @Override
-    public void deleteEndpoint(String networkId, String endpointId) {
-        String nid = identity.clusterIdOf(requireId(networkId, "network"));
+    public void deleteEndpoint(String clusterId, String endpointId) {
+        String cid = requireId(clusterId, "network");
         String eid = requireId(endpointId, "endpoint");
-        NetworkReconciler r = reconcilers.of(nid);
-        r.exclusive("delete endpoint " + eid, CALL_TIMEOUT, () -> {
-            deleteHostEnd(nid, eid);
-            store.deleteEndpoint(nid, eid);
-            return r.passAndSchedule();
-        });
+        try {
+            reconcilers.exclusive(cid, "delete endpoint " + eid, CALL_TIMEOUT, () -> {
+                deleteHostEnd(cid, eid);
+                return null;
+            });
+            store.deleteEndpoint(cid, eid);
+        } finally {
+            reconcilers.trigger(cid); // with the last port gone, the pass removes the bridge and vxlan device
+        }
     }
 
-    private void deleteHostEnd(String nid, String eid) throws NetlinkException {
+    /** Deletes the endpoint's host end if it is there and ours (the container end goes with it). */
+    private void deleteHostEnd(String cid, String eid) throws NetlinkException {
         Optional<Link> host = handle.findLinkByName(DeviceNames.hostEnd(eid));
         if (host.isEmpty()) {
             return; // the pair vanished with the container's namespace
         }
         Optional<String> alias = host.get().attrs().alias().filter(a -> !a.isEmpty());
-        if (alias.isPresent() && !alias.get().equals(DeviceNames.endpointAlias(nid, eid))) {
+        if (alias.isPresent() && !alias.get().equals(DeviceNames.endpointAlias(cid, eid))) {
             throw new OverlayException(Kind.CONFLICT, "endpoint " + eid + ": interface " + host.get().name()
                     + " belongs to something else (alias '" + alias.get() + "'); not deleting it");
         }
@@ -251,54 +212,115 @@ public final class VxlanNetworkService implements NetworkService {
         } catch (NotFoundException gone) {
             // deleted in between
         }
+        reconcilers.links().remove(host.get().index());
     }
 
     @Override
-    public JoinResult join(String networkId, String endpointId, String sandboxKey) {
-        String nid = identity.clusterIdOf(requireId(networkId, "network"));
+    public JoinResult join(String clusterId, String endpointId, String sandboxKey) {
+        String cid = requireId(clusterId, "network");
         String eid = requireId(endpointId, "endpoint");
-        NetworkRecord net = requireNetwork(nid);
-        EndpointRecord ep = store.findEndpoint(nid, eid).orElseThrow(() -> new OverlayException(Kind.NOT_FOUND,
-                "endpoint " + eid + " of network " + nid + " is not known to javaoverlay"));
+        OverlayStore.NetworkAndEndpoint read = store.read(cid, eid);
+        NetworkRecord net = read.network().orElseThrow(() -> unknownNetwork(cid));
+        EndpointRecord ep = read.endpoint().orElseThrow(() -> new OverlayException(Kind.NOT_FOUND,
+                "endpoint " + eid + " of network " + cid + " is not known to javaoverlay"));
         if (!ep.hostId().equals(config.hostId())) {
             throw new OverlayException(Kind.CONFLICT, "endpoint " + eid + " was created on host " + ep.hostId()
                     + ", not on this host (" + config.hostId() + ")");
         }
-        int mtu = NetworkReconciler.containerMtu(net, config);
-        NetworkReconciler r = reconcilers.of(nid);
-        return r.exclusive("join endpoint " + eid, CALL_TIMEOUT, () -> {
-            ReconcileReport pass = r.passAndSchedule();
-            // Both devices are required: a bridge without its vxlan would give the container a
-            // network that silently cannot reach other hosts. Failed FDB entries are not fatal:
-            // they concern single peers and the reconciler retries them.
-            Optional<Link> bridge = handle.findLinkByName(DeviceNames.bridge(net.vni()));
-            if (bridge.isEmpty() || handle.findLinkByName(DeviceNames.vxlan(net.vni())).isEmpty()) {
-                throw new OverlayException(Kind.UNAVAILABLE, "network " + nid + ": could not set up "
-                        + DeviceNames.bridge(net.vni()) + " and " + DeviceNames.vxlan(net.vni()) + ": " + pass.summary());
-            }
-            try {
-                new VethPlumber(handle).ensure(nid, ep, mtu, bridge.get().index());
-            } catch (NetlinkException e) {
-                throw new OverlayException(Kind.UNAVAILABLE, "endpoint " + eid + ": cannot create its veth pair: "
-                        + e.operation() + ": " + e.getMessage(), e);
-            }
-            return new JoinResult(DeviceNames.containerEnd(eid), "eth", Optional.empty(), Optional.empty(),
-                    List.of(), false);
-        });
+        int mtu = devices.joinMtu(net);
+        try {
+            return reconcilers.exclusive(cid, "join endpoint " + eid, CALL_TIMEOUT, () -> {
+                int bridgeIndex = devices.ensure(net, mtu);
+                Link hostEnd;
+                try {
+                    hostEnd = new VethPlumber(handle).ensure(cid, ep, mtu, bridgeIndex);
+                } catch (NetlinkException e) {
+                    throw new OverlayException(Kind.UNAVAILABLE, "endpoint " + eid + ": cannot create its veth pair: "
+                            + e.operation() + ": " + e.getMessage(), e);
+                }
+                reconcilers.links().put(hostEnd); // the pass that follows must see the port before its event
+                return new JoinResult(DeviceNames.containerEnd(eid), "eth", Optional.empty(), Optional.empty(),
+                        List.of(), false);
+            });
+        } finally {
+            reconcilers.trigger(cid); // the peers (and, if the Join failed, the teardown of what it made)
+        }
     }
 
     @Override
-    public void leave(String networkId, String endpointId) {
-        requireId(networkId, "network");
+    public void leave(String clusterId, String endpointId) {
+        requireId(clusterId, "network");
         requireId(endpointId, "endpoint");
         // Nothing to undo: the interface is still in the container (Docker moves it back after
         // this call), and peers keep our FDB entry until DeleteEndpoint removes the record.
     }
 
     @Override
-    public void nodeDiscovered(IpAddress address, boolean self, boolean added) {
-        LOG.log(Level.DEBUG, "node " + (added ? "discovered: " : "gone: ") + address.toString()
-                + (self ? " (self)" : "") + "; peers come from the store");
+    public void forgetLocalNetwork(String clusterId) {
+        // No cache of the network lives here beyond its reconciler: a pass removes its devices if no
+        // port is left, and a reconciler with nothing left in the kernel retires.
+        reconcilers.trigger(requireId(clusterId, "network"));
+    }
+
+    @Override
+    public void setWithdrawnHosts(Set<String> hostIds) {
+        reconcilers.setWithdrawnHosts(hostIds);
+    }
+
+    @Override
+    public Optional<String> endpointHolding(String clusterId, IpAddress ip) {
+        return store.endpointHolding(requireId(clusterId, "network"), ip);
+    }
+
+    @Override
+    public List<EndpointRecord> endpointsOfHost(String hostId) {
+        return store.endpointsOfHost(hostId);
+    }
+
+    @Override
+    public void deleteStaleEndpoint(EndpointRecord record) {
+        String cid = record.networkId();
+        String eid = record.endpointId();
+        Optional<EndpointRecord> stored = store.findEndpoint(cid, eid);
+        if (stored.isEmpty() || !(stored.get().sameEndpoint(record) && stored.get().createdAt() == record.createdAt())) {
+            return; // gone already, or created again since it was judged stale
+        }
+        try {
+            if (record.hostId().equals(config.hostId())) {
+                reconcilers.exclusive(cid, "delete stale endpoint " + eid, CALL_TIMEOUT, () -> {
+                    deleteHostEnd(cid, eid);
+                    return null;
+                });
+            }
+            if (store.deleteStaleEndpoint(record)) {
+                LOG.log(Level.INFO, "deleted stale endpoint " + eid + " of network " + cid + " (host " + record.hostId()
+                        + ")");
+            }
+        } finally {
+            reconcilers.trigger(cid);
+        }
+    }
+
+    @Override
+    public void republishEndpoint(EndpointRecord record) {
+        requireId(record.networkId(), "network");
+        requireId(record.endpointId(), "endpoint");
+        store.createEndpoint(record);
+    }
+
+    @Override
+    public List<NetworkRecord> networks() {
+        return store.networks();
+    }
+
+    @Override
+    public Optional<NetworkRecord> network(String clusterId) {
+        return store.findNetwork(requireId(clusterId, "network"));
+    }
+
+    @Override
+    public Map<String, ReconcileReport> lastReports() {
+        return reconcilers.lastReports();
     }
 
     @Override
@@ -306,9 +328,8 @@ public final class VxlanNetworkService implements NetworkService {
         reconcilers.close();
     }
 
-    private NetworkRecord requireNetwork(String nid) {
-        return store.findNetwork(nid).orElseThrow(() ->
-                new OverlayException(Kind.NOT_FOUND, "network " + nid + " is not known to javaoverlay"));
+    private static OverlayException unknownNetwork(String cid) {
+        return new OverlayException(Kind.NOT_FOUND, "network " + cid + " is not known to javaoverlay");
     }
 
     private static String requireId(String id, String what) {

@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Optional;
 
 import static io.javaoverlay.vxlan.testing.ItSupport.await;
+import static io.javaoverlay.vxlan.testing.ItSupport.bridgeEntries;
+import static io.javaoverlay.vxlan.testing.ItSupport.portLearning;
 import static io.javaoverlay.vxlan.testing.ItSupport.exitCode;
 import static io.javaoverlay.vxlan.testing.ItSupport.fdbSummary;
 import static io.javaoverlay.vxlan.testing.ItSupport.neighSummary;
 import static io.javaoverlay.vxlan.testing.ItSupport.requirePrivileged;
 import static io.javaoverlay.vxlan.testing.TwoHostTopology.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -73,6 +76,31 @@ class DataPlaneIT {
         await("A drops B's FDB and neighbour entries", () -> fdbSummary(t.hostA, "jo-vx-1").isEmpty()
                 && neighSummary(t.hostA, "jo-vx-1").stream().noneMatch(s -> s.endsWith("PERMANENT")));
         assertNotEquals(0, ping(ca.ns(), "198.19.0.6"));
+    }
+
+    /**
+     * Issue 10.6: the bridge never learns a remote MAC (learning is off on the vxlan port), each peer
+     * has a static bridge entry next to its vxlan entry, and a peer that goes leaves neither behind.
+     */
+    @Test
+    void noLearnedEntryAfterTrafficAndAPeerThatGoesLeavesNoEntry() throws Exception {
+        t.a.createNetwork(network("n1"));
+        Container ca = t.container(t.a, t.hostA, "n1", "ea000001", "198.19.0.5/24");
+        Container cb = t.container(t.b, t.hostB, "n1", "eb000001", "198.19.0.6/24");
+        String macB = "02:42:c6:13:00:06";
+        String macA = "02:42:c6:13:00:05";
+        await("both hosts program the other's container", () -> bridgeEntries(t.hostA, "jo-vx-1").size() == 1
+                && bridgeEntries(t.hostB, "jo-vx-1").size() == 1);
+        assertEquals(0, ping(ca.ns(), "198.19.0.6"), "ping A→B");
+        assertEquals(0, ping(cb.ns(), "198.19.0.5"), "ping B→A");
+        assertFalse(portLearning(t.hostA, "jo-vx-1"));
+        assertFalse(portLearning(t.hostB, "jo-vx-1"));
+        assertEquals(List.of(macB + " static"), bridgeEntries(t.hostA, "jo-vx-1"), "static, nothing learned");
+        assertEquals(List.of(macA + " static"), bridgeEntries(t.hostB, "jo-vx-1"), "static, nothing learned");
+        t.b.deleteEndpoint("n1", "eb000001");
+        await("A drops every entry of B's container", () -> fdbSummary(t.hostA, "jo-vx-1").isEmpty()
+                && bridgeEntries(t.hostA, "jo-vx-1").isEmpty()
+                && neighSummary(t.hostA, "jo-vx-1").stream().noneMatch(n -> n.endsWith("PERMANENT")));
     }
 
     @Test

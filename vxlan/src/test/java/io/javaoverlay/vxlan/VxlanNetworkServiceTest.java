@@ -1,9 +1,7 @@
 package io.javaoverlay.vxlan;
 
 import io.javaoverlay.netlink.Bridge;
-import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
-import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.IpAddress;
@@ -15,23 +13,23 @@ import io.javaoverlay.vxlan.NetworkService.EndpointGrant;
 import io.javaoverlay.vxlan.NetworkService.EndpointSpec;
 import io.javaoverlay.vxlan.NetworkService.JoinResult;
 import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
-import io.javaoverlay.vxlan.reconcile.ReconcileReport;
+import io.javaoverlay.vxlan.reconcile.PassListener;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
+import io.javaoverlay.vxlan.testing.CountingKvStore;
 import io.javaoverlay.vxlan.testing.FakeNetlinkHandle;
 import io.javaoverlay.vxlan.testing.TwoHosts;
 import io.javaoverlay.vxlan.testing.TwoHostsBase;
-import io.javaoverlay.kvstore.testing.InMemoryKvStore;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.javaoverlay.vxlan.testing.TwoHosts.NOW;
 import static io.javaoverlay.vxlan.testing.TwoHosts.WAIT;
-import static io.javaoverlay.vxlan.testing.TwoHosts.await;
 import static io.javaoverlay.vxlan.testing.TwoHosts.config;
 import static io.javaoverlay.vxlan.testing.TwoHosts.ep;
 import static io.javaoverlay.vxlan.testing.TwoHosts.fails;
@@ -41,32 +39,33 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Service logic against the in-memory kernel and store: two simulated hosts share one store. */
+/**
+ * The request path against the in-memory kernel and store: two simulated hosts share one store,
+ * every call keyed by the cluster network ID. (The data-plane rules: {@code DataPlaneRulesTest}.)
+ */
 class VxlanNetworkServiceTest extends TwoHostsBase {
     /** Network {@code id} on its own subnet (n1: 10.20.0.0/24), see {@link TwoHosts#net(String, Map)}. */
     NetworkSpec net(String id, Map<String, String> opts) {
         return hosts.net(id, opts);
     }
 
+    OverlayStore store() {
+        return new OverlayStore(kv);
+    }
+
     int vniOf(String nid) {
-        return new OverlayStore(kv).findNetwork(nid).orElseThrow().vni();
+        return store().findNetwork(nid).orElseThrow().vni();
     }
 
     @Test
     void vnisAreAllocatedLowestFirstAndCreateIsIdempotent() {
-        a.createNetwork(net("n1", Map.of()));
-        a.createNetwork(net("n2", Map.of()));
-        assertEquals(1, vniOf("n1"));
-        assertEquals(2, vniOf("n2"));
-        b.createNetwork(net("n1", Map.of())); // same spec from another host: success
-        assertEquals(1, vniOf("n1"));
+        assertEquals(1, a.createNetwork(net("n1", Map.of())).vni());
+        assertEquals(2, a.createNetwork(net("n2", Map.of())).vni());
+        assertEquals(1, b.createNetwork(net("n1", Map.of())).vni(), "same spec from another host: the stored record");
         OverlayException e = fails(Kind.CONFLICT, () -> a.createNetwork(net("n1", Map.of("com.docker.network.driver.mtu", "1300"))));
         assertTrue(e.getMessage().contains("network n1 already exists"), e.getMessage());
-        a.deleteNetwork("n1");
-        assertEquals(1, vniOf("n1"), "host b still has n1 (each host that created it holds it)");
-        b.deleteNetwork("n1");
-        a.createNetwork(net("n3", Map.of()));
-        assertEquals(1, vniOf("n3"), "freed VNI is reused");
+        store().deleteNetwork("n1", List.of());
+        assertEquals(1, a.createNetwork(net("n3", Map.of())).vni(), "freed VNI is reused");
     }
 
     @Test
@@ -75,7 +74,7 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
         assertEquals(300, vniOf("n1"));
         OverlayException e = fails(Kind.CONFLICT, () -> a.createNetwork(net("n2", Map.of("javaoverlay.vni", "300"))));
         assertEquals("VNI 300 requested for network n2 is already used by network n1", e.getMessage());
-        assertTrue(new OverlayStore(kv).findNetwork("n2").isEmpty(), "a refused create changes no state");
+        assertTrue(store().findNetwork("n2").isEmpty(), "a refused create changes no state");
     }
 
     @Test
@@ -87,7 +86,7 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
         fails(Kind.INVALID_REQUEST, () -> a.createNetwork(net("n1", Map.of("javaoverlay.vni", "x"))));
         OverlayException typo = fails(Kind.INVALID_REQUEST, () -> a.createNetwork(net("n1", Map.of("javaoverlay.vin", "5"))));
         assertTrue(typo.getMessage().contains("javaoverlay.vin"), typo.getMessage());
-        assertTrue(new OverlayStore(kv).networks().isEmpty());
+        assertTrue(store().networks().isEmpty());
     }
 
     @Test
@@ -104,31 +103,88 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
         }
     }
 
+    /** One MTU per network: decided once at creation, explicit or the creator's derived maximum. */
     @Test
-    void createEndpointPersistsBeforeAnsweringAndDerivesTheMac() {
-        a.createNetwork(net("n1", Map.of()));
-        EndpointGrant g = a.createEndpoint(ep("n1", "e1", "10.20.0.5/24"));
-        assertEquals(Optional.of(MacAddress.parse("02:42:0a:14:00:05")), g.assignedMac());
-        EndpointRecord r = new OverlayStore(kv).findEndpoint("n1", "e1").orElseThrow();
-        assertEquals(new EndpointRecord("n1", "e1", "host-a", IpAddress.parse("198.18.0.1"), MacAddress.parse("02:42:0a:14:00:05"),
-                IpPrefix.parse("10.20.0.5/24"), null), r);
-        assertEquals(g, a.createEndpoint(ep("n1", "e1", "10.20.0.5/24")), "repeat is idempotent");
-        EndpointGrant given = a.createEndpoint(new EndpointSpec("n1", "e2", Optional.of(IpPrefix.parse("10.20.0.6/24")),
-                Optional.empty(), Optional.of(MacAddress.parse("02:00:00:00:00:01"))));
-        assertEquals(Optional.empty(), given.assignedMac(), "never echo a MAC Docker sent");
-        OverlayException dup = fails(Kind.CONFLICT, () -> b.createEndpoint(ep("n1", "e3", "10.20.0.5/24")));
-        assertTrue(dup.getMessage().contains("already used by endpoint e1 on host host-a"), dup.getMessage());
-        fails(Kind.INVALID_REQUEST, () -> a.createEndpoint(ep("n1", "e4", "10.99.0.5/24")));
-        OverlayException unknown = fails(Kind.NOT_FOUND, () -> a.createEndpoint(ep("nope", "e5", "10.20.0.7/24")));
-        assertEquals("network nope is not known to javaoverlay", unknown.getMessage());
-        fails(Kind.NOT_FOUND, () -> a.join("nope", "e5", "/var/run/docker/netns/x"));
+    void theNetworksMtuIsStoredOnceAndOtherHostsGetIt() {
+        assertEquals(1350, a.createNetwork(net("n1", Map.of())).mtu(), "host a's underlay 1400 - 50");
+        assertEquals(1300, a.createNetwork(net("n2", Map.of("com.docker.network.driver.mtu", "1300"))).mtu());
+        FakeNetlinkHandle nlC = new FakeNetlinkHandle();
+        int ic = nlC.addDevice("eth0", 1500, IpPrefix.parse("198.18.0.3/24"));
+        try (VxlanNetworkService c = new VxlanNetworkService(nlC, kv, config("host-c", "198.18.0.3", ic))) {
+            assertEquals(1350, c.createNetwork(net("n1", Map.of())).mtu(), "the stored MTU stands, not host c's 1450");
+            assertEquals(Optional.of(1350), store().findNetwork("n1").orElseThrow().storedMtu());
+        }
     }
 
     @Test
-    void joinBuildsBridgeVxlanAndVeth() throws Exception {
+    void createEndpointPersistsItsOwnerAndIndexKeysAndDerivesTheMac() throws Exception {
         a.createNetwork(net("n1", Map.of()));
-        a.createEndpoint(ep("n1", "e1abcdef99", "10.20.0.5/24"));
+        EndpointGrant g = a.createEndpoint("n1", "dockernet-a", ep("e1", "10.20.0.5/24"));
+        assertEquals(Optional.of(MacAddress.parse("02:42:0a:14:00:05")), g.assignedMac());
+        EndpointRecord r = store().findEndpoint("n1", "e1").orElseThrow();
+        assertEquals(new EndpointRecord("n1", "e1", "host-a", IpAddress.parse("198.18.0.1"), MacAddress.parse("02:42:0a:14:00:05"),
+                IpPrefix.parse("10.20.0.5/24"), null, "dockernet-a", NOW), r);
+        assertEquals("e1", kv.get(NetworkKeys.macIndex("n1", r.mac())).orElseThrow().valueAsString());
+        assertEquals(Optional.of("e1"), a.endpointHolding("n1", IpAddress.parse("10.20.0.5")));
+        assertEquals(g, a.createEndpoint("n1", "dockernet-a", ep("e1", "10.20.0.5/24")), "repeat is idempotent");
+        EndpointGrant given = a.createEndpoint("n1", "dockernet-a", new EndpointSpec("e2",
+                Optional.of(IpPrefix.parse("10.20.0.6/24")), Optional.empty(), Optional.of(MacAddress.parse("02:00:00:00:00:01"))));
+        assertEquals(Optional.empty(), given.assignedMac(), "never echo a MAC Docker sent");
+        OverlayException dup = fails(Kind.CONFLICT, () -> b.createEndpoint("n1", "dockernet-b", ep("e3", "10.20.0.5/24")));
+        assertEquals("endpoint e3: MAC 02:42:0a:14:00:05 is already used by endpoint e1 on host host-a", dup.getMessage());
+        OverlayException dupIp = fails(Kind.CONFLICT, () -> b.createEndpoint("n1", "dockernet-b", new EndpointSpec("e3",
+                Optional.of(IpPrefix.parse("10.20.0.5/24")), Optional.empty(), Optional.of(MacAddress.parse("02:00:00:00:00:33")))));
+        assertEquals("endpoint e3: address 10.20.0.5 is already used by endpoint e1 on host host-a", dupIp.getMessage());
+        OverlayException other = fails(Kind.CONFLICT, () -> a.createEndpoint("n1", "dockernet-a", ep("e1", "10.20.0.9/24")));
+        assertTrue(other.getMessage().contains("endpoint e1 of network n1 already exists with different addresses"),
+                other.getMessage());
+        fails(Kind.INVALID_REQUEST, () -> a.createEndpoint("n1", "dockernet-a", ep("e4", "10.99.0.5/24")));
+        OverlayException unknown = fails(Kind.NOT_FOUND, () -> a.createEndpoint("nope", "nope", ep("e5", "10.20.0.7/24")));
+        assertEquals("network nope is not known to javaoverlay", unknown.getMessage());
+        fails(Kind.NOT_FOUND, () -> a.join("nope", "e5", "/var/run/docker/netns/x"));
+        assertTrue(store().findEndpoint("n1", "e3").isEmpty() && store().findEndpoint("n1", "e4").isEmpty(),
+                "refused creates leave nothing behind");
+    }
+
+    /** Issue 11.9: one read transaction and one write transaction, no listing of the network's endpoints. */
+    @Test
+    void createEndpointCostsOneReadAndOneWriteTransaction() throws Exception {
+        CountingKvStore counting = new CountingKvStore();
+        try (TwoHosts h = new TwoHosts(counting)) {
+            h.a.createNetwork(h.net("n1", Map.of()));
+            for (int i = 10; i < 30; i++) {
+                h.b.createEndpoint("n1", "n1", ep("other" + i, "10.20.0." + i + "/24"));
+            }
+            counting.clearCalls();
+            h.a.createEndpoint("n1", "n1", ep("e1", "10.20.0.5/24"));
+            assertEquals(List.of("txn [Get networks/n1, Get endpoints/n1/e1]",
+                    "txn [PutIfAbsent endpoints/n1/e1, PutIfAbsent eidx/n1/mac/02:42:0a:14:00:05, PutIfAbsent eidx/n1/ip/10.20.0.5]"),
+                    counting.calls());
+            counting.clearCalls();
+            h.a.deleteEndpoint("n1", "e1");
+            assertEquals(List.of("get endpoints/n1/e1", "txn [DeleteIfIndex endpoints/n1/e1, Delete eidx/n1/mac/02:42:0a:14:00:05,"
+                    + " Delete eidx/n1/ip/10.20.0.5]"), counting.calls().stream().filter(c -> !c.startsWith("get networks/")
+                    && !c.startsWith("list")).toList());
+            assertTrue(counting.list(NetworkKeys.ENDPOINT_INDEX + "n1/").stream().noneMatch(e -> e.valueAsString().equals("e1")));
+        }
+    }
+
+    /** An index key left behind by a record that is gone (a crash in another release, a hand edit) is cleaned. */
+    @Test
+    void aStaleIndexKeyIsRemovedAndTheCreateRetried() throws Exception {
+        a.createNetwork(net("n1", Map.of()));
+        kv.put(NetworkKeys.ipIndex("n1", IpAddress.parse("10.20.0.5")), "ghost".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        a.createEndpoint("n1", "n1", ep("e1", "10.20.0.5/24"));
+        assertEquals("e1", kv.get(NetworkKeys.ipIndex("n1", IpAddress.parse("10.20.0.5"))).orElseThrow().valueAsString());
+    }
+
+    @Test
+    void joinBuildsOnlyWhatIsMissingWithoutDumpingLinks() throws Exception {
+        a.createNetwork(net("n1", Map.of()));
+        a.createEndpoint("n1", "n1", ep("e1abcdef99", "10.20.0.5/24"));
+        int dumps = nlA.linkDumpsOnThisThread();
         JoinResult j = a.join("n1", "e1abcdef99", "/var/run/docker/netns/abc");
+        assertEquals(dumps, nlA.linkDumpsOnThisThread(), "Join looks devices up by name");
         assertEquals(new JoinResult("jo-c-e1abcdef", "eth", Optional.empty(), Optional.empty(), List.of(), false), j);
         Bridge br = assertInstanceOf(Bridge.class, nlA.linkByName("jo-br-1"));
         Vxlan vx = assertInstanceOf(Vxlan.class, nlA.linkByName("jo-vx-1"));
@@ -139,6 +195,7 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
         assertEquals(4789, vx.port());
         assertEquals(1350, vx.attrs().mtu());
         assertEquals(br.index(), vx.attrs().masterIndex());
+        assertFalse(nlA.learning(vx.index()), "the bridge never learns on the vxlan port");
         assertEquals(Optional.of("javaoverlay:n1"), vx.attrs().alias());
         assertTrue(br.attrs().up() && vx.attrs().up());
         Link host = nlA.linkByName("jo-h-e1abcdef");
@@ -148,136 +205,64 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
         assertEquals(1350, host.attrs().mtu());
         assertEquals(1350, ctr.attrs().mtu());
         assertEquals(Optional.of(MacAddress.parse("02:42:0a:14:00:05")), ctr.attrs().hardwareAddr());
+        a.createEndpoint("n1", "n1", ep("e2", "10.20.0.6/24"));
+        nlA.clearMutations();
+        a.join("n1", "e2", "/var/run/docker/netns/def");
+        assertTrue(nlA.mutations().stream().noneMatch(m -> m.contains("jo-br-1") || m.contains("jo-vx-1")),
+                "the second Join leaves the devices alone: " + nlA.mutations());
         assertEquals(j, a.join("n1", "e1abcdef99", "/var/run/docker/netns/abc"), "repeated Join adopts the pair");
-        assertEquals(List.of(), a.reconcilers().of("n1").reconcileNow(WAIT).planned(), "second pass plans nothing");
+        assertEquals(List.of(), a.reconcilers().of("n1").reconcileNow(WAIT).planned(), "a pass plans nothing");
     }
 
+    /** One MTU per network: a host whose underlay cannot carry it refuses Join with both numbers and the fix. */
     @Test
-    void peersAreProgrammedAndRemovedAcrossHosts() {
+    void joinOnAHostWhoseUnderlayCannotCarryTheMtuIsRefusedWithTheNumbers() {
         a.createNetwork(net("n1", Map.of()));
-        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
-        a.join("n1", "ea", "k");
-        b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
-        b.join("n1", "eb", "k");
-        a.reconcilers().of("n1").reconcileNow(WAIT);
-        int vxA = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
-        assertEquals(List.of(FdbEntry.toVtep(vxA, MacAddress.parse("02:42:0a:14:00:06"), IpAddress.parse("198.18.0.2"))),
-                nlA.fdbList(vxA));
-        assertEquals(List.of(Neighbor.permanent(vxA, IpAddress.parse("10.20.0.6"), MacAddress.parse("02:42:0a:14:00:06"))),
-                nlA.neighList(vxA, io.javaoverlay.netlink.Family.ALL));
-        int vxB = nlB.findLinkByName("jo-vx-1").orElseThrow().index();
-        assertEquals(1, nlB.fdbList(vxB).size(), "B learned A at its own Join");
-
-        b.deleteEndpoint("n1", "eb");
-        assertTrue(nlB.findLinkByName("jo-h-eb").isEmpty());
-        assertTrue(nlB.findLinkByName("jo-vx-1").isEmpty(), "last local endpoint gone: B's data plane is torn down");
-        assertTrue(nlB.findLinkByName("jo-br-1").isEmpty());
-        a.reconcilers().of("n1").reconcileNow(WAIT);
-        assertEquals(List.of(), nlA.fdbList(vxA));
-        assertEquals(List.of(), nlA.neighList(vxA, io.javaoverlay.netlink.Family.ALL));
-        b.deleteEndpoint("n1", "eb"); // repeated: success
-        b.leave("n1", "eb");
-    }
-
-    @Test
-    void brokenKernelStateIsRepairedAndOutageKeepsState() throws Exception {
-        a.createNetwork(net("n1", Map.of()));
-        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
-        a.join("n1", "ea", "k");
-        b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
-        nlA.linkDel("jo-vx-1");
-        ReconcileReport repair = a.reconcilers().of("n1").reconcileNow(WAIT);
-        assertTrue(repair.converged(), repair.summary());
-        int vxA = nlA.linkByName("jo-vx-1").index();
-        assertEquals(nlA.linkByName("jo-br-1").index(), nlA.linkByName("jo-vx-1").attrs().masterIndex());
-        assertEquals(1, nlA.fdbList(vxA).size());
-        assertEquals(List.of(), a.reconcilers().of("n1").reconcileNow(WAIT).planned());
-
-        if (kv instanceof InMemoryKvStore mem) {
-            mem.setDown(true);
-            ReconcileReport down = a.reconcilers().of("n1").reconcileNow(WAIT);
-            assertFalse(down.converged());
-            assertTrue(nlA.findLinkByName("jo-vx-1").isPresent(), "a store outage never tears the data plane down");
-            mem.setDown(false);
-        }
-
-        nlA.failWhen(op -> op.startsWith("fdbSet"));
-        nlA.fdbDel(nlA.fdbList(vxA).get(0));
-        ReconcileReport failing = a.reconcilers().of("n1").reconcileNow(WAIT);
-        assertEquals(1, failing.result().failures().size(), failing.summary());
-        nlA.failWhen(op -> false);
-        await("backoff retry reprograms the FDB entry", () -> nlA.fdbList(vxA).size() == 1);
-    }
-
-    @Test
-    void watchesAndLinkEventsTriggerPasses() throws Exception {
-        a.start();
-        b.start();
-        a.createNetwork(net("n1", Map.of()));
-        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
-        a.join("n1", "ea", "k");
-        b.createEndpoint(ep("n1", "eb", "10.20.0.6/24"));
-        await("A's watch installs B's endpoint", () -> fdbCount(nlA) == 1);
-        nlA.linkDel("jo-vx-1");
-        await("link event recreates the vxlan device", () -> fdbCount(nlA) == 1);
-        b.deleteEndpoint("n1", "eb");
-        await("A's watch removes B's endpoint (last pass: "
-                + a.reconcilers().of("n1").lastReport().map(ReconcileReport::summary).orElse("none") + ")",
-                () -> fdbCount(nlA) == 0);
-        b.deleteNetwork("n1");
-        await("A notices the deletion through the store", () -> nlA.findLinkByName("jo-br-1").isEmpty()
-                && nlA.findLinkByName("jo-h-ea").isEmpty());
-        assertTrue(kv.list(NetworkKeys.ENDPOINTS).isEmpty());
-        assertTrue(kv.list(NetworkKeys.VNIS).isEmpty());
-    }
-
-    private static int fdbCount(FakeNetlinkHandle nl) {
-        return nl.findLinkByName("jo-vx-1").map(l -> nl.fdbList(l.index()).size()).orElse(-1);
-    }
-
-    @Test
-    void startupCollectsGarbageOfDeletedNetworks() throws Exception {
-        a.createNetwork(net("n1", Map.of()));
-        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
-        a.join("n1", "ea", "k");
-        a.close();
-        new OverlayStore(kv).deleteNetwork("n1"); // deleted while this host's plugin was down
-        nlA.linkAdd(new Bridge(io.javaoverlay.netlink.LinkAttrs.named("jo-br-99").withAlias("not-ours")));
-        try (VxlanNetworkService again = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", 10))) {
-            again.start();
-            assertTrue(nlA.findLinkByName("jo-br-1").isEmpty());
-            assertTrue(nlA.findLinkByName("jo-vx-1").isEmpty());
-            assertTrue(nlA.findLinkByName("jo-h-ea").isEmpty());
-            assertTrue(nlA.findLinkByName("jo-br-99").isPresent(), "foreign device survives");
+        FakeNetlinkHandle nlC = new FakeNetlinkHandle();
+        int ic = nlC.addDevice("eth0", 1300, IpPrefix.parse("198.18.0.3/24"));
+        VxlanConfig small = VxlanConfig.builder("host-c", new Underlay(IpAddress.parse("198.18.0.3"), ic, "eth0", 1300)).build();
+        try (VxlanNetworkService c = new VxlanNetworkService(nlC, kv, small, PassListener.NONE, TwoHosts.CLOCK)) {
+            c.createEndpoint("n1", "n1", ep("ec", "10.20.0.7/24"));
+            OverlayException e = fails(Kind.INVALID_REQUEST, () -> c.join("n1", "ec", "k"));
+            assertEquals("network n1 has MTU 1350, but this host's underlay device eth0 has MTU 1300 and VXLAN needs 50"
+                    + " bytes, so containers here can have at most 1250. Raise the MTU of eth0 to at least 1400 on this"
+                    + " host, or use a network created with -o com.docker.network.driver.mtu=1250 (or less)", e.getMessage());
+            assertTrue(nlC.findLinkByName("jo-h-ec").isEmpty() && nlC.findLinkByName("jo-br-1").isEmpty(),
+                    "nothing is built");
         }
     }
 
     @Test
-    void joinFailsClearlyWhenAForeignVxlanHoldsTheVni() throws Exception {
+    void joinFailsClearlyWhenAForeignVxlanHoldsTheVniAndLeavesNothingBehind() throws Exception {
         nlA.linkAdd(Vxlan.builder(io.javaoverlay.netlink.LinkAttrs.named("vxlan0"), 1).build());
         a.createNetwork(net("n1", Map.of()));
-        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        a.createEndpoint("n1", "n1", ep("ea", "10.20.0.5/24"));
         OverlayException e = fails(Kind.UNAVAILABLE, () -> a.join("n1", "ea", "k"));
         assertTrue(e.getMessage().contains("VNI 1 on UDP port 4789 is already used by device vxlan0"), e.getMessage());
         assertTrue(nlA.findLinkByName("jo-h-ea").isEmpty(), "no half-plumbed veth is left behind");
+        TwoHosts.await("the pass removes the bridge Join made", () -> nlA.findLinkByName("jo-br-1").isEmpty());
         assertTrue(nlA.findLinkByName("vxlan0").isPresent(), "the foreign device is untouched");
     }
 
     @Test
     void restartWithANewAdvertiseAddressRepublishesTheVtep() throws Exception {
         a.createNetwork(net("n1", Map.of()));
-        a.createEndpoint(ep("n1", "ea", "10.20.0.5/24"));
+        a.createEndpoint("n1", "n1", ep("ea", "10.20.0.5/24"));
         a.close();
         try (VxlanNetworkService moved = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.99", 10))) {
             moved.start();
-            assertEquals(IpAddress.parse("198.18.0.99"), new OverlayStore(kv).findEndpoint("n1", "ea").orElseThrow().vtep());
+            assertEquals(IpAddress.parse("198.18.0.99"), store().findEndpoint("n1", "ea").orElseThrow().vtep());
         }
     }
 
     @Test
-    void deleteNetworkOfUnknownIdSucceeds() {
-        a.deleteNetwork("never-seen");
-        fails(Kind.INVALID_REQUEST, () -> a.deleteNetwork("bad id"));
+    void unknownAndBadIdsOfTheOtherCalls() {
+        a.deleteEndpoint("never-seen", "e1");
+        a.leave("never-seen", "e1");
+        a.forgetLocalNetwork("never-seen");
+        fails(Kind.INVALID_REQUEST, () -> a.deleteEndpoint("bad id", "e1"));
+        fails(Kind.INVALID_REQUEST, () -> a.join("n1", "bad id", "k"));
+        assertEquals(Optional.empty(), a.network("never-seen"));
     }
 
     @Test
@@ -300,12 +285,13 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
     void ipv6OnlyEndpointGetsMacFromItsAddress() throws Exception {
         MacAddress derived = MacAddress.parse("02:42:00:00:00:05");
         assertEquals(derived, Macs.derive(Optional.empty(), Optional.of(IpPrefix.parse("fd00::5/64"))));
-        // Through the service: the grant and the container end Join plumbs carry the derived MAC.
+        // Through the service: the grant, the index key and the container end Join plumbs carry the derived MAC.
         a.createNetwork(new NetworkSpec("n6", List.of(), List.of(NetworkRecord.Pool.of("JavaOverlayLocal",
                 IpPrefix.parse("fd00::/64"), Optional.of(IpPrefix.parse("fd00::1/64")), Map.of())), Map.of(), true, false));
-        EndpointGrant g = a.createEndpoint(new EndpointSpec("n6", "e6abcdef99", Optional.empty(),
+        EndpointGrant g = a.createEndpoint("n6", "n6", new EndpointSpec("e6abcdef99", Optional.empty(),
                 Optional.of(IpPrefix.parse("fd00::5/64")), Optional.empty()));
         assertEquals(Optional.of(derived), g.assignedMac());
+        assertEquals(Optional.of("e6abcdef99"), a.endpointHolding("n6", IpAddress.parse("fd00::5")));
         JoinResult j = a.join("n6", "e6abcdef99", "k");
         Veth ctr = assertInstanceOf(Veth.class, nlA.linkByName(j.srcName()), "Join created a veth pair");
         assertEquals(Optional.of(derived), ctr.attrs().hardwareAddr());
@@ -321,7 +307,7 @@ class VxlanNetworkServiceTest extends TwoHostsBase {
         assertEquals("n2".hashCode() & 0x7f, "n123".hashCode() & 0x7f, "the pair collides under the old fixture");
         a.createNetwork(net("n2", Map.of()));
         a.createNetwork(net("n123", Map.of()));
-        assertEquals(2, new OverlayStore(kv).networks().size(), "two networks, each with its own VNI");
+        assertEquals(2, store().networks().size(), "two networks, each with its own VNI");
         assertEquals(java.util.Set.of(1, 2), java.util.Set.of(vniOf("n2"), vniOf("n123")));
     }
 }

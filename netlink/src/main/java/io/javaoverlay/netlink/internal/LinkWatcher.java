@@ -6,6 +6,7 @@ import io.javaoverlay.netlink.LinkEvent;
 import io.javaoverlay.netlink.LinkSubscription;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.internal.wire.Errors;
+import io.javaoverlay.netlink.internal.wire.IfInfoMsg;
 import io.javaoverlay.netlink.internal.wire.LinkCodec;
 import io.javaoverlay.netlink.internal.wire.NetlinkTransport;
 import io.javaoverlay.netlink.internal.wire.NlMessage;
@@ -66,6 +67,9 @@ final class LinkWatcher implements LinkSubscription, Runnable {
                 try {
                     for (NlMessage m : NlMessage.parseAll(d.data())) {
                         int type = m.header().type();
+                        if ((type == RTM_NEWLINK || type == RTM_DELLINK) && !describesTheLink(m)) {
+                            continue;
+                        }
                         if (type == RTM_NEWLINK) {
                             deliver(new LinkEvent.Changed(LinkCodec.decode(m)));
                         } else if (type == RTM_DELLINK) {
@@ -83,6 +87,16 @@ final class LinkWatcher implements LinkSubscription, Runnable {
         } finally {
             transport.close();
         }
+    }
+
+    /**
+     * True for a notification about the link itself (ifi_family AF_UNSPEC). The bridge sends its own
+     * AF_BRIDGE RTM_NEWLINK/RTM_DELLINK to the same group when a port joins, changes its port settings
+     * or leaves the bridge ({@code br_ifinfo_notify}): an AF_BRIDGE RTM_DELLINK means "no longer a
+     * port", not "deleted", and neither carries the link's alias or kind, so they are no link events.
+     */
+    private static boolean describesTheLink(NlMessage m) {
+        return m.fits(IfInfoMsg.SIZE) && IfInfoMsg.parse(m.payload()).family() != AF_BRIDGE;
     }
 
     private void deliver(LinkEvent event) {

@@ -353,7 +353,8 @@ public final class RtnlHandle implements NetlinkHandle {
 
     @Override
     public List<Neighbor> neighList(int linkIndex, Family family) throws NetlinkException {
-        return dumpAll(NeighCodec.encodeDump(family), "RTM_GETNEIGH dump",
+        // The kernel filters by device; filtering again here keeps the result right on any kernel.
+        return dumpAll(NeighCodec.encodeDump(family, linkIndex), "RTM_GETNEIGH dump",
                 m -> m.header().type() == RTM_NEWNEIGH ? NeighCodec.decodeNeighbor(m)
                         .filter(n -> linkIndex == 0 || n.linkIndex() == linkIndex) : Optional.empty());
     }

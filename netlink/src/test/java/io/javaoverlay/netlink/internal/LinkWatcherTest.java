@@ -78,6 +78,31 @@ class LinkWatcherTest {
         assertTrue(s.closed.await(10, TimeUnit.SECONDS), "the reader closes its socket");
     }
 
+    /**
+     * The bridge's own AF_BRIDGE notifications (a port joined, changed its settings or left the bridge)
+     * share the group: they are not link events. An AF_BRIDGE RTM_DELLINK would otherwise claim that a
+     * link still there was deleted.
+     */
+    @Test
+    void bridgePortNotificationsAreNotLinkEvents() throws Exception {
+        Script s = new Script();
+        byte[] newLink = Fixtures.one("getlink-vxlan.hex");
+        byte[] portLeft = newLink.clone();
+        ByteBuffer b = ByteBuffer.wrap(portLeft).order(ByteOrder.nativeOrder());
+        b.putShort(4, (short) 17); // RTM_DELLINK
+        b.put(16, (byte) 7);       // ifi_family AF_BRIDGE
+        byte[] portChanged = newLink.clone();
+        portChanged[16] = 7;
+        s.steps.addAll(List.of(portLeft, portChanged, newLink));
+        LinkedBlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
+        LinkWatcher w = LinkWatcher.start(s, events::add, "test");
+        LinkEvent first = events.poll(10, TimeUnit.SECONDS);
+        LinkEvent second = events.poll(300, TimeUnit.MILLISECONDS);
+        w.close();
+        assertInstanceOf(LinkEvent.Changed.class, first, "only the AF_UNSPEC notification is an event");
+        assertEquals(null, second, "no event for the bridge's notifications");
+    }
+
     @Test
     void aThrowingListenerDoesNotEndTheSubscription() throws Exception {
         Script s = new Script();

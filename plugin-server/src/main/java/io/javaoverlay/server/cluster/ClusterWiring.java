@@ -1,61 +1,228 @@
 package io.javaoverlay.server.cluster;
 
+import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.server.DaemonConfig;
 import io.javaoverlay.server.StoreLocation;
+import io.javaoverlay.server.Version;
 import io.javaoverlay.server.docker.DockerClient;
+import io.javaoverlay.server.docker.DockerView;
+import io.javaoverlay.server.docker.LocalNetwork;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.NetworkService;
-import io.javaoverlay.vxlan.cluster.HostRecord;
-import io.javaoverlay.vxlan.cluster.HostRegistry;
+import io.javaoverlay.vxlan.firewall.HostFirewall;
+import io.javaoverlay.vxlan.state.OverlayStore;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Decides whether this daemon replicates network definitions through the store, and builds the
- * pieces. Replication is on for {@code Scope: local} with a shared store (Consul): that is the
- * Docker 24+ case where Docker itself keeps each network on one host. With {@code --scope global}
- * (Docker 20.10 with a cluster store) Docker replicates the networks itself; with the embedded
- * single-host store there is nothing to replicate to.
- *
- * <p>The Docker socket is {@code --docker-host} ({@code unix:///PATH}; default {@code /run/docker.sock},
- * then {@code /var/run/docker.sock}). Environment:
- * {@code JAVAOVERLAY_REPLICATE=false} turns replication off, {@code JAVAOVERLAY_REPLICATE_POLL_MS}
- * sets the Docker poll interval (default 2000).
+ * Builds the cluster package's parts around a network service and wires them to each other, in every
+ * mode (scope local and global, Consul and the file store):
+ * <ul>
+ *   <li>{@link Membership} beats and judges every host; its DEAD set goes to the overlay
+ *       ({@code setWithdrawnHosts}: their peers are withdrawn), the VTEPs of every host not DEAD to the
+ *       firewall's VXLAN ingress filter ({@link HostFirewall#allowVteps}); status and metrics read it;</li>
+ *   <li>one {@link DockerView} (driver {@code --driver-name}, socket {@code --docker-host}) feeds the
+ *       {@link EndpointReconciler}, the replicator and the status' Docker names;</li>
+ *   <li>the {@link NetworkReplicator} runs only for {@code Scope: local} with a shared store (Docker 24+
+ *       keeps each network on one host): with {@code --scope global} (Docker 20.10 cluster store)
+ *       Docker replicates the networks itself, and the embedded store has one host.
+ *       {@code JAVAOVERLAY_REPLICATE=false} turns it off;</li>
+ *   <li>the {@link DeadHostCollector} collects hosts DEAD for {@code --dead-host-retention}.</li>
+ * </ul>
+ * Every period is {@code --resync-interval}; the replicator is woken by Docker's events and by the
+ * store watch, the resync is its slow safety poll.
  */
 public final class ClusterWiring {
     private static final System.Logger LOG = System.getLogger(ClusterWiring.class.getName());
     /** Bound on one Docker API call; dockerd answers network calls in milliseconds unless it is stuck. */
     static final Duration DOCKER_TIMEOUT = Duration.ofSeconds(10);
+    /** Membership heartbeat. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     private ClusterWiring() {}
 
-    /** {@code service} itself, or wrapped with a replicator when replication applies. */
-    public static NetworkService wrap(NetworkService service, KvStore store, DaemonConfig config, String hostId,
-                                      IpAddress vtep, Map<String, String> env) {
-        if (!enabled(config, env)) {
-            return service;
+    /**
+     * The built cluster: the edge service (which starts and stops the parts) and the parts the admin
+     * interface reads.
+     */
+    public record Cluster(ClusterService service, Membership membership, DockerView docker, NetworkIdentity identity,
+                          DeadHostCollector collector, OverlayRecords records) {}
+
+    /**
+     * Builds the cluster around {@code overlay}.
+     *
+     * @param store    the store (owned by the caller)
+     * @param overlay  the network service, keyed by cluster network ID
+     * @param records  the overlay's records as the repair loops read them
+     * @param ipam     the IPAM
+     * @param firewall this host's firewall (started by the caller; only told the allowed VTEPs here)
+     * @param config   the daemon's settings
+     * @param hostId   this host
+     * @param vtep     this host's VTEP
+     * @param env      the environment ({@code JAVAOVERLAY_REPLICATE})
+     */
+    public static Cluster build(KvStore store, NetworkService overlay, OverlayRecords records, IpamService ipam,
+                                HostFirewall firewall, DaemonConfig config, String hostId, IpAddress vtep,
+                                Map<String, String> env) {
+        boolean global = config.scope().equals("global");
+        boolean singleHost = config.store() instanceof StoreLocation.File;
+        NetworkIdentity identity = new NetworkIdentity(store, new OverlayStore(store), hostId, global);
+        Membership membership = new Membership(store,
+                new HostRecord(hostId, vtep.toString(), hostname(env), Version.current(), System.currentTimeMillis(), 0),
+                new Membership.Settings(HEARTBEAT, config.deadHostTimeout(), config.vtepProbe(), Duration.ofSeconds(1)),
+                config.vtepProbe() ? new IcmpProber() : (v, t) -> false);
+        Path socket = DockerClient.socketFor(config.dockerHost());
+        DockerView view = new DockerView(new DockerView.Settings(socket, config.driverName(), config.resyncInterval(),
+                DOCKER_TIMEOUT));
+        EndpointReconciler reconciler = new EndpointReconciler(hostId, vtep, view::snapshot, records, ipam, identity,
+                new EndpointReconciler.Settings(config.endpointGrace(), config.resyncInterval(), !global),
+                Clock.systemUTC(), store.describe());
+        Duration collectEvery = min(config.resyncInterval(), max(Duration.ofSeconds(1), config.deadHostRetention().dividedBy(4)));
+        DeadHostCollector collector = new DeadHostCollector(hostId, membership, records, ipam, identity, store,
+                config.deadHostRetention(), collectEvery);
+
+        Optional<NetworkReplicator> replicator = Optional.empty();
+        ReplicatorLoop loop = null;
+        if (replicates(config, env)) {
+            NetworkReplicator r = new NetworkReplicator(new DockerClient(socket, DOCKER_TIMEOUT), store, identity, membership,
+                    hostId, Clock.systemUTC(), config.driverName());
+            loop = new ReplicatorLoop(r, store, config.resyncInterval());
+            replicator = Optional.of(r);
+            LOG.log(Level.INFO, "replicating " + config.driverName() + " networks to every host through " + store.describe()
+                    + " (Docker API " + socket + ")");
         }
-        // --docker-host (JAVAOVERLAY_DOCKER_HOST, DOCKER_HOST honoured) is resolved by the command line.
-        Optional<String> host = config.dockerHost();
-        Path socket = DockerClient.socketFor(host);
-        Duration poll = Duration.ofMillis(Long.parseLong(env.getOrDefault("JAVAOVERLAY_REPLICATE_POLL_MS", "2000")));
-        NetworkReplicator replicator = new NetworkReplicator(new DockerClient(socket, DOCKER_TIMEOUT), store,
-                new AliasDirectory(store, hostId), hostId, Clock.systemUTC(), config.driverName());
-        LOG.log(Level.INFO, "replicating " + config.driverName() + " networks to every host through " + store.describe()
-                + " (Docker API " + socket + ", poll " + poll.toMillis() + " ms)");
-        HostRegistry hosts = new HostRegistry(store, new HostRecord(hostId, vtep.toString(), hostname(env),
-                System.currentTimeMillis()), HostRegistry.DEFAULT_TTL);
-        return new ClusterNetworkService(service, replicator, new ReplicatorLoop(replicator, store, poll), hosts);
+        ReplicatorLoop replicatorLoop = loop;
+
+        membership.addListener(new PeerPush(overlay, firewall));
+        view.addListener(new DockerTriggers(reconciler, replicatorLoop));
+
+        List<OverlayClusterService.Part> parts = new ArrayList<>();
+        parts.add(part("membership", membership::start, membership::close));
+        parts.add(part("Docker view", view::start, view::close));
+        if (replicatorLoop != null) {
+            parts.add(part("replicator", replicatorLoop::start, replicatorLoop::close));
+        }
+        parts.add(part("endpoint reconciler", reconciler::start, reconciler::close));
+        parts.add(part("dead-host collector", collector::start, collector::close));
+        Runnable poke = replicatorLoop == null ? () -> { } : replicatorLoop::poke;
+        ClusterService service = new OverlayClusterService(overlay, identity, new ReleaseGuard(ipam, records), replicator,
+                poke, Set.of(config.driverSettings().localAddressSpace(), config.driverSettings().globalAddressSpace()),
+                singleHost, parts);
+        LOG.log(Level.INFO, "cluster: host " + hostId + " (VTEP " + vtep + "), dead after " + seconds(config.deadHostTimeout())
+                + (config.vtepProbe() ? " of silence and failed VTEP probes" : " of silence (VTEP probe off)")
+                + ", collected after " + seconds(config.deadHostRetention()) + "; endpoints checked against Docker every "
+                + seconds(config.resyncInterval()) + " (grace " + seconds(config.endpointGrace()) + ")");
+        return new Cluster(service, membership, view, identity, collector, records);
     }
 
-    /** The UTS host name, read without a DNS lookup (IpAddress.getLocalHost() can hang for seconds). */
-    private static String hostname(Map<String, String> env) {
+    /** Scope local, a shared store, and not switched off ({@code JAVAOVERLAY_REPLICATE=false}). */
+    public static boolean replicates(DaemonConfig config, Map<String, String> env) {
+        return config.scope().equals("local") && !(config.store() instanceof StoreLocation.File)
+                && !"false".equalsIgnoreCase(env.getOrDefault("JAVAOVERLAY_REPLICATE", "true"));
+    }
+
+    /**
+     * Pushes the membership to the data plane: the DEAD hosts to the overlay (their peers are
+     * withdrawn), the VTEPs of every other known host to the VXLAN ingress filter. Each only when it
+     * changed (a push to the overlay triggers every network's pass).
+     */
+    static final class PeerPush implements Membership.Listener {
+        private final NetworkService overlay;
+        private final HostFirewall firewall;
+        private Set<String> lastDead;
+        private Set<IpAddress> lastAllowed;
+
+        PeerPush(NetworkService overlay, HostFirewall firewall) {
+            this.overlay = overlay;
+            this.firewall = firewall;
+        }
+
+        @Override
+        public void membershipChanged(Map<String, HostView> hosts, List<Membership.Change> changes) {
+            Set<String> dead = new TreeSet<>();
+            Set<IpAddress> allowed = new java.util.HashSet<>();
+            for (HostView v : hosts.values()) {
+                if (v.state() == Liveness.DEAD) {
+                    dead.add(v.hostId());
+                } else {
+                    v.vtep().ifPresent(allowed::add);
+                }
+            }
+            if (!dead.equals(lastDead)) {
+                overlay.setWithdrawnHosts(dead);
+                lastDead = dead;
+            }
+            if (firewall != null && !allowed.isEmpty() && !allowed.equals(lastAllowed)) {
+                firewall.allowVteps(allowed);
+                lastAllowed = allowed;
+            }
+        }
+    }
+
+    /**
+     * Docker view changes: the endpoint reconciler looks at every change (it rate-limits itself), the
+     * replicator only when this host's networks or their endpoint counts changed.
+     */
+    static final class DockerTriggers implements DockerView.Listener {
+        private final EndpointReconciler reconciler;
+        private final ReplicatorLoop loop;
+        private final AtomicReference<Map<String, Integer>> lastNetworks = new AtomicReference<>();
+
+        DockerTriggers(EndpointReconciler reconciler, ReplicatorLoop loop) {
+            this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+            this.loop = loop;
+        }
+
+        @Override
+        public void changed(DockerView.Snapshot s) {
+            reconciler.trigger();
+            if (loop == null || !s.complete()) {
+                return;
+            }
+            Map<String, Integer> nets = new TreeMap<>();
+            for (LocalNetwork n : s.networks().values()) {
+                nets.put(n.id(), n.endpoints().size());
+            }
+            if (!nets.equals(lastNetworks.getAndSet(nets))) {
+                loop.trigger();
+            }
+        }
+    }
+
+    private static OverlayClusterService.Part part(String name, Runnable start, Runnable close) {
+        return new OverlayClusterService.Part() {
+            @Override
+            public void start() {
+                start.run();
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /** The UTS host name, read without a DNS lookup (InetAddress.getLocalHost() can hang for seconds). */
+    static String hostname(Map<String, String> env) {
         try {
             return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
         } catch (java.io.IOException | RuntimeException e) {
@@ -63,9 +230,16 @@ public final class ClusterWiring {
         }
     }
 
-    /** Scope local, a shared store, and not switched off. */
-    public static boolean enabled(DaemonConfig config, Map<String, String> env) {
-        return config.scope().equals("local") && !(config.store() instanceof StoreLocation.File)
-                && !"false".equalsIgnoreCase(env.getOrDefault("JAVAOVERLAY_REPLICATE", "true"));
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 }

@@ -56,7 +56,7 @@ import java.util.function.LongSupplier;
  * for the next tick). Listeners run on one notifier thread, in order, so a slow
  * listener (a firewall update) never delays a heartbeat.
  */
-public final class Membership implements AutoCloseable {
+public final class Membership implements MembershipView, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Membership.class.getName());
     static final int PROBE_THREADS = 8;
 
@@ -310,6 +310,7 @@ public final class Membership implements AutoCloseable {
      * (probing that VTEP); hosts that left this map and have no record are forgotten once DEAD.
      * Replaces the previous call's map; takes effect at the next heartbeat.
      */
+    @Override
     public void noteOwners(Map<String, Optional<IpAddress>> ownerVteps) {
         owners = Map.copyOf(ownerVteps);
     }
@@ -322,16 +323,19 @@ public final class Membership implements AutoCloseable {
     }
 
     /** Every tracked host (this one included), as of the last successful look; empty before the first. */
+    @Override
     public Map<String, HostView> snapshot() {
         return snapshot;
     }
 
     /** True while our own reads of {@code hosts/} succeed, i.e. while the snapshot is being kept current. */
+    @Override
     public boolean isJudging() {
         return judging;
     }
 
     /** How long {@code hostId} has been DEAD without a break, as this observer saw it; empty if it is not DEAD. */
+    @Override
     public Optional<Duration> deadFor(String hostId) {
         synchronized (lock) {
             return table.deadFor(hostId, nanoTime.getAsLong());

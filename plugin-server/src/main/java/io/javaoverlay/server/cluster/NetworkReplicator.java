@@ -41,7 +41,8 @@ public final class NetworkReplicator {
 
     private final DockerApi docker;
     private final KvStore store;
-    private final ClusterDirectory directory;
+    private final NetworkIdentity identity;
+    private final MembershipView membership;
     private final String hostId;
     private final Clock clock;
     /** The DeleteNetwork handler's compare-and-set on the cluster record. */
@@ -54,22 +55,32 @@ public final class NetworkReplicator {
     private final Map<String, Long> missingSince = new HashMap<>();
     /** Last message logged per subject, so a waiting state is reported on change, not every pass. */
     private final Map<String, String> reported = new HashMap<>();
+    /**
+     * Cluster networks this host's DeleteNetwork removed, with the time (System.nanoTime): no pass here
+     * creates them again, whatever record it read (a pass may have read it before the removal was
+     * marked, or the mark may have failed). A cluster ID is a Docker network ID, never reused.
+     */
+    private final Map<String, Long> removedHere = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a removal here is remembered: far longer than any pass. */
+    static final java.time.Duration REMOVED_MEMORY = java.time.Duration.ofMinutes(5);
 
     /**
      * @param docker    this host's Engine API
      * @param store     the cluster store
-     * @param directory the overlay's aliases and host registrations
+     * @param identity  this host's view of the network aliases
+     * @param membership the host listing (to say which waited-for hosts are dead)
      * @param hostId    this host's ID in the store
      * @param clock     for record timestamps and grace periods
      * @param driver    the driver and IPAM driver name on this host ({@link #DRIVER}, or e.g.
      *                  {@code javaoverlay:latest} for a managed plugin); the cluster records do not
      *                  carry it, so hosts running the plugin under different names share networks
      */
-    public NetworkReplicator(DockerApi docker, KvStore store, ClusterDirectory directory, String hostId, Clock clock,
-                             String driver) {
+    public NetworkReplicator(DockerApi docker, KvStore store, NetworkIdentity identity, MembershipView membership,
+                             String hostId, Clock clock, String driver) {
         this.docker = Objects.requireNonNull(docker, "docker");
         this.store = Objects.requireNonNull(store, "store");
-        this.directory = Objects.requireNonNull(directory, "directory");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.membership = Objects.requireNonNull(membership, "membership");
         this.hostId = Objects.requireNonNull(hostId, "hostId");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.cas = new CasRetry(store, 8, java.time.Duration.ZERO);
@@ -77,8 +88,9 @@ public final class NetworkReplicator {
     }
 
     /** A replicator for the legacy plugin name {@link #DRIVER}. */
-    public NetworkReplicator(DockerApi docker, KvStore store, ClusterDirectory directory, String hostId, Clock clock) {
-        this(docker, store, directory, hostId, clock, DRIVER);
+    public NetworkReplicator(DockerApi docker, KvStore store, NetworkIdentity identity, MembershipView membership,
+                             String hostId, Clock clock) {
+        this(docker, store, identity, membership, hostId, clock, DRIVER);
     }
 
     /** What one pass did, for tests and the pass summary. */
@@ -94,21 +106,18 @@ public final class NetworkReplicator {
     private record Stored(ClusterNetwork net, long index) {}
 
     /**
-     * Marks the cluster network behind this host's Docker network {@code localNetworkId} for
-     * removal everywhere. Called from the DeleteNetwork handler before the alias goes: store
-     * access only, no Docker API call. Unknown or already deleting networks are left alone.
+     * Marks cluster network {@code clusterId} for removal everywhere, and remembers that this host
+     * removed it (so no pass here creates it again from an older read). Called from the DeleteNetwork
+     * handler: store access only, no Docker API call. Unknown or already deleting networks are left
+     * alone.
      *
-     * @throws KvStoreException reading this host's alias failed
      * @throws io.javaoverlay.types.OverlayException CONFLICT after 8 lost races, UNAVAILABLE when the store fails
      */
-    public void markDeleting(String localNetworkId) throws KvStoreException {
-        Optional<String> cid = directory.clusterIdOf(localNetworkId);
-        if (cid.isEmpty()) {
-            return;
-        }
-        cas.run("mark network " + localNetworkId + " for removal on every host", () -> {
+    public void markDeleting(String clusterId) {
+        removedHere(clusterId);
+        cas.run("mark network " + clusterId + " for removal on every host", () -> {
             Optional<Stored> rec = records().values().stream()
-                    .filter(s -> s.net().clusterId().equals(cid.get())).findFirst();
+                    .filter(s -> s.net().clusterId().equals(clusterId)).findFirst();
             if (rec.isEmpty() || rec.get().net().deleting()) {
                 return null;
             }
@@ -121,6 +130,29 @@ public final class NetworkReplicator {
         });
     }
 
+    /** Remembers that this host's DeleteNetwork removed {@code clusterId} (before anything is written). */
+    void removedHere(String clusterId) {
+        removedHere.put(clusterId, System.nanoTime());
+    }
+
+    /**
+     * The last host left cluster network {@code clusterId} (its record is gone with the last alias):
+     * its definition goes too, from the DeleteNetwork handler, so nothing of it is left for a pass to
+     * act on. Store access only.
+     */
+    public void forgetDefinition(String clusterId) {
+        cas.run("remove the definition of network " + clusterId, () -> {
+            for (Stored s : records().values()) {
+                if (s.net().clusterId().equals(clusterId) && identity.hostsWith(clusterId).isEmpty()) {
+                    store.deleteIfIndex(ClusterKeys.network(s.net().name()), s.index());
+                    reported.remove(s.net().name());
+                    LOG.log(Level.INFO, "network " + s.net().name() + " is gone from every host");
+                }
+            }
+            return null;
+        });
+    }
+
     /**
      * One reconcile pass.
      *
@@ -128,6 +160,8 @@ public final class NetworkReplicator {
      * @throws KvStoreException  the store is not answering
      */
     public ReplicationReport pass() throws IOException, KvStoreException {
+        long began = System.nanoTime();
+        removedHere.values().removeIf(t -> began - t > REMOVED_MEMORY.toNanos());
         List<String> published = new ArrayList<>();
         List<String> created = new ArrayList<>();
         List<String> removed = new ArrayList<>();
@@ -141,9 +175,9 @@ public final class NetworkReplicator {
         for (DockerNetwork l : locals) {
             localByName.put(l.name(), l);
         }
-        forgetStaleAliases(locals, forgotten);
+        Set<String> recordedHere = forgetStaleAliases(locals, forgotten);
         for (DockerNetwork l : locals) {
-            Optional<String> cid = directory.clusterIdOf(l.id());
+            Optional<String> cid = identity.recordedClusterIdOf(l.id());
             if (cid.isEmpty() || !ClusterKeys.isValidName(l.name())) {
                 continue; // not recorded by this plugin (another mode, or a create that failed)
             }
@@ -170,9 +204,21 @@ public final class NetworkReplicator {
         for (Stored s : records.values()) {
             ClusterNetwork n = s.net();
             if (!n.deleting() && !localByName.containsKey(n.name())) {
+                if (recordedHere.contains(n.clusterId())) {
+                    // This host has it (an alias), but Docker does not list it: Docker hides a network
+                    // it is removing before it calls DeleteNetwork, and a network removed while the
+                    // plugin was down looks the same. Creating it now would bring back a network being
+                    // removed; the alias goes with DeleteNetwork, or after STALE_AFTER.
+                    report(n.name() + "/create", Level.DEBUG, "network " + n.name() + " is not in Docker's list on "
+                            + hostId + " but is recorded here; not creating it while it may be being removed");
+                    continue;
+                }
+                if (removedHere.containsKey(n.clusterId()) || changedSince(s)) {
+                    continue; // removed here (the mark may not be stored yet), or changed since it was read
+                }
                 createLocal(n, created, failed);
             } else if (n.deleting()) {
-                Set<String> hosts = directory.hostsWith(n.clusterId());
+                Set<String> hosts = identity.hostsWith(n.clusterId());
                 if (hosts.isEmpty()) {
                     try {
                         store.deleteIfIndex(ClusterKeys.network(n.name()), s.index());
@@ -183,12 +229,19 @@ public final class NetworkReplicator {
                         // changed meanwhile: next pass
                     }
                 } else {
-                    Set<String> dead = new java.util.TreeSet<>(hosts);
-                    dead.removeAll(directory.liveHosts());
+                    Set<String> dead = new java.util.TreeSet<>();
+                    Map<String, HostView> known = membership.snapshot();
+                    for (String h : hosts) {
+                        HostView v = known.get(h);
+                        if (v != null && v.state() != Liveness.ALIVE) {
+                            dead.add(h + " (" + v.state().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                        }
+                    }
                     report(n.name(), dead.isEmpty() ? Level.INFO : Level.WARNING, "network " + n.name()
                             + " removal requested on " + n.deleteRequestedBy() + " waits for host(s) " + hosts
                             + (dead.isEmpty() ? "" : "; not running javaoverlay now: " + dead
-                            + " (their copies go when they are back)"));
+                            + " (their copies go when they are back, or when a dead host is collected after"
+                            + " --dead-host-retention)"));
                 }
             }
         }
@@ -205,28 +258,41 @@ public final class NetworkReplicator {
      * Aliases of Docker networks that are gone from this host: `docker network rm` while the plugin
      * was down (Docker ignores the failed DeleteNetwork), or a dockerd that lost its state. Left in
      * place they would hold up every removal of that network forever.
+     *
+     * @return the cluster networks this host still has an alias for
      */
-    private void forgetStaleAliases(List<DockerNetwork> locals, List<String> forgotten) throws KvStoreException {
+    private Set<String> forgetStaleAliases(List<DockerNetwork> locals, List<String> forgotten) {
         Set<String> ids = new java.util.HashSet<>();
         locals.forEach(l -> ids.add(l.id()));
-        Map<String, String> aliases = directory.localAliases();
+        Map<String, String> aliases = identity.localAliases();
         missingSince.keySet().retainAll(aliases.keySet());
+        Set<String> recorded = new java.util.HashSet<>();
         long now = clock.millis();
         for (Map.Entry<String, String> a : aliases.entrySet()) {
             if (ids.contains(a.getKey())) {
                 missingSince.remove(a.getKey());
+                recorded.add(a.getValue());
                 continue;
             }
             long since = missingSince.computeIfAbsent(a.getKey(), k -> now);
             if (now - since >= STALE_AFTER.toMillis()) {
-                directory.forgetLocal(a.getKey());
+                identity.leave(a.getKey());
                 missingSince.remove(a.getKey());
                 forgotten.add(a.getKey());
                 LOG.log(Level.INFO, "Docker network " + a.getKey() + " (javaoverlay network " + a.getValue()
                         + ") is gone from " + hostId + " (removed while javaoverlay was not running, or dockerd lost"
                         + " it); forgetting it");
+            } else {
+                recorded.add(a.getValue());
             }
         }
+        return recorded;
+    }
+
+    /** Re-reads a record right before acting on it: a removal marked since the pass read it wins. */
+    private boolean changedSince(Stored s) throws KvStoreException {
+        Optional<KvEntry> now = store.get(ClusterKeys.network(s.net().name()));
+        return now.isEmpty() || now.get().modifyIndex() != s.index();
     }
 
     private boolean publish(DockerNetwork listed, String cid) throws IOException {

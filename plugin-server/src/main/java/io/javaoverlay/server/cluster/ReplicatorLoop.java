@@ -11,9 +11,11 @@ import java.util.Objects;
 
 /**
  * Runs {@link NetworkReplicator#pass()} on its own thread: at start, whenever {@code clusternets/}
- * changes (a blocking store watch on a second thread), after {@link #poke()}, and every poll
- * interval, since Docker tells a legacy plugin nothing about network names. Failures (dockerd down
- * or starting, store unreachable) back off from 1 s to 30 s and are logged once per cause.
+ * changes (a blocking store watch on a second thread), whenever this host's Docker networks change
+ * ({@link #trigger()}, from the Docker view's events), after {@link #poke()} (a CreateNetwork or
+ * DeleteNetwork here: quick re-polls for a few seconds, since Docker stores a network only after the
+ * call), and every {@code poll} (the slow safety net, the resync interval). Failures (dockerd down or
+ * starting, store unreachable) back off from 1 s to 30 s and are logged once per cause.
  */
 public final class ReplicatorLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReplicatorLoop.class.getName());
@@ -63,7 +65,8 @@ public final class ReplicatorLoop implements AutoCloseable {
         }
     }
 
-    private void trigger() {
+    /** Requests a pass soon (this host's Docker networks changed); any thread, never blocks. */
+    public void trigger() {
         synchronized (lock) {
             dirty = true;
             lock.notifyAll();
@@ -84,10 +87,11 @@ public final class ReplicatorLoop implements AutoCloseable {
                 backoff = Duration.ofSeconds(1);
             } catch (IOException | RuntimeException e) {
                 // KvStoreException is an IOException too: test it first.
-                String cause = (e instanceof KvStoreException ? "store: " : e instanceof IOException
-                        ? "Docker API: " : "unexpected: ") + e.getMessage();
+                boolean expected = !(e instanceof RuntimeException) || e instanceof io.javaoverlay.types.OverlayException;
+                String cause = (e instanceof KvStoreException || e instanceof io.javaoverlay.types.OverlayException
+                        ? "store: " : e instanceof IOException ? "Docker API: " : "unexpected: ") + e.getMessage();
                 if (!cause.equals(lastFailure)) {
-                    LOG.log(e instanceof RuntimeException ? Level.ERROR : Level.WARNING,
+                    LOG.log(expected ? Level.WARNING : Level.ERROR,
                             "replication pass failed (retrying, up to every " + MAX_BACKOFF.toSeconds() + " s): " + cause);
                     lastFailure = cause;
                 }

@@ -2,8 +2,12 @@ package io.javaoverlay.server.metrics;
 
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -67,6 +71,58 @@ public final class MeteredIpamService implements IpamService {
             delegate.releaseAddress(poolId, address);
             return null;
         });
+    }
+
+    // The ownership API is for the reconcilers and the admin interface, not Docker's calls: not counted.
+
+    @Override
+    public Optional<IpPrefix> poolOf(String poolId) {
+        return delegate.poolOf(poolId);
+    }
+
+    @Override
+    public List<PoolInfo> pools() {
+        return delegate.pools();
+    }
+
+    @Override
+    public List<AddressClaim> claims(IpPrefix pool) {
+        return delegate.claims(pool);
+    }
+
+    @Override
+    public Optional<AddressClaim> claim(IpPrefix pool, IpAddress ip) {
+        return delegate.claim(pool, ip);
+    }
+
+    @Override
+    public boolean releaseClaim(IpPrefix pool, IpAddress ip, String expectedHost, long notAfterSince) {
+        return delegate.releaseClaim(pool, ip, expectedHost, notAfterSince);
+    }
+
+    @Override
+    public void reclaim(IpPrefix pool, IpAddress ip, String host) {
+        delegate.reclaim(pool, ip, host);
+    }
+
+    @Override
+    public boolean removeHolder(IpPrefix pool, String host, long notAfterSince) {
+        return delegate.removeHolder(pool, host, notAfterSince);
+    }
+
+    @Override
+    public void addHolder(IpPrefix pool, String host) {
+        delegate.addHolder(pool, host);
+    }
+
+    @Override
+    public int sweepTombstones() {
+        return delegate.sweepTombstones();
+    }
+
+    @Override
+    public HostCleanup forgetHost(String hostId, Set<IpAddress> keep) {
+        return delegate.forgetHost(hostId, keep);
     }
 
     @Override

@@ -103,7 +103,7 @@ public final class IpamDriverResource {
         ReleaseAddressRequest r = Requests.body(request, IpamDriverApi.RELEASE_ADDRESS);
         String poolId = Requests.token(r.poolId(), "PoolID", IpamDriverApi.RELEASE_ADDRESS);
         IpAddress address = Requests.address(r.address(), "released address");
-        services.ipam().releaseAddress(poolId, address);
+        services.cluster().releaseAddress(poolId, address);
         return Map.of();
     }
 }

@@ -36,7 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Docker's remote NetworkDriver API, delegating to {@link NetworkService}. GetCapabilities,
+ * Docker's remote NetworkDriver API, delegating to the {@link io.javaoverlay.server.cluster.ClusterService}. GetCapabilities,
  * EndpointOperInfo, the external-connectivity calls, GwAllocCheck and the swarm allocation calls
  * answer without the service, so they work while the store is still connecting.
  */
@@ -72,7 +72,7 @@ public final class NetworkDriverResource {
                 OptionMaps.nested(r.options(), OptionMaps.GENERIC),
                 OptionMaps.flag(r.options(), OptionMaps.ENABLE_IPV6),
                 OptionMaps.flag(r.options(), OptionMaps.INTERNAL));
-        services.network().createNetwork(spec);
+        services.cluster().createNetwork(spec);
         return EMPTY;
     }
 
@@ -81,7 +81,7 @@ public final class NetworkDriverResource {
     @Path(NetworkDriverApi.DELETE_NETWORK)
     public Map<String, Object> deleteNetwork(NetworkRequest request) {
         NetworkRequest r = Requests.body(request, NetworkDriverApi.DELETE_NETWORK);
-        services.network().deleteNetwork(Requests.id(r.networkId(), "NetworkID", NetworkDriverApi.DELETE_NETWORK));
+        services.cluster().deleteNetwork(Requests.id(r.networkId(), "NetworkID", NetworkDriverApi.DELETE_NETWORK));
         return EMPTY;
     }
 
@@ -116,8 +116,8 @@ public final class NetworkDriverResource {
         if (v4.isEmpty() && v6.isEmpty()) {
             throw Requests.invalid("endpoint " + eid + " has neither an IPv4 nor an IPv6 address");
         }
-        NetworkService.EndpointGrant grant = services.network().createEndpoint(
-                new NetworkService.EndpointSpec(nid, eid, v4, v6, mac));
+        NetworkService.EndpointGrant grant = services.cluster().createEndpoint(nid,
+                new NetworkService.EndpointSpec(eid, v4, v6, mac));
         // Docker rejects any returned value for a field it already set, even an identical one.
         if (mac.isPresent() || grant == null || grant.assignedMac().isEmpty()) {
             return new CreateEndpointResponse(null);
@@ -137,7 +137,7 @@ public final class NetworkDriverResource {
     @Path(NetworkDriverApi.DELETE_ENDPOINT)
     public Map<String, Object> deleteEndpoint(EndpointRequest request) {
         EndpointRequest r = Requests.body(request, NetworkDriverApi.DELETE_ENDPOINT);
-        services.network().deleteEndpoint(Requests.id(r.networkId(), "NetworkID", NetworkDriverApi.DELETE_ENDPOINT),
+        services.cluster().deleteEndpoint(Requests.id(r.networkId(), "NetworkID", NetworkDriverApi.DELETE_ENDPOINT),
                 Requests.id(r.endpointId(), "EndpointID", NetworkDriverApi.DELETE_ENDPOINT));
         return EMPTY;
     }
@@ -150,7 +150,7 @@ public final class NetworkDriverResource {
         String nid = Requests.id(r.networkId(), "NetworkID", NetworkDriverApi.JOIN);
         String eid = Requests.id(r.endpointId(), "EndpointID", NetworkDriverApi.JOIN);
         String sandboxKey = r.sandboxKey() == null ? "" : r.sandboxKey();
-        NetworkService.JoinResult res = services.network().join(nid, eid, sandboxKey);
+        NetworkService.JoinResult res = services.cluster().join(nid, eid, sandboxKey);
         List<StaticRoute> routes = new ArrayList<>();
         for (NetworkService.StaticRoute sr : res.staticRoutes()) {
             routes.add(sr.nextHop().isPresent()
@@ -168,7 +168,7 @@ public final class NetworkDriverResource {
     @Path(NetworkDriverApi.LEAVE)
     public Map<String, Object> leave(EndpointRequest request) {
         EndpointRequest r = Requests.body(request, NetworkDriverApi.LEAVE);
-        services.network().leave(Requests.id(r.networkId(), "NetworkID", NetworkDriverApi.LEAVE),
+        services.cluster().leave(Requests.id(r.networkId(), "NetworkID", NetworkDriverApi.LEAVE),
                 Requests.id(r.endpointId(), "EndpointID", NetworkDriverApi.LEAVE));
         return EMPTY;
     }
@@ -193,7 +193,7 @@ public final class NetworkDriverResource {
             return EMPTY;   // other types are filtered by Docker's proxy anyway
         }
         IpAddress addr = Requests.address(n.discoveryData().address(), "DiscoveryData.Address");
-        services.network().nodeDiscovered(addr, n.discoveryData().self(), added);
+        services.cluster().nodeDiscovered(addr, n.discoveryData().self(), added);
         return EMPTY;
     }
 

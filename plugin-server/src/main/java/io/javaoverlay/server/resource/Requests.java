@@ -14,15 +14,32 @@ import java.util.regex.Pattern;
  * names the object and the problem. Nothing here touches state.
  */
 final class Requests {
+    private static final System.Logger LOG = System.getLogger(Requests.class.getName());
+    /** Empty bodies are logged at most once a minute per endpoint (hostile input must not flood the log). */
+    private static final long EMPTY_LOG_GAP_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final java.util.Map<String, Long> EMPTY_LOGGED = new java.util.concurrent.ConcurrentHashMap<>();
     /** Docker IDs are 64 hex chars; allow any sane token but never '/', spaces or control chars (store keys). */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
 
     private Requests() {
     }
 
-    /** A JSON body is required on every path that takes arguments. */
+    /**
+     * A JSON body is required on every path that takes arguments. Docker sends an empty body when it
+     * retries a call whose connection was cut (the plugin was restarted or killed during the call); such a
+     * call cannot be served (its arguments are lost), so it gets a clear 400, and what the cut call left
+     * behind is repaired by the endpoint reconciliation. Logged at INFO: it explains a failed Docker command.
+     */
     static <T> T body(T request, String endpoint) {
         if (request == null) {
+            long now = System.nanoTime();
+            Long last = EMPTY_LOGGED.get(endpoint);
+            if (last == null || now - last > EMPTY_LOG_GAP_NANOS) {
+                EMPTY_LOGGED.put(endpoint, now);
+                LOG.log(System.Logger.Level.INFO, "POST /" + endpoint + " arrived with an empty body (Docker retries a call"
+                        + " cut by a restart without its body): answered 400; whatever the cut call left is repaired by"
+                        + " the next reconciliation against Docker");
+            }
             throw new BadRequestException("empty request body for " + endpoint + "; expected a JSON object");
         }
         return request;

@@ -1,9 +1,9 @@
 package io.javaoverlay.server.status;
 
-import io.javaoverlay.ipam.IpamInventory;
 import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.server.DaemonConfig;
+import io.javaoverlay.server.cluster.NetworkIdentity;
 import io.javaoverlay.server.metrics.Metrics;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException.Kind;
@@ -37,14 +37,14 @@ public final class AdminContext {
      * The store-dependent services, as built by the wiring. Sources are interfaces so that the
      * membership component, the Docker view and a new overlay service can replace today's ones.
      */
-    public record Live(KvStore store, OverlayStore overlay, IpamService ipam, IpamInventory inventory, String hostId,
+    public record Live(KvStore store, OverlayStore overlay, NetworkIdentity identity, IpamService ipam, String hostId,
                        IpAddress vtep, Optional<Underlay> underlay, Optional<Integer> containerMtu,
                        HostsSource hosts, DriftSource drift, DockerNames docker, HostForgetter forgetter) {
         public Live {
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(overlay, "overlay");
+            Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(ipam, "ipam");
-            Objects.requireNonNull(inventory, "inventory");
             Objects.requireNonNull(hostId, "hostId");
             Objects.requireNonNull(vtep, "vtep");
             Objects.requireNonNull(hosts, "hosts");

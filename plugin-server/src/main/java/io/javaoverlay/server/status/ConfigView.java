@@ -40,10 +40,37 @@ public final class ConfigView {
         m.put("vxlan-port", String.valueOf(c.vxlanPort()));
         m.put("vni-range", c.vniRange().toString());
         m.put("default-pool", c.defaultPools().stream().map(Object::toString).collect(Collectors.joining(" ")));
-        m.put("dead-host-retention", c.deadHostRetention().toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+        m.put("resync-interval", duration(c.resyncInterval()));
+        m.put("endpoint-grace", duration(c.endpointGrace()));
+        m.put("dead-host-timeout", duration(c.deadHostTimeout()));
+        m.put("dead-host-retention", duration(c.deadHostRetention()));
+        m.put("vtep-probe", String.valueOf(c.vtepProbe()));
+        m.put("vxlan-ingress-filter", String.valueOf(c.vxlanIngressFilter()));
         m.put("admin-socket", c.adminSocket().toString());
         m.put("metrics-addr", c.metricsAddr().map(Object::toString).orElse("(off)"));
         return m;
+    }
+
+    /** {@code 1h30m}, {@code 30s}, {@code 500ms}, {@code 0s}: the flags' own notation. */
+    static String duration(java.time.Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        if (s == 0) {
+            return "0s";
+        }
+        StringBuilder b = new StringBuilder();
+        if (s >= 3600) {
+            b.append(s / 3600).append('h');
+        }
+        if (s % 3600 >= 60) {
+            b.append(s % 3600 / 60).append('m');
+        }
+        if (s % 60 > 0) {
+            b.append(s % 60).append('s');
+        }
+        return b.toString();
     }
 
     /** Removes {@code secret} from {@code text} wherever it occurs (for messages that might quote it). */

@@ -6,9 +6,8 @@ import java.util.Optional;
 
 /**
  * This host's Docker view, for names only: the javaoverlay networks Docker has here and, per
- * network, the container names of its endpoints. Today {@link LocalDocker} asks the Engine API on
- * demand; the Docker-events view is meant to implement it from its cache. Empty means Docker could
- * not be asked: names are then simply not shown.
+ * network, the container names of its endpoints ({@link DockerViewNames}, from the Docker-events
+ * view's cache). Empty means Docker's view is incomplete: names are then simply not shown.
  */
 public interface DockerNames {
 

@@ -11,9 +11,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@link DockerNames} from the Docker-events view's cache, ready for the wiring to use instead of
- * {@link LocalDocker} (no Engine API call per admin request). An incomplete view (dockerd
- * unreachable, not listed yet) knows no names.
+ * {@link DockerNames} from the Docker-events view's cache (no Engine API call per admin request). An
+ * incomplete view (dockerd unreachable, not listed yet) knows no names.
  */
 public final class DockerViewNames implements DockerNames {
     private final DockerView view;

@@ -1,9 +1,8 @@
 package io.javaoverlay.server.status;
 
 /**
- * Removes a dead host's records and frees its addresses. Today {@link StoreHostForgetter} does it
- * through the owning modules' store APIs; the dead-host collector is meant to implement it (the
- * same clean-up it does after the retention period, on demand).
+ * Removes a dead host's records and frees its addresses: {@link CollectorForgetter}, the dead-host
+ * collector's clean-up (the one it does after the retention period) on demand.
  */
 @FunctionalInterface
 public interface HostForgetter {

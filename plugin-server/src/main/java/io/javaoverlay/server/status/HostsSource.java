@@ -7,9 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The cluster's hosts with their liveness, as this host sees them. Today {@link StoreHosts} reads
- * {@code hosts/} registrations and endpoint owners; the membership component (heartbeats and
- * probes) is meant to implement this instead, and nothing else changes.
+ * The cluster's hosts with their liveness, as this host sees them ({@link MembershipHosts}: the
+ * membership's heartbeats and probes).
  */
 @FunctionalInterface
 public interface HostsSource {

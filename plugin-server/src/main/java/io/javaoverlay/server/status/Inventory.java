@@ -1,6 +1,6 @@
 package io.javaoverlay.server.status;
 
-import io.javaoverlay.ipam.IpamInventory;
+import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.server.cluster.ClusterKeys;
@@ -9,7 +9,7 @@ import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.state.EndpointRecord;
-import io.javaoverlay.vxlan.state.NetworkAlias;
+import io.javaoverlay.server.cluster.ClusterKeys.NetworkAlias;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
@@ -44,7 +44,7 @@ public final class Inventory {
         this.live = live;
         try {
             networks = live.overlay().networks();
-            aliases = live.overlay().aliases();
+            aliases = live.identity().aliases();
             List<EndpointRecord> eps = new ArrayList<>();
             for (KvEntry e : live.store().list(NetworkKeys.ENDPOINTS)) {
                 eps.add(NetworkKeys.decode(e.key(), e.value(), EndpointRecord.class));
@@ -195,9 +195,9 @@ public final class Inventory {
 
     /** Every pool with its usage; {@code withNames} false spares the Docker lookup (metrics). */
     public List<StatusModel.PoolView> pools(boolean withNames) {
-        List<IpamInventory.Pool> pools = live.inventory().pools();
+        List<IpamService.PoolInfo> pools = live.ipam().pools();
         List<StatusModel.PoolView> out = new ArrayList<>();
-        for (IpamInventory.Pool p : pools) {
+        for (IpamService.PoolInfo p : pools) {
             String cid = null;
             for (NetworkRecord n : networks) {
                 List<NetworkRecord.Pool> all = new ArrayList<>(n.ipv4());
@@ -206,11 +206,13 @@ public final class Inventory {
                     cid = n.networkId();
                 }
             }
-            String network = p.network() != null ? p.network() : cid == null || !withNames ? null : name(cid).orElse(null);
+            String network = p.network().isPresent() ? p.network().get()
+                    : cid == null || !withNames ? null : name(cid).orElse(null);
             List<StatusModel.Holder> holders = p.holders().stream()
                     .map(h -> new StatusModel.Holder(h.host(), Instant.ofEpochMilli(h.since()).toString())).toList();
-            out.add(new StatusModel.PoolView(p.poolId(), p.pool().toString(), text(p.subPool()), network, cid,
-                    p.addressSpace(), text(p.gateway()), holders, p.capacity(), p.used(), p.free()));
+            out.add(new StatusModel.PoolView(p.poolId(), p.pool().toString(), text(p.subPool().orElse(null)), network, cid,
+                    p.addressSpace(), text(p.gateway().orElse(null)), holders, p.capacity(), p.used().longValueExact(),
+                    p.free()));
         }
         return out;
     }
@@ -225,11 +227,11 @@ public final class Inventory {
         IpAddress ip = IpAddress.tryParse(address.trim()).orElseThrow(() ->
                 new OverlayException(Kind.INVALID_REQUEST, "'" + address + "' is not an IP address"));
         String text = ip.toString();
-        Optional<IpamInventory.Pool> pool = live.inventory().poolOf(ip);
+        Optional<IpamService.PoolInfo> pool = live.ipam().pools().stream().filter(x -> x.pool().contains(ip)).findFirst();
         if (pool.isEmpty()) {
             throw new OverlayException(Kind.NOT_FOUND, "address " + text + " is not in any javaoverlay pool");
         }
-        IpamInventory.Pool p = pool.get();
+        IpamService.PoolInfo p = pool.get();
         for (EndpointRecord e : endpoints) {
             boolean holds = e.ipv4Prefix().map(x -> x.address().equals(ip)).orElse(false)
                     || e.ipv6Prefix().map(x -> x.address().equals(ip)).orElse(false);
@@ -240,16 +242,17 @@ public final class Inventory {
                         + " is gone for good, run: javaoverlay host forget " + e.hostId());
             }
         }
-        if (p.gateway() != null && p.gateway().equals(ip)) {
+        if (p.gateway().isPresent() && p.gateway().get().equals(ip)) {
             throw new OverlayException(Kind.CONFLICT, "refusing to release " + text + ": it is the gateway of pool "
                     + p.pool() + "; it is released with the network (docker network rm)");
         }
-        Optional<IpamInventory.Allocation> a = live.inventory().allocation(p.poolId(), ip);
-        if (a.isEmpty()) {
+        Optional<IpamService.AddressClaim> a = live.ipam().claim(p.pool(), ip);
+        // Release exactly the claim that was read: if it was released and claimed anew meanwhile,
+        // the new claim stays.
+        if (a.isEmpty() || !live.ipam().releaseClaim(p.pool(), ip, a.get().host(), a.get().since())) {
             return new StatusModel.ReleaseResult(text, p.pool().toString(), p.poolId(), false, null,
                     text + " is not allocated in pool " + p.pool() + "; nothing to release");
         }
-        live.ipam().releaseAddress(p.poolId(), ip);
         return new StatusModel.ReleaseResult(text, p.pool().toString(), p.poolId(), true, a.get().host(),
                 "released " + text + " in pool " + p.pool() + " (allocated by host " + a.get().host() + " at "
                         + Instant.ofEpochMilli(a.get().since()) + ")");

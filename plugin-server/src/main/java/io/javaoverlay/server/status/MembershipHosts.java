@@ -11,10 +11,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@link HostsSource} on the membership component (heartbeats, ICMP second opinion), ready for the
- * wiring to use instead of {@link StoreHosts}; and its listener that feeds
- * {@code javaoverlay_dead_hosts_detected_total} and {@code javaoverlay_hosts}. Not wired yet: the
- * core redesign decides when Membership runs.
+ * {@link HostsSource} on the membership component (heartbeats, ICMP second opinion); and its listener
+ * that feeds {@code javaoverlay_dead_hosts_detected_total} and {@code javaoverlay_hosts}.
  */
 public final class MembershipHosts implements HostsSource {
     private final Membership membership;

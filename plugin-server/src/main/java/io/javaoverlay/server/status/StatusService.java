@@ -2,7 +2,6 @@ package io.javaoverlay.server.status;
 
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.reconcile.DriftCheck;
-import io.javaoverlay.vxlan.state.NetworkKeys;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +66,7 @@ public final class StatusService implements AutoCloseable {
 
     private StatusModel.StoreHealth probe(AdminContext.Live l) {
         long t0 = System.nanoTime();
-        Future<?> f = probes.submit(() -> l.store().get(NetworkKeys.host(l.hostId())));
+        Future<?> f = probes.submit(() -> l.store().get(io.javaoverlay.server.cluster.ClusterKeys.host(l.hostId())));
         try {
             f.get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new StatusModel.StoreHealth(true, (System.nanoTime() - t0) / 1e6, null);

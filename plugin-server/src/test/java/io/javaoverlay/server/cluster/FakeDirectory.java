@@ -1,61 +1,63 @@
 package io.javaoverlay.server.cluster;
 
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.vxlan.state.OverlayStore;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The vxlan alias records of every simulated host: host → (Docker network ID → cluster ID). */
+/**
+ * What every simulated host's plugin records: its network aliases, written into the shared store as
+ * the plugin writes them, and the hosts' liveness as the membership would judge it.
+ */
 final class FakeDirectory {
-    private final Map<String, Map<String, String>> aliases = new ConcurrentHashMap<>();
-    /** Hosts whose plugin is not running (all others are live). */
+    volatile KvStore store;
+    /** Hosts whose plugin is not running (all others are alive). */
     final Set<String> dead = ConcurrentHashMap.newKeySet();
 
     void put(String host, String id, String cid) {
-        aliases.computeIfAbsent(host, h -> new ConcurrentHashMap<>()).put(id, cid);
+        try {
+            store.put(ClusterKeys.alias(host, id), cid.getBytes(StandardCharsets.UTF_8));
+        } catch (KvStoreException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void remove(String host, String id) {
-        aliases.getOrDefault(host, Map.of()).remove(id);
+        try {
+            store.delete(ClusterKeys.alias(host, id));
+        } catch (KvStoreException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** The view one host's replicator has. */
-    ClusterDirectory of(String host) {
-        return new ClusterDirectory() {
-            @Override
-            public Optional<String> clusterIdOf(String localNetworkId) {
-                return Optional.ofNullable(aliases.getOrDefault(host, Map.of()).get(localNetworkId));
-            }
+    /** One host's view of the aliases. */
+    NetworkIdentity of(String host) {
+        return new NetworkIdentity(store, new OverlayStore(store), host, false);
+    }
 
-            @Override
-            public Set<String> hostsWith(String clusterId) {
-                Set<String> out = new TreeSet<>();
-                aliases.forEach((h, m) -> {
-                    if (m.containsValue(clusterId)) {
-                        out.add(h);
-                    }
-                });
-                return out;
-            }
+    /** The cluster alias of {@code host}'s Docker network {@code id}. */
+    Optional<String> clusterIdOf(String host, String id) {
+        return of(host).aliasOf(id);
+    }
 
+    /** h1..h4, DEAD if in {@link #dead}, else ALIVE. */
+    MembershipView membership() {
+        FakeMembershipView m = new FakeMembershipView() {
             @Override
-            public Map<String, String> localAliases() {
-                return Map.copyOf(aliases.getOrDefault(host, Map.of()));
-            }
-
-            @Override
-            public void forgetLocal(String localNetworkId) {
-                remove(host, localNetworkId);
-            }
-
-            @Override
-            public Set<String> liveHosts() {
-                Set<String> out = new TreeSet<>(List.of("h1", "h2", "h3", "h4"));
-                out.removeAll(dead);
-                return out;
+            public java.util.Map<String, HostView> snapshot() {
+                hosts.clear();
+                for (String h : List.of("h1", "h2", "h3", "h4")) {
+                    host(h, dead.contains(h) ? Liveness.DEAD : Liveness.ALIVE);
+                }
+                return super.snapshot();
             }
         };
+        return m;
     }
 }

@@ -54,7 +54,7 @@ final class FakeHost implements DockerApi {
         if (containers.getOrDefault(id, 0) > 0) {
             throw new IllegalStateException("has active endpoints");
         }
-        plugin.markDeleting(id);
+        directory.clusterIdOf(name, id).ifPresent(plugin::markDeleting);
         networks.remove(id);
         directory.remove(name, id);
     }

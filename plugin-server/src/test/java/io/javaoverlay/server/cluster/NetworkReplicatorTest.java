@@ -60,6 +60,7 @@ class NetworkReplicatorTest {
     @BeforeEach
     void setUp() throws Exception {
         store = LocalKvStore.open(dir);
+        aliases.store = store;
         h1 = new FakeHost("h1", aliases);
         h2 = new FakeHost("h2", aliases);
         h3 = new FakeHost("h3", aliases);
@@ -98,7 +99,7 @@ class NetworkReplicatorTest {
     final TestClock clock = new TestClock();
 
     NetworkReplicator replicator(FakeHost h) {
-        return new NetworkReplicator(h, store, aliases.of(h.name), h.name, clock);
+        return new NetworkReplicator(h, store, aliases.of(h.name), aliases.membership(), h.name, clock);
     }
 
     Optional<ClusterNetwork> record(String name) throws Exception {
@@ -127,7 +128,7 @@ class NetworkReplicatorTest {
                 Map.of("javaoverlay.network", id1), List.of(new DockerNetwork.IpamConfig("198.18.5.0/24", null, "198.18.5.1")),
                 false, false), sent);
         assertEquals(List.of("blue"), r3.pass().created());
-        assertEquals(Optional.of(id1), aliases.of("h3").clusterIdOf(h3.idOf("blue")));
+        assertEquals(Optional.of(id1), aliases.clusterIdOf("h3", h3.idOf("blue")));
         for (NetworkReplicator r : List.of(r1, r2, r3)) {
             assertTrue(r.pass().quiet(), "converged: a second pass does nothing");
         }
@@ -136,8 +137,10 @@ class NetworkReplicatorTest {
     @Test
     void aManagedPluginReplicatesUnderItsTaggedNameAndSharesNetworksWithLegacyHosts() throws Exception {
         String managed = "javaoverlay:latest";
-        NetworkReplicator m2 = new NetworkReplicator(h2, store, aliases.of(h2.name), h2.name, clock, managed);
-        NetworkReplicator m3 = new NetworkReplicator(h3, store, aliases.of(h3.name), h3.name, clock, managed);
+        NetworkReplicator m2 = new NetworkReplicator(h2, store, aliases.of(h2.name), aliases.membership(), h2.name, clock,
+                managed);
+        NetworkReplicator m3 = new NetworkReplicator(h3, store, aliases.of(h3.name), aliases.membership(), h3.name, clock,
+                managed);
         h2.userCreate("legacy-named", "198.18.7.0/24", Map.of()); // -d javaoverlay on h2: not this plugin's network
         String id2 = h2.userCreate("blue", "198.18.5.0/24", Map.of(), managed);
         assertEquals(List.of("blue"), m2.pass().published());
@@ -148,7 +151,7 @@ class NetworkReplicatorTest {
         assertEquals(managed, sent.ipamDriver());
         assertEquals(List.of("blue"), r1.pass().created(), "a legacy host gets it under the legacy name");
         assertEquals(NetworkReplicator.DRIVER, h1.createCalls.get(0).driver());
-        assertEquals(Optional.of(id2), aliases.of("h1").clusterIdOf(h1.idOf("blue")));
+        assertEquals(Optional.of(id2), aliases.clusterIdOf("h1", h1.idOf("blue")));
         for (NetworkReplicator r : List.of(r1, m2, m3)) {
             assertTrue(r.pass().quiet(), "converged: a second pass does nothing");
         }
@@ -209,7 +212,7 @@ class NetworkReplicatorTest {
         aliases.dead.add("h3");
         r1.pass();
         assertTrue(loggedLine("WARNING network blue removal requested on h2 waits for host(s) [h3]; not running"
-                + " javaoverlay now: [h3]"), logged.toString());
+                + " javaoverlay now: [h3 (dead)]"), logged.toString());
         aliases.dead.clear();
         h3.containers.remove(id3);
         NetworkReplicator.ReplicationReport last = r3.pass();
@@ -252,13 +255,44 @@ class NetworkReplicatorTest {
         r2.pass();
         String gone = h2.idOf("blue");
         h2.networks.remove(gone); // docker network rm on h2 while its plugin was down: DeleteNetwork failed
-        assertEquals(List.of("blue"), r2.pass().created(), "the cluster still defines it: created again");
-        assertEquals(Optional.of(record("blue").orElseThrow().clusterId()), aliases.of("h2").clusterIdOf(gone),
+        assertTrue(r2.pass().created().isEmpty(), "recorded here but not listed: maybe being removed, so not created");
+        assertEquals(Optional.of(record("blue").orElseThrow().clusterId()), aliases.clusterIdOf("h2", gone),
                 "the stale alias is kept for a grace period (a network being created is not listed yet)");
         clock.now = clock.now.plus(NetworkReplicator.STALE_AFTER);
-        assertEquals(List.of(gone), r2.pass().forgotten());
-        assertEquals(Optional.empty(), aliases.of("h2").clusterIdOf(gone));
+        NetworkReplicator.ReplicationReport p = r2.pass();
+        assertEquals(List.of(gone), p.forgotten());
+        assertEquals(List.of("blue"), p.created(), "the cluster still defines it: created again");
+        assertEquals(Optional.empty(), aliases.clusterIdOf("h2", gone));
         assertTrue(r2.pass().quiet());
+    }
+
+    @Test
+    void aNetworkDockerIsRemovingHereIsNotCreatedAgainBeforeOrAfterItsDeleteNetwork() throws Exception {
+        String id1 = h1.userCreate("good", "198.18.5.0/24", Map.of());
+        r1.pass();
+        // docker network rm good: Docker hides the network first, then calls DeleteNetwork (which marks
+        // the record and drops the alias). A pass in between reads the record still active.
+        DockerNetwork hidden = h1.networks.remove(id1);
+        assertTrue(r1.pass().created().isEmpty(), "recorded here: being removed, not re-created");
+        h1.networks.put(id1, hidden);
+        h1.userRemove(id1, r1);
+        assertTrue(r1.pass().created().isEmpty(), "marked for removal, and removed here");
+        assertEquals(List.of(), h1.createCalls);
+        assertTrue(record("good").isEmpty(), "no host has it: its definition is forgotten");
+    }
+
+    @Test
+    void aRecordReadBeforeARemovalHereIsNotActedOn() throws Exception {
+        String id1 = h1.userCreate("good", "198.18.5.0/24", Map.of());
+        r1.pass();
+        r2.pass();
+        String cid = record("good").orElseThrow().clusterId();
+        // h2's DeleteNetwork ran but its mark was not stored (the store hiccupped); its copy is gone.
+        aliases.remove("h2", h2.idOf("good"));
+        h2.networks.remove(h2.idOf("good"));
+        r2.removedHere(cid);
+        assertTrue(r2.pass().created().isEmpty(), "removed here: never re-created from a record read earlier");
+        assertTrue(h1.networks.containsKey(id1));
     }
 
     @Test

@@ -5,7 +5,7 @@ import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
@@ -65,7 +65,7 @@ class DnsFuzzIT {
         Path socket = dir.resolve("plugins/javaoverlay.sock");
         try (FakeUpstream upstream = new FakeUpstream();
              UdsHttpServer plugin = UdsHttpServer.start(UdsListener.bind(socket), PluginApplication.create(
-                     Services.of(new FakeIpamService(), new FakeNetworkService()), DriverSettings.withScope("local"), 1 << 20))) {
+                     Services.of(new FakeIpamService(), new FakeClusterService()), DriverSettings.withScope("local"), 1 << 20))) {
             DnsConfig cfg = DnsConfig.defaults(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                     .withUpstreams(List.of(upstream.address())).withRateLimit(1_000_000, 1_000_000)
                     .withForwarding(Duration.ofMillis(500), 256);

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code testbed down} leaves nothing behind: no testbed network namespaces, no dockerd, containerd,
  * shim, container or Consul processes, no mounts under the state directory, no links named jo-* in
- * the root namespace and no container cgroups; also after a "crash" (testbed processes killed
- * with SIGKILL and the state file deleted before down runs).
+ * the root namespace, no container cgroups and no rogue host ({@code testbed rogue up}); also after a
+ * "crash" (testbed processes killed with SIGKILL and the state file deleted before down runs).
  */
 @Tag("docker")
 @Tag("privileged")
@@ -31,7 +31,7 @@ class CleanTeardownIT {
 
     /** The testbed's name prefix ({@code TESTBED_PREFIX}, default jo): only this testbed's objects count. */
     private static final String PREFIX = Pattern.quote(System.getenv().getOrDefault("TESTBED_PREFIX", "jo"));
-    private static final Pattern TESTBED_NETNS = Pattern.compile(PREFIX + "-(underlay|h\\d+)");
+    private static final Pattern TESTBED_NETNS = Pattern.compile(PREFIX + "-(underlay|rogue|h\\d+)");
     private static final Pattern TESTBED_CGROUP = Pattern.compile(":/" + PREFIX + "-h\\d+(/|$)", Pattern.MULTILINE);
     private static final Set<String> DAEMONS = Set.of("dockerd", "containerd", "containerd-shim",
             "containerd-shim-runc-v2", "consul", "docker-proxy");
@@ -51,6 +51,7 @@ class CleanTeardownIT {
         Set<String> before = snapshot();
         try (Testbed tb = Testbed.up(2, Testbed.DockerVersion.V20, true)) {
             startContainers(tb);
+            tb.rogue();
             assertFalse(snapshot().equals(before), "the testbed should show up in the snapshot while it runs");
         }
         assertEquals(before, snapshot(), "testbed down must leave the machine as it found it");
@@ -61,6 +62,7 @@ class CleanTeardownIT {
         Set<String> before = snapshot();
         Testbed tb = Testbed.up(2, Testbed.DockerVersion.V26, false);
         startContainers(tb);
+        tb.rogue();
         // Simulate a crash: dockerds die without cleaning up, and the state file is gone.
         for (String h : tb.hostNames()) {
             Path pidFile = Testbed.stateDir().resolve(h).resolve("run/docker.pid");

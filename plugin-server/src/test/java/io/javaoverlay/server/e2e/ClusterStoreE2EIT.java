@@ -97,7 +97,7 @@ class ClusterStoreE2EIT {
         }
 
         // Docker's FORWARD policy is DROP and br_netfilter is on: the daemon's ACCEPT rule for frames
-        // bridged in jo-br-* is what lets the pings below through (BridgeForwardRule).
+        // bridged in jo-br-* is what lets the pings below through (HostFirewall).
         for (String h : tb.hostNames()) {
             Testbed.Result rule = tb.exec(h, "iptables", "-w", "-C", "FORWARD", "-i", "jo-br-+", "-o", "jo-br-+", "-j", "ACCEPT");
             assertTrue(rule.ok(), "FORWARD ACCEPT rule for jo-br-+ on " + h + ": " + rule.describe());

@@ -43,8 +43,14 @@ final class OverlayCluster implements AutoCloseable {
      * @param flags extra daemon flags for every host
      */
     static OverlayCluster up(int hosts, Testbed.DockerVersion docker, String name, String... flags) {
+        return up(hosts, docker, Testbed.Underlay.IPV4, name, flags);
+    }
+
+    /** Like {@link #up(int, Testbed.DockerVersion, String, String...)} on an underlay of the given family. */
+    static OverlayCluster up(int hosts, Testbed.DockerVersion docker, Testbed.Underlay underlay, String name,
+            String... flags) {
         Testbed.require();
-        Testbed tb = Testbed.up(hosts, docker, true);
+        Testbed tb = Testbed.up(hosts, docker, true, underlay);
         OverlayCluster c = new OverlayCluster(tb, name, Arrays.asList(flags));
         try {
             for (String h : tb.hostNames()) {

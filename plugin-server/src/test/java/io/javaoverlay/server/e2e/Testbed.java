@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Fault primitives for end-to-end tests: {@link #vanish}, {@link #consulPartition},
  * {@link #consulPause}/{@link #consulResume}, {@link #consulExport}/{@link #consulImport}/
- * {@link #consulWipe} and {@link #dockerdRestart}. See docs/testbed.md for the layout.
+ * {@link #consulWipe} and {@link #dockerdRestart}; a non-member machine on the underlay with
+ * {@link #rogue()}. See docs/testbed.md for the layout.
  */
 public final class Testbed implements AutoCloseable {
 
@@ -340,6 +341,17 @@ public final class Testbed implements AutoCloseable {
     public void add(String host) {
         runOk("add", host);
         hosts = Math.max(hosts, Integer.parseInt(host.substring(1)));
+    }
+
+    /**
+     * Attaches a machine that is not a cluster member to the underlay ({@code testbed rogue up}): the
+     * namespace {@code PREFIX-rogue} with 198.18.0.250/24 (fd00:198:18::250/64 with {@link Underlay#IPV6}),
+     * no dockerd, no plugin. Idempotent while it is up; {@link RogueHost#close()} or {@link #close()}
+     * removes it.
+     */
+    public RogueHost rogue() {
+        runOk("rogue", "up");
+        return new RogueHost(underlay);
     }
 
     /** The pids of every process of a host ({@code testbed pids HOST}); empty after {@link #vanish}. */

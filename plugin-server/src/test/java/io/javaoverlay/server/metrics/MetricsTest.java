@@ -10,7 +10,7 @@ import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.server.resource.PluginApplication;
 import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.testing.FakeIpamService;
-import io.javaoverlay.server.testing.FakeNetworkService;
+import io.javaoverlay.server.testing.FakeClusterService;
 import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.uds.UdsHttpServer;
 import io.javaoverlay.server.uds.UdsListener;
@@ -58,7 +58,7 @@ class MetricsTest {
 
     @Test
     void pluginCallsAreCountedByEndpointAndResult() throws Exception {
-        var app = PluginApplication.create(Services.of(new FakeIpamService(), new FakeNetworkService()),
+        var app = PluginApplication.create(Services.of(new FakeIpamService(), new FakeClusterService()),
                 DriverSettings.withScope("local"), 1 << 20);
         app.register(new PluginMetricsFilter(metrics));
         Path socket = dir.resolve("p.sock");

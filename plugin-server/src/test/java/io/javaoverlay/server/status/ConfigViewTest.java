@@ -45,6 +45,11 @@ class ConfigViewTest {
         }
         assertEquals("127.0.0.1:9477", view.get("metrics-addr"));
         assertEquals("1h30m", view.get("dead-host-retention"));
+        assertEquals("30s", view.get("resync-interval"));
+        assertEquals("1m", view.get("endpoint-grace"));
+        assertEquals("6s", view.get("dead-host-timeout"));
+        assertEquals("500ms", ConfigView.duration(java.time.Duration.ofMillis(500)));
+        assertEquals("1h10s", ConfigView.duration(java.time.Duration.ofSeconds(3610)));
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.javaoverlay.types.OverlayException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -48,6 +50,65 @@ public final class FakeIpamService implements IpamService {
     public void releaseAddress(String poolId, IpAddress address) {
         calls.add("releaseAddress " + poolId + " " + address);
         fail();
+    }
+
+    // The ownership API: an empty store. Calls are recorded so a test can see a repair was tried.
+
+    @Override
+    public List<PoolInfo> pools() {
+        fail();
+        return List.of();
+    }
+
+    @Override
+    public List<AddressClaim> claims(IpPrefix pool) {
+        fail();
+        return List.of();
+    }
+
+    @Override
+    public Optional<AddressClaim> claim(IpPrefix pool, IpAddress ip) {
+        fail();
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean releaseClaim(IpPrefix pool, IpAddress ip, String expectedHost, long notAfterSince) {
+        calls.add("releaseClaim " + pool + " " + ip + " " + expectedHost);
+        fail();
+        return false;
+    }
+
+    @Override
+    public void reclaim(IpPrefix pool, IpAddress ip, String host) {
+        calls.add("reclaim " + pool + " " + ip + " " + host);
+        fail();
+    }
+
+    @Override
+    public boolean removeHolder(IpPrefix pool, String host, long notAfterSince) {
+        calls.add("removeHolder " + pool + " " + host);
+        fail();
+        return false;
+    }
+
+    @Override
+    public void addHolder(IpPrefix pool, String host) {
+        calls.add("addHolder " + pool + " " + host);
+        fail();
+    }
+
+    @Override
+    public int sweepTombstones() {
+        fail();
+        return 0;
+    }
+
+    @Override
+    public HostCleanup forgetHost(String hostId, Set<IpAddress> keep) {
+        calls.add("forgetHost " + hostId);
+        fail();
+        return new HostCleanup(0, 0, List.of());
     }
 
     private void fail() {

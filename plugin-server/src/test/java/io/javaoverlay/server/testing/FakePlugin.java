@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  */
 public final class FakePlugin implements BeforeEachCallback, AfterEachCallback {
     public final FakeIpamService ipam = new FakeIpamService();
-    public final FakeNetworkService network = new FakeNetworkService();
+    public final FakeClusterService network = new FakeClusterService(ipam);
     private final boolean gated;
     private final String socketName;
     private final long maxBodyBytes;

@@ -43,6 +43,21 @@ public sealed interface Action {
     /** {@code bridge fdb del MAC dev DEVICE dst VTEP self}; NotFound is success. */
     record FdbDelete(String device, MacAddress mac, Optional<IpAddress> dst) implements Action {}
 
+    /**
+     * {@code bridge fdb replace MAC dev DEVICE master static}: the bridge forwards frames to {@code mac}
+     * out of the vxlan port and never learns (so never keeps) it from traffic. Replaces a learned entry.
+     */
+    record BridgeFdbReplace(String device, MacAddress mac) implements Action {}
+
+    /**
+     * {@code bridge fdb del MAC dev DEVICE master}: a bridge entry on the vxlan port nobody wants (a
+     * withdrawn peer's static entry, or one learned from traffic); NotFound is success.
+     */
+    record BridgeFdbDelete(String device, MacAddress mac, boolean learned) implements Action {}
+
+    /** {@code bridge link set dev NAME learning on|off} (IFLA_BRPORT_LEARNING). */
+    record SetLearning(String name, boolean on) implements Action {}
+
     /** {@code ip neigh replace IP lladdr MAC dev DEVICE nud permanent}. */
     record NeighReplace(String device, IpAddress ip, MacAddress mac) implements Action {}
 

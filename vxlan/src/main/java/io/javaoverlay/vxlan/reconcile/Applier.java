@@ -2,6 +2,7 @@ package io.javaoverlay.vxlan.reconcile;
 
 import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.netlink.Bridge;
+import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
@@ -59,11 +60,21 @@ public final class Applier {
             try {
                 applyOne(a, indexes);
                 outcomes.add(new Outcome(a, Optional.empty()));
+            } catch (NotFoundException e) {
+                // A container's interface that vanished (its namespace went) needs no fixing any more.
+                outcomes.add(new Outcome(a, portGone(a) ? Optional.empty() : Optional.of(describe(e))));
             } catch (NetlinkException | RuntimeException e) {
                 outcomes.add(new Outcome(a, Optional.of(describe(e))));
             }
         }
         return new Result(outcomes);
+    }
+
+    /** True for a change of a host end ({@code jo-h-*}): NotFound means the container's interface is gone. */
+    private static boolean portGone(Action a) {
+        String name = a instanceof Action.SetMtu s ? s.name() : a instanceof Action.SetAlias s ? s.name()
+                : a instanceof Action.SetMaster s ? s.name() : a instanceof Action.SetUp s ? s.name() : "";
+        return DeviceNames.isHostEnd(name);
     }
 
     private void applyOne(Action a, Map<String, Integer> indexes) throws NetlinkException {
@@ -102,6 +113,16 @@ public final class Applier {
             } catch (NotFoundException gone) {
                 // already gone: the goal is reached
             }
+        } else if (a instanceof Action.BridgeFdbReplace f) {
+            handle.fdbSet(FdbEntry.masterStatic(index(f.device(), indexes), f.mac()));
+        } else if (a instanceof Action.BridgeFdbDelete f) {
+            try {
+                handle.fdbDel(FdbEntry.builder(index(f.device(), indexes), f.mac()).master().build());
+            } catch (NotFoundException gone) {
+                // aged out or removed meanwhile
+            }
+        } else if (a instanceof Action.SetLearning s) {
+            handle.bridgePortSet(index(s.name(), indexes), BridgePortSettings.builder().learning(s.on()).build());
         } else if (a instanceof Action.NeighReplace n) {
             handle.neighSet(Neighbor.permanent(index(n.device(), indexes), n.ip(), n.mac()));
         } else if (a instanceof Action.NeighDelete n) {

@@ -11,37 +11,44 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A read-only look at one network on this host: the store's desired FDB and neighbour entries
- * against the kernel's, counted through the same {@link Planner} a pass uses, without applying
- * anything and without queueing on the network's executor (so it never delays a Join). A pass
- * may run at the same time; the counts are then a snapshot of a moving target.
+ * A read-only look at one network on this host: the store's desired FDB, bridge and neighbour
+ * entries against the kernel's, counted through the same {@link Planner} a pass uses, without
+ * applying anything and without queueing on the network's executor (so it never delays a Join). A
+ * pass may run at the same time; the counts are then a snapshot of a moving target.
  */
 public final class DriftCheck {
 
     /**
      * The comparison for one network.
      *
-     * @param networkId    cluster network ID
-     * @param vni          the network's VNI, or 0 when its record could not be read
-     * @param local        true when this host has an endpoint in the network (else nothing is wanted here)
-     * @param desiredFdb   FDB entries (remote MAC → VTEP) the store asks for
-     * @param actualFdb    permanent FDB entries with a destination on the vxlan device
-     * @param desiredNeigh neighbour entries (remote IP → MAC) the store asks for
-     * @param actualNeigh  permanent neighbour entries on the vxlan device
-     * @param missingFdb   FDB entries to add or correct
-     * @param extraFdb     FDB entries nobody wants
-     * @param missingNeigh neighbour entries to add or correct
-     * @param extraNeigh   neighbour entries nobody wants
-     * @param otherActions device changes a pass would make (create, MTU, master, up, teardown)
-     * @param error        why the check could not be made (store or kernel unreadable)
+     * @param networkId          cluster network ID
+     * @param vni                the network's VNI, or 0 when its record could not be read
+     * @param local              true when this host has a container interface in the network (else nothing is wanted here)
+     * @param desiredFdb         FDB entries (remote MAC → VTEP) the store asks for
+     * @param actualFdb          permanent FDB entries with a destination on the vxlan device
+     * @param desiredNeigh       neighbour entries (remote IP → MAC) the store asks for
+     * @param actualNeigh        permanent neighbour entries on the vxlan device
+     * @param missingFdb         FDB entries to add or correct
+     * @param extraFdb           FDB entries nobody wants
+     * @param missingNeigh       neighbour entries to add or correct
+     * @param extraNeigh         neighbour entries nobody wants
+     * @param otherActions       device changes a pass would make (create, MTU, master, up, learning, teardown)
+     * @param error              why the check could not be made (store or kernel unreadable)
+     * @param desiredBridgeFdb   static bridge entries (remote MAC on the vxlan port) the store asks for
+     * @param actualBridgeFdb    static bridge entries on the vxlan port
+     * @param missingBridgeFdb   static bridge entries to add (or learned ones to make static)
+     * @param extraBridgeFdb     bridge entries on the vxlan port nobody wants (withdrawn peers' static ones)
+     * @param learnedBridgeFdb   of those, entries the bridge learned from traffic
+     * @param frozen             why a pass leaves the network alone (the store lost its record), if it does
      */
     public record Drift(String networkId, int vni, boolean local, int desiredFdb, int actualFdb, int desiredNeigh,
                         int actualNeigh, int missingFdb, int extraFdb, int missingNeigh, int extraNeigh,
-                        int otherActions, Optional<String> error) {
+                        int otherActions, Optional<String> error, int desiredBridgeFdb, int actualBridgeFdb,
+                        int missingBridgeFdb, int extraBridgeFdb, int learnedBridgeFdb, Optional<String> frozen) {
 
-        /** FDB and neighbour entries that differ from the store (0 when in sync). */
+        /** FDB, bridge and neighbour entries that differ from the store (0 when in sync). */
         public int tableDrift() {
-            return missingFdb + extraFdb + missingNeigh + extraNeigh;
+            return missingFdb + extraFdb + missingNeigh + extraNeigh + missingBridgeFdb + extraBridgeFdb;
         }
     }
 
@@ -52,45 +59,52 @@ public final class DriftCheck {
     public static Drift inspect(NetworkReconciler r) {
         try {
             Optional<DesiredNetwork> desired = r.desired();
-            ActualNetwork actual = r.actual(desired);
+            ActualNetwork actual = r.actual(desired, false);
             return count(r.networkId(), desired, actual, Planner.plan(r.networkId(), desired, actual));
         } catch (NetlinkException | RuntimeException e) {
-            return new Drift(r.networkId(), 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, Optional.of(Applier.describe(e)));
+            return new Drift(r.networkId(), 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, Optional.of(Applier.describe(e)),
+                    0, 0, 0, 0, 0, Optional.empty());
         }
     }
 
     /** The counting, apart from I/O (unit-tested with hand-made inputs). */
     static Drift count(String networkId, Optional<DesiredNetwork> desired, ActualNetwork actual, List<Action> plan) {
+        boolean local = !actual.ports(networkId).isEmpty();
         Set<MacAddress> macs = new HashSet<>();
         Set<IpAddress> ips = new HashSet<>();
-        desired.ifPresent(d -> d.peers().forEach(p -> {
-            macs.add(p.mac());
-            ips.addAll(p.ips());
-        }));
+        if (local) {
+            desired.ifPresent(d -> d.peers().forEach(p -> {
+                macs.add(p.mac());
+                ips.addAll(p.ips());
+            }));
+        }
         int actualFdb = (int) actual.fdb().stream()
-                .filter(e -> (e.flags() & FdbEntry.NTF_SELF) != 0 && e.destination().isPresent() && e.isPermanent())
-                .count();
+                .filter(e -> e.isSelf() && e.destination().isPresent() && e.isPermanent()).count();
+        int actualBridge = (int) actual.fdb().stream().filter(e -> !e.isSelf() && e.isMaster() && e.isStatic()).count();
         int actualNeigh = (int) actual.neighbors().stream().filter(n -> n.isPermanent() && n.mac() != null).count();
-        int missingFdb = 0;
-        int extraFdb = 0;
-        int missingNeigh = 0;
-        int extraNeigh = 0;
-        int other = 0;
+        int[] n = new int[8]; // fdb+, fdb-, neigh+, neigh-, bridge+, bridge-, learned, other
         for (Action a : plan) {
             if (a instanceof Action.FdbReplace) {
-                missingFdb++;
+                n[0]++;
             } else if (a instanceof Action.FdbDelete) {
-                extraFdb++;
+                n[1]++;
             } else if (a instanceof Action.NeighReplace) {
-                missingNeigh++;
+                n[2]++;
             } else if (a instanceof Action.NeighDelete) {
-                extraNeigh++;
+                n[3]++;
+            } else if (a instanceof Action.BridgeFdbReplace) {
+                n[4]++;
+            } else if (a instanceof Action.BridgeFdbDelete d) {
+                n[5]++;
+                if (d.learned()) {
+                    n[6]++;
+                }
             } else {
-                other++;
+                n[7]++;
             }
         }
-        return new Drift(networkId, desired.map(DesiredNetwork::vni).orElse(0), desired.isPresent(), macs.size(),
-                actualFdb, ips.size(), actualNeigh, missingFdb, extraFdb, missingNeigh, extraNeigh, other,
-                Optional.empty());
+        return new Drift(networkId, desired.map(DesiredNetwork::vni).orElse(0), local, macs.size(), actualFdb,
+                ips.size(), actualNeigh, n[0], n[1], n[2], n[3], n[7], Optional.empty(), macs.size(), actualBridge,
+                n[4], n[5], n[6], Planner.freezeReason(networkId, desired, actual));
     }
 }

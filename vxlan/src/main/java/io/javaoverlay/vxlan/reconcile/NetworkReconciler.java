@@ -6,6 +6,8 @@ import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.Neighbor;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.netlink.NotFoundException;
+import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.state.EndpointRecord;
@@ -14,62 +16,61 @@ import io.javaoverlay.vxlan.state.OverlayStore;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 
 /**
  * The single writer of one network's kernel state on this host. Every change (passes, Join,
- * DeleteEndpoint) runs on its one-thread executor, so no two threads ever program the same
- * bridge. Triggers only mark the network dirty: at most one pass is queued at any time.
- * A pass that fails schedules a retry with capped exponential backoff (1 s → 30 s).
+ * DeleteEndpoint) runs on its one-thread executor, so no two threads ever program the same bridge.
+ * Triggers only mark the network dirty: at most one pass is queued at any time, and a queued pass
+ * lets waiting Join/DeleteEndpoint work go first (a few times), so a request never waits for more
+ * than the pass that is running. A pass that fails schedules a retry with capped exponential backoff
+ * (1 s → 30 s). A pass that leaves nothing of the network in the kernel retires the reconciler
+ * (its executor ends; {@link Reconcilers} forgets it).
  */
 public final class NetworkReconciler {
     private static final System.Logger LOG = System.getLogger(NetworkReconciler.class.getName());
     private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** How often a queued pass steps aside for waiting requests before it runs anyway. */
+    private static final int MAX_DEFERRALS = 3;
 
     private final String networkId;
     private final NetlinkHandle handle;
     private final OverlayStore store;
     private final VxlanConfig config;
-    private final ScheduledExecutorService scheduler;
-    private final BiConsumer<Integer, String> vniSeen;
-    private final PassListener listener;
+    private final Reconcilers owner;
     private final ThreadPoolExecutor executor;
     private final Applier applier;
+    private final Object lock = new Object();
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
-    private int consecutiveFailures; // only touched on the executor thread
+    private volatile boolean fullRequested = true; // the first pass reads everything
+    private volatile boolean retired;
     private volatile ReconcileReport lastReport;
-    private int lastPeers; // only touched on the executor thread
+    // Only touched on the executor thread:
+    private int consecutiveFailures;
+    private int deferrals;
+    private int lastPeers;
+    private Optional<String> frozen = Optional.empty();
 
-    NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config,
-                      ScheduledExecutorService scheduler, BiConsumer<Integer, String> vniSeen) {
-        this(networkId, handle, store, config, scheduler, vniSeen, PassListener.NONE);
-    }
-
-    NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config,
-                      ScheduledExecutorService scheduler, BiConsumer<Integer, String> vniSeen, PassListener listener) {
+    NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config, Reconcilers owner) {
         this.networkId = networkId;
         this.handle = handle;
         this.store = store;
         this.config = config;
-        this.scheduler = scheduler;
-        this.vniSeen = vniSeen;
-        this.listener = listener;
+        this.owner = owner;
         this.applier = new Applier(handle);
         this.executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "jo-reconcile-" + ReconcileReport.shortId(networkId));
@@ -90,40 +91,58 @@ public final class NetworkReconciler {
         return Optional.ofNullable(lastReport);
     }
 
-    /** Marks the network dirty. Never blocks; coalesces with an already queued pass. */
-    public void trigger() {
-        if (executor.isShutdown()) {
-            return;
-        }
-        if (queued.compareAndSet(false, true)) {
-            try {
-                executor.execute(() -> {
-                    queued.set(false);
-                    passAndSchedule();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                queued.set(false);
-            }
-        }
+    /** True once the reconciler has retired (or was shut down): it takes no more work. */
+    public boolean retired() {
+        return retired;
     }
 
-    /** Runs a pass on the network's executor now and waits for it. */
+    /**
+     * Marks the network dirty. Never blocks; coalesces with an already queued pass.
+     *
+     * @return false when this reconciler has retired (the caller asks {@link Reconcilers} for a new one)
+     */
+    public boolean trigger() {
+        if (queued.compareAndSet(false, true)) {
+            try {
+                submit(() -> {
+                    queued.set(false);
+                    if (deferrals < MAX_DEFERRALS && !executor.getQueue().isEmpty()) {
+                        deferrals++; // a request is waiting: let it go first, then pass
+                        trigger();
+                        return null;
+                    }
+                    deferrals = 0;
+                    passAndSchedule();
+                    return null;
+                });
+            } catch (RejectedExecutionException closed) {
+                queued.set(false);
+                return false;
+            }
+        }
+        return !retired;
+    }
+
+    /** Marks the network dirty for a full pass (also reads the vxlan port's settings). */
+    public boolean triggerFull() {
+        fullRequested = true;
+        return trigger();
+    }
+
+    /** Runs a full pass on the network's executor now and waits for it. */
     public ReconcileReport reconcileNow(Duration timeout) {
+        fullRequested = true;
         return exclusive("reconcile network " + networkId, timeout, this::passAndSchedule);
     }
 
     /**
-     * Runs {@code work} on the network's executor (after whatever is queued) and waits.
+     * Runs {@code work} on the network's executor (after whatever runs now) and waits.
      *
      * @throws OverlayException UNAVAILABLE on timeout; the work's own OverlayException as is
+     * @throws RejectedExecutionException when this reconciler has retired (see {@link Reconcilers#exclusive})
      */
     public <T> T exclusive(String what, Duration timeout, Callable<T> work) {
-        Future<T> f;
-        try {
-            f = executor.submit(work);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            throw new OverlayException(OverlayException.Kind.UNAVAILABLE, what + ": the driver is shutting down");
-        }
+        Future<T> f = submit(work);
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -141,36 +160,46 @@ public final class NetworkReconciler {
         }
     }
 
+    private <T> Future<T> submit(Callable<T> work) {
+        synchronized (lock) {
+            if (retired) {
+                throw new RejectedExecutionException("reconciler of network " + networkId + " has retired");
+            }
+            return executor.submit(work);
+        }
+    }
+
     /**
      * Runs one pass on the calling thread. Call it only from work given to {@link #exclusive}
      * (it relies on the executor being the single writer). Schedules a retry when it did not
-     * converge.
+     * converge; retires the reconciler when nothing of the network is left in the kernel.
      */
     public ReconcileReport passAndSchedule() {
         long t0 = System.nanoTime();
+        boolean full = fullRequested;
+        fullRequested = false;
         lastPeers = 0;
-        ReconcileReport report = pass();
+        ReconcileReport report = pass(full);
         lastReport = report;
-        try {
-            listener.passFinished(report, Duration.ofNanos(System.nanoTime() - t0), lastPeers);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "pass listener failed: " + e);
-        }
+        owner.passFinished(report, Duration.ofNanos(System.nanoTime() - t0), lastPeers);
         boolean busy = !report.planned().isEmpty() || !report.converged();
-        LOG.log(busy ? Level.INFO : Level.DEBUG, report.summary());
+        LOG.log(busy && report.frozen().isEmpty() ? Level.INFO : Level.DEBUG, report.summary());
         if (report.converged()) {
             consecutiveFailures = 0;
+            if (!owner.links().hasState(networkId) && executor.getQueue().isEmpty()) {
+                retire();
+            }
         } else {
             consecutiveFailures++;
             long delay = Math.min(MAX_BACKOFF.toMillis(),
                     MIN_BACKOFF.toMillis() << Math.min(consecutiveFailures - 1, 10));
             if (retryScheduled.compareAndSet(false, true)) {
                 try {
-                    scheduler.schedule(() -> {
+                    owner.scheduler().schedule(() -> {
                         retryScheduled.set(false);
-                        trigger();
+                        owner.trigger(networkId);
                     }, delay, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                } catch (RejectedExecutionException shuttingDown) {
                     retryScheduled.set(false);
                 }
             }
@@ -178,75 +207,131 @@ public final class NetworkReconciler {
         return report;
     }
 
-    private ReconcileReport pass() {
+    private ReconcileReport pass(boolean full) {
         Optional<DesiredNetwork> desired;
         ActualNetwork actual;
         try {
             desired = desired();
-            actual = actual(desired);
+            actual = actual(desired, full);
         } catch (NetlinkException | RuntimeException e) {
             // Store or kernel unreadable: keep whatever is programmed (never tear down on an outage).
             return new ReconcileReport(networkId, List.of(), new Applier.Result(List.of()),
                     Optional.of(Applier.describe(e)));
         }
-        lastPeers = desired.map(d -> d.peers().size()).orElse(0);
+        lastPeers = desired.filter(d -> !actual.ports(networkId).isEmpty()).map(d -> d.peers().size()).orElse(0);
+        Optional<String> freeze = Planner.freezeReason(networkId, desired, actual);
+        noteFreeze(freeze, actual);
         List<Action> plan = Planner.plan(networkId, desired, actual);
-        return new ReconcileReport(networkId, plan, applier.apply(plan), Optional.empty());
+        Applier.Result result = applier.apply(plan);
+        for (Applier.Outcome o : result.outcomes()) {
+            if (o.error().isEmpty() && o.action() instanceof Action.DeleteLink del && del.index() > 0) {
+                owner.links().remove(del.index()); // before its event arrives: the next pass knows it is gone
+            }
+        }
+        return new ReconcileReport(networkId, plan, result, Optional.empty(), freeze);
     }
 
-    /** Reads the desired state from the store. */
+    /** One loud ERROR when the network freezes, one line when it thaws. */
+    private void noteFreeze(Optional<String> freeze, ActualNetwork actual) {
+        if (freeze.isPresent() && frozen.isEmpty()) {
+            List<String> ports = actual.ports(networkId).stream().map(Link::name).sorted().limit(5).toList();
+            LOG.log(Level.ERROR, "network " + networkId + ": " + freeze.get() + " (" + String.join(", ", ports)
+                    + "), reading the store " + store.describe() + ". Leaving its bridge, VXLAN device, forwarding"
+                    + " entries and container interfaces exactly as they are, so running containers keep working,"
+                    + " until the store has the network again. If the store's data was lost, restore it (for Consul:"
+                    + " consul kv import of a backup); if this daemon reads the wrong store or prefix, restart it"
+                    + " with the right --store.");
+        } else if (freeze.isEmpty() && frozen.isPresent()) {
+            LOG.log(Level.INFO, "network " + networkId + ": the store " + store.describe() + " has its records again;"
+                    + " converging");
+        }
+        frozen = freeze;
+    }
+
+    /** Reads the desired state from the store (empty: no network record). */
     Optional<DesiredNetwork> desired() {
         Optional<NetworkRecord> net = store.findNetwork(networkId);
         if (net.isEmpty()) {
             return Optional.empty();
         }
-        vniSeen.accept(net.get().vni(), networkId);
+        owner.vniSeen(net.get().vni(), networkId);
         List<EndpointRecord> endpoints = store.endpoints(networkId);
-        if (config.livePeersOnly()) {
-            java.util.Set<String> live = store.registeredHosts();
-            endpoints = endpoints.stream()
-                    .filter(ep -> ep.hostId().equals(config.hostId()) || live.contains(ep.hostId())).toList();
-        }
+        java.util.Set<String> withdrawn = owner.withdrawn();
         return DesiredNetwork.derive(net, endpoints, config.hostId(), config.vtep(), config.port(),
-                config.underlay().deviceIndex(), containerMtu(net.get(), config));
+                config.underlay().deviceIndex(), containerMtu(net.get(), config), withdrawn);
     }
 
-    /** The container MTU on this host: the override, capped to what this host's underlay carries. */
+    /**
+     * The container MTU on this host: the network's MTU, capped to what this host's underlay carries
+     * (Join refuses a network this host cannot carry; the cap only keeps ports that predate the record's
+     * MTU working); this host's maximum for a record of the previous release, which has none.
+     */
     public static int containerMtu(NetworkRecord net, VxlanConfig config) {
         int max = config.maxContainerMtu();
-        return Math.min(net.mtuOverride().orElse(max), max);
+        return Math.min(net.storedMtu().orElse(max), max);
     }
 
-    /** Dumps the links, FDB and neighbours that concern this network. */
-    ActualNetwork actual(Optional<DesiredNetwork> desired) throws NetlinkException {
-        Set<String> names = new HashSet<>();
-        desired.ifPresent(d -> {
-            names.add(d.bridgeName());
-            names.add(d.vxlanName());
-            d.ports().forEach(p -> names.add(p.hostEnd()));
-        });
-        List<Link> links = new ArrayList<>();
-        for (Link l : handle.linkList()) {
-            boolean owned = DeviceNames.parseAlias(l.attrs().alias())
-                    .map(o -> o.networkId().equals(networkId)).orElse(false);
-            if (owned || names.contains(l.name())) {
-                links.add(l);
+    /**
+     * What the kernel holds for this network: its devices and ports from the {@link LinkIndex}, the
+     * bridge and vxlan device read by name, the vxlan device's FDB (its own entries and the bridge's on
+     * that port) and neighbours, and on a full pass the vxlan port's learning switch.
+     */
+    ActualNetwork actual(Optional<DesiredNetwork> desired, boolean full) throws NetlinkException {
+        Map<String, Link> links = new LinkedHashMap<>();
+        for (Link l : owner.links().ofNetwork(networkId)) {
+            links.put(l.name(), l);
+        }
+        if (desired.isEmpty()) {
+            return new ActualNetwork(List.copyOf(links.values()), List.of(), List.of());
+        }
+        DesiredNetwork d = desired.get();
+        Optional<Link> vx = Optional.empty();
+        for (String name : List.of(d.bridgeName(), d.vxlanName())) {
+            Optional<Link> now = handle.findLinkByName(name);
+            links.remove(name);
+            if (now.isPresent()) {
+                links.put(name, now.get());
+                owner.links().put(now.get());
+            }
+            if (name.equals(d.vxlanName())) {
+                vx = now;
             }
         }
         List<FdbEntry> fdb = List.of();
         List<Neighbor> neigh = List.of();
-        if (desired.isPresent()) {
-            Optional<Link> vx = links.stream().filter(l -> l.name().equals(desired.get().vxlanName())).findFirst();
-            if (vx.isPresent()) {
-                fdb = handle.fdbList(vx.get().index());
-                neigh = handle.neighList(vx.get().index(), Family.ALL);
+        Optional<Boolean> learning = Optional.empty();
+        if (vx.isPresent() && vx.get() instanceof Vxlan) {
+            int idx = vx.get().index();
+            fdb = handle.fdbList(idx);
+            neigh = handle.neighList(idx, Family.ALL);
+            if (full && vx.get().attrs().masterIndex() > 0) {
+                try {
+                    learning = handle.bridgePortByIndex(idx).settings().learning();
+                } catch (NotFoundException | UnsupportedOperationException notAPort) {
+                    // released meanwhile: the planner enslaves it again, and then turns learning off
+                }
             }
         }
-        return new ActualNetwork(links, fdb, neigh);
+        return new ActualNetwork(List.copyOf(links.values()), fdb, neigh, learning);
+    }
+
+    /** Ends the executor once the queue is empty: no more work is accepted. */
+    private void retire() {
+        synchronized (lock) {
+            if (!executor.getQueue().isEmpty()) {
+                return;
+            }
+            retired = true;
+            executor.shutdown();
+        }
+        owner.retired(this);
     }
 
     /** Stops the executor; a running pass finishes. */
     void shutdown() {
-        executor.shutdownNow();
+        synchronized (lock) {
+            retired = true;
+            executor.shutdownNow();
+        }
     }
 }

@@ -1,67 +1,87 @@
 package io.javaoverlay.vxlan.reconcile;
 
-import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
-import io.javaoverlay.netlink.Neighbor;
-import io.javaoverlay.types.IpAddress;
-import io.javaoverlay.types.MacAddress;
-import io.javaoverlay.vxlan.reconcile.DesiredNetwork.LocalPort;
-import io.javaoverlay.vxlan.reconcile.DesiredNetwork.Peer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The pure heart of the reconciler: {@code plan(desired, actual) → actions}. No I/O, no clock;
- * the same inputs always give the same list. Order: deletes of devices in the way (vxlan before
- * bridge), then bridge → vxlan → MTU/alias fixes → master → up → FDB → neighbours, then removal
- * of stale neighbour and FDB entries and of host ends whose endpoint left.
+ * the same inputs always give the same list. The rules (package design note):
+ * <ul>
+ *   <li>local ports (host ends carrying the network's alias) are never removed here: only an explicit
+ *       local action (DeleteEndpoint) removes them;</li>
+ *   <li>the bridge and vxlan device exist exactly while a local port exists; with none, they are
+ *       torn down, whatever the store says;</li>
+ *   <li>ports present but the network record absent, or no endpoint record at all: <b>freeze</b>, an
+ *       empty plan (the store lost data, or this host reads the wrong one);</li>
+ *   <li>otherwise converge: devices, ports on the bridge, learning off on the vxlan port, and the
+ *       tables ({@link TablePlanner}).</li>
+ * </ul>
+ * Order when converging: refusals, deletes of devices in the way (vxlan before bridge), then bridge
+ * → vxlan → MTU/alias fixes → master → up → learning → FDB → neighbours → stale entries.
  */
 public final class Planner {
     private Planner() {}
 
-    /**
-     * Plans the changes that make {@code actual} match {@code desired} for network
-     * {@code networkId}. An empty {@code desired} tears down everything that carries the network's
-     * alias.
-     */
+    /** Plans the changes that make {@code actual} match {@code desired} for network {@code networkId}. */
     public static List<Action> plan(String networkId, Optional<DesiredNetwork> desired, ActualNetwork actual) {
-        return desired.isEmpty() ? teardown(networkId, actual) : converge(desired.get(), actual);
+        if (freezeReason(networkId, desired, actual).isPresent()) {
+            return List.of();
+        }
+        List<Link> ports = actual.ports(networkId);
+        if (ports.isEmpty()) {
+            return teardown(networkId, actual);
+        }
+        return converge(desired.orElseThrow(), actual, ports);
     }
 
+    /**
+     * Why a pass must leave the network's kernel state alone, if it must: this host has ports in the
+     * network but the store has no record of the network, or no endpoint record of it at all (not
+     * even this host's). Either means lost or unreadable data, never an instruction to tear down.
+     */
+    public static Optional<String> freezeReason(String networkId, Optional<DesiredNetwork> desired,
+                                                ActualNetwork actual) {
+        int ports = actual.ports(networkId).size();
+        if (ports == 0) {
+            return Optional.empty();
+        }
+        if (desired.isEmpty()) {
+            return Optional.of("the store has no record of network " + networkId + " while this host has " + ports
+                    + " container interface(s) on it");
+        }
+        if (desired.get().records() == 0) {
+            return Optional.of("the store has no endpoint record of network " + networkId + " (not even this host's)"
+                    + " while this host has " + ports + " container interface(s) on it");
+        }
+        return Optional.empty();
+    }
+
+    /** No local port: the network's bridge and vxlan device go (vxlan first). */
     private static List<Action> teardown(String networkId, ActualNetwork actual) {
-        List<Action> ports = new ArrayList<>();
         List<Action> vxlans = new ArrayList<>();
         List<Action> bridges = new ArrayList<>();
-        String reason = "network " + networkId + " is gone or has no local endpoint";
+        String reason = "no local endpoint of network " + networkId + " is left on this host";
         for (Link l : actual.links()) {
             Optional<DeviceNames.Owner> owner = DeviceNames.parseAlias(l.attrs().alias());
-            if (owner.isEmpty() || !owner.get().networkId().equals(networkId)) {
+            if (owner.isEmpty() || !owner.get().networkId().equals(networkId) || owner.get().endpointId().isPresent()) {
                 continue;
             }
             Action del = new Action.DeleteLink(l.name(), l.index(), reason);
-            if (owner.get().endpointId().isPresent()) {
-                ports.add(del);
-            } else if ("bridge".equals(l.kind())) {
+            if ("bridge".equals(l.kind())) {
                 bridges.add(del);
             } else {
                 vxlans.add(del);
             }
         }
-        List<Action> out = new ArrayList<>(ports);
-        out.addAll(vxlans);
+        List<Action> out = new ArrayList<>(vxlans);
         out.addAll(bridges);
         return out;
     }
 
-    private static List<Action> converge(DesiredNetwork d, ActualNetwork actual) {
+    private static List<Action> converge(DesiredNetwork d, ActualNetwork actual, List<Link> ports) {
         String brName = d.bridgeName();
         String vxName = d.vxlanName();
         String alias = DeviceNames.networkAlias(d.networkId());
@@ -71,23 +91,13 @@ public final class Planner {
         List<Action> fixes = new ArrayList<>();
         List<Action> masters = new ArrayList<>();
         List<Action> ups = new ArrayList<>();
-        List<Action> portDeletes = new ArrayList<>();
+        List<Action> learning = new ArrayList<>();
 
-        Map<String, LocalPort> portsByEid = new LinkedHashMap<>();
-        d.ports().forEach(p -> portsByEid.put(p.endpointId(), p));
+        // Devices of this network under other names (an earlier VNI): the ports move to the new bridge.
         for (Link l : actual.links()) {
             Optional<DeviceNames.Owner> owner = DeviceNames.parseAlias(l.attrs().alias());
-            if (owner.isEmpty() || !owner.get().networkId().equals(d.networkId())) {
-                continue;
-            }
-            Optional<String> eid = owner.get().endpointId();
-            if (eid.isPresent()) {
-                LocalPort p = portsByEid.get(eid.get());
-                if (p == null || !p.hostEnd().equals(l.name())) {
-                    portDeletes.add(new Action.DeleteLink(l.name(), l.index(),
-                            "endpoint " + eid.get() + " is no longer on this host"));
-                }
-            } else if (!l.name().equals(brName) && !l.name().equals(vxName)) {
+            if (owner.isPresent() && owner.get().networkId().equals(d.networkId()) && owner.get().endpointId().isEmpty()
+                    && !l.name().equals(brName) && !l.name().equals(vxName)) {
                 deletes.add(new Action.DeleteLink(l.name(), l.index(), "stale device of network " + d.networkId()));
             }
         }
@@ -134,39 +144,41 @@ public final class Planner {
         if (brDelete != null) {
             deletes.add(brDelete);
         }
+        boolean vxUsable = refusals.isEmpty();
         if (vxNew) {
             creates.add(wantVx);
-        } else if (refusals.isEmpty()) {
+        } else if (vxUsable) {
             fixAttrs(vx.get(), d.mtu(), alias, fixes);
         }
 
-        // Enslave and bring up: a new bridge has a new ifindex, so every port must be re-enslaved.
+        // Enslave, bring up, no learning on the vxlan port: a new bridge has a new ifindex, so every
+        // port must be re-enslaved, and a port enslaved afresh starts with learning on.
         int brIndex = brNew ? -1 : br.get().index();
-        if (refusals.isEmpty() && (vxNew || vx.get().attrs().masterIndex() != brIndex)) {
+        boolean vxEnslave = vxUsable && (vxNew || vx.get().attrs().masterIndex() != brIndex);
+        if (vxEnslave) {
             masters.add(new Action.SetMaster(vxName, brName));
         }
         if (brNew || !br.get().attrs().up()) {
             ups.add(new Action.SetUp(brName));
         }
-        if (refusals.isEmpty() && (vxNew || !vx.get().attrs().up())) {
+        if (vxUsable && (vxNew || !vx.get().attrs().up())) {
             ups.add(new Action.SetUp(vxName));
         }
-        for (LocalPort p : d.ports()) {
-            Optional<Link> port = actual.link(p.hostEnd());
-            if (port.isEmpty()) {
-                continue; // Join creates it; the reconciler cannot recreate a container's interface
-            }
-            Optional<String> foreign = Compat.foreignOwner(port.get());
+        if (vxUsable && (vxEnslave || actual.vxlanLearning().orElse(false))) {
+            learning.add(new Action.SetLearning(vxName, false));
+        }
+        for (Link port : ports) {
+            Optional<String> foreign = Compat.foreignOwner(port);
             if (foreign.isPresent()) {
-                refusals.add(new Action.Refuse(p.hostEnd(), foreign.get()));
+                refusals.add(new Action.Refuse(port.name(), foreign.get()));
                 continue;
             }
-            fixAttrs(port.get(), d.mtu(), DeviceNames.endpointAlias(d.networkId(), p.endpointId()), fixes);
-            if (port.get().attrs().masterIndex() != brIndex) {
-                masters.add(new Action.SetMaster(p.hostEnd(), brName));
+            fixAttrs(port, d.mtu(), port.attrs().alias().orElse(""), fixes);
+            if (port.attrs().masterIndex() != brIndex) {
+                masters.add(new Action.SetMaster(port.name(), brName));
             }
-            if (!port.get().attrs().up()) {
-                ups.add(new Action.SetUp(p.hostEnd()));
+            if (!port.attrs().up()) {
+                ups.add(new Action.SetUp(port.name()));
             }
         }
 
@@ -176,63 +188,11 @@ public final class Planner {
         out.addAll(fixes);
         out.addAll(masters);
         out.addAll(ups);
-        if (refusals.stream().noneMatch(a -> ((Action.Refuse) a).name().equals(vxName))) {
-            planTables(d, vxNew ? ActualNetwork.empty() : actual, out);
+        out.addAll(learning);
+        if (vxUsable) {
+            TablePlanner.plan(d, vxNew ? ActualNetwork.empty() : actual, out);
         }
-        out.addAll(portDeletes);
         return out;
-    }
-
-    /** FDB and neighbour entries: REPLACE what is missing or different, delete what nobody wants. */
-    private static void planTables(DesiredNetwork d, ActualNetwork actual, List<Action> out) {
-        String vxName = d.vxlanName();
-        // The first endpoint (by ID) wins a duplicated MAC or IP: deterministic, and flapping
-        // between two stale claims would be worse than keeping one.
-        Map<MacAddress, IpAddress> fdb = new LinkedHashMap<>();
-        Map<IpAddress, MacAddress> neigh = new LinkedHashMap<>();
-        for (Peer p : d.peers()) {
-            fdb.putIfAbsent(p.mac(), p.vtep());
-            p.ips().forEach(ip -> neigh.putIfAbsent(ip, p.mac()));
-        }
-        List<FdbEntry> selfEntries = actual.fdb().stream()
-                .filter(e -> (e.flags() & FdbEntry.NTF_SELF) != 0 && e.destination().isPresent())
-                .toList();
-        // Hash lookups keep a pass linear in the number of peers (10k peers: see BENCHMARK-RESULTS.md).
-        Set<List<Object>> fdbPresent = new HashSet<>();
-        for (FdbEntry e : selfEntries) {
-            if (e.isPermanent()) {
-                fdbPresent.add(List.of(e.mac(), e.destination().get()));
-            }
-        }
-        Map<IpAddress, MacAddress> neighPresent = new HashMap<>();
-        for (Neighbor n : actual.neighbors()) {
-            if (n.isPermanent() && n.mac() != null) {
-                neighPresent.put(n.ip(), n.mac());
-            }
-        }
-        List<Action> stale = new ArrayList<>();
-        fdb.forEach((mac, vtep) -> {
-            if (!fdbPresent.contains(List.of(mac, vtep))) {
-                out.add(new Action.FdbReplace(vxName, mac, vtep));
-            }
-        });
-        neigh.forEach((ip, mac) -> {
-            if (!mac.equals(neighPresent.get(ip))) {
-                out.add(new Action.NeighReplace(vxName, ip, mac));
-            }
-        });
-        for (Neighbor n : actual.neighbors()) {
-            // Only permanent entries are ours; the kernel may keep others (e.g. IPv6 multicast).
-            if (n.isPermanent() && !neigh.containsKey(n.ip())) {
-                out.add(new Action.NeighDelete(vxName, n.ip(), n.mac()));
-            }
-        }
-        for (FdbEntry e : selfEntries) {
-            if (!Objects.equals(fdb.get(e.mac()), e.destination().get())) {
-                stale.add(new Action.FdbDelete(vxName, e.mac(), e.destination()));
-            }
-        }
-        out.addAll(stale);
     }
 
     private static void fixAttrs(Link link, int mtu, String alias, List<Action> fixes) {

@@ -7,27 +7,35 @@ import io.javaoverlay.netlink.LinkSubscription;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.vxlan.VxlanConfig;
-import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Owns one {@link NetworkReconciler} per network and feeds them triggers: store watches on
- * {@code networks/} and {@code endpoints/}, link events on owned devices, a periodic resync and
- * start-up. Also runs the start-up garbage collection.
+ * Owns one {@link NetworkReconciler} per network with state on this host and feeds them triggers:
+ * store watches on {@code networks/} and {@code endpoints/}, link events of owned devices, the
+ * withdrawn-host set, a periodic resync and start-up. Work is bounded by what this host runs: store
+ * changes and the resync trigger only networks that have a device or port here (or a reconciler
+ * busy with one), and a reconciler whose network left nothing in the kernel retires. Also keeps the
+ * {@link LinkIndex} and runs the start-up garbage collection.
  */
 public final class Reconcilers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reconcilers.class.getName());
@@ -36,40 +44,48 @@ public final class Reconcilers implements AutoCloseable {
     private final OverlayStore store;
     private final VxlanConfig config;
     private final ScheduledExecutorService scheduler;
+    private final LinkIndex links;
     private final Map<String, NetworkReconciler> byNetwork = new ConcurrentHashMap<>();
     private final Map<Integer, String> vniToNetwork = new ConcurrentHashMap<>();
     private final List<StoreWatcher> watchers;
+    private final List<PassListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Set<String> withdrawn = Set.of();
     private volatile LinkSubscription subscription;
-    private final java.util.List<PassListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final PassListener fanOut = (report, duration, peers) ->
-            listeners.forEach(l -> l.passFinished(report, duration, peers));
+    private volatile boolean closed;
 
     public Reconcilers(NetlinkHandle handle, OverlayStore store, VxlanConfig config) {
         this.handle = handle;
         this.store = store;
         this.config = config;
+        this.links = new LinkIndex(handle);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jo-reconcile-timer");
             t.setDaemon(true);
             return t;
         });
         this.watchers = List.of(
-                new StoreWatcher(store.kv(), NetworkKeys.NETWORKS, config.watchWait(), this::triggerAll,
+                new StoreWatcher(store.kv(), NetworkKeys.NETWORKS, config.watchWait(), this::onStoreChange,
                         this::learnVnis),
-                new StoreWatcher(store.kv(), NetworkKeys.ENDPOINTS, config.watchWait(), this::triggerAll,
+                new StoreWatcher(store.kv(), NetworkKeys.ENDPOINTS, config.watchWait(), this::onStoreChange,
                         entries -> { }));
     }
 
-    /** Garbage-collects, subscribes to link events, starts the watches and the periodic resync. */
+    /** Subscribes to link events, garbage-collects, starts the watches, the periodic resync and a first pass. */
     public void start() {
         try {
             int moved = store.refreshVteps(config.hostId(), config.vtep());
             if (moved > 0) {
-                LOG.log(Level.INFO, moved + " endpoint records of this host now point at VTEP "
-                        + config.vtep());
+                LOG.log(Level.INFO, moved + " endpoint records of this host now point at VTEP " + config.vtep());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not refresh this host's VTEP in endpoint records: " + e.getMessage());
+        }
+        try {
+            subscription = handle.subscribeLinks(this::onLinkEvent);
+            links.setLive(true);
+        } catch (NetlinkException | RuntimeException e) {
+            LOG.log(Level.WARNING, "no link-event subscription (" + Applier.describe(e)
+                    + "); every pass dumps the links, and the periodic resync catches outside changes");
         }
         try {
             Applier.Result gc = collectGarbage();
@@ -78,14 +94,7 @@ public final class Reconcilers implements AutoCloseable {
                         + gc.failures().size() + " failed " + gc.failures());
             }
         } catch (RuntimeException | NetlinkException e) {
-            // The store may be down at boot; the per-network passes converge later anyway.
             LOG.log(Level.WARNING, "start-up garbage collection skipped: " + Applier.describe(e));
-        }
-        try {
-            subscription = handle.subscribeLinks(this::onLinkEvent);
-        } catch (NetlinkException | RuntimeException e) {
-            LOG.log(Level.WARNING, "no link-event subscription (" + Applier.describe(e)
-                    + "); relying on the periodic resync");
         }
         watchers.forEach(StoreWatcher::start);
         long period = config.resyncInterval().toMillis();
@@ -93,69 +102,141 @@ public final class Reconcilers implements AutoCloseable {
         resyncAll();
     }
 
-    /** The reconciler of {@code networkId}, created on first use. */
+    /** The reconciler of {@code networkId}, created on first use (or after the previous one retired). */
     public NetworkReconciler of(String networkId) {
-        return byNetwork.computeIfAbsent(networkId, nid ->
-                new NetworkReconciler(nid, handle, store, config, scheduler, vniToNetwork::put, fanOut));
+        return byNetwork.compute(networkId, (nid, r) -> r != null && !r.retired() ? r
+                : new NetworkReconciler(nid, handle, store, config, this));
     }
 
-    /** Adds a listener told about every finished pass of every network (metrics). */
-    public void addPassListener(PassListener listener) {
-        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    /** Marks {@code networkId} dirty. */
+    public void trigger(String networkId) {
+        if (closed) {
+            return;
+        }
+        NetworkReconciler r = of(networkId);
+        if (!r.trigger()) {
+            byNetwork.remove(networkId, r);
+            of(networkId).trigger();
+        }
     }
 
-    /** The reconcilers that exist now (read-only view, for status output); never creates one. */
-    public java.util.Collection<NetworkReconciler> existing() {
-        return java.util.List.copyOf(byNetwork.values());
+    /** Marks {@code networkId} dirty for a full pass (the periodic resync's kind). */
+    public void triggerFull(String networkId) {
+        if (closed) {
+            return;
+        }
+        NetworkReconciler r = of(networkId);
+        if (!r.triggerFull()) {
+            byNetwork.remove(networkId, r);
+            of(networkId).triggerFull();
+        }
     }
 
     /**
-     * Deletes owned devices of networks that no longer exist and host ends whose endpoint is gone
-     * from this host. Devices of live networks are left to their reconciler.
+     * Runs {@code work} on the network's executor and waits (see {@link NetworkReconciler#exclusive});
+     * a reconciler that retired in between is replaced by a new one.
      */
-    public Applier.Result collectGarbage() throws NetlinkException {
-        Set<String> networks = new HashSet<>();
-        Map<String, Set<String>> local = new HashMap<>();
-        for (NetworkRecord n : store.networks()) {
-            networks.add(n.networkId());
-            Set<String> eids = new HashSet<>();
-            for (EndpointRecord e : store.endpoints(n.networkId())) {
-                if (e.hostId().equals(config.hostId())) {
-                    eids.add(e.endpointId());
+    public <T> T exclusive(String networkId, String what, Duration timeout, Callable<T> work) {
+        while (true) {
+            NetworkReconciler r = of(networkId);
+            try {
+                return r.exclusive(what, timeout, work);
+            } catch (RejectedExecutionException retiredMeanwhile) {
+                if (closed) {
+                    throw new io.javaoverlay.types.OverlayException(io.javaoverlay.types.OverlayException.Kind.UNAVAILABLE,
+                            what + ": the driver is shutting down");
                 }
+                byNetwork.remove(networkId, r);
             }
-            local.put(n.networkId(), eids);
         }
-        Map<Integer, String> vnis = store.vniTable();
-        vniToNetwork.putAll(vnis);
-        List<Action> plan = GarbageCollector.plan(handle.linkList(), networks, local, vnis);
-        return new Applier(handle).apply(plan);
     }
 
-    /** Triggers every network known from the store, from owned devices and from earlier passes. */
+    /** Adds a listener told about every finished pass of every network (metrics, status). */
+    public void addPassListener(PassListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The reconcilers that exist now (read-only view, for status output); never creates one. */
+    public Collection<NetworkReconciler> existing() {
+        return List.copyOf(byNetwork.values());
+    }
+
+    /** The last report of every existing reconciler that has finished a pass, by network ID. */
+    public Map<String, ReconcileReport> lastReports() {
+        Map<String, ReconcileReport> out = new TreeMap<>();
+        byNetwork.forEach((nid, r) -> r.lastReport().ifPresent(rep -> out.put(nid, rep)));
+        return out;
+    }
+
+    /** The index of this host's javaoverlay devices. */
+    public LinkIndex links() {
+        return links;
+    }
+
+    /** Hosts whose peers are withdrawn; every network with state here converges at once. */
+    public void setWithdrawnHosts(Set<String> hostIds) {
+        Set<String> next = Set.copyOf(hostIds);
+        if (next.equals(withdrawn)) {
+            return;
+        }
+        LOG.log(Level.INFO, "peers of " + (next.isEmpty() ? "no host" : "hosts " + new java.util.TreeSet<>(next))
+                + " are withdrawn");
+        withdrawn = next;
+        triggerLive(false);
+    }
+
+    /** The withdrawn hosts now. */
+    public Set<String> withdrawn() {
+        return withdrawn;
+    }
+
+    /**
+     * Removes what a previous life left behind, on the kernel's evidence alone (never because the store
+     * lacks something): host ends of unfinished Joins (no alias yet), and bridges and vxlan devices of
+     * networks that have no local port. Host ends with an alias stay: they go only by DeleteEndpoint.
+     */
+    public Applier.Result collectGarbage() throws NetlinkException {
+        links.refresh();
+        return new Applier(handle).apply(GarbageCollector.plan(links.all()));
+    }
+
+    /** Re-reads every link and triggers a full pass of every network with state here. */
     public void resyncAll() {
-        Set<String> nids = new HashSet<>(byNetwork.keySet());
-        try {
-            store.networks().forEach(n -> {
-                nids.add(n.networkId());
-                vniToNetwork.put(n.vni(), n.networkId());
-            });
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "resync: store unreadable (" + e.getMessage() + ")");
+        if (closed) {
+            return;
         }
         try {
-            for (Link l : handle.linkList()) {
-                DeviceNames.parseAlias(l.attrs().alias()).map(DeviceNames.Owner::networkId)
-                        .filter(NetworkKeys::isValidId).ifPresent(nids::add);
-            }
+            links.refresh();
         } catch (NetlinkException | RuntimeException e) {
             LOG.log(Level.DEBUG, "resync: link dump failed (" + Applier.describe(e) + ")");
         }
-        triggerAll(nids);
+        triggerLive(true);
     }
 
-    private void triggerAll(Set<String> networkIds) {
-        networkIds.forEach(nid -> of(nid).trigger());
+    private void triggerLive(boolean full) {
+        Set<String> nids = new HashSet<>(byNetwork.keySet());
+        try {
+            nids.addAll(links.networks());
+        } catch (NetlinkException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "resync: link dump failed (" + Applier.describe(e) + ")");
+        }
+        nids.removeIf(n -> !NetworkKeys.isValidId(n));
+        for (String nid : nids) {
+            if (full) {
+                triggerFull(nid);
+            } else {
+                trigger(nid);
+            }
+        }
+    }
+
+    /** Store changes matter only to networks this host has something of. */
+    private void onStoreChange(Set<String> networkIds) {
+        for (String nid : networkIds) {
+            if (byNetwork.containsKey(nid) || links.hasState(nid)) {
+                trigger(nid);
+            }
+        }
     }
 
     private void learnVnis(List<KvEntry> networkEntries) {
@@ -170,20 +251,50 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     private void onLinkEvent(LinkEvent ev) {
+        links.onEvent(ev);
         if (ev instanceof LinkEvent.Overflow) {
-            resyncAll();
+            try {
+                scheduler.execute(this::resyncAll); // not on the event thread: it dumps
+            } catch (RejectedExecutionException shuttingDown) {
+                // closing
+            }
             return;
         }
         Link l = ev instanceof LinkEvent.Changed c ? c.link() : ((LinkEvent.Deleted) ev).link();
         Optional<String> nid = DeviceNames.parseAlias(l.attrs().alias()).map(DeviceNames.Owner::networkId)
                 .or(() -> DeviceNames.vniOf(l.name()).map(vniToNetwork::get))
                 .filter(NetworkKeys::isValidId);
-        nid.ifPresent(n -> of(n).trigger());
+        nid.filter(n -> byNetwork.containsKey(n) || links.hasState(n)).ifPresent(this::trigger);
     }
 
-    @Override
+    // ---- for the reconcilers ------------------------------------------------------------------
+
+    void vniSeen(int vni, String networkId) {
+        vniToNetwork.put(vni, networkId);
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    void retired(NetworkReconciler r) {
+        byNetwork.remove(r.networkId(), r);
+    }
+
+    void passFinished(ReconcileReport report, Duration duration, int peers) {
+        for (PassListener l : listeners) {
+            try {
+                l.passFinished(report, duration, peers);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "pass listener failed: " + e);
+            }
+        }
+    }
+
     /** Stops watches, the link subscription, timers and every network executor. */
+    @Override
     public void close() {
+        closed = true;
         watchers.forEach(StoreWatcher::stop);
         LinkSubscription s = subscription;
         if (s != null) {

@@ -1,7 +1,11 @@
 package io.javaoverlay.vxlan.state;
 
 import io.javaoverlay.kvstore.StoredJson;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -13,21 +17,22 @@ import java.util.regex.Pattern;
  *   networks/&lt;networkId&gt;                 → {@link NetworkRecord} JSON
  *   vni/&lt;vni&gt;                            → networkId (claimed in the same txn as the network record)
  *   endpoints/&lt;networkId&gt;/&lt;endpointId&gt;  → {@link EndpointRecord} JSON
- *   netalias/&lt;hostId&gt;/&lt;dockerNetworkId&gt;   → cluster network ID (the networkId of the three above)
- *   hosts/&lt;hostId&gt;                        → host registration JSON, bound to the host's liveness lease
+ *   eidx/&lt;networkId&gt;/mac/&lt;mac&gt;         → endpointId holding the MAC in the network
+ *   eidx/&lt;networkId&gt;/ip/&lt;ip&gt;           → endpointId holding the address in the network
  * </pre>
- * With Docker 24+ and {@code Scope: local}, every host has its own Docker network ID for the same
- * overlay. The alias maps each host's ID to the cluster ID (the Docker ID of the first host's
- * network); every other record is keyed by the cluster ID.
+ * Every record here is keyed by the cluster network ID; mapping a host's Docker network ID onto it
+ * ({@code netalias/}) and the hosts ({@code hosts/}) are the cluster layer's business (plugin-server's
+ * {@code server.cluster.ClusterKeys}). The index keys ({@code eidx/}) are written and deleted in the
+ * same transaction as their endpoint record, so a CreateEndpoint checks MAC and addresses with a
+ * few conditional writes instead of listing every endpoint of the network. Records of the previous
+ * release have no index keys ({@link EndpointRecord#isLegacy()}).
  */
 public final class NetworkKeys {
     public static final String NETWORKS = "networks/";
     public static final String VNIS = "vni/";
     public static final String ENDPOINTS = "endpoints/";
-    public static final String ALIASES = "netalias/";
-    public static final String HOSTS = "hosts/";
-
-    private static final Pattern HOST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** Prefix of the endpoint index keys ({@link #macIndex}, {@link #ipIndex}). */
+    public static final String ENDPOINT_INDEX = "eidx/";
 
     /** Docker IDs are 64 hex chars; we accept any key-safe token so tests can use short ones. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -59,50 +64,24 @@ public final class NetworkKeys {
         return endpointsOf(networkId) + requireId(endpointId);
     }
 
-    /** {@code netalias/<hostId>/<networkId>}: this host's Docker network → cluster network. */
-    public static String alias(String hostId, String networkId) {
-        return ALIASES + requireHostId(hostId) + "/" + requireId(networkId);
+    /** {@code eidx/<networkId>/mac/<mac>}: the endpoint of the network that holds {@code mac}. */
+    public static String macIndex(String networkId, MacAddress mac) {
+        return ENDPOINT_INDEX + requireId(networkId) + "/mac/" + mac;
     }
 
-    /** {@code hosts/<hostId>}. */
-    public static String host(String hostId) {
-        return HOSTS + requireHostId(hostId);
+    /** {@code eidx/<networkId>/ip/<ip>}: the endpoint of the network that holds address {@code ip}. */
+    public static String ipIndex(String networkId, IpAddress ip) {
+        return ENDPOINT_INDEX + requireId(networkId) + "/ip/" + ip;
     }
 
-    /** True when {@code hostId} can be a host ID in a key ({@code [A-Za-z0-9._:-]}, 1 to 64). */
-    public static boolean isValidHostId(String hostId) {
-        return hostId != null && HOST_ID.matcher(hostId).matches();
-    }
-
-    /** The host ID of a {@code hosts/<hostId>} key; empty for any other key. */
-    public static Optional<String> hostIdOf(String key) {
-        if (key == null || !key.startsWith(HOSTS)) {
-            return Optional.empty();
+    /** The index keys of {@code record}: its MAC, then its IPv4 and IPv6 address (those it has). */
+    public static List<String> indexKeys(EndpointRecord record) {
+        List<String> keys = new ArrayList<>(3);
+        keys.add(macIndex(record.networkId(), record.mac()));
+        for (IpAddress ip : record.addresses()) {
+            keys.add(ipIndex(record.networkId(), ip));
         }
-        String id = key.substring(HOSTS.length());
-        return isValidHostId(id) ? Optional.of(id) : Optional.empty();
-    }
-
-    /** Host ID and Docker network ID of a {@code netalias/<hostId>/<networkId>} key. */
-    public static Optional<String[]> aliasOf(String key) {
-        if (!key.startsWith(ALIASES)) {
-            return Optional.empty();
-        }
-        String rest = key.substring(ALIASES.length());
-        int slash = rest.indexOf('/');
-        if (slash < 0) {
-            return Optional.empty();
-        }
-        String h = rest.substring(0, slash);
-        String n = rest.substring(slash + 1);
-        return isValidHostId(h) && isValidId(n) ? Optional.of(new String[] {h, n}) : Optional.empty();
-    }
-
-    private static String requireHostId(String hostId) {
-        if (!isValidHostId(hostId)) {
-            throw new IllegalArgumentException("invalid host ID '" + hostId + "'");
-        }
-        return hostId;
+        return keys;
     }
 
     /** The network ID of a {@code networks/<id>} or {@code endpoints/<id>/<eid>} key. */

@@ -13,21 +13,27 @@ import java.util.Optional;
  * A network as stored under {@code networks/<networkId>} (see {@link NetworkKeys}). The JSON holds
  * addresses as their text, so it stays readable with {@code consul kv get}; the code sees types.
  *
- * @param networkId     Docker's network ID
+ * @param networkId     the cluster network ID (the Docker network ID of the host that created it)
  * @param vni           the VNI claimed for it ({@code vni/<vni>} points back here)
- * @param mtu           container MTU override ({@code -o com.docker.network.driver.mtu}); null = each
- *                      host derives it from its underlay
+ * @param mtu           the network's container MTU, decided once at creation: the explicit option
+ *                      ({@code -o com.docker.network.driver.mtu}) or the creating host's derived maximum;
+ *                      every host uses it, and a host whose underlay cannot carry it refuses Join. Null in
+ *                      records of the previous release: then each host derives its own.
  * @param ipv4          IPv4 pools with gateways
  * @param ipv6          IPv6 pools with gateways
  * @param options       the driver options as given
  * @param ipv6Enabled   {@code --ipv6}
  * @param internal      {@code --internal}
  * @param createdBy     host ID of the host that ran {@code docker network create}
+ * @param rev           bumped by every {@link OverlayStore#joinNetwork}: a join must change the record's
+ *                      modify index so that a delete that read it before fails, and Consul keeps the index
+ *                      of a write that changes nothing; not part of the definition (0 in older records)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> ipv4, List<Pool> ipv6,
-                            Map<String, String> options, boolean ipv6Enabled, boolean internal, String createdBy) {
+                            Map<String, String> options, boolean ipv6Enabled, boolean internal, String createdBy,
+                            long rev) {
 
     public NetworkRecord {
         Objects.requireNonNull(networkId, "networkId");
@@ -36,9 +42,25 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
         options = options == null ? Map.of() : Map.copyOf(options);
     }
 
-    /** The MTU override, when the user gave one. */
-    public Optional<Integer> mtuOverride() {
+    /** A record at revision 0. */
+    public NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> ipv4, List<Pool> ipv6,
+                         Map<String, String> options, boolean ipv6Enabled, boolean internal, String createdBy) {
+        this(networkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, 0);
+    }
+
+    /** This record at the next revision (same definition). */
+    public NetworkRecord nextRev() {
+        return new NetworkRecord(networkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev + 1);
+    }
+
+    /** The network's MTU; empty in a record of the previous release (each host derives its own). */
+    public Optional<Integer> storedMtu() {
         return Optional.ofNullable(mtu);
+    }
+
+    /** This record with another MTU. */
+    public NetworkRecord withMtu(Integer newMtu) {
+        return new NetworkRecord(networkId, vni, newMtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev);
     }
 
     /** Same network definition, ignoring who created it. Used for idempotent CreateNetwork. */
@@ -50,12 +72,12 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
 
     /** This record with another VNI (used while allocating). */
     public NetworkRecord withVni(int newVni) {
-        return new NetworkRecord(networkId, newVni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+        return new NetworkRecord(networkId, newVni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev);
     }
 
     /** This definition under another network ID (a cluster network set up again under its cluster ID). */
     public NetworkRecord withNetworkId(String newNetworkId) {
-        return new NetworkRecord(newNetworkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy);
+        return new NetworkRecord(newNetworkId, vni, mtu, ipv4, ipv6, options, ipv6Enabled, internal, createdBy, rev);
     }
 
     /** A record with named fields, for a network whose VNI is not allocated yet (0 until {@link #withVni}). */
@@ -78,7 +100,7 @@ public record NetworkRecord(String networkId, int vni, Integer mtu, List<Pool> i
             this.networkId = Objects.requireNonNull(networkId, "networkId");
         }
 
-        /** The container MTU override, if the user gave one. */
+        /** The network's container MTU (empty: leave it unset). */
         public Builder mtu(Optional<Integer> override) {
             this.mtu = override.orElse(null);
             return this;

@@ -5,6 +5,7 @@ import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
 import io.javaoverlay.netlink.Neighbor;
+import io.javaoverlay.netlink.Veth;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.MacAddress;
@@ -33,11 +34,11 @@ public final class PlannerBenchmark {
         for (int n : new int[]{100, 1_000, 10_000}) {
             DesiredNetwork d = desired(n);
             ActualNetwork converged = converged(d);
-            List<Action> first = Planner.plan("bench", Optional.of(d), ActualNetwork.empty());
+            List<Action> first = Planner.plan("bench", Optional.of(d), portOnly());
             if (!Planner.plan("bench", Optional.of(d), converged).isEmpty()) {
                 throw new IllegalStateException("converged state should plan nothing");
             }
-            double tFirst = medianMicros(() -> Planner.plan("bench", Optional.of(d), ActualNetwork.empty()));
+            double tFirst = medianMicros(() -> Planner.plan("bench", Optional.of(d), portOnly()));
             double tConv = medianMicros(() -> Planner.plan("bench", Optional.of(d), converged));
             System.out.printf("| %d | %d | %.0f µs | %.0f µs |%n", n, first.size(), tFirst, tConv);
         }
@@ -65,8 +66,17 @@ public final class PlannerBenchmark {
             IpAddress vtep = IpAddress.ofBytes(new byte[]{(byte) 198, 18, 1, (byte) (i % 250 + 2)});
             peers.add(new DesiredNetwork.Peer("e" + i, mac, vtep, List.of(IpAddress.ofBytes(ip))));
         }
-        return new DesiredNetwork("bench", 42, 1350, IpAddress.parse("198.18.1.1"), 4789, 2,
-                List.of(new DesiredNetwork.LocalPort("local", "jo-h-local")), peers);
+        return new DesiredNetwork("bench", 42, 1350, IpAddress.parse("198.18.1.1"), 4789, 2, peers, n + 1);
+    }
+
+    /** The local port of a first pass (the devices and tables do not exist yet). */
+    static Link port(int master) {
+        return new Veth(new LinkAttrs(102, "jo-h-local", 1350, Optional.empty(), master, true, true,
+                Optional.of("javaoverlay:bench/local")), "", Optional.empty(), 0);
+    }
+
+    static ActualNetwork portOnly() {
+        return new ActualNetwork(List.of(port(0)), List.of(), List.of());
     }
 
     static ActualNetwork converged(DesiredNetwork d) {
@@ -78,8 +88,9 @@ public final class PlannerBenchmark {
         List<Neighbor> neigh = new ArrayList<>();
         for (DesiredNetwork.Peer p : d.peers()) {
             fdb.add(FdbEntry.toVtep(101, p.mac(), p.vtep()));
+            fdb.add(new FdbEntry(101, p.mac(), Optional.empty(), Neighbor.NUD_NOARP, 0, 0, 100));
             p.ips().forEach(ip -> neigh.add(Neighbor.permanent(101, ip, p.mac())));
         }
-        return new ActualNetwork(List.of(br, vx), fdb, neigh);
+        return new ActualNetwork(List.of(br, vx, port(100)), fdb, neigh, Optional.of(false));
     }
 }

@@ -3,6 +3,9 @@ package io.javaoverlay.vxlan.testing;
 import io.javaoverlay.netlink.Addr;
 import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.netlink.Bridge;
+import io.javaoverlay.netlink.BridgePort;
+import io.javaoverlay.netlink.BridgePortSettings;
+import io.javaoverlay.netlink.NotSupportedException;
 import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
@@ -46,6 +49,10 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     private final List<Route> routes = new ArrayList<>();
     private final List<Consumer<LinkEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<String> mutations = new ArrayList<>();
+    private final Map<Integer, Boolean> learning = new TreeMap<>();
+    private int linkDumps;
+    private final ThreadLocal<int[]> threadDumps = ThreadLocal.withInitial(() -> new int[1]);
+    private volatile Runnable duringDump = () -> { };
     private volatile Predicate<String> failing = op -> false;
     private int nextIndex = 10;
     private int nextMac = 1;
@@ -75,6 +82,28 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
 
     public synchronized void clearMutations() {
         mutations.clear();
+    }
+
+    /** How many full link dumps ({@link #linkList}) were made so far. */
+    /** Link dumps made by the calling thread (background reconcile passes do not count). */
+    public int linkDumpsOnThisThread() {
+        return threadDumps.get()[0];
+    }
+
+    public synchronized int linkDumps() {
+        return linkDumps;
+    }
+
+    /** The bridge learns {@code mac} on port {@code portIndex} from traffic (a dynamic master entry). */
+    public synchronized void learn(int portIndex, MacAddress mac) {
+        Link port = links.get(portIndex);
+        fdb.removeIf(o -> o.linkIndex() == portIndex && o.mac().equals(mac) && !o.isSelf());
+        fdb.add(FdbEntry.builder(portIndex, mac).master().dynamic().masterIndex(port.attrs().masterIndex()).build());
+    }
+
+    /** IFLA_BRPORT_LEARNING of a bridge port (true: the kernel's default for a new port). */
+    public synchronized boolean learning(int portIndex) {
+        return learning.getOrDefault(portIndex, true);
     }
 
     private void op(String name) throws NetlinkException {
@@ -172,11 +201,13 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         }
         op("linkDel " + l.name());
         links.remove(index);
-        fdb.removeIf(e -> e.linkIndex() == index);
+        fdb.removeIf(e -> e.linkIndex() == index || (!e.isSelf() && e.masterIndex() == index));
         neigh.removeIf(n -> n.linkIndex() == index);
+        learning.remove(index);
         for (Link other : new ArrayList<>(links.values())) {
             if (other.attrs().masterIndex() == index) {
                 links.put(other.index(), withAttrs(other, other.attrs().withMaster(0)));
+                learning.remove(other.index());
             }
         }
         if (l instanceof Veth v && links.containsKey(v.peerIndex())) {
@@ -211,8 +242,22 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     }
 
     @Override
-    public synchronized List<Link> linkList() {
-        return List.copyOf(links.values());
+    public List<Link> linkList() {
+        List<Link> snapshot;
+        Runnable during;
+        synchronized (this) {
+            linkDumps++;
+            threadDumps.get()[0]++;
+            snapshot = List.copyOf(links.values());
+            during = duringDump;
+        }
+        during.run(); // what happens while the kernel's answer travels
+        return snapshot;
+    }
+
+    /** Runs {@code r} inside every later {@link #linkList}, after the snapshot was taken. */
+    public void duringDump(Runnable r) {
+        this.duringDump = r;
     }
 
     @Override
@@ -236,6 +281,8 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
             throw notFound("linkSetMaster " + masterIndex);
         }
         update(index, "linkSetMaster", a -> a.withMaster(masterIndex));
+        learning.remove(index);
+        fdb.removeIf(e -> e.linkIndex() == index && !e.isSelf()); // the old bridge's entries for the port go
     }
 
     @Override
@@ -352,9 +399,11 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     @Override
     public synchronized void fdbSet(FdbEntry e) throws NetlinkException {
         linkByIndex(e.linkIndex());
-        op("fdbSet " + e.mac());
-        fdb.removeIf(o -> o.linkIndex() == e.linkIndex() && o.mac().equals(e.mac()));
-        fdb.add(e);
+        op((e.isMaster() ? "fdbSet master " : "fdbSet ") + e.mac());
+        fdb.removeIf(o -> o.linkIndex() == e.linkIndex() && o.mac().equals(e.mac()) && o.isSelf() == e.isSelf());
+        Link l = links.get(e.linkIndex());
+        fdb.add(e.isMaster() ? FdbEntry.builder(e.linkIndex(), e.mac()).master().staticEntry()
+                .masterIndex(l.attrs().masterIndex()).build() : e);
     }
 
     @Override
@@ -366,9 +415,9 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
 
     @Override
     public synchronized void fdbDel(FdbEntry e) throws NetlinkException {
-        op("fdbDel " + e.mac());
+        op((e.isMaster() ? "fdbDel master " : "fdbDel ") + e.mac());
         boolean removed = fdb.removeIf(o -> o.linkIndex() == e.linkIndex() && o.mac().equals(e.mac())
-                && (e.destination().isEmpty() || o.destination().equals(e.destination())));
+                && o.isSelf() == e.isSelf() && (e.destination().isEmpty() || o.destination().equals(e.destination())));
         if (!removed) {
             throw notFound("fdbDel " + e.mac());
         }
@@ -377,6 +426,26 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     @Override
     public synchronized List<FdbEntry> fdbList(int linkIndex) {
         return fdb.stream().filter(e -> e.linkIndex() == linkIndex).toList();
+    }
+
+    @Override
+    public synchronized void bridgePortSet(int index, BridgePortSettings settings) throws NetlinkException {
+        Link l = linkByIndex(index);
+        if (l.attrs().masterIndex() == 0) {
+            throw new NotSupportedException(95, "bridgePortSet " + l.name(), null, "Operation not supported");
+        }
+        op("bridgePortSet " + l.name() + " " + settings);
+        settings.learning().ifPresent(on -> learning.put(index, on));
+    }
+
+    @Override
+    public synchronized BridgePort bridgePortByIndex(int index) throws NetlinkException {
+        Link l = links.get(index);
+        if (l == null || l.attrs().masterIndex() == 0) {
+            throw notFound("bridgePortByIndex " + index);
+        }
+        return new BridgePort(index, l.name(), l.attrs().masterIndex(), BridgePort.BR_STATE_FORWARDING,
+                BridgePortSettings.builder().learning(learning(index)).build());
     }
 
     @Override

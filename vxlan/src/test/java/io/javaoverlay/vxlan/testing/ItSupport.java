@@ -164,6 +164,27 @@ public final class ItSupport {
         return out;
     }
 
+    /**
+     * The bridge's entries on port {@code dev} ({@code bridge fdb show dev DEV}, the {@code master} ones)
+     * except the bridge's own permanent one, as "mac static" or "mac learned" strings.
+     */
+    public static List<String> bridgeEntries(String ns, String dev) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : bridgeJson(ns, "fdb", "show", "dev", dev)) {
+            String state = e.path("state").asText("");
+            if (e.has("master") && !state.equals("permanent")) {
+                out.add(e.path("mac").asText() + " " + (state.isEmpty() ? "learned" : state));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** IFLA_BRPORT_LEARNING of bridge port {@code dev} ({@code bridge -d link show dev DEV}). */
+    public static boolean portLearning(String ns, String dev) {
+        return bridgeJson(ns, "-d", "link", "show", "dev", dev).get(0).path("learning").asBoolean();
+    }
+
     /** {@code ip neigh show dev DEV} as "ip>lladdr STATE" strings (iproute2 6.1: uppercase state array). */
     public static List<String> neighSummary(String ns, String dev) {
         List<String> out = new ArrayList<>();

@@ -116,7 +116,7 @@ public final class TwoHostTopology implements AutoCloseable {
     /** Like {@link #container(VxlanNetworkService, String, String, String, String)}, dual-stack. */
     public Container container(VxlanNetworkService host, String hostNs, String nid, String eid, String cidr,
                                Optional<String> cidr6) {
-        EndpointGrant g = host.createEndpoint(new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(cidr)),
+        EndpointGrant g = host.createEndpoint(nid, nid, new EndpointSpec(eid, Optional.of(IpPrefix.parse(cidr)),
                 cidr6.map(IpPrefix::parse), Optional.empty()));
         JoinResult j = host.join(nid, eid, "/var/run/docker/netns/" + eid);
         String c = namespaces.create("c" + eid);

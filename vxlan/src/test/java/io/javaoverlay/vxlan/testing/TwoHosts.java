@@ -9,9 +9,13 @@ import io.javaoverlay.vxlan.NetworkService.NetworkSpec;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.VxlanNetworkService;
+import io.javaoverlay.vxlan.reconcile.PassListener;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * (The privileged equivalent with real namespaces is {@link TwoHostTopology}.)
  */
 public final class TwoHosts implements AutoCloseable {
+    /** The hosts' clock: every endpoint record is created at {@value #NOW} ms. */
+    public static final long NOW = 1_700_000_000_000L;
+    public static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
     /** How long a test waits for asynchronous passes. */
     public static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -44,8 +51,8 @@ public final class TwoHosts implements AutoCloseable {
         this.kv = kv;
         int ia = nlA.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.1/24"));
         int ib = nlB.addDevice("eth0", 1400, IpPrefix.parse("198.18.0.2/24"));
-        a = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", ia));
-        b = new VxlanNetworkService(nlB, kv, config("host-b", "198.18.0.2", ib));
+        a = new VxlanNetworkService(nlA, kv, config("host-a", "198.18.0.1", ia), PassListener.NONE, CLOCK);
+        b = new VxlanNetworkService(nlB, kv, config("host-b", "198.18.0.2", ib), PassListener.NONE, CLOCK);
     }
 
     /** A host's settings: underlay {@code eth0}, MTU 1400, no periodic resync during a test, short watches. */
@@ -71,8 +78,8 @@ public final class TwoHosts implements AutoCloseable {
     }
 
     /** An IPv4-only endpoint without a MAC (the driver derives it). */
-    public static EndpointSpec ep(String nid, String eid, String ip) {
-        return new EndpointSpec(nid, eid, Optional.of(IpPrefix.parse(ip)), Optional.empty(), Optional.empty());
+    public static EndpointSpec ep(String eid, String ip) {
+        return new EndpointSpec(eid, Optional.of(IpPrefix.parse(ip)), Optional.empty(), Optional.empty());
     }
 
     /** Asserts that {@code r} fails with an {@link OverlayException} of {@code kind}; returns it. */

@@ -100,6 +100,16 @@ public final class NeighCodec {
         return encodeDump(family.af());
     }
 
+    /**
+     * RTM_GETNEIGH dump of one device's ARP/ND entries, filtered by the kernel as for
+     * {@code ip neigh show dev DEV}: ndmsg (index 0) + NDA_IFINDEX, which {@code neigh_valid_dump_req}
+     * reads with and without strict checking. {@code linkIndex} 0 dumps every device.
+     */
+    public static NlMsgBuilder encodeDump(Family family, int linkIndex) {
+        NlMsgBuilder b = encodeDump(family.af());
+        return linkIndex > 0 ? b.attrU32(NDA_IFINDEX, linkIndex) : b;
+    }
+
     /** Decodes an ARP/ND entry; empty for AF_BRIDGE or entries without a destination. */
     public static Optional<Neighbor> decodeNeighbor(NlMessage m) {
         if (!m.fits(NdMsg.SIZE)) {

@@ -55,6 +55,14 @@ class NeighAddrRouteCodecTest {
         assertEquals(Fixtures.hex(theirs), Fixtures.hex(ours));
     }
 
+    /** One device's neighbours are dumped by the kernel alone, not filtered out of every device's. */
+    @Test
+    void neighbourDumpOfOneDeviceIsByteIdenticalToIpNeighShowDev() {
+        byte[] theirs = Fixtures.one("getneigh-dump-dev.hex");
+        byte[] ours = NeighCodec.encodeDump(Family.ALL, 2).build(Fixtures.seqOf(theirs), 0);
+        assertEquals(Fixtures.hex(theirs), Fixtures.hex(ours));
+    }
+
     @Test
     void arpReplaceIsByteIdenticalToIpNeighReplace() {
         byte[] theirs = Fixtures.one("newneigh-arp-replace.hex");

@@ -1,0 +1,497 @@
+package io.javaoverlay.server.cluster;
+
+import io.javaoverlay.ipam.IpamService;
+import io.javaoverlay.ipam.IpamService.AddressClaim;
+import io.javaoverlay.ipam.IpamService.PoolInfo;
+import io.javaoverlay.server.docker.DockerView;
+import io.javaoverlay.server.docker.LocalEndpoint;
+import io.javaoverlay.server.docker.LocalNetwork;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.types.OverlayException;
+import io.javaoverlay.vxlan.state.EndpointRecord;
+import io.javaoverlay.vxlan.state.NetworkRecord;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * This host's records against what its Docker really has (design-core §3): the repair for every
+ * DeleteEndpoint, ReleaseAddress, RequestAddress or RequestPool that was lost, repeated or cut short
+ * (plugin down, store down, kill -9 in a call: Docker retries a call cut by a reset with an empty
+ * body, which is answered 400, and then gives up on it).
+ *
+ * <p>Input: the {@link DockerView} (this host's networks of our driver and their local endpoints) and
+ * the store (this host's endpoint records, address claims and pool holders). Nothing is judged while
+ * the Docker view is incomplete, nor while Docker shows no network of our driver at all although this
+ * host owns records (a wrong {@code --driver-name} would otherwise look like "every container gone").
+ * Rules (G = {@code --endpoint-grace}):
+ * <ol>
+ *   <li><b>Stale endpoint.</b> A record of this host whose endpoint Docker does not show, older than G
+ *       (CreateEndpoint precedes the attach Docker shows), is deleted as DeleteEndpoint deletes it
+ *       (veth, record, index keys) and its addresses are released.</li>
+ *   <li><b>Missing record.</b> An endpoint Docker shows, of a running container, with no record, is
+ *       republished from Docker's view if its network record exists (after it was seen missing twice,
+ *       {@link #SETTLE} apart: a DeleteEndpoint in progress is not a lost record), and its address
+ *       claim is made again if missing. A claim or index owned by someone else is a loud ERROR.</li>
+ *   <li><b>Leaked address.</b> A claim of this host, kind address, older than G, in a pool of a
+ *       javaoverlay network this host has, that no endpoint record's index holds and that is neither
+ *       the gateway nor an aux address, is released.</li>
+ *   <li><b>Pool holders</b> (scope local). This host's holders of a javaoverlay network's pool must be
+ *       as many as its Docker networks on that pool: extra ones older than G are removed (the last
+ *       deletes the pool), a missing one is added back (after the same settling as rule 2).</li>
+ *   <li><b>Tombstones</b> of half-deleted pools are swept.</li>
+ * </ol>
+ * It also notices when the store has lost what it knew (a wipe, a wrong prefix): Docker has
+ * javaoverlay networks with containers of which the store has no alias or no network record. That
+ * is logged once as an ERROR naming the store, and nothing is judged for those networks.
+ *
+ * <p><b>Thread.</b> Passes run on the thread {@code jo-endpoints}: at start, when the Docker view
+ * changes ({@link #trigger()}), and every {@code resync}; never in a plugin handler. Passes are at
+ * least {@link #MIN_GAP} apart, so a burst of Docker events costs one pass.
+ */
+public final class EndpointReconciler implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EndpointReconciler.class.getName());
+    /** A missing record or holder must be seen missing this long before it is re-added. */
+    static final Duration SETTLE = Duration.ofSeconds(3);
+    static final Duration MIN_GAP = Duration.ofSeconds(1);
+
+    /**
+     * Settings.
+     *
+     * @param grace       G: records and claims younger than this are never judged
+     * @param resync      period of the safety-net pass
+     * @param poolHolders reconcile pool holders (rule 4): scope local only
+     */
+    public record Settings(Duration grace, Duration resync, boolean poolHolders) {
+        public Settings {
+            Objects.requireNonNull(grace, "grace");
+            Objects.requireNonNull(resync, "resync");
+        }
+    }
+
+    /** What one pass did (for tests and the log). */
+    public record Report(String skipped, List<String> staleDeleted, List<String> republished, List<String> released,
+                         List<String> holdersRemoved, List<String> holdersAdded, int tombstones) {
+        static Report skipped(String why) {
+            return new Report(why, List.of(), List.of(), List.of(), List.of(), List.of(), 0);
+        }
+
+        /** True when nothing was repaired. */
+        public boolean quiet() {
+            return staleDeleted.isEmpty() && republished.isEmpty() && released.isEmpty() && holdersRemoved.isEmpty()
+                    && holdersAdded.isEmpty() && tombstones == 0;
+        }
+    }
+
+    private final String hostId;
+    private final IpAddress vtep;
+    private final Supplier<DockerView.Snapshot> docker;
+    private final OverlayRecords overlay;
+    private final IpamService ipam;
+    private final NetworkIdentity identity;
+    private final Settings settings;
+    private final Clock clock;
+    private final String storeName;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final Reports reports = new Reports(LOG);
+    /** Candidates for rule 2 and the missing half of rule 4: first seen missing (wall ms). */
+    private final Map<String, Long> missingSince = new HashMap<>();
+    private volatile long lastStart = Long.MIN_VALUE / 2;
+    private volatile boolean closed;
+
+    /**
+     * @param hostId    this host
+     * @param vtep      this host's VTEP (written into republished records)
+     * @param docker    the current Docker view
+     * @param overlay   the overlay's records
+     * @param ipam      the IPAM
+     * @param identity  Docker network ID → cluster network ID
+     * @param settings  grace, resync, pool holders on/off
+     * @param clock     wall clock (records carry epoch ms of the owning host, which is this one)
+     * @param storeName the store, for messages
+     */
+    public EndpointReconciler(String hostId, IpAddress vtep, Supplier<DockerView.Snapshot> docker, OverlayRecords overlay,
+                              IpamService ipam, NetworkIdentity identity, Settings settings, Clock clock, String storeName) {
+        this.hostId = Objects.requireNonNull(hostId, "hostId");
+        this.vtep = Objects.requireNonNull(vtep, "vtep");
+        this.docker = Objects.requireNonNull(docker, "docker");
+        this.overlay = Objects.requireNonNull(overlay, "overlay");
+        this.ipam = Objects.requireNonNull(ipam, "ipam");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.storeName = Objects.requireNonNull(storeName, "storeName");
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jo-endpoints");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the periodic pass (the first one now); returns at once. */
+    public void start() {
+        thread.scheduleWithFixedDelay(this::trigger, 0, settings.resync().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a pass soon (the Docker view changed); any thread, never blocks. */
+    public void trigger() {
+        if (closed || !queued.compareAndSet(false, true)) {
+            return;
+        }
+        long wait = Math.max(0, lastStart + MIN_GAP.toNanos() - System.nanoTime());
+        try {
+            thread.schedule(() -> {
+                queued.set(false);
+                runPass();
+            }, wait, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            queued.set(false);
+        }
+    }
+
+    private void runPass() {
+        if (closed) {
+            return;
+        }
+        lastStart = System.nanoTime();
+        try {
+            Report r = pass();
+            if (!r.quiet()) {
+                LOG.log(Level.INFO, "endpoint reconciliation against Docker: deleted stale records " + r.staleDeleted()
+                        + ", republished " + r.republished() + ", released addresses " + r.released()
+                        + ", removed pool holders " + r.holdersRemoved() + ", added pool holders " + r.holdersAdded()
+                        + (r.tombstones() > 0 ? ", swept " + r.tombstones() + " pool tombstone(s)" : ""));
+            }
+            reports.clear("pass");
+            if (!missingSince.isEmpty()) {
+                thread.schedule(this::trigger, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (OverlayException | RejectedExecutionException e) {
+            reports.report("pass", Level.WARNING, "endpoint reconciliation against Docker stopped (retrying every "
+                    + settings.resync().toSeconds() + " s): " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "endpoint reconciliation failed unexpectedly; retrying at the next resync", e);
+        }
+    }
+
+    /** One pass of every rule. Package-private for tests; runs on the caller's thread. */
+    Report pass() {
+        DockerView.Snapshot snap = docker.get();
+        if (!snap.complete()) {
+            return Report.skipped("the Docker view is incomplete");
+        }
+        long now = clock.millis();
+        long grace = settings.grace().toMillis();
+        // Docker's side: local endpoints by endpoint ID, and this host's networks by cluster ID.
+        Map<String, DockerEndpoint> inDocker = new LinkedHashMap<>();
+        Set<String> everyDockerEndpoint = new HashSet<>();
+        Set<String> seenMissing = new HashSet<>();
+        Set<String> lostNetworks = new TreeSet<>();
+        Map<String, NetworkRecord> records = new HashMap<>();
+        for (LocalNetwork n : snap.networks().values()) {
+            everyDockerEndpoint.addAll(n.endpoints().keySet());
+            // Uncached: a wiped store shows here. Without an alias the Docker ID is the cluster ID
+            // (scope global, or a network recorded before aliases existed).
+            String cid = identity.global() ? n.id() : identity.aliasOf(n.id()).orElse(n.id());
+            Optional<NetworkRecord> rec = overlay.network(cid);
+            if (rec.isEmpty()) {
+                // Settled first: a network whose DeleteNetwork just ran is still in the view for a moment.
+                String key = "lost/" + n.id();
+                seenMissing.add(key);
+                if (settled(key, now)) {
+                    lostNetworks.add(n.name() + " (" + n.endpoints().size() + " container"
+                            + (n.endpoints().size() == 1 ? "" : "s") + ")");
+                }
+                continue;
+            }
+            records.put(cid, rec.get());
+            for (LocalEndpoint e : n.endpoints().values()) {
+                inDocker.put(e.endpointId(), new DockerEndpoint(n, cid, e));
+            }
+        }
+        reportStoreLoss(lostNetworks);
+
+        List<EndpointRecord> mine = overlay.endpointsOfHost(hostId);
+        Map<String, EndpointRecord> mineById = new HashMap<>();
+        mine.forEach(r -> mineById.put(r.endpointId(), r));
+        List<String> stale = new ArrayList<>();
+        List<String> released = new ArrayList<>();
+        // Rule 1. An empty view while this host owns records is not evidence (see the class comment).
+        if (snap.networks().isEmpty() && !mine.isEmpty()) {
+            reports.report("empty-view", Level.WARNING, "Docker shows no network of this driver, but " + mine.size()
+                    + " endpoint record(s) of this host exist in " + storeName + "; they are left alone (if the driver"
+                    + " name is wrong, fix --driver-name)");
+        } else {
+            reports.clear("empty-view");
+            for (EndpointRecord r : mine) {
+                if (everyDockerEndpoint.contains(r.endpointId()) || !older(r.createdAt(), now, grace)) {
+                    continue;
+                }
+                overlay.deleteStaleEndpoint(r);
+                stale.add(r.endpointId());
+                Optional<NetworkRecord> net = Optional.ofNullable(records.get(r.networkId())).or(() -> overlay.network(r.networkId()));
+                long notAfter = r.createdAt() > 0 ? r.createdAt() : now - grace;
+                for (IpPrefix a : addresses(r)) {
+                    poolOf(net, a.address()).ifPresent(pool -> {
+                        if (ipam.releaseClaim(pool, a.address(), hostId, notAfter)) {
+                            released.add(a.address().toString());
+                        }
+                    });
+                }
+                LOG.log(Level.INFO, "endpoint " + r.endpointId() + " of network " + r.networkId() + " is gone from Docker"
+                        + " on " + hostId + " (a DeleteEndpoint or ReleaseAddress was lost): record deleted, addresses "
+                        + addresses(r) + " released");
+            }
+        }
+
+        // Rule 2.
+        List<String> republished = new ArrayList<>();
+        for (DockerEndpoint d : inDocker.values()) {
+            if (mineById.containsKey(d.endpoint().endpointId())) {
+                continue;
+            }
+            var c = snap.containers().get(d.endpoint().containerId());
+            if (c == null || !c.running()) {
+                continue; // being removed: its DeleteEndpoint is on its way
+            }
+            String key = "ep/" + d.endpoint().endpointId();
+            seenMissing.add(key);
+            if (!settled(key, now)) {
+                continue;
+            }
+            republish(d, records.get(d.clusterId()), now).ifPresentOrElse(republished::add, () -> { });
+        }
+
+        // Rule 3.
+        for (Map.Entry<String, NetworkRecord> e : records.entrySet()) {
+            NetworkRecord net = e.getValue();
+            Set<IpAddress> reserved = reserved(net);
+            Set<IpAddress> usedHere = new HashSet<>();
+            for (DockerEndpoint d : inDocker.values()) {
+                if (d.clusterId().equals(e.getKey())) {
+                    addressesOf(d.endpoint()).forEach(p -> usedHere.add(p.address()));
+                }
+            }
+            for (NetworkRecord.Pool p : net.pools()) {
+                for (AddressClaim c : ipam.claims(p.pool())) {
+                    if (!c.host().equals(hostId) || c.gateway() || !older(c.since(), now, grace)
+                            || reserved.contains(c.ip()) || usedHere.contains(c.ip())
+                            || overlay.endpointHolding(e.getKey(), c.ip()).isPresent()) {
+                        continue;
+                    }
+                    if (ipam.releaseClaim(p.pool(), c.ip(), hostId, c.since())) {
+                        released.add(c.ip().toString());
+                        LOG.log(Level.INFO, "address " + c.ip() + " of pool " + p.pool() + " was claimed by " + hostId
+                                + " but no endpoint holds it (a repeated RequestAddress, or a lost ReleaseAddress): released");
+                    }
+                }
+            }
+        }
+
+        // Rule 4.
+        List<String> holdersRemoved = new ArrayList<>();
+        List<String> holdersAdded = new ArrayList<>();
+        if (settings.poolHolders()) {
+            holders(snap, now, grace, seenMissing, holdersRemoved, holdersAdded);
+        }
+        missingSince.keySet().retainAll(seenMissing);
+
+        // Rule 5.
+        int tombstones = ipam.sweepTombstones();
+        return new Report(null, stale, republished, released, holdersRemoved, holdersAdded, tombstones);
+    }
+
+    private record DockerEndpoint(LocalNetwork network, String clusterId, LocalEndpoint endpoint) {}
+
+    private Optional<String> republish(DockerEndpoint d, NetworkRecord net, long now) {
+        LocalEndpoint e = d.endpoint();
+        Optional<EndpointRecord> rec = fromDocker(d.clusterId(), d.network().id(), e, now);
+        if (rec.isEmpty()) {
+            reports.report("bad/" + e.endpointId(), Level.WARNING, "endpoint " + e.endpointId() + " of container "
+                    + e.containerName() + " has no usable MAC or address in Docker's view (" + e.mac() + ", " + e.ipv4()
+                    + ", " + e.ipv6() + "); it cannot be republished");
+            return Optional.empty();
+        }
+        try {
+            for (IpPrefix a : addresses(rec.get())) {
+                Optional<IpPrefix> pool = poolOf(Optional.of(net), a.address());
+                if (pool.isEmpty()) {
+                    continue;
+                }
+                Optional<AddressClaim> claim = ipam.claim(pool.get(), a.address());
+                if (claim.isPresent() && (!claim.get().host().equals(hostId) || claim.get().gateway())) {
+                    reports.report("conflict/" + e.endpointId(), Level.ERROR, "endpoint " + e.endpointId() + " of container "
+                            + e.containerName() + " on " + hostId + " uses " + a.address() + ", but the store " + storeName
+                            + " gives that address to " + (claim.get().gateway() ? "the gateway" : "host " + claim.get().host())
+                            + "; two containers may share it: remove one of them");
+                    return Optional.empty();
+                }
+                if (claim.isEmpty()) {
+                    ipam.reclaim(pool.get(), a.address(), hostId);
+                }
+            }
+            overlay.republishEndpoint(rec.get());
+        } catch (OverlayException x) {
+            if (x.kind() != OverlayException.Kind.CONFLICT) {
+                throw x;
+            }
+            reports.report("conflict/" + e.endpointId(), Level.ERROR, "endpoint " + e.endpointId() + " of container "
+                    + e.containerName() + " on " + hostId + " cannot be republished: " + x.getMessage());
+            return Optional.empty();
+        }
+        missingSince.remove("ep/" + e.endpointId());
+        LOG.log(Level.INFO, "endpoint " + e.endpointId() + " of container " + e.containerName() + " runs on " + hostId
+                + " but had no record in " + storeName + ": republished from Docker's view (" + addresses(rec.get()) + ")");
+        return Optional.of(e.endpointId());
+    }
+
+    private void holders(DockerView.Snapshot snap, long now, long grace, Set<String> seenMissing,
+                         List<String> removed, List<String> added) {
+        Set<IpPrefix> ours = new HashSet<>();
+        for (NetworkRecord r : overlay.networks()) {
+            r.pools().forEach(p -> ours.add(p.pool()));
+        }
+        Map<IpPrefix, Integer> expected = new HashMap<>();
+        for (LocalNetwork n : snap.networks().values()) {
+            n.ipam().forEach(c -> prefix(c.subnet()).ifPresent(p -> expected.merge(p, 1, Integer::sum)));
+        }
+        for (PoolInfo pi : ipam.pools()) {
+            if (!ours.contains(pi.pool())) {
+                continue; // not a javaoverlay network's pool (or the network record is gone)
+            }
+            long have = pi.holders().stream().filter(h -> h.host().equals(hostId)).count();
+            int want = expected.getOrDefault(pi.pool(), 0);
+            for (long extra = have - want; extra > 0; extra--) {
+                if (ipam.removeHolder(pi.pool(), hostId, now - grace)) {
+                    removed.add(pi.pool().toString());
+                    LOG.log(Level.INFO, "pool " + pi.pool() + ": " + hostId + " held it " + have + " time(s) for " + want
+                            + " Docker network(s) here (a retried RequestPool, or a lost ReleasePool): one holder removed");
+                }
+            }
+            if (have < want) {
+                String key = "pool/" + pi.pool();
+                seenMissing.add(key);
+                if (settled(key, now)) {
+                    for (long missing = want - have; missing > 0; missing--) {
+                        ipam.addHolder(pi.pool(), hostId);
+                        added.add(pi.pool().toString());
+                    }
+                    missingSince.remove(key);
+                    LOG.log(Level.INFO, "pool " + pi.pool() + ": " + want + " Docker network(s) here use it but " + hostId
+                            + " held it " + have + " time(s): holder(s) added back");
+                }
+            }
+        }
+    }
+
+    /** True once {@code key} has been seen missing for {@link #SETTLE}. */
+    private boolean settled(String key, long now) {
+        long since = missingSince.computeIfAbsent(key, k -> now);
+        return now - since >= SETTLE.toMillis();
+    }
+
+    private void reportStoreLoss(Set<String> lost) {
+        if (lost.isEmpty()) {
+            if (reports.clear("store-lost")) {
+                LOG.log(Level.INFO, "the store " + storeName + " has the records of this host's javaoverlay networks again");
+            }
+            return;
+        }
+        reports.report("store-lost", Level.ERROR, "the store " + storeName + " has lost what it knew about this host's"
+                + " networks: Docker on " + hostId + " has javaoverlay network(s) " + lost + " but the store has no alias"
+                + " or no network record for them (its data was wiped, or the daemon uses a wrong prefix in --store)."
+                + " Running containers keep their connectivity; nothing of these networks is changed or deleted until"
+                + " the records are back (restore them, e.g. with consul kv import, or fix --store)");
+    }
+
+    private static boolean older(long since, long now, long grace) {
+        return since <= 0 || now - since >= grace;
+    }
+
+    private static List<IpPrefix> addresses(EndpointRecord r) {
+        List<IpPrefix> out = new ArrayList<>();
+        r.ipv4Prefix().ifPresent(out::add);
+        r.ipv6Prefix().ifPresent(out::add);
+        return out;
+    }
+
+    private static List<IpPrefix> addressesOf(LocalEndpoint e) {
+        List<IpPrefix> out = new ArrayList<>();
+        for (String s : new String[] {e.ipv4(), e.ipv6()}) {
+            if (s != null) {
+                prefix(s).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** The record of an endpoint Docker shows on this host, as CreateEndpoint would have written it. */
+    private Optional<EndpointRecord> fromDocker(String clusterId, String localNetworkId, LocalEndpoint e, long now) {
+        Optional<IpPrefix> v4 = prefix(e.ipv4());
+        Optional<IpPrefix> v6 = prefix(e.ipv6());
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(e.mac());
+        } catch (IllegalArgumentException bad) {
+            return Optional.empty();
+        }
+        if (v4.isEmpty() && v6.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EndpointRecord(clusterId, e.endpointId(), hostId, vtep, mac, v4.orElse(null),
+                v6.orElse(null), localNetworkId, now));
+    }
+
+    /** A CIDR from Docker's view; empty if it is not one. */
+    static Optional<IpPrefix> prefix(String cidr) {
+        try {
+            return cidr == null || cidr.indexOf('/') < 0 ? Optional.empty() : Optional.of(IpPrefix.parse(cidr.trim()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The pool of {@code net} containing {@code ip}. */
+    static Optional<IpPrefix> poolOf(Optional<NetworkRecord> net, IpAddress ip) {
+        return net.flatMap(n -> n.pools().stream().map(NetworkRecord.Pool::pool).filter(p -> p.contains(ip)).findFirst());
+    }
+
+    /** The network's gateways and aux addresses: never released as leaks. */
+    private static Set<IpAddress> reserved(NetworkRecord net) {
+        Set<IpAddress> out = new HashSet<>();
+        for (NetworkRecord.Pool p : net.pools()) {
+            if (p.gateway() != null) {
+                out.add(p.gateway().address());
+            }
+            p.auxAddresses().values().forEach(a -> out.add(a.address()));
+        }
+        return out;
+    }
+
+    /** Stops the thread (a pass in progress ends within the store's call timeouts). */
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdownNow();
+    }
+}
