@@ -106,7 +106,7 @@ class CleanTeardownIT {
         }
         ProcessHandle.allProcesses().forEach(ph -> {
             String cmd = ph.info().commandLine().orElse("");
-            String exe = ph.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("");
+            String exe = ph.info().command().map(c -> Path.of(c).getFileName()).map(Path::toString).orElse("");
             boolean daemon = DAEMONS.contains(exe) && (cmd.contains(root) || cgroupIsTestbed(ph.pid()));
             if (daemon || cmd.contains(root + "/") || cgroupIsTestbed(ph.pid())) {
                 s.add("process " + ph.pid() + " " + cmd);
