@@ -46,6 +46,10 @@ public final class ConfigView {
         m.put("dead-host-retention", duration(c.deadHostRetention()));
         m.put("vtep-probe", String.valueOf(c.vtepProbe()));
         m.put("vxlan-ingress-filter", String.valueOf(c.vxlanIngressFilter()));
+        m.put("dns-addr", c.dnsAddr().orElse("(off)"));
+        m.put("dns-upstream", c.dnsUpstreams().isEmpty() ? "(resolv.conf)" : c.dnsUpstreams().stream()
+                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).collect(Collectors.joining(",")));
+        m.put("service-registration", String.valueOf(c.serviceRegistration()));
         m.put("admin-socket", c.adminSocket().toString());
         m.put("metrics-addr", c.metricsAddr().map(Object::toString).orElse("(off)"));
         return m;
