@@ -79,6 +79,7 @@ public final class ContainerSync implements DockerView.Listener, AutoCloseable {
     private final Set<String> reported = new LinkedHashSet<>();  // problems logged once
     private final Map<String, IpAddress> gatewayCache = new HashMap<>();
     private volatile Counts counts = new Counts(0, 0, 0, 0);
+    private Set<ServiceDefinitions.Desired> lastWanted; // null until the registrar was told once
     private String lastProblem;
 
     /**
@@ -238,7 +239,11 @@ public final class ContainerSync implements DockerView.Listener, AutoCloseable {
                 wanted.addAll(r.services());
                 r.problems().forEach(this::reportOnce);
             }
-            registrar.update(wanted);
+            Set<ServiceDefinitions.Desired> now = Set.copyOf(wanted);
+            if (!now.equals(lastWanted)) {
+                registrar.update(wanted); // its own heartbeat keeps the checks alive in between
+                lastWanted = now;
+            }
             services = wanted.size();
         }
         counts = new Counts(counts.passes() + 1, names.size(), local, services);
