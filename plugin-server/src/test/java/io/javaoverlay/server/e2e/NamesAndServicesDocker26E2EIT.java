@@ -191,6 +191,15 @@ class NamesAndServicesDocker26E2EIT {
                 ? Optional.empty() : Optional.of("h1 resolves dup to " + resolve("h1", "c1", "dup")));
         assertEquals(Set.of(dup2), resolve("h2", "p2", "dup"), "h2's own dup, answered by Docker");
 
+        // javaoverlay status on h2 shows the resolver at work.
+        Testbed.Result st = tb.exec("h2", PluginProcess.launcher().toString(), "status", "--json");
+        JsonNode names = json(st.stdout()).path("host").path("names");
+        assertTrue(names.path("dnsServing").asBoolean(false), "status names: " + names + "\n" + st.describe());
+        assertTrue(names.path("publishedNames").asInt() >= 3, "h2 publishes p2, o2 and dup: " + names);
+        assertTrue(names.path("clusterNames").asInt() >= 5, "c1, p2, o2 and both dups: " + names);
+        assertTrue(names.path("dnsAnswered").asLong() > 0 && names.path("dnsForwarded").asLong() > 0, names.toString());
+        assertTrue(names.path("services").isMissingNode() || names.path("services").asInt() == 0, names.toString());
+
         Process gone = waitUntil("h2", "p2", "c1", false);
         long t0 = System.nanoTime();
         tb.dockerOk("h1", "rm", "-f", "c1");
