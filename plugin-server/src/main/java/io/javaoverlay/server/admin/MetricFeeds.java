@@ -65,7 +65,8 @@ public final class MetricFeeds implements AutoCloseable {
                 return null;
             }
             return Map.of("received", (double) n.dnsQueries(), "answered", (double) n.dnsAnswered(),
-                    "forwarded", (double) n.dnsForwarded(), "dropped", (double) n.dnsDropped());
+                    "forwarded", (double) n.dnsForwarded(), "rate_limited", (double) n.dnsRateLimited(),
+                    "dropped", (double) n.dnsDropped());
         });
     }
 

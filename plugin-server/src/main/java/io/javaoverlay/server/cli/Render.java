@@ -48,7 +48,8 @@ final class Render {
                         + names.path("publishedNames").asInt() + " local names, " + names.path("clusterNames").asInt()
                         + " in the cluster; queries " + names.path("dnsQueries").asLong() + " (answered "
                         + names.path("dnsAnswered").asLong() + ", forwarded " + names.path("dnsForwarded").asLong()
-                        + ", dropped " + names.path("dnsDropped").asLong() + ")");
+                        + ", rate-limited " + names.path("dnsRateLimited").asLong() + ", dropped "
+                        + names.path("dnsDropped").asLong() + ")");
             }
             if (names.has("services")) {
                 parts.add(names.path("services").asInt() + " services registered in Consul");

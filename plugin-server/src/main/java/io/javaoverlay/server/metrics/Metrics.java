@@ -153,7 +153,8 @@ public final class Metrics implements MembershipMetrics {
                 }).register(registry);
         io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("javaoverlay_dns_queries")
                 .help("Queries the container resolver received, answered from the name table, relayed upstream,"
-                        + " or dropped (rate limit, full queue)").labelNames("result")
+                        + " dropped by the per-source rate limit, or dropped otherwise (full queue, no answer due)")
+                .labelNames("result")
                 .callback(cb -> {
                     Map<String, Double> m = read(feeds.dnsQueries);
                     if (m != null) {

@@ -37,8 +37,8 @@ public final class AdminWiring {
             return new StatusModel.Names(dns.isPresent() ? counts.localNames() : null,
                     dns.map(d -> d.table().size()).orElse(null), dns.map(d -> d.serving()).orElse(null),
                     stats.map(x -> x.received.get()).orElse(null), stats.map(x -> x.answered.get()).orElse(null),
-                    stats.map(x -> x.forwarded.get()).orElse(null),
-                    stats.map(x -> x.dropped.get() + x.rateLimited.get() + x.queueFull.get()).orElse(null),
+                    stats.map(x -> x.forwarded.get()).orElse(null), stats.map(x -> x.rateLimited.get()).orElse(null),
+                    stats.map(x -> x.dropped.get() + x.queueFull.get()).orElse(null),
                     registering ? counts.services() : null);
         }));
     }

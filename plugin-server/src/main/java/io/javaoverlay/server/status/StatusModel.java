@@ -68,12 +68,13 @@ public final class StatusModel {
      * @param dnsQueries       queries received since start
      * @param dnsAnswered      answered from the name table
      * @param dnsForwarded     relayed to the upstream resolvers
-     * @param dnsDropped       dropped (rate limit, full queue, malformed beyond an answer)
+     * @param dnsRateLimited   dropped by the per-source rate limit
+     * @param dnsDropped       dropped otherwise (full queue, responses and runts that get no answer)
      * @param services         services this host keeps registered in Consul
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Names(Integer publishedNames, Integer clusterNames, Boolean dnsServing, Long dnsQueries,
-                        Long dnsAnswered, Long dnsForwarded, Long dnsDropped, Integer services) {
+                        Long dnsAnswered, Long dnsForwarded, Long dnsRateLimited, Long dnsDropped, Integer services) {
     }
 
     /** @param latencyMs how long the probe read took; {@code error} says why it failed */
