@@ -309,9 +309,15 @@ class NamesAndServicesDocker26E2EIT {
         want.remove(web3);
         long dead = -1;
         while (System.nanoTime() - v0 < Duration.ofSeconds(60).toNanos()) {
-            if (catalog("web").equals(want) && consulKeys(tb, "javaoverlay/").stream().noneMatch(k -> k.contains("names/h3/"))) {
-                dead = (System.nanoTime() - v0) / 1_000_000;
-                break;
+            try {
+                if (catalog("web").equals(want)
+                        && consulKeys(tb, "javaoverlay/").stream().noneMatch(k -> k.contains("names/h3/"))) {
+                    dead = (System.nanoTime() - v0) / 1_000_000;
+                    break;
+                }
+            } catch (IllegalStateException unreachable) {
+                // h1 lost Consul for a moment while the underlay bridge dropped h3's port; ask again
+                LOG.log(Level.INFO, "reading the catalog from h1 failed: " + unreachable.getMessage().strip());
             }
             PluginProcess.sleep(200);
         }
