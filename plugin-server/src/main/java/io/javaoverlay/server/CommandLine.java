@@ -1,5 +1,7 @@
 package io.javaoverlay.server;
 
+import io.javaoverlay.vxlan.VxlanConfig;
+
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +107,13 @@ public final class CommandLine {
             new Flag("vxlan-ingress-filter", "JAVAOVERLAY_VXLAN_INGRESS_FILTER", "true|false",
                     "accept VXLAN only from the VTEPs of the cluster's hosts (nftables table inet\n"
                     + "javaoverlay); false removes the table. Default: true."),
+            new Flag("bum-warn-hosts", "JAVAOVERLAY_BUM_WARN_HOSTS", "N",
+                    "warn when a network with -o javaoverlay.bum=replicate spans this many hosts or more:\n"
+                    + "each broadcast or multicast frame is sent once per other host. Default: "
+                    + VxlanConfig.BumLimits.DEFAULT.warnHosts() + "."),
+            new Flag("bum-max-hosts", "JAVAOVERLAY_BUM_MAX_HOSTS", "N",
+                    "refuse a container that would make a network with -o javaoverlay.bum=replicate span\n"
+                    + "more hosts than this. Default: " + VxlanConfig.BumLimits.DEFAULT.maxHosts() + "."),
             new Flag("dns-addr", "JAVAOVERLAY_DNS_ADDR", "auto|IP",
                     "serve container names across hosts (DNS, UDP and TCP port 53) on this host address;\n"
                     + "auto = the advertise (VTEP) address. Name the same address in /etc/docker/daemon.json\n"
@@ -283,6 +292,9 @@ public final class CommandLine {
                 .deadHostTimeout(duration(given, env, "dead-host-timeout", DaemonConfig.DEFAULT_DEAD_HOST_TIMEOUT))
                 .vtepProbe(bool(given, env, "vtep-probe", true))
                 .vxlanIngressFilter(bool(given, env, "vxlan-ingress-filter", true))
+                .bumLimits(new VxlanConfig.BumLimits(
+                        count(given, env, "bum-warn-hosts", VxlanConfig.BumLimits.DEFAULT.warnHosts()),
+                        count(given, env, "bum-max-hosts", VxlanConfig.BumLimits.DEFAULT.maxHosts())))
                 .dnsAddr(setting(given, env, "dns-addr"))
                 .dnsUpstreams(dnsUpstreams(setting(given, env, "dns-upstream")))
                 .serviceRegistration(bool(given, env, "service-registration", false))
@@ -307,6 +319,14 @@ public final class CommandLine {
 
     private static Duration duration(Map<String, List<String>> given, Map<String, String> env, String name, Duration dflt) {
         return setting(given, env, name).map(t -> parseDuration(name, t)).orElse(dflt);
+    }
+
+    private static int count(Map<String, List<String>> given, Map<String, String> env, String name, int dflt) {
+        String text = setting(given, env, name).orElse(String.valueOf(dflt)).trim();
+        if (!text.matches("\\d{1,6}")) {
+            throw new IllegalArgumentException("--" + name + " '" + text + "' is not a number of hosts, e.g. " + dflt);
+        }
+        return Integer.parseInt(text);
     }
 
     private static boolean bool(Map<String, List<String>> given, Map<String, String> env, String name, boolean dflt) {

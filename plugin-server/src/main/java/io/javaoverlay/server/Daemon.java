@@ -300,6 +300,11 @@ public final class Daemon implements Closeable {
                 if (services != null) {
                     services.close();
                 }
+                if (admin != null) {
+                    // The wiring attached this attempt's services before the store probe failed; they are
+                    // closed now, and status must say what the daemon waits for, not "connection pool shut down".
+                    admin.live().ifPresent(admin::detach);
+                }
                 if (closing) {
                     return;
                 }

@@ -3,6 +3,7 @@ package io.javaoverlay.server;
 import io.javaoverlay.server.resource.DockerMediaFilter;
 import io.javaoverlay.server.resource.DriverSettings;
 import io.javaoverlay.types.IpPrefix;
+import io.javaoverlay.vxlan.VxlanConfig;
 
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -47,6 +48,7 @@ import java.util.Optional;
  * @param deadHostTimeout   silence after which a host is no longer ALIVE (then SILENT or DEAD)
  * @param vtepProbe         ask a silent host's VTEP (ICMP echo) before declaring it DEAD
  * @param vxlanIngressFilter accept VXLAN only from the VTEPs of known hosts (nftables)
+ * @param bumLimits         {@code --bum-warn-hosts}, {@code --bum-max-hosts}: cost guard of BUM replication
  * @param dnsAddr           where the container-name resolver listens: {@code auto} (the VTEP address) or
  *                          {@code IP[:PORT]}; empty = no resolver and no name records
  * @param dnsUpstreams      resolvers for every other name; empty = the host's /etc/resolv.conf servers
@@ -58,8 +60,8 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                            Duration readyTimeout, String driverName, Optional<String> dockerHost, ConsulTls consulTls,
                            Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention,
                            Duration resyncInterval, Duration endpointGrace, Duration deadHostTimeout, boolean vtepProbe,
-                           boolean vxlanIngressFilter, Optional<String> dnsAddr, List<InetSocketAddress> dnsUpstreams,
-                           boolean serviceRegistration) {
+                           boolean vxlanIngressFilter, VxlanConfig.BumLimits bumLimits, Optional<String> dnsAddr,
+                           List<InetSocketAddress> dnsUpstreams, boolean serviceRegistration) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -276,6 +278,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                 .deadHostTimeout(deadHostTimeout)
                 .vtepProbe(vtepProbe)
                 .vxlanIngressFilter(vxlanIngressFilter)
+                .bumLimits(bumLimits)
                 .dnsAddr(dnsAddr)
                 .dnsUpstreams(dnsUpstreams)
                 .serviceRegistration(serviceRegistration);
@@ -307,6 +310,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         private Duration deadHostTimeout = DEFAULT_DEAD_HOST_TIMEOUT;
         private boolean vtepProbe = true;
         private boolean vxlanIngressFilter = true;
+        private VxlanConfig.BumLimits bumLimits = VxlanConfig.BumLimits.DEFAULT;
         private Optional<String> dnsAddr = Optional.empty();
         private List<InetSocketAddress> dnsUpstreams = List.of();
         private boolean serviceRegistration;
@@ -459,6 +463,12 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             return this;
         }
 
+        /** {@code --bum-warn-hosts}, {@code --bum-max-hosts}. */
+        public Builder bumLimits(VxlanConfig.BumLimits value) {
+            this.bumLimits = value;
+            return this;
+        }
+
         /** {@code --dns-addr}: {@code auto} or {@code IP[:PORT]}; empty = off. */
         public Builder dnsAddr(Optional<String> value) {
             this.dnsAddr = value;
@@ -480,7 +490,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         /** The validated configuration. @throws IllegalArgumentException naming the flag that is wrong */
         public DaemonConfig build() {
             return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention, resyncInterval, endpointGrace, deadHostTimeout, vtepProbe,
-                    vxlanIngressFilter, dnsAddr, dnsUpstreams, serviceRegistration);
+                    vxlanIngressFilter, bumLimits, dnsAddr, dnsUpstreams, serviceRegistration);
         }
     }
 }

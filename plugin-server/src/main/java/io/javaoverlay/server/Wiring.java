@@ -192,6 +192,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, ClusterFactory clus
                 .singleHost(config.store() instanceof StoreLocation.File)
                 .ipamAddressSpaces(Set.of(s.localAddressSpace(), s.globalAddressSpace()))
                 .resyncInterval(config.resyncInterval())
+                .bumLimits(config.bumLimits())
                 .build();
         return new VxlanNetworkService(handle, store, vc);
     }

@@ -46,6 +46,19 @@ class CommandLineSelfHealTest {
     }
 
     @Test
+    void bumLimitsComeFromFlagsOrTheEnvironment() {
+        assertEquals(io.javaoverlay.vxlan.VxlanConfig.BumLimits.DEFAULT, run(Map.of(), "daemon").bumLimits());
+        assertEquals(new io.javaoverlay.vxlan.VxlanConfig.BumLimits(8, 100), run(Map.of("JAVAOVERLAY_BUM_WARN_HOSTS", "8",
+                "JAVAOVERLAY_BUM_MAX_HOSTS", "3"), "daemon", "--bum-max-hosts", "100").bumLimits());
+        assertEquals("--bum-max-hosts 'many' is not a number of hosts, e.g. 64",
+                usageError(Map.of(), "daemon", "--bum-max-hosts", "many"));
+        assertEquals("--bum-warn-hosts 16 and --bum-max-hosts 1 must be at least 2 (hosts in one network)",
+                usageError(Map.of(), "daemon", "--bum-max-hosts", "1"));
+        DaemonConfig c = run(Map.of(), "daemon", "--bum-warn-hosts", "4");
+        assertEquals(c, c.toBuilder().build());
+    }
+
+    @Test
     void theBuilderKeepsEverySettingThroughToBuilder() {
         DaemonConfig c = run(Map.of(), "daemon", "--resync-interval", "7s", "--endpoint-grace", "9s",
                 "--dead-host-timeout", "3s", "--vtep-probe", "false", "--vxlan-ingress-filter", "false");

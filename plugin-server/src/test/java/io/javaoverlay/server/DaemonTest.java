@@ -2,6 +2,14 @@ package io.javaoverlay.server;
 
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.StoreUnavailableException;
+import io.javaoverlay.server.metrics.Metrics;
+import io.javaoverlay.server.status.AdminContext;
+import io.javaoverlay.server.status.DockerNames;
+import io.javaoverlay.server.status.RecentErrors;
+import io.javaoverlay.server.cluster.NetworkIdentity;
+import io.javaoverlay.kvstore.testing.InMemoryKvStore;
+import io.javaoverlay.vxlan.state.OverlayStore;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.server.protocol.IpamDriverApi;
 import io.javaoverlay.server.protocol.NetworkDriverApi;
 import io.javaoverlay.server.protocol.PluginApi;
@@ -123,6 +131,31 @@ class DaemonTest {
         daemon.start();
         assertEquals(200, post(socket, "/" + NetworkDriverApi.DELETE_NETWORK, "{\"NetworkID\":\"n\"}").status());
         assertEquals(3, attempts.get());
+    }
+
+    @Test
+    void statusForgetsTheServicesOfAFailedStartAttempt() throws Exception {
+        Path socket = dir.resolve("javaoverlay.sock");
+        DaemonConfig cfg = config(socket).toBuilder().adminSocket(dir.resolve("admin.sock")).build();
+        AdminContext admin = new AdminContext(cfg, "1.2.3", new Metrics("1.2.3"), new RecentErrors(10));
+        InMemoryKvStore kv = new InMemoryKvStore();
+        OverlayStore overlay = new OverlayStore(kv);
+        AdminContext.Live live = new AdminContext.Live(kv, overlay, new NetworkIdentity(kv, overlay, "h1", false),
+                new FakeIpamService(), "h1", IpAddress.parse("127.0.0.1"), Optional.empty(), Optional.empty(),
+                Map::of, List::of, DockerNames.NONE, (id, force) -> fail("not called"));
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch retried = new CountDownLatch(1);
+        daemon = new Daemon(cfg, (c, vtep) -> {
+            if (attempts.incrementAndGet() == 1) {
+                admin.attach(live); // as the wiring does, before the store probe fails
+                throw new IOException("HTTP 403 (Permission denied)");
+            }
+            retried.countDown();
+            throw new IOException("HTTP 403 (Permission denied)");
+        }, SdNotify.fromEnvironment(Map.of()), Map.of(), admin);
+        daemon.start();
+        assertTrue(retried.await(30, TimeUnit.SECONDS), "the failed start was retried");
+        assertTrue(admin.live().isEmpty(), "the closed services of the failed attempt are still attached");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.OverlayException.Kind;
 
 import io.javaoverlay.types.OverlayException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,12 +19,45 @@ import java.util.TreeSet;
  * @param mtu        {@code com.docker.network.driver.mtu}: the container MTU
  * @param clusterId  {@code javaoverlay.cluster-id}: the cluster network this host's Docker network
  *                   joins (set by the replicator on hosts other than the creator's)
+ * @param bum        {@code javaoverlay.bum}: what happens to broadcast, unknown-unicast and multicast
+ *                   frames ({@link Bum#OFF} unless given)
  */
-public record NetworkOptions(Optional<Integer> vni, Optional<Integer> mtu, Optional<String> clusterId) {
+public record NetworkOptions(Optional<Integer> vni, Optional<Integer> mtu, Optional<String> clusterId, Bum bum) {
     public static final String VNI = "javaoverlay.vni";
     public static final String MTU = "com.docker.network.driver.mtu";
     public static final String CLUSTER_ID = "javaoverlay.cluster-id";
-    private static final Set<String> KNOWN = Set.of(VNI, CLUSTER_ID);
+    /** {@code -o javaoverlay.bum=off|replicate}: broadcast and multicast across hosts (head-end replication). */
+    public static final String BUM = "javaoverlay.bum";
+    private static final Set<String> KNOWN = Set.of(VNI, CLUSTER_ID, BUM);
+
+    /**
+     * Broadcast and multicast handling of a network. {@link #OFF}: such frames stay on the host that
+     * sent them (ARP and ND are answered locally either way). {@link #REPLICATE}: the sending host
+     * copies each one to every other host that has an endpoint in the network (head-end replication),
+     * one copy per host.
+     */
+    public enum Bum {
+        OFF, REPLICATE;
+
+        /** The option's spelling ({@code off}, {@code replicate}). */
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The values the option accepts, in its spelling. */
+        public static List<String> spellings() {
+            return java.util.Arrays.stream(values()).map(Bum::value).toList();
+        }
+    }
+
+    /**
+     * The BUM mode in already validated options (a stored network record's): {@link Bum#REPLICATE}
+     * only for {@code javaoverlay.bum=replicate}.
+     */
+    public static Bum bumOf(Map<String, String> options) {
+        String v = options.get(BUM);
+        return v != null && v.trim().equals(Bum.REPLICATE.value()) ? Bum.REPLICATE : Bum.OFF;
+    }
 
     /** Parses the options of network {@code networkId}. @throws OverlayException INVALID_REQUEST */
     public static NetworkOptions parse(String networkId, Map<String, String> options) {
@@ -44,7 +78,22 @@ public record NetworkOptions(Optional<Integer> vni, Optional<Integer> mtu, Optio
             throw new OverlayException(Kind.INVALID_REQUEST, "network " + networkId + ": option " + CLUSTER_ID + "='"
                     + clusterId.get() + "' is not a network ID");
         }
-        return new NetworkOptions(vni, mtu, clusterId);
+        return new NetworkOptions(vni, mtu, clusterId, bum(networkId, options));
+    }
+
+    private static Bum bum(String networkId, Map<String, String> options) {
+        String v = options.get(BUM);
+        if (v == null) {
+            return Bum.OFF;
+        }
+        for (Bum b : Bum.values()) {
+            if (b.value().equals(v.trim())) {
+                return b;
+            }
+        }
+        throw new OverlayException(Kind.INVALID_REQUEST, "network " + networkId + ": option " + BUM + "='" + v
+                + "' is not one of " + Bum.spellings() + " (replicate copies broadcast and multicast frames to"
+                + " every host of the network; off, the default, keeps them on the sending host)");
     }
 
     /**

@@ -20,9 +20,11 @@ import java.util.Set;
  * @param ipamAddressSpaces address spaces that prove javaoverlay's own IPAM allocated the pools
  * @param resyncInterval    period of the safety-net reconcile pass (~30 s)
  * @param watchWait         longest blocking store query before it is re-issued
+ * @param bumLimits         how many hosts a network with {@code javaoverlay.bum=replicate} may span
  */
 public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin, int vniMax, boolean singleHost,
-                          Set<String> ipamAddressSpaces, Duration resyncInterval, Duration watchWait) {
+                          Set<String> ipamAddressSpaces, Duration resyncInterval, Duration watchWait,
+                          BumLimits bumLimits) {
 
     public static final int DEFAULT_VNI_MIN = 1;
     public static final int DEFAULT_VNI_MAX = 4095;
@@ -44,6 +46,28 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
         ipamAddressSpaces = Set.copyOf(ipamAddressSpaces);
         Objects.requireNonNull(resyncInterval, "resyncInterval");
         Objects.requireNonNull(watchWait, "watchWait");
+        Objects.requireNonNull(bumLimits, "bumLimits");
+    }
+
+    /**
+     * The cost guard of head-end replication: a broadcast or multicast frame is sent once per other
+     * host of the network by the host that sends it (docs/bum-replication.md).
+     *
+     * @param warnHosts from this many hosts in a network with replication, each pass that sees the
+     *                  number change logs a warning with the cost ({@code --bum-warn-hosts})
+     * @param maxHosts  a container may not join such a network on a host that would make it span more
+     *                  hosts than this ({@code --bum-max-hosts})
+     */
+    public record BumLimits(int warnHosts, int maxHosts) {
+        /** Warn from 16 hosts, refuse beyond 64. */
+        public static final BumLimits DEFAULT = new BumLimits(16, 64);
+
+        public BumLimits {
+            if (warnHosts < 2 || maxHosts < 2) {
+                throw new IllegalArgumentException("--bum-warn-hosts " + warnHosts + " and --bum-max-hosts " + maxHosts
+                        + " must be at least 2 (hosts in one network)");
+            }
+        }
     }
 
     /** Our VTEP address. */
@@ -77,6 +101,7 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
         private Set<String> addressSpaces = DEFAULT_ADDRESS_SPACES;
         private Duration resync = Duration.ofSeconds(30);
         private Duration watchWait = Duration.ofMinutes(5);
+        private BumLimits bumLimits = BumLimits.DEFAULT;
 
         private Builder(String hostId, Underlay underlay) {
             this.hostId = hostId;
@@ -120,9 +145,16 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
             return this;
         }
 
+        /** Cost guard of BUM replication (default: warn from 16 hosts, refuse beyond 64). */
+        public Builder bumLimits(BumLimits limits) {
+            this.bumLimits = limits;
+            return this;
+        }
+
         /** The validated config. @throws IllegalArgumentException naming the bad setting */
         public VxlanConfig build() {
-            return new VxlanConfig(hostId, underlay, port, vniMin, vniMax, singleHost, addressSpaces, resync, watchWait);
+            return new VxlanConfig(hostId, underlay, port, vniMin, vniMax, singleHost, addressSpaces, resync, watchWait,
+                    bumLimits);
         }
     }
 }

@@ -150,11 +150,34 @@ public final class VxlanNetworkService implements NetworkService {
             throw new OverlayException(Kind.CONFLICT, "endpoint " + eid + " of network " + cid
                     + " already exists with different addresses, MAC or host (" + existing.hostId() + ")");
         }
+        checkBumHosts(cid, net);
         MacAddress mac = spec.mac().orElseGet(() -> Macs.derive(spec.ipv4(), spec.ipv6()));
         EndpointRecord rec = EndpointRecord.of(cid, eid, config.hostId(), config.vtep(), mac, spec.ipv4(), spec.ipv6())
                 .withOwner(localNetworkId, clock.millis());
         EndpointRecord stored = store.createEndpoint(rec);
         return grant(spec, stored.mac());
+    }
+
+    /**
+     * The cost guard of {@code javaoverlay.bum=replicate}: the first endpoint of this host in such a
+     * network may not make it span more than {@code --bum-max-hosts} hosts. A partial replication list
+     * would lose frames silently; a refused container says why. (Two hosts joining at the same moment
+     * can pass the limit by one: it bounds the cost, it is not an exact count.)
+     */
+    private void checkBumHosts(String cid, NetworkRecord net) {
+        if (NetworkOptions.bumOf(net.options()) != NetworkOptions.Bum.REPLICATE) {
+            return;
+        }
+        Set<String> hosts = new java.util.TreeSet<>();
+        store.endpoints(cid).forEach(e -> hosts.add(e.hostId()));
+        int max = config.bumLimits().maxHosts();
+        if (hosts.contains(config.hostId()) || hosts.size() < max) {
+            return;
+        }
+        throw new OverlayException(Kind.EXHAUSTED, "network " + cid + " already spans " + hosts.size()
+                + " hosts with javaoverlay.bum=replicate, the most --bum-max-hosts allows (" + max + "); a container on "
+                + config.hostId() + " would make every broadcast and multicast frame be copied " + hosts.size()
+                + " times by its sender. Raise --bum-max-hosts on this host, or use a network without the option");
     }
 
     private static EndpointGrant grant(EndpointSpec spec, MacAddress mac) {

@@ -73,13 +73,14 @@ public final class Cli {
                     "Releases one leaked address. Refused (exit 1) when an endpoint record still holds it (remove the\n"
                     + "container, or forget its dead host) or when it is a pool's gateway.\n", 1),
             "host ls", new Spec("javaoverlay host ls [--json] [--admin-socket PATH]",
-                    "Lists the cluster's hosts: liveness (alive, silent, dead, unknown), VTEP, host name, last beat,\n"
+                    "Lists the cluster's hosts: liveness (alive, silent, dead), VTEP, host name, last beat,\n"
                     + "since when, and the endpoint records each owns.\n", 0),
             "host forget", new Spec("javaoverlay host forget ID [--force] [--json] [--admin-socket PATH]",
                     "Forgets a dead host: deletes its endpoint records (every host withdraws its peers), releases\n"
                     + "its addresses and pool holders, removes its network aliases and its registration. Refused\n"
-                    + "(exit 1) for a live host and for this host. --force is needed only when this daemon cannot\n"
-                    + "tell whether the host is alive (scope global or the file store keep no registrations).\n", 1));
+                    + "(exit 1) for a live or silent host, for this host, and while this host cannot read the host\n"
+                    + "list. --force is accepted and changes nothing: liveness comes from the heartbeats in every\n"
+                    + "mode (scope local or global, Consul or the file store).\n", 1));
 
     private Cli() {
     }

@@ -27,12 +27,14 @@ import java.util.TreeSet;
  * @param createdAt         epoch milliseconds
  * @param state             {@link #ACTIVE} or {@link #DELETING}
  * @param deleteRequestedBy host ID where {@code docker network rm} ran, while deleting
+ * @param enableIPv4        {@code --ipv4}: false for an IPv6-only network (Docker 28+); absent in
+ *                          records of earlier releases, which means true
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterNetwork(String name, String clusterId, List<Pool> ipam, Map<String, String> options,
                              Map<String, String> ipamOptions, boolean enableIPv6, boolean internal, String createdBy,
-                             long createdAt, String state, String deleteRequestedBy) {
+                             long createdAt, String state, String deleteRequestedBy, Boolean enableIPv4) {
     public static final String ACTIVE = "active";
     public static final String DELETING = "deleting";
     /** Driver option that ties a host's Docker network to the cluster network (vxlan's NetworkOptions.CLUSTER_ID). */
@@ -47,6 +49,15 @@ public record ClusterNetwork(String name, String clusterId, List<Pool> ipam, Map
         options = options == null ? Map.of() : Map.copyOf(options);
         ipamOptions = ipamOptions == null ? Map.of() : Map.copyOf(ipamOptions);
         state = state == null ? ACTIVE : state;
+        enableIPv4 = enableIPv4 == null ? Boolean.TRUE : enableIPv4;
+    }
+
+    /** A definition with IPv4 enabled. */
+    public ClusterNetwork(String name, String clusterId, List<Pool> ipam, Map<String, String> options,
+                          Map<String, String> ipamOptions, boolean enableIPv6, boolean internal, String createdBy,
+                          long createdAt, String state, String deleteRequestedBy) {
+        this(name, clusterId, ipam, options, ipamOptions, enableIPv6, internal, createdBy, createdAt, state,
+                deleteRequestedBy, true);
     }
 
     /** One pool; null fields were not set. */
@@ -55,13 +66,15 @@ public record ClusterNetwork(String name, String clusterId, List<Pool> ipam, Map
     public record Pool(String subnet, String ipRange, String gateway) {
         public Pool {
             Objects.requireNonNull(subnet, "subnet");
+            gateway = DockerNetwork.bareAddress(gateway); // records written by Docker 26 hosts may hold a CIDR
         }
     }
 
     /** The definition of a local Docker network, as this host would publish it. */
     public static ClusterNetwork of(DockerNetwork n, String clusterId, String hostId, long now) {
         return new ClusterNetwork(n.name(), clusterId, pools(n), without(n.options(), CLUSTER_ID_OPTION),
-                without(n.ipamOptions(), IPAM_NETWORK_OPTION), n.enableIPv6(), n.internal(), hostId, now, ACTIVE, null);
+                without(n.ipamOptions(), IPAM_NETWORK_OPTION), n.enableIPv6(), n.internal(), hostId, now, ACTIVE, null,
+                n.enableIPv4());
     }
 
     /** True while the network is being removed from every host. */
@@ -72,7 +85,7 @@ public record ClusterNetwork(String name, String clusterId, List<Pool> ipam, Map
     /** This record marked for removal, requested on {@code hostId}. */
     public ClusterNetwork markDeleting(String hostId) {
         return new ClusterNetwork(name, clusterId, ipam, options, ipamOptions, enableIPv6, internal, createdBy,
-                createdAt, DELETING, hostId);
+                createdAt, DELETING, hostId, enableIPv4);
     }
 
     /**
@@ -95,6 +108,9 @@ public record ClusterNetwork(String name, String clusterId, List<Pool> ipam, Map
         }
         if (enableIPv6 != local.enableIPv6()) {
             out.add("--ipv6 " + enableIPv6 + " in the cluster, " + local.enableIPv6() + " here");
+        }
+        if (enableIPv4 != local.enableIPv4()) {
+            out.add("--ipv4 " + enableIPv4 + " in the cluster, " + local.enableIPv4() + " here");
         }
         if (internal != local.internal()) {
             out.add("--internal " + internal + " in the cluster, " + local.internal() + " here");

@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ public final class ClusterWiring {
         }
         ReplicatorLoop replicatorLoop = loop;
 
-        membership.addListener(new PeerPush(overlay, firewall));
+        membership.addListener(new PeerPush(overlay, firewall, config.deadHostRetention(), Clock.systemUTC()));
         view.addListener(new DockerTriggers(reconciler, replicatorLoop));
 
         List<OverlayClusterService.Part> parts = new ArrayList<>();
@@ -196,34 +197,60 @@ public final class ClusterWiring {
      * Pushes the membership to the data plane: the DEAD hosts to the overlay (their peers are
      * withdrawn), the VTEPs of every other known host to the VXLAN ingress filter. Each only when it
      * changed (a push to the overlay triggers every network's pass).
+     *
+     * <p>The filter narrows only on evidence, like the data plane: a VTEP leaves it at once when its
+     * host is DEAD, but a VTEP that is merely no longer listed (the store lost its data, a daemon reads
+     * a wrong prefix, or it restarted and has not read the hosts yet; at the first push, what the
+     * kernel's table already allows counts as listed before) stays allowed for {@code keep} (the
+     * dead-host retention) from when it was last listed, so frozen networks keep carrying traffic.
      */
     static final class PeerPush implements Membership.Listener {
         private final NetworkService overlay;
         private final HostFirewall firewall;
+        private final Duration keep;
+        private final Clock clock;
+        private final Map<IpAddress, Instant> unlisted = new java.util.HashMap<>();
         private Set<String> lastDead;
         private Set<IpAddress> lastAllowed;
 
-        PeerPush(NetworkService overlay, HostFirewall firewall) {
+        PeerPush(NetworkService overlay, HostFirewall firewall, Duration keep, Clock clock) {
             this.overlay = overlay;
             this.firewall = firewall;
+            this.keep = keep;
+            this.clock = clock;
         }
 
         @Override
-        public void membershipChanged(Map<String, HostView> hosts, List<Membership.Change> changes) {
+        public synchronized void membershipChanged(Map<String, HostView> hosts, List<Membership.Change> changes) {
             Set<String> dead = new TreeSet<>();
-            Set<IpAddress> allowed = new java.util.HashSet<>();
+            Set<IpAddress> listed = new java.util.HashSet<>();
+            Set<IpAddress> deadVteps = new java.util.HashSet<>();
             for (HostView v : hosts.values()) {
                 if (v.state() == Liveness.DEAD) {
                     dead.add(v.hostId());
+                    v.vtep().ifPresent(deadVteps::add);
                 } else {
-                    v.vtep().ifPresent(allowed::add);
+                    v.vtep().ifPresent(listed::add);
                 }
             }
             if (!dead.equals(lastDead)) {
                 overlay.setWithdrawnHosts(dead);
                 lastDead = dead;
             }
-            if (firewall != null && !allowed.isEmpty() && !allowed.equals(lastAllowed)) {
+            if (firewall == null) {
+                return;
+            }
+            Instant now = clock.instant();
+            Set<IpAddress> before = lastAllowed != null ? lastAllowed : firewall.installedVteps();
+            for (IpAddress v : before) {
+                unlisted.putIfAbsent(v, now);
+            }
+            unlisted.keySet().removeAll(listed);
+            unlisted.keySet().removeAll(deadVteps);
+            unlisted.values().removeIf(since -> since.plus(keep).isBefore(now));
+            Set<IpAddress> allowed = new java.util.HashSet<>(listed);
+            allowed.addAll(unlisted.keySet());
+            if (!allowed.isEmpty() && !allowed.equals(lastAllowed)) {
                 firewall.allowVteps(allowed);
                 lastAllowed = allowed;
             }

@@ -289,6 +289,18 @@ public final class NetworkReplicator {
         return recorded;
     }
 
+    /**
+     * How soon a pass has work that no event announces: an alias whose Docker network is missing is
+     * forgotten {@link #STALE_AFTER} after it was first seen missing (and the network then created
+     * again, as on a reinstalled host), so the loop must look again then rather than a resync later.
+     * Called on the thread that runs {@link #pass()}.
+     */
+    public Optional<java.time.Duration> nextDeadline() {
+        long now = clock.millis();
+        return missingSince.values().stream().map(since -> Math.max(0, since + STALE_AFTER.toMillis() - now))
+                .min(Long::compare).map(java.time.Duration::ofMillis);
+    }
+
     /** Re-reads a record right before acting on it: a removal marked since the pass read it wins. */
     private boolean changedSince(Stored s) throws KvStoreException {
         Optional<KvEntry> now = store.get(ClusterKeys.network(s.net().name()));
@@ -358,7 +370,7 @@ public final class NetworkReplicator {
         }
         try {
             docker.createNetwork(new NetworkCreate(n.name(), driver, options, driver, ipamOptions, pools,
-                    n.enableIPv6(), n.internal()));
+                    n.enableIPv6(), n.internal(), n.enableIPv4()));
             created.add(n.name());
             reported.remove(n.name() + "/create");
             LOG.log(Level.INFO, "created network " + n.name() + " on " + hostId + " (javaoverlay network "

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs {@link NetworkReplicator#pass()} on its own thread: at start, whenever {@code clusternets/}
@@ -85,6 +86,10 @@ public final class ReplicatorLoop implements AutoCloseable {
                     lastFailure = null;
                 }
                 backoff = Duration.ofSeconds(1);
+                Optional<Duration> due = replicator.nextDeadline();
+                if (due.isPresent() && due.get().plusMillis(50).compareTo(wait) < 0) {
+                    wait = due.get().plusMillis(50);
+                }
             } catch (IOException | RuntimeException e) {
                 // KvStoreException is an IOException too: test it first.
                 boolean expected = !(e instanceof RuntimeException) || e instanceof io.javaoverlay.types.OverlayException;

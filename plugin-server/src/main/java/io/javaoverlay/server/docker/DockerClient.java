@@ -103,6 +103,9 @@ public final class DockerClient implements DockerApi {
         body.put("Driver", c.driver());
         body.put("CheckDuplicate", true); // ignored (always on) since API 1.44
         body.put("EnableIPv6", c.enableIPv6());
+        if (!c.enableIPv4()) {
+            body.put("EnableIPv4", false); // Docker 28+ (API 1.47); true is the default everywhere
+        }
         body.put("Internal", c.internal());
         body.set("Options", JSON.valueToTree(new TreeMap<>(c.options())));
         ObjectNode ipam = body.putObject("IPAM");
@@ -164,7 +167,7 @@ public final class DockerClient implements DockerApi {
         return new DockerNetwork(n.path("Id").asText(), n.path("Name").asText(), n.path("Driver").asText(),
                 strings(n.path("Options")), n.path("IPAM").path("Driver").asText(""),
                 strings(n.path("IPAM").path("Options")), pools, n.path("EnableIPv6").asBoolean(false),
-                n.path("Internal").asBoolean(false), containers);
+                n.path("Internal").asBoolean(false), containers, n.path("EnableIPv4").asBoolean(true));
     }
 
     private static String text(JsonNode n, String field) {

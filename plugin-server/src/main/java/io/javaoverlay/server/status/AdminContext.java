@@ -130,7 +130,22 @@ public final class AdminContext {
 
     /** Makes the store-dependent services visible (called by the wiring, again after a rebuild). */
     public void attach(Live services) {
-        live = Objects.requireNonNull(services, "services");
+        synchronized (this) {
+            live = Objects.requireNonNull(services, "services");
+        }
+    }
+
+    /**
+     * Withdraws {@code services} after the daemon closed them (a start attempt that failed and will be
+     * retried): {@code status} then reports what the daemon waits for, not the errors of a closed
+     * store client. A later {@link #attach} is kept.
+     */
+    public void detach(Live services) {
+        synchronized (this) {
+            if (live == services) {
+                live = null;
+            }
+        }
     }
 
     /** The services, if built. */

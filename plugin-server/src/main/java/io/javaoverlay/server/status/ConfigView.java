@@ -46,6 +46,8 @@ public final class ConfigView {
         m.put("dead-host-retention", duration(c.deadHostRetention()));
         m.put("vtep-probe", String.valueOf(c.vtepProbe()));
         m.put("vxlan-ingress-filter", String.valueOf(c.vxlanIngressFilter()));
+        m.put("bum-warn-hosts", String.valueOf(c.bumLimits().warnHosts()));
+        m.put("bum-max-hosts", String.valueOf(c.bumLimits().maxHosts()));
         m.put("dns-addr", c.dnsAddr().orElse("(off)"));
         m.put("dns-upstream", c.dnsUpstreams().isEmpty() ? "(resolv.conf)" : c.dnsUpstreams().stream()
                 .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).collect(Collectors.joining(",")));

@@ -85,7 +85,7 @@ final class FakeHost implements DockerApi {
         for (DockerNetwork n : networks.values()) {
             if (n.driver().equals(driver)) {
                 out.add(new DockerNetwork(n.id(), n.name(), n.driver(), n.options(), n.ipamDriver(), n.ipamOptions(),
-                        n.ipam(), n.enableIPv6(), n.internal(), -1));
+                        n.ipam(), n.enableIPv6(), n.internal(), -1, n.enableIPv4()));
             }
         }
         return out;
@@ -99,7 +99,7 @@ final class FakeHost implements DockerApi {
             return Optional.empty();
         }
         return Optional.of(new DockerNetwork(n.id(), n.name(), n.driver(), n.options(), n.ipamDriver(), n.ipamOptions(),
-                n.ipam(), n.enableIPv6(), n.internal(), containers.getOrDefault(id, 0)));
+                n.ipam(), n.enableIPv6(), n.internal(), containers.getOrDefault(id, 0), n.enableIPv4()));
     }
 
     @Override
@@ -111,7 +111,7 @@ final class FakeHost implements DockerApi {
         }
         String id = newId();
         networks.put(id, new DockerNetwork(id, c.name(), c.driver(), c.options(), c.ipamDriver(), c.ipamOptions(),
-                c.ipam(), c.enableIPv6(), c.internal(), 0));
+                c.ipam(), c.enableIPv6(), c.internal(), 0, c.enableIPv4()));
         directory.put(name, id, c.options().getOrDefault(ClusterNetwork.CLUSTER_ID_OPTION, id));
         return id;
     }

@@ -135,6 +135,35 @@ class NetworkReplicatorTest {
     }
 
     @Test
+    void anIpv6OnlyNetworkIsReplicatedIpv6OnlyAndACidrGatewayAsABareAddress() throws Exception {
+        // Docker 26 prints an IPAM-allocated IPv6 gateway as fd00:142::1/64 and refuses that form in create;
+        // Docker 28 needs EnableIPv4:false, or it adds an IPv4 pool the cluster's network does not have.
+        String id1 = h1.userCreate("v6", "fd00:142::/64", Map.of());
+        DockerNetwork made = h1.networks.get(id1);
+        h1.networks.put(id1, new DockerNetwork(id1, "v6", made.driver(), Map.of(), made.ipamDriver(), Map.of(),
+                List.of(new DockerNetwork.IpamConfig("fd00:142::/64", null, "fd00:142::1/64")), true, false, 0, false));
+        assertEquals(List.of("v6"), r1.pass().published());
+        ClusterNetwork rec = record("v6").orElseThrow();
+        assertEquals(List.of(new ClusterNetwork.Pool("fd00:142::/64", null, "fd00:142::1")), rec.ipam());
+        assertEquals(false, rec.enableIPv4());
+
+        assertEquals(List.of("v6"), r2.pass().created());
+        NetworkCreate sent = h2.createCalls.get(0);
+        assertEquals(List.of(new DockerNetwork.IpamConfig("fd00:142::/64", null, "fd00:142::1")), sent.ipam());
+        assertEquals(false, sent.enableIPv4());
+        assertTrue(r2.pass().quiet(), "converged: the copy matches the cluster's definition");
+        assertTrue(r1.pass().quiet(), "the creator's own network matches too");
+    }
+
+    @Test
+    void aRecordWithoutEnableIpv4FromAnEarlierReleaseMeansIpv4On() {
+        ClusterNetwork old = ClusterKeys.decode("clusternets/blue", ("{\"name\":\"blue\",\"clusterId\":\"abc\","
+                + "\"ipam\":[{\"subnet\":\"fd00::/64\",\"gateway\":\"fd00::1/64\"}]}").getBytes());
+        assertEquals(true, old.enableIPv4());
+        assertEquals("fd00::1", old.ipam().get(0).gateway());
+    }
+
+    @Test
     void aManagedPluginReplicatesUnderItsTaggedNameAndSharesNetworksWithLegacyHosts() throws Exception {
         String managed = "javaoverlay:latest";
         NetworkReplicator m2 = new NetworkReplicator(h2, store, aliases.of(h2.name), aliases.membership(), h2.name, clock,
@@ -258,12 +287,15 @@ class NetworkReplicatorTest {
         assertTrue(r2.pass().created().isEmpty(), "recorded here but not listed: maybe being removed, so not created");
         assertEquals(Optional.of(record("blue").orElseThrow().clusterId()), aliases.clusterIdOf("h2", gone),
                 "the stale alias is kept for a grace period (a network being created is not listed yet)");
+        assertEquals(Optional.of(NetworkReplicator.STALE_AFTER), r2.nextDeadline(),
+                "the loop must look again when the grace ends, not a resync later (no event announces it)");
         clock.now = clock.now.plus(NetworkReplicator.STALE_AFTER);
         NetworkReplicator.ReplicationReport p = r2.pass();
         assertEquals(List.of(gone), p.forgotten());
         assertEquals(List.of("blue"), p.created(), "the cluster still defines it: created again");
         assertEquals(Optional.empty(), aliases.clusterIdOf("h2", gone));
         assertTrue(r2.pass().quiet());
+        assertEquals(Optional.empty(), r2.nextDeadline());
     }
 
     @Test

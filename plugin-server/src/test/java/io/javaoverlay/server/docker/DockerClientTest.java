@@ -78,6 +78,37 @@ class DockerClientTest {
     }
 
     @Test
+    void aCidrGatewayOfDocker26IsReadAsABareAddressAndIpv4DefaultsToOn() throws Exception {
+        // Docker <= 27 prints an IPAM-allocated IPv6 gateway with its prefix length, and refuses it so in create.
+        Path sock = dir.resolve("d.sock");
+        try (FakeDockerServer s = new FakeDockerServer(sock, r -> FakeDockerServer.json(200, "{\"Name\":\"ds\","
+                + "\"Id\":\"abc\",\"Driver\":\"javaoverlay\",\"EnableIPv6\":true,\"IPAM\":{\"Config\":["
+                + "{\"Subnet\":\"10.200.0.0/24\",\"Gateway\":\"10.200.0.1\"},"
+                + "{\"Subnet\":\"fd5a:7661:6f76::/64\",\"Gateway\":\"fd5a:7661:6f76::1/64\"}]},\"Containers\":{}}"))) {
+            DockerNetwork n = client(sock).inspectNetwork("abc").orElseThrow();
+            assertEquals(List.of(new DockerNetwork.IpamConfig("10.200.0.0/24", null, "10.200.0.1"),
+                    new DockerNetwork.IpamConfig("fd5a:7661:6f76::/64", null, "fd5a:7661:6f76::1")), n.ipam());
+            assertTrue(n.enableIPv4(), "no EnableIPv4 (Docker < 28): IPv4 on");
+        }
+    }
+
+    @Test
+    void anIpv6OnlyNetworkIsReadAndCreatedWithEnableIpv4False() throws Exception {
+        Path sock = dir.resolve("d.sock");
+        try (FakeDockerServer s = new FakeDockerServer(sock, r -> r.method().equals("GET")
+                ? FakeDockerServer.json(200, "{\"Name\":\"v6\",\"Id\":\"abc\",\"Driver\":\"javaoverlay\","
+                + "\"EnableIPv4\":false,\"EnableIPv6\":true,\"IPAM\":{\"Config\":[{\"Subnet\":\"fd00:142::/64\"}]}}")
+                : FakeDockerServer.json(201, "{\"Id\":\"new1\"}"))) {
+            DockerNetwork n = client(sock).inspectNetwork("abc").orElseThrow();
+            assertEquals(false, n.enableIPv4());
+            client(sock).createNetwork(new NetworkCreate("v6", "javaoverlay", Map.of(), "javaoverlay", Map.of(),
+                    n.ipam(), true, false, false));
+            assertTrue(s.requests.get(1).body().contains("\"EnableIPv6\":true,\"EnableIPv4\":false,"),
+                    s.requests.get(1).body());
+        }
+    }
+
+    @Test
     void removeOfAnUnknownNetworkSucceedsAndActiveEndpointsFail() throws Exception {
         Path sock = dir.resolve("d.sock");
         try (FakeDockerServer s = new FakeDockerServer(sock, r -> r.path().endsWith("/gone")

@@ -404,7 +404,17 @@ public final class Testbed implements AutoCloseable {
         closed = true;
         Result r = down();
         if (!r.ok()) {
-            throw new IllegalStateException("testbed down left something behind: " + r.describe());
+            // Processes of a killed container can take a moment to be reaped: one more try before failing.
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Result again = down();
+            if (!again.ok()) {
+                throw new IllegalStateException("testbed down left something behind: " + r.describe()
+                        + "\nsecond try: " + again.describe() + "\nstatus: " + status().describe());
+            }
         }
     }
 

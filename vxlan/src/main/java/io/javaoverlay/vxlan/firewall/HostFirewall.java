@@ -86,6 +86,14 @@ public final class HostFirewall implements AutoCloseable {
     }
 
     /**
+     * The VTEPs the kernel's filter table allows now (empty when it is missing, unreadable or the filter
+     * is off): what an earlier daemon allowed, for a restarted one to keep until it knows better.
+     */
+    public Set<IpAddress> installedVteps() {
+        return config.ingressFilter() ? ingress.installed() : Set.of();
+    }
+
+    /**
      * Runs {@link #ensure()} on a background thread now and then every resync interval; returns at
      * once. Calling it twice is a no-op.
      */

@@ -49,6 +49,29 @@ final class IngressFilter {
         return ensure();
     }
 
+    /**
+     * The VTEPs the kernel's table allows right now (both sets), empty when the table is missing or
+     * unreadable. A restarted daemon reads what its predecessor allowed. Never throws.
+     */
+    synchronized Set<IpAddress> installed() {
+        try {
+            CommandRunner.Result read = run(NftRuleset.listCommand(), Optional.empty());
+            NftRuleset.State state = read.ok() ? parseOrNull(read.stdout()) : null;
+            if (state == null) {
+                return Set.of();
+            }
+            Set<IpAddress> all = new java.util.HashSet<>();
+            state.vteps4().ifPresent(all::addAll);
+            state.vteps6().ifPresent(all::addAll);
+            return Set.copyOf(all);
+        } catch (IOException e) {
+            return Set.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Set.of();
+        }
+    }
+
     /** Checks and, when needed, restores the table; never throws. */
     synchronized Outcome ensure() {
         try {

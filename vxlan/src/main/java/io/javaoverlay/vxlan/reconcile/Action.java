@@ -44,6 +44,13 @@ public sealed interface Action {
     record FdbDelete(String device, MacAddress mac, Optional<IpAddress> dst) implements Action {}
 
     /**
+     * {@code bridge fdb append 00:00:00:00:00:00 dev DEVICE dst VTEP self permanent}: one more VTEP in
+     * the device's head-end replication list (broadcast, multicast and unknown-unicast frames go to
+     * every VTEP in it). EEXIST is success. Removed with {@link FdbDelete} of the all-zero MAC and dst.
+     */
+    record FloodAppend(String device, IpAddress vtep) implements Action {}
+
+    /**
      * {@code bridge fdb replace MAC dev DEVICE master static}: the bridge forwards frames to {@code mac}
      * out of the vxlan port and never learns (so never keeps) it from traffic. Replaces a learned entry.
      */
@@ -57,6 +64,12 @@ public sealed interface Action {
 
     /** {@code bridge link set dev NAME learning on|off} (IFLA_BRPORT_LEARNING). */
     record SetLearning(String name, boolean on) implements Action {}
+
+    /**
+     * {@code bridge link set dev NAME flood on|off} (IFLA_BRPORT_UNICAST_FLOOD): off keeps unknown
+     * unicast from reaching the vxlan port, so head-end replication carries only broadcast and multicast.
+     */
+    record SetUnicastFlood(String name, boolean on) implements Action {}
 
     /** {@code ip neigh replace IP lladdr MAC dev DEVICE nud permanent}. */
     record NeighReplace(String device, IpAddress ip, MacAddress mac) implements Action {}

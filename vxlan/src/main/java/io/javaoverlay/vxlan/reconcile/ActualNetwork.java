@@ -12,17 +12,26 @@ import java.util.Optional;
  * What the kernel holds for one network: the links that carry the network's ownership alias or one
  * of its device names, the FDB of its vxlan device (the device's own {@code self} entries and the
  * bridge's entries on that port) and its neighbour table (both empty when the device does not
- * exist), and whether the bridge learns on the vxlan port (empty when not read in this pass).
+ * exist), and whether the bridge learns on and floods unknown unicast to the vxlan port (empty when not read in
+ * this pass).
  *
- * @param vxlanLearning IFLA_BRPORT_LEARNING of the vxlan port, when read
+ * @param vxlanLearning      IFLA_BRPORT_LEARNING of the vxlan port, when read
+ * @param vxlanUnicastFlood  IFLA_BRPORT_UNICAST_FLOOD of the vxlan port, when read
  */
 public record ActualNetwork(List<Link> links, List<FdbEntry> fdb, List<Neighbor> neighbors,
-                            Optional<Boolean> vxlanLearning) {
+                            Optional<Boolean> vxlanLearning, Optional<Boolean> vxlanUnicastFlood) {
     public ActualNetwork {
         links = List.copyOf(links);
         fdb = List.copyOf(fdb);
         neighbors = List.copyOf(neighbors);
         vxlanLearning = Objects.requireNonNullElse(vxlanLearning, Optional.empty());
+        vxlanUnicastFlood = Objects.requireNonNullElse(vxlanUnicastFlood, Optional.empty());
+    }
+
+    /** Links, tables and the learning switch; the unicast-flood switch not read. */
+    public ActualNetwork(List<Link> links, List<FdbEntry> fdb, List<Neighbor> neighbors,
+                         Optional<Boolean> vxlanLearning) {
+        this(links, fdb, neighbors, vxlanLearning, Optional.empty());
     }
 
     /** Links and tables, the port setting not read. */

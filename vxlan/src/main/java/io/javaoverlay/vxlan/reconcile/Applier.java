@@ -113,6 +113,12 @@ public final class Applier {
             } catch (NotFoundException gone) {
                 // already gone: the goal is reached
             }
+        } else if (a instanceof Action.FloodAppend f) {
+            try {
+                handle.fdbAppend(FdbEntry.flood(index(f.device(), indexes), f.vtep()));
+            } catch (AlreadyExistsException there) {
+                // already in the replication list
+            }
         } else if (a instanceof Action.BridgeFdbReplace f) {
             handle.fdbSet(FdbEntry.masterStatic(index(f.device(), indexes), f.mac()));
         } else if (a instanceof Action.BridgeFdbDelete f) {
@@ -123,6 +129,8 @@ public final class Applier {
             }
         } else if (a instanceof Action.SetLearning s) {
             handle.bridgePortSet(index(s.name(), indexes), BridgePortSettings.builder().learning(s.on()).build());
+        } else if (a instanceof Action.SetUnicastFlood s) {
+            handle.bridgePortSet(index(s.name(), indexes), BridgePortSettings.builder().unicastFlood(s.on()).build());
         } else if (a instanceof Action.NeighReplace n) {
             handle.neighSet(Neighbor.permanent(index(n.device(), indexes), n.ip(), n.mac()));
         } else if (a instanceof Action.NeighDelete n) {

@@ -2,6 +2,7 @@ package io.javaoverlay.vxlan.reconcile;
 
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.vxlan.NetworkOptions;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
@@ -23,14 +24,42 @@ import java.util.Set;
  * @param peers         remote endpoints of hosts not withdrawn, sorted by endpoint ID
  * @param records       how many endpoint records the network has (every host's); 0 while this host
  *                      has ports means the store lost them, and the planner freezes
+ * @param replicateBum  {@code javaoverlay.bum=replicate}: broadcast, multicast and unknown-unicast frames
+ *                      go to every peer VTEP ({@link #floodVteps}); the vxlan bridge port floods no
+ *                      unknown unicast
  */
 public record DesiredNetwork(String networkId, int vni, int mtu, IpAddress vtep, int port, int underlayIndex,
-                             List<Peer> peers, int records) {
+                             List<Peer> peers, int records, boolean replicateBum) {
 
     public DesiredNetwork {
         Objects.requireNonNull(networkId, "networkId");
         Objects.requireNonNull(vtep, "vtep");
         peers = List.copyOf(peers);
+    }
+
+    /** A network without BUM replication. */
+    public DesiredNetwork(String networkId, int vni, int mtu, IpAddress vtep, int port, int underlayIndex,
+                          List<Peer> peers, int records) {
+        this(networkId, vni, mtu, vtep, port, underlayIndex, peers, records, false);
+    }
+
+    /**
+     * The head-end replication list: the distinct VTEPs of the peers, in address order, when BUM
+     * replication is on (else none). Only hosts with an endpoint in the network are in it, so its
+     * size follows the network, not the cluster. A VTEP of the other address family than ours is
+     * left out: a vxlan device cannot send to it (the kernel refuses the entry).
+     */
+    public List<IpAddress> floodVteps() {
+        if (!replicateBum) {
+            return List.of();
+        }
+        java.util.TreeSet<IpAddress> out = new java.util.TreeSet<>();
+        for (Peer p : peers) {
+            if (p.vtep().v6() == vtep.v6()) {
+                out.add(p.vtep());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** A remote endpoint: MAC behind {@code vtep}, answering for {@code ips}. */
@@ -71,7 +100,8 @@ public record DesiredNetwork(String networkId, int vni, int mtu, IpAddress vtep,
             }
             peers.add(new Peer(ep.endpointId(), ep.mac(), ep.vtep(), ep.addresses()));
         }
+        boolean replicate = NetworkOptions.bumOf(network.get().options()) == NetworkOptions.Bum.REPLICATE;
         return Optional.of(new DesiredNetwork(network.get().networkId(), network.get().vni(), mtu, vtep, port,
-                underlayIndex, peers, endpoints.size()));
+                underlayIndex, peers, endpoints.size(), replicate));
     }
 }

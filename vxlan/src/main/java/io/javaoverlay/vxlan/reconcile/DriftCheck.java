@@ -24,8 +24,10 @@ public final class DriftCheck {
      * @param networkId          cluster network ID
      * @param vni                the network's VNI, or 0 when its record could not be read
      * @param local              true when this host has a container interface in the network (else nothing is wanted here)
-     * @param desiredFdb         FDB entries (remote MAC → VTEP) the store asks for
-     * @param actualFdb          permanent FDB entries with a destination on the vxlan device
+     * @param desiredFdb         FDB entries (remote MAC → VTEP, and with BUM replication one all-zero-MAC
+     *                           entry per peer VTEP) the store asks for
+     * @param actualFdb          permanent FDB entries with a destination on the vxlan device (replication
+     *                           entries included)
      * @param desiredNeigh       neighbour entries (remote IP → MAC) the store asks for
      * @param actualNeigh        permanent neighbour entries on the vxlan device
      * @param missingFdb         FDB entries to add or correct
@@ -72,6 +74,7 @@ public final class DriftCheck {
         boolean local = !actual.ports(networkId).isEmpty();
         Set<MacAddress> macs = new HashSet<>();
         Set<IpAddress> ips = new HashSet<>();
+        int flood = local ? desired.map(d -> d.floodVteps().size()).orElse(0) : 0;
         if (local) {
             desired.ifPresent(d -> d.peers().forEach(p -> {
                 macs.add(p.mac());
@@ -84,7 +87,7 @@ public final class DriftCheck {
         int actualNeigh = (int) actual.neighbors().stream().filter(n -> n.isPermanent() && n.mac() != null).count();
         int[] n = new int[8]; // fdb+, fdb-, neigh+, neigh-, bridge+, bridge-, learned, other
         for (Action a : plan) {
-            if (a instanceof Action.FdbReplace) {
+            if (a instanceof Action.FdbReplace || a instanceof Action.FloodAppend) {
                 n[0]++;
             } else if (a instanceof Action.FdbDelete) {
                 n[1]++;
@@ -103,7 +106,7 @@ public final class DriftCheck {
                 n[7]++;
             }
         }
-        return new Drift(networkId, desired.map(DesiredNetwork::vni).orElse(0), local, macs.size(), actualFdb,
+        return new Drift(networkId, desired.map(DesiredNetwork::vni).orElse(0), local, macs.size() + flood, actualFdb,
                 ips.size(), actualNeigh, n[0], n[1], n[2], n[3], n[7], Optional.empty(), macs.size(), actualBridge,
                 n[4], n[5], n[6], Planner.freezeReason(networkId, desired, actual));
     }

@@ -1,5 +1,6 @@
 package io.javaoverlay.vxlan.reconcile;
 
+import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
 import io.javaoverlay.netlink.Link;
@@ -64,6 +65,8 @@ public final class NetworkReconciler {
     private int deferrals;
     private int lastPeers;
     private Optional<String> frozen = Optional.empty();
+    /** Hosts of the network at the last BUM cost warning; 0 while below {@code --bum-warn-hosts}. */
+    private int bumWarnedHosts;
 
     NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config, Reconcilers owner) {
         this.networkId = networkId;
@@ -221,6 +224,7 @@ public final class NetworkReconciler {
         lastPeers = desired.filter(d -> !actual.ports(networkId).isEmpty()).map(d -> d.peers().size()).orElse(0);
         Optional<String> freeze = Planner.freezeReason(networkId, desired, actual);
         noteFreeze(freeze, actual);
+        noteBumCost(desired, actual);
         List<Action> plan = Planner.plan(networkId, desired, actual);
         Applier.Result result = applier.apply(plan);
         for (Applier.Outcome o : result.outcomes()) {
@@ -229,6 +233,28 @@ public final class NetworkReconciler {
             }
         }
         return new ReconcileReport(networkId, plan, result, Optional.empty(), freeze);
+    }
+
+    /**
+     * One WARN each time a network with BUM replication that has a port here reaches a new size at or
+     * above {@code --bum-warn-hosts}: every broadcast or multicast frame sent here goes out once per
+     * other host of the network.
+     */
+    private void noteBumCost(Optional<DesiredNetwork> desired, ActualNetwork actual) {
+        int hosts = desired.filter(d -> d.replicateBum() && !actual.ports(networkId).isEmpty())
+                .map(d -> d.floodVteps().size() + 1).orElse(0);
+        int warn = config.bumLimits().warnHosts();
+        if (hosts < warn) {
+            bumWarnedHosts = 0;
+        } else if (hosts != bumWarnedHosts) {
+            bumWarnedHosts = hosts;
+            LOG.log(Level.WARNING, "network " + networkId + " spans " + hosts + " hosts with javaoverlay.bum=replicate:"
+                    + " each broadcast or multicast frame a container on " + config.hostId() + " sends is sent "
+                    + (hosts - 1) + " times over the underlay (head-end replication), and every host receives every"
+                    + " such frame of every other host. Warned from --bum-warn-hosts " + warn + "; Join is refused"
+                    + " beyond --bum-max-hosts " + config.bumLimits().maxHosts() + ". Use a network without the option"
+                    + " for containers that need no broadcast or multicast.");
+        }
     }
 
     /** One loud ERROR when the network freezes, one line when it thaws. */
@@ -300,19 +326,22 @@ public final class NetworkReconciler {
         List<FdbEntry> fdb = List.of();
         List<Neighbor> neigh = List.of();
         Optional<Boolean> learning = Optional.empty();
+        Optional<Boolean> unicastFlood = Optional.empty();
         if (vx.isPresent() && vx.get() instanceof Vxlan) {
             int idx = vx.get().index();
             fdb = handle.fdbList(idx);
             neigh = handle.neighList(idx, Family.ALL);
             if (full && vx.get().attrs().masterIndex() > 0) {
                 try {
-                    learning = handle.bridgePortByIndex(idx).settings().learning();
+                    BridgePortSettings port = handle.bridgePortByIndex(idx).settings();
+                    learning = port.learning();
+                    unicastFlood = port.unicastFlood();
                 } catch (NotFoundException | UnsupportedOperationException notAPort) {
                     // released meanwhile: the planner enslaves it again, and then turns learning off
                 }
             }
         }
-        return new ActualNetwork(List.copyOf(links.values()), fdb, neigh, learning);
+        return new ActualNetwork(List.copyOf(links.values()), fdb, neigh, learning, unicastFlood);
     }
 
     /** Ends the executor once the queue is empty: no more work is accepted. */

@@ -16,11 +16,12 @@ import java.util.Optional;
  *       torn down, whatever the store says;</li>
  *   <li>ports present but the network record absent, or no endpoint record at all: <b>freeze</b>, an
  *       empty plan (the store lost data, or this host reads the wrong one);</li>
- *   <li>otherwise converge: devices, ports on the bridge, learning off on the vxlan port, and the
- *       tables ({@link TablePlanner}).</li>
+ *   <li>otherwise converge: devices, ports on the bridge, learning off on the vxlan port, the
+ *       tables ({@link TablePlanner}) and, with BUM replication, unicast flooding off on the vxlan port.</li>
  * </ul>
  * Order when converging: refusals, deletes of devices in the way (vxlan before bridge), then bridge
- * → vxlan → MTU/alias fixes → master → up → learning → FDB → neighbours → stale entries.
+ * → vxlan → MTU/alias fixes → master → up → learning → FDB → replication list → neighbours → stale
+ * entries → unicast flooding.
  */
 public final class Planner {
     private Planner() {}
@@ -191,6 +192,12 @@ public final class Planner {
         out.addAll(learning);
         if (vxUsable) {
             TablePlanner.plan(d, vxNew ? ActualNetwork.empty() : actual, out);
+        }
+        // With replication, unknown unicast must not reach the vxlan port (it would be copied to every
+        // host); the static bridge entries planned above are how the bridge reaches remote MACs. Last,
+        // so that they exist first. A port enslaved afresh starts with flooding on.
+        if (vxUsable && d.replicateBum() && (vxEnslave || actual.vxlanUnicastFlood().orElse(false))) {
+            out.add(new Action.SetUnicastFlood(vxName, false));
         }
         return out;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +21,10 @@ import java.util.Set;
  * {@code self} FDB entry to its VTEP and a {@code master static} bridge entry on the vxlan port; per
  * remote address a permanent neighbour entry. What nobody wants goes: self and neighbour entries of
  * withdrawn peers, static bridge entries of withdrawn peers, and any bridge entry learned on the
- * vxlan port. Hash lookups keep it linear in the number of peers.
+ * vxlan port. With BUM replication, one all-zero-MAC {@code self} entry per peer VTEP
+ * ({@link DesiredNetwork#floodVteps}, appended after the peers' entries and removed last, so the last
+ * broadcast of a leaving host's container still goes out while its unicast entries go); without, none.
+ * Hash lookups keep it linear in the number of peers.
  */
 final class TablePlanner {
     private TablePlanner() {}
@@ -37,9 +41,12 @@ final class TablePlanner {
             p.ips().forEach(ip -> neigh.putIfAbsent(ip, p.mac()));
         }
         List<FdbEntry> selfEntries = new ArrayList<>();
+        List<FdbEntry> floodEntries = new ArrayList<>();
         List<FdbEntry> bridgeEntries = new ArrayList<>();
         for (FdbEntry e : actual.fdb()) {
-            if (e.isSelf() && e.destination().isPresent()) {
+            if (e.isSelf() && e.destination().isPresent() && e.isFlood()) {
+                floodEntries.add(e); // the replication list: compared by destination below
+            } else if (e.isSelf() && e.destination().isPresent()) {
                 selfEntries.add(e);
             } else if (!e.isSelf() && e.isMaster() && !e.isPermanent()) {
                 bridgeEntries.add(e); // the bridge's own local entry (the port's MAC) is permanent: never ours
@@ -74,6 +81,14 @@ final class TablePlanner {
                 out.add(new Action.BridgeFdbReplace(vxName, mac)); // also turns a learned entry static
             }
         });
+        Set<IpAddress> floodWanted = new LinkedHashSet<>(d.floodVteps());
+        Set<IpAddress> floodPresent = new HashSet<>();
+        floodEntries.forEach(e -> floodPresent.add(e.destination().get()));
+        for (IpAddress vtep : floodWanted) {
+            if (!floodPresent.contains(vtep)) {
+                out.add(new Action.FloodAppend(vxName, vtep));
+            }
+        }
         neigh.forEach((ip, mac) -> {
             if (!mac.equals(neighPresent.get(ip))) {
                 out.add(new Action.NeighReplace(vxName, ip, mac));
@@ -94,6 +109,11 @@ final class TablePlanner {
         for (FdbEntry e : bridgeEntries) {
             if (!fdb.containsKey(e.mac()) && deleted.add(e.mac())) {
                 out.add(new Action.BridgeFdbDelete(vxName, e.mac(), e.isDynamic()));
+            }
+        }
+        for (FdbEntry e : floodEntries) {
+            if (!floodWanted.contains(e.destination().get())) {
+                out.add(new Action.FdbDelete(vxName, e.mac(), e.destination()));
             }
         }
     }

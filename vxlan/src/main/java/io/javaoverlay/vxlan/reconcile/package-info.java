@@ -16,6 +16,14 @@
  * (flannel's lesson: misses race and leak). Networks are separate bridges and VNIs without IP
  * addresses; egress is Docker's docker_gwbridge.
  *
+ * <h2>Broadcast and multicast: opt-in head-end replication</h2>
+ * Without flood entries the vxlan device drops broadcast, multicast and unknown unicast, so they stay
+ * on the sending host. A network with {@code -o javaoverlay.bum=replicate} gets one all-zero-MAC
+ * {@code self} entry per peer VTEP ({@code bridge fdb append 00:00:00:00:00:00 dev jo-vx-N dst VTEP
+ * self permanent}), planned from the peers like every other entry (appended after them, removed after
+ * them), and {@code flood off} on the vxlan bridge port so unknown unicast is not replicated. ARP and
+ * NS never reach the list: {@code proxy} consumes them. Cost and guard: docs/bum-replication.md.
+ *
  * <h2>No stale forwarding state (issue 10.6): learning off and a static bridge entry per peer</h2>
  * The bridge learns the source MAC of every frame it receives on a port and keeps it until it ages
  * out (300 s). Frames from remote containers arrive on the vxlan port, so with learning on the bridge
