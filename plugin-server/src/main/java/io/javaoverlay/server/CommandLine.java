@@ -114,6 +114,18 @@ public final class CommandLine {
             new Flag("bum-max-hosts", "JAVAOVERLAY_BUM_MAX_HOSTS", "N",
                     "refuse a container that would make a network with -o javaoverlay.bum=replicate span\n"
                     + "more hosts than this. Default: " + VxlanConfig.BumLimits.DEFAULT.maxHosts() + "."),
+            new Flag("dns-addr", "JAVAOVERLAY_DNS_ADDR", "auto|IP",
+                    "serve container names across hosts (DNS, UDP and TCP port 53) on this host address;\n"
+                    + "auto = the advertise (VTEP) address. Name the same address in /etc/docker/daemon.json\n"
+                    + "\"dns\" so Docker's embedded resolver forwards to it. Also publishes this host's\n"
+                    + "container names to the store: set it on every host. Default: off."),
+            new Flag("dns-upstream", "JAVAOVERLAY_DNS_UPSTREAM", "IP[:PORT][,...]",
+                    "resolvers for every name that is not a javaoverlay container (at most 3, tried in\n"
+                    + "order). Default: the nameservers of /etc/resolv.conf, re-read every 30 s."),
+            new Flag("service-registration", "JAVAOVERLAY_SERVICE_REGISTRATION", "true|false",
+                    "register containers labelled javaoverlay.service=NAME (or registrator's SERVICE_NAME)\n"
+                    + "in Consul's catalog with their overlay address, through the Consul agent of --store,\n"
+                    + "with a TTL check following the container. Needs a consul:// store. Default: false."),
             new Flag("admin-socket", "JAVAOVERLAY_ADMIN_SOCKET", "PATH",
                     "the operator's admin socket (status, metrics; root only, 0600 in a 0700 directory).\n"
                     + "Default: " + DaemonConfig.DEFAULT_ADMIN_SOCKET + "."),
@@ -283,7 +295,26 @@ public final class CommandLine {
                 .bumLimits(new VxlanConfig.BumLimits(
                         count(given, env, "bum-warn-hosts", VxlanConfig.BumLimits.DEFAULT.warnHosts()),
                         count(given, env, "bum-max-hosts", VxlanConfig.BumLimits.DEFAULT.maxHosts())))
+                .dnsAddr(setting(given, env, "dns-addr"))
+                .dnsUpstreams(dnsUpstreams(setting(given, env, "dns-upstream")))
+                .serviceRegistration(bool(given, env, "service-registration", false))
                 .build();
+    }
+
+    private static List<java.net.InetSocketAddress> dnsUpstreams(Optional<String> text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<java.net.InetSocketAddress> out = io.javaoverlay.server.dns.DnsConfig.parseAddresses(text.get());
+            if (out.size() > io.javaoverlay.server.dns.Upstreams.MAX) {
+                throw new IllegalArgumentException("at most " + io.javaoverlay.server.dns.Upstreams.MAX
+                        + " resolvers are used, got " + out.size());
+            }
+            return out;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dns-upstream '" + text.get() + "': " + e.getMessage(), e);
+        }
     }
 
     private static Duration duration(Map<String, List<String>> given, Map<String, String> env, String name, Duration dflt) {

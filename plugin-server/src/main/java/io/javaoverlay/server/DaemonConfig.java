@@ -6,6 +6,7 @@ import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.vxlan.VxlanConfig;
 
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +49,10 @@ import java.util.Optional;
  * @param vtepProbe         ask a silent host's VTEP (ICMP echo) before declaring it DEAD
  * @param vxlanIngressFilter accept VXLAN only from the VTEPs of known hosts (nftables)
  * @param bumLimits         {@code --bum-warn-hosts}, {@code --bum-max-hosts}: cost guard of BUM replication
+ * @param dnsAddr           where the container-name resolver listens: {@code auto} (the VTEP address) or
+ *                          {@code IP[:PORT]}; empty = no resolver and no name records
+ * @param dnsUpstreams      resolvers for every other name; empty = the host's /etc/resolv.conf servers
+ * @param serviceRegistration register labelled containers in Consul's catalog (needs a Consul store)
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
@@ -55,7 +60,8 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                            Duration readyTimeout, String driverName, Optional<String> dockerHost, ConsulTls consulTls,
                            Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention,
                            Duration resyncInterval, Duration endpointGrace, Duration deadHostTimeout, boolean vtepProbe,
-                           boolean vxlanIngressFilter, VxlanConfig.BumLimits bumLimits) {
+                           boolean vxlanIngressFilter, VxlanConfig.BumLimits bumLimits, Optional<String> dnsAddr,
+                           List<InetSocketAddress> dnsUpstreams, boolean serviceRegistration) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -143,7 +149,24 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             throw new IllegalArgumentException("--dead-host-timeout " + deadHostTimeout.toMillis()
                     + " ms must lie within 2s-1h (hosts beat every second)");
         }
+        Objects.requireNonNull(dnsAddr, "dnsAddr");
+        dnsAddr = dnsAddr.map(String::trim).filter(a -> !a.isEmpty());
+        if (dnsAddr.isPresent() && !dnsAddr.get().equals(DNS_AUTO)) {
+            try {
+                io.javaoverlay.server.dns.DnsConfig.parseAddress(dnsAddr.get());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--dns-addr: " + e.getMessage() + " (give auto, IP or IP:PORT)", e);
+            }
+        }
+        dnsUpstreams = List.copyOf(dnsUpstreams);
+        if (serviceRegistration && store instanceof StoreLocation.File) {
+            throw new IllegalArgumentException("--service-registration needs a Consul store (--store consul://...);"
+                    + " the embedded file store has no service catalog");
+        }
     }
+
+    /** {@code --dns-addr auto}: serve DNS on this host's VTEP (advertise) address, port 53. */
+    public static final String DNS_AUTO = "auto";
 
     /** This configuration with the token read from {@link #consulTokenFile()} (which it then drops). */
     public DaemonConfig withConsulToken(String token) {
@@ -255,7 +278,10 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                 .deadHostTimeout(deadHostTimeout)
                 .vtepProbe(vtepProbe)
                 .vxlanIngressFilter(vxlanIngressFilter)
-                .bumLimits(bumLimits);
+                .bumLimits(bumLimits)
+                .dnsAddr(dnsAddr)
+                .dnsUpstreams(dnsUpstreams)
+                .serviceRegistration(serviceRegistration);
     }
 
     /** Named settings for a {@link DaemonConfig}; {@link #build()} validates them as the constructor does. */
@@ -285,6 +311,9 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         private boolean vtepProbe = true;
         private boolean vxlanIngressFilter = true;
         private VxlanConfig.BumLimits bumLimits = VxlanConfig.BumLimits.DEFAULT;
+        private Optional<String> dnsAddr = Optional.empty();
+        private List<InetSocketAddress> dnsUpstreams = List.of();
+        private boolean serviceRegistration;
 
         private Builder(StoreLocation store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -440,10 +469,28 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             return this;
         }
 
+        /** {@code --dns-addr}: {@code auto} or {@code IP[:PORT]}; empty = off. */
+        public Builder dnsAddr(Optional<String> value) {
+            this.dnsAddr = value;
+            return this;
+        }
+
+        /** {@code --dns-upstream}. */
+        public Builder dnsUpstreams(List<InetSocketAddress> value) {
+            this.dnsUpstreams = value;
+            return this;
+        }
+
+        /** {@code --service-registration}. */
+        public Builder serviceRegistration(boolean value) {
+            this.serviceRegistration = value;
+            return this;
+        }
+
         /** The validated configuration. @throws IllegalArgumentException naming the flag that is wrong */
         public DaemonConfig build() {
             return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention, resyncInterval, endpointGrace, deadHostTimeout, vtepProbe,
-                    vxlanIngressFilter, bumLimits);
+                    vxlanIngressFilter, bumLimits, dnsAddr, dnsUpstreams, serviceRegistration);
         }
     }
 }

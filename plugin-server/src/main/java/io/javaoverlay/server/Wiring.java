@@ -5,7 +5,9 @@ import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.ipam.KvIpamService;
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStores;
+import io.javaoverlay.kvstore.ServiceCatalog;
 import io.javaoverlay.kvstore.consul.ConsulConfig;
+import io.javaoverlay.kvstore.consul.ConsulServiceCatalog;
 import io.javaoverlay.netlink.Netlink;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.server.cluster.ClusterWiring;
@@ -112,8 +114,13 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, ClusterFactory clus
                     VxlanNetworkService overlay = network(store, config, vtep, hostId, toClose);
                     HostFirewall firewall = firewall(config);
                     toClose.add(firewall);
+                    ServiceCatalog catalog = null;
+                    if (config.serviceRegistration()) {
+                        catalog = ConsulServiceCatalog.open(consulConfig(config, env));
+                        toClose.add(catalog);
+                    }
                     ClusterWiring.Cluster cluster = ClusterWiring.build(store, overlay, new VxlanRecords(overlay, store),
-                            ipam, firewall, config, hostId, vtep, env);
+                            ipam, firewall, config, hostId, vtep, env, catalog);
                     if (admin != null) {
                         AdminWiring.attach(admin, store, overlay, ipam, hostId, vtep, cluster);
                     }
@@ -126,6 +133,18 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, ClusterFactory clus
      * Consul's variables); {@code file://} → the local store.
      */
     static KvStore openStore(DaemonConfig config, Map<String, String> env) throws Exception {
+        return KvStores.open(config.store().toString(), consulBase(config, env));
+    }
+
+    /** The Consul agent of a {@code consul://} store, with its token and TLS (for the service catalog). */
+    static ConsulConfig consulConfig(DaemonConfig config, Map<String, String> env) {
+        String spec = config.store().toString();
+        ConsulConfig base = consulBase(config, env);
+        return spec.equals("consul:") || spec.equals("consul://") ? base
+                : KvStores.consulConfigFor(java.net.URI.create(spec), base);
+    }
+
+    private static ConsulConfig consulBase(DaemonConfig config, Map<String, String> env) {
         ConsulConfig base = ConsulConfig.fromEnv(env);
         if (config.consulToken().isPresent()) {
             base = base.withToken(config.consulToken().get());
@@ -138,7 +157,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, ClusterFactory clus
                 base = base.withAddress(java.net.URI.create("https://" + base.address().getRawAuthority()));
             }
         }
-        return KvStores.open(config.store().toString(), base);
+        return base;
     }
 
     static IpamService ipam(KvStore store, DaemonConfig config, String hostId) {

@@ -103,6 +103,26 @@ class CommandLineTest {
     }
 
     @Test
+    void namesAndServicesFlags() {
+        DaemonConfig off = run(Map.of(), "daemon", "--store", "consul://127.0.0.1:8500");
+        assertEquals(java.util.Optional.empty(), off.dnsAddr(), "DNS is off by default");
+        assertEquals(List.of(), off.dnsUpstreams());
+        assertEquals(false, off.serviceRegistration());
+        DaemonConfig on = run(Map.of("JAVAOVERLAY_DNS_UPSTREAM", "192.0.2.1, 192.0.2.2:5353"), "daemon",
+                "--store", "consul://127.0.0.1:8500", "--dns-addr=auto", "--service-registration", "true");
+        assertEquals(java.util.Optional.of("auto"), on.dnsAddr());
+        assertEquals(List.of(new java.net.InetSocketAddress("192.0.2.1", 53), new java.net.InetSocketAddress("192.0.2.2", 5353)),
+                on.dnsUpstreams());
+        assertTrue(on.serviceRegistration());
+        assertEquals(java.util.Optional.of("198.18.0.11"), run(Map.of("JAVAOVERLAY_DNS_ADDR", "198.18.0.11"), "daemon").dnsAddr());
+        assertTrue(usageError(Map.of(), "daemon", "--dns-addr", "myhost").startsWith("--dns-addr: DNS address 'myhost'"));
+        assertTrue(usageError(Map.of(), "daemon", "--dns-upstream", "1.1.1.1,x").startsWith("--dns-upstream '1.1.1.1,x'"));
+        assertTrue(usageError(Map.of(), "daemon", "--dns-upstream", "1.1.1.1,1.0.0.1,8.8.8.8,9.9.9.9")
+                .contains("at most 3"));
+        assertTrue(usageError(Map.of(), "daemon", "--service-registration", "true").contains("needs a Consul store"));
+    }
+
+    @Test
     void usageErrors() {
         assertEquals("unknown flag --bogus", usageError(Map.of(), "daemon", "--bogus", "1"));
         assertEquals("flag --store needs a value", usageError(Map.of(), "daemon", "--store"));

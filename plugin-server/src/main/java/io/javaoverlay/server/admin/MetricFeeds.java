@@ -48,6 +48,32 @@ public final class MetricFeeds implements AutoCloseable {
             return pools;
         });
         f.servicesReady(() -> "ready".equals(ctx.services()));
+        f.names(() -> {
+            StatusModel.Names n = ctx.names();
+            if (n == null) {
+                return null;
+            }
+            Map<String, Double> m = new TreeMap<>();
+            put(m, "published", n.publishedNames());
+            put(m, "cluster", n.clusterNames());
+            put(m, "services", n.services());
+            return m;
+        });
+        f.dnsQueries(() -> {
+            StatusModel.Names n = ctx.names();
+            if (n == null || n.dnsQueries() == null) {
+                return null;
+            }
+            return Map.of("received", (double) n.dnsQueries(), "answered", (double) n.dnsAnswered(),
+                    "forwarded", (double) n.dnsForwarded(), "rate_limited", (double) n.dnsRateLimited(),
+                    "dropped", (double) n.dnsDropped());
+        });
+    }
+
+    private static void put(Map<String, Double> m, String key, Number value) {
+        if (value != null) {
+            m.put(key, value.doubleValue());
+        }
     }
 
     /** New host views (from an admin call). */

@@ -40,6 +40,22 @@ final class Render {
                 .row("scope", text(host, "scope"))
                 .row("store", storeLine)
                 .row("services", text(host, "services"));
+        JsonNode names = host.path("names");
+        if (names.isObject()) {
+            List<String> parts = new ArrayList<>();
+            if (names.has("publishedNames")) {
+                parts.add("DNS " + (names.path("dnsServing").asBoolean(false) ? "serving" : "NOT SERVING") + ", "
+                        + names.path("publishedNames").asInt() + " local names, " + names.path("clusterNames").asInt()
+                        + " in the cluster; queries " + names.path("dnsQueries").asLong() + " (answered "
+                        + names.path("dnsAnswered").asLong() + ", forwarded " + names.path("dnsForwarded").asLong()
+                        + ", rate-limited " + names.path("dnsRateLimited").asLong() + ", dropped "
+                        + names.path("dnsDropped").asLong() + ")");
+            }
+            if (names.has("services")) {
+                parts.add(names.path("services").asInt() + " services registered in Consul");
+            }
+            t.row("names", String.join("; ", parts));
+        }
         sb.append(withoutHeader(t));
         // The running configuration, wrapped at ~100 columns under its label.
         StringBuilder line = new StringBuilder("config   ");

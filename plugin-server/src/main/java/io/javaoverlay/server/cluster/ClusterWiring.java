@@ -5,7 +5,15 @@ import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.server.DaemonConfig;
 import io.javaoverlay.server.StoreLocation;
 import io.javaoverlay.server.Version;
+import io.javaoverlay.kvstore.ServiceCatalog;
+import io.javaoverlay.server.dns.ContainerDns;
+import io.javaoverlay.server.dns.DnsConfig;
+import io.javaoverlay.server.dns.NamePublisher;
+import io.javaoverlay.server.docker.ContainerInspect;
 import io.javaoverlay.server.docker.DockerClient;
+import io.javaoverlay.server.docker.UnixHttpClient;
+import io.javaoverlay.server.services.ContainerSync;
+import io.javaoverlay.server.services.ServiceRegistrar;
 import io.javaoverlay.server.docker.DockerView;
 import io.javaoverlay.server.docker.LocalNetwork;
 import io.javaoverlay.types.IpAddress;
@@ -14,6 +22,7 @@ import io.javaoverlay.vxlan.firewall.HostFirewall;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +69,13 @@ public final class ClusterWiring {
      * interface reads.
      */
     public record Cluster(ClusterService service, Membership membership, DockerView docker, NetworkIdentity identity,
-                          DeadHostCollector collector, OverlayRecords records) {}
+                          DeadHostCollector collector, OverlayRecords records, Optional<ContainerSync> names,
+                          Optional<ContainerDns> dns) {}
+
+    /** TTL of a registered service's check; the registrar renews it every third of it. */
+    static final Duration SERVICE_TTL = Duration.ofSeconds(15);
+    /** The names pass runs at least this often, so a record removed while this host was judged dead returns. */
+    static final Duration NAMES_PERIOD = Duration.ofSeconds(10);
 
     /**
      * Builds the cluster around {@code overlay}.
@@ -74,10 +89,11 @@ public final class ClusterWiring {
      * @param hostId   this host
      * @param vtep     this host's VTEP
      * @param env      the environment ({@code JAVAOVERLAY_REPLICATE})
+     * @param catalog  Consul's service catalog for {@code --service-registration}, or null (off)
      */
     public static Cluster build(KvStore store, NetworkService overlay, OverlayRecords records, IpamService ipam,
                                 HostFirewall firewall, DaemonConfig config, String hostId, IpAddress vtep,
-                                Map<String, String> env) {
+                                Map<String, String> env, ServiceCatalog catalog) {
         boolean global = config.scope().equals("global");
         boolean singleHost = config.store() instanceof StoreLocation.File;
         NetworkIdentity identity = new NetworkIdentity(store, new OverlayStore(store), hostId, global);
@@ -118,6 +134,28 @@ public final class ClusterWiring {
         }
         parts.add(part("endpoint reconciler", reconciler::start, reconciler::close));
         parts.add(part("dead-host collector", collector::start, collector::close));
+        Optional<ContainerDns> dns = config.dnsAddr().map(a -> new ContainerDns(dnsConfig(config, vtep), store));
+        Optional<ContainerSync> names = Optional.empty();
+        if (dns.isPresent() || catalog != null) {
+            UnixHttpClient docker = new UnixHttpClient(socket, DOCKER_TIMEOUT);
+            ContainerSync sync = new ContainerSync(hostId, identity::clusterIdOf, () -> gateways(docker),
+                    dns.map(d -> new NamePublisher(store, hostId)).orElse(null), dns.map(ContainerDns::index).orElse(null),
+                    catalog == null ? null : new ServiceRegistrar(catalog, hostId, SERVICE_TTL),
+                    min(config.resyncInterval(), NAMES_PERIOD), SERVICE_TTL);
+            view.addListener(sync);
+            membership.addListener((hosts, changes) -> {
+                Set<String> dead = new TreeSet<>();
+                hosts.values().stream().filter(v -> v.state() == Liveness.DEAD).forEach(v -> dead.add(v.hostId()));
+                sync.hostsDead(dead);
+            });
+            collector.addHook(sync::removeHost);
+            dns.ifPresent(d -> parts.add(part("container DNS", d::start, d::close)));
+            parts.add(part("container names and services", sync::start, sync::close));
+            names = Optional.of(sync);
+            LOG.log(Level.INFO, "container names: " + (dns.isPresent() ? "published to " + store.describe()
+                    + " and served on " + dnsConfig(config, vtep).listen() : "off (no --dns-addr)")
+                    + "; service registration: " + (catalog == null ? "off" : "on, through " + catalog.describe()));
+        }
         Runnable poke = replicatorLoop == null ? () -> { } : replicatorLoop::poke;
         ClusterService service = new OverlayClusterService(overlay, identity, new ReleaseGuard(ipam, records), replicator,
                 poke, Set.of(config.driverSettings().localAddressSpace(), config.driverSettings().globalAddressSpace()),
@@ -126,7 +164,27 @@ public final class ClusterWiring {
                 + (config.vtepProbe() ? " of silence and failed VTEP probes" : " of silence (VTEP probe off)")
                 + ", collected after " + seconds(config.deadHostRetention()) + "; endpoints checked against Docker every "
                 + seconds(config.resyncInterval()) + " (grace " + seconds(config.endpointGrace()) + ")");
-        return new Cluster(service, membership, view, identity, collector, records);
+        return new Cluster(service, membership, view, identity, collector, records, names, dns);
+    }
+
+    /** The resolver's settings: {@code --dns-addr} ({@code auto} = the VTEP, port 53) and {@code --dns-upstream}. */
+    static DnsConfig dnsConfig(DaemonConfig config, IpAddress vtep) {
+        String addr = config.dnsAddr().orElseThrow();
+        InetSocketAddress listen = addr.equals(DaemonConfig.DNS_AUTO)
+                ? new InetSocketAddress(vtep.toInetAddress(), DnsConfig.DNS_PORT) : DnsConfig.parseAddress(addr);
+        return DnsConfig.defaults(listen).withUpstreams(config.dnsUpstreams());
+    }
+
+    /** Container ID → docker_gwbridge address ({@code GET /networks/docker_gwbridge}; none before it exists). */
+    private static Map<String, IpAddress> gateways(UnixHttpClient docker) throws java.io.IOException {
+        UnixHttpClient.Response r = docker.send("GET", "/networks/docker_gwbridge", null);
+        if (r.status() == 404) {
+            return Map.of();
+        }
+        if (r.status() / 100 != 2) {
+            throw new java.io.IOException("GET /networks/docker_gwbridge -> " + r.status() + ": " + r.text().trim());
+        }
+        return ContainerInspect.gatewayAddresses(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()));
     }
 
     /** Scope local, a shared store, and not switched off ({@code JAVAOVERLAY_REPLICATE=false}). */

@@ -128,9 +128,11 @@ final class EngineReader {
                 env.put(s.substring(0, eq), s.substring(eq + 1));
             }
         }
+        List<String> exposed = new ArrayList<>();
+        c.path("Config").path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
         JsonNode state = c.path("State");
         LocalContainer lc = new LocalContainer(cid, name, state.path("Running").asBoolean(false),
-                state.path("Health").path("Status").asText(""), gwbridge, labels, env);
+                state.path("Health").path("Status").asText(""), gwbridge, labels, env, exposed);
         return Optional.of(new ContainerInfo(lc, eps));
     }
 

@@ -1,5 +1,6 @@
 package io.javaoverlay.server.docker;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,14 +15,23 @@ import java.util.Objects;
  * @param gwbridgeAddress its address on {@code docker_gwbridge} (no prefix length), or null without one
  * @param labels          its labels named {@code javaoverlay.*} or {@code SERVICE_*} (service registration)
  * @param serviceEnv      its environment variables named {@code SERVICE_*}; no other variable is kept
+ * @param exposedPorts    {@code Config.ExposedPorts} keys, e.g. {@code 80/tcp} (the ports of a service
+ *                        registered without a port label, as registrator did)
  */
 public record LocalContainer(String id, String name, boolean running, String health, String gwbridgeAddress,
-                             Map<String, String> labels, Map<String, String> serviceEnv) {
+                             Map<String, String> labels, Map<String, String> serviceEnv, List<String> exposedPorts) {
     public LocalContainer {
         Objects.requireNonNull(id, "id");
         name = name == null ? "" : name;
         health = health == null ? "" : health;
         labels = Map.copyOf(labels);
         serviceEnv = Map.copyOf(serviceEnv);
+        exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+    }
+
+    /** A container without exposed ports. */
+    public LocalContainer(String id, String name, boolean running, String health, String gwbridgeAddress,
+                          Map<String, String> labels, Map<String, String> serviceEnv) {
+        this(id, name, running, health, gwbridgeAddress, labels, serviceEnv, List.of());
     }
 }

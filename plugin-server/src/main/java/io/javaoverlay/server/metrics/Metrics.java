@@ -52,6 +52,8 @@ public final class Metrics implements MembershipMetrics {
         volatile Supplier<Map<String, double[]>> poolUsage;
         volatile BooleanSupplier servicesReady;
         volatile Supplier<double[]> reconcileState;
+        volatile Supplier<Map<String, Double>> names;
+        volatile Supplier<Map<String, Double>> dnsQueries;
 
         /** Hosts per liveness state ({@code alive}, {@code silent}, {@code dead}, {@code unknown}). */
         public void hostsByState(Supplier<Map<String, Double>> s) {
@@ -66,6 +68,16 @@ public final class Metrics implements MembershipMetrics {
         /** True once the store-dependent services run. */
         public void servicesReady(BooleanSupplier s) {
             servicesReady = s;
+        }
+
+        /** Container names and services by kind ({@code published}, {@code cluster}, {@code services}). */
+        public void names(Supplier<Map<String, Double>> s) {
+            names = s;
+        }
+
+        /** Resolver queries since start by result ({@code received}, {@code answered}, {@code forwarded}, {@code dropped}). */
+        public void dnsQueries(Supplier<Map<String, Double>> s) {
+            dnsQueries = s;
         }
 
         /** {@code {peers programmed, drift entries left, unconverged networks}} over all networks. */
@@ -130,6 +142,25 @@ public final class Metrics implements MembershipMetrics {
         GaugeWithCallback.builder().name("javaoverlay_ipam_pool_used_addresses")
                 .help("Addresses allocated in a pool (gateway included)").labelNames("pool")
                 .callback(cb -> pools(1, cb)).register(registry);
+        GaugeWithCallback.builder().name("javaoverlay_names")
+                .help("Container DNS names this host publishes (published) and answers from (cluster), and the"
+                        + " services it keeps registered in Consul (services)").labelNames("kind")
+                .callback(cb -> {
+                    Map<String, Double> m = read(feeds.names);
+                    if (m != null) {
+                        m.forEach((kind, n) -> cb.call(n, kind));
+                    }
+                }).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("javaoverlay_dns_queries")
+                .help("Queries the container resolver received, answered from the name table, relayed upstream,"
+                        + " dropped by the per-source rate limit, or dropped otherwise (full queue, no answer due)")
+                .labelNames("result")
+                .callback(cb -> {
+                    Map<String, Double> m = read(feeds.dnsQueries);
+                    if (m != null) {
+                        m.forEach((result, n) -> cb.call(n, result));
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("javaoverlay_services_ready")
                 .help("1 once the store-dependent services run, else 0")
                 .callback(cb -> {

@@ -31,6 +31,7 @@ public final class AdminContext {
     private final PassTracker passes = new PassTracker();
     private final io.javaoverlay.vxlan.reconcile.PassListener reconcileMetrics;
     private volatile Supplier<String> services = () -> "starting";
+    private volatile Supplier<StatusModel.Names> names = () -> null;
     private volatile Live live;
 
     /**
@@ -110,6 +111,20 @@ public final class AdminContext {
             return services.get();
         } catch (RuntimeException e) {
             return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Where the names section of the status comes from (set when DNS or service registration is on). */
+    public void names(Supplier<StatusModel.Names> source) {
+        names = Objects.requireNonNull(source, "source");
+    }
+
+    /** The names section, or null when both features are off. */
+    public StatusModel.Names names() {
+        try {
+            return names.get();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -29,5 +29,17 @@ public final class AdminWiring {
                 Optional.of(overlay.config().underlay()), Optional.of(overlay.config().maxContainerMtu()),
                 new MembershipHosts(cluster.membership()), new ReconcilerDrift(overlay.reconcilers()),
                 new DockerViewNames(cluster.docker()), new CollectorForgetter(cluster.collector())));
+        cluster.names().ifPresent(sync -> ctx.names(() -> {
+            var counts = sync.counts();
+            var dns = cluster.dns();
+            var stats = dns.map(d -> d.stats());
+            boolean registering = ctx.config().serviceRegistration();
+            return new StatusModel.Names(dns.isPresent() ? counts.localNames() : null,
+                    dns.map(d -> d.table().size()).orElse(null), dns.map(d -> d.serving()).orElse(null),
+                    stats.map(x -> x.received.get()).orElse(null), stats.map(x -> x.answered.get()).orElse(null),
+                    stats.map(x -> x.forwarded.get()).orElse(null), stats.map(x -> x.rateLimited.get()).orElse(null),
+                    stats.map(x -> x.dropped.get() + x.queueFull.get()).orElse(null),
+                    registering ? counts.services() : null);
+        }));
     }
 }

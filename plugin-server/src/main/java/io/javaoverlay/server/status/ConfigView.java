@@ -48,6 +48,10 @@ public final class ConfigView {
         m.put("vxlan-ingress-filter", String.valueOf(c.vxlanIngressFilter()));
         m.put("bum-warn-hosts", String.valueOf(c.bumLimits().warnHosts()));
         m.put("bum-max-hosts", String.valueOf(c.bumLimits().maxHosts()));
+        m.put("dns-addr", c.dnsAddr().orElse("(off)"));
+        m.put("dns-upstream", c.dnsUpstreams().isEmpty() ? "(resolv.conf)" : c.dnsUpstreams().stream()
+                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).collect(Collectors.joining(",")));
+        m.put("service-registration", String.valueOf(c.serviceRegistration()));
         m.put("admin-socket", c.adminSocket().toString());
         m.put("metrics-addr", c.metricsAddr().map(Object::toString).orElse("(off)"));
         return m;

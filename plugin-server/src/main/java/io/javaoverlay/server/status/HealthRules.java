@@ -22,6 +22,10 @@ public final class HealthRules {
         if (!"ready".equals(host.services())) {
             reasons.add("services are not running: " + host.services());
         }
+        if (host.names() != null && Boolean.FALSE.equals(host.names().dnsServing())) {
+            reasons.add("container DNS is not served on --dns-addr " + host.config().getOrDefault("dns-addr", "")
+                    + " (cannot bind; see the daemon's log); containers resolve no names of other hosts");
+        }
         reasons.addAll(unreadable);
         for (StatusModel.NetworkDrift d : drift) {
             String net = "network " + label(d);

@@ -44,11 +44,37 @@ public final class StatusModel {
      * @param store       the store URL (never a token)
      * @param storeHealth the result of one cheap read made for this status
      * @param config      the running configuration, flag name → value, secrets masked
+     * @param names       container DNS and service registration, when either is on
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ThisHost(String hostId, String vtep, String underlayDevice, Integer underlayMtu, Integer containerMtu,
                            String version, String startedAt, long uptimeSeconds, String scope, String store,
-                           StoreHealth storeHealth, String services, Map<String, String> config) {
+                           StoreHealth storeHealth, String services, Map<String, String> config, Names names) {
+        /** Without names (both features off). */
+        public ThisHost(String hostId, String vtep, String underlayDevice, Integer underlayMtu, Integer containerMtu,
+                        String version, String startedAt, long uptimeSeconds, String scope, String store,
+                        StoreHealth storeHealth, String services, Map<String, String> config) {
+            this(hostId, vtep, underlayDevice, underlayMtu, containerMtu, version, startedAt, uptimeSeconds, scope, store,
+                    storeHealth, services, config, null);
+        }
+    }
+
+    /**
+     * Container names and services on this host (null fields: that feature is off).
+     *
+     * @param publishedNames   name records this host publishes (one per local endpoint on a javaoverlay network)
+     * @param clusterNames     name records of every host the resolver answers from
+     * @param dnsServing       whether the resolver is bound and answering
+     * @param dnsQueries       queries received since start
+     * @param dnsAnswered      answered from the name table
+     * @param dnsForwarded     relayed to the upstream resolvers
+     * @param dnsRateLimited   dropped by the per-source rate limit
+     * @param dnsDropped       dropped otherwise (full queue, responses and runts that get no answer)
+     * @param services         services this host keeps registered in Consul
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Names(Integer publishedNames, Integer clusterNames, Boolean dnsServing, Long dnsQueries,
+                        Long dnsAnswered, Long dnsForwarded, Long dnsRateLimited, Long dnsDropped, Integer services) {
     }
 
     /** @param latencyMs how long the probe read took; {@code error} says why it failed */

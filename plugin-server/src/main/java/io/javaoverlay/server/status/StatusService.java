@@ -92,7 +92,7 @@ public final class StatusService implements AutoCloseable {
                 live.flatMap(AdminContext.Live::underlay).map(u -> u.mtu()).orElse(null),
                 live.flatMap(AdminContext.Live::containerMtu).orElse(null),
                 ctx.version(), started.toString(), Duration.between(started, Instant.now()).toSeconds(), c.scope(),
-                c.store().toString(), store, ctx.services(), ConfigView.of(c));
+                c.store().toString(), store, ctx.services(), ConfigView.of(c), ctx.names());
     }
 
     private List<StatusModel.HostView> hosts(AdminContext.Live l, Map<String, Integer> perHost, List<String> unreadable) {

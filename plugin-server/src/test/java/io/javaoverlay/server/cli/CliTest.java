@@ -68,6 +68,21 @@ class CliTest {
     }
 
     @Test
+    void statusShowsNamesAndServicesWhenOn() {
+        StatusModel.Status base = status(List.of());
+        StatusModel.ThisHost h = base.host();
+        var host = new StatusModel.ThisHost(h.hostId(), h.vtep(), h.underlayDevice(), h.underlayMtu(), h.containerMtu(),
+                h.version(), h.startedAt(), h.uptimeSeconds(), h.scope(), h.store(), h.storeHealth(), h.services(), h.config(),
+                new StatusModel.Names(3, 7, true, 120L, 40L, 75L, 4L, 1L, 2));
+        assertEquals(Cli.OK, run(new StatusModel.Status(base.health(), host, base.hosts(), base.networks(), base.drift(),
+                base.errors()), "status"));
+        assertTrue(out().contains("names     DNS serving, 3 local names, 7 in the cluster; queries 120 (answered 40, "
+                + "forwarded 75, rate-limited 4, dropped 1); 2 services registered in Consul\n"), out());
+        assertEquals(Cli.OK, run(status(List.of()), "status"));
+        assertEquals(1, out().split("\nnames     ", -1).length - 1, "no names row when both features are off");
+    }
+
+    @Test
     void healthyStatusExitsZeroAndShowsEverySection() {
         assertEquals(Cli.OK, run(status(List.of()), "status"));
         assertEquals(List.of("GET /v1/status"), requests);

@@ -152,6 +152,19 @@ class MetricsTest {
     }
 
     @Test
+    void namesFeeds() {
+        assertNull(scrape().get("javaoverlay_names{kind=\"published\"}"), "no feed, no value");
+        metrics.feeds().names(() -> Map.of("published", 3.0, "cluster", 7.0, "services", 2.0));
+        metrics.feeds().dnsQueries(() -> Map.of("received", 120.0, "answered", 40.0, "forwarded", 75.0, "rate_limited", 4.0, "dropped", 1.0));
+        Map<String, Double> s = scrape();
+        assertEquals(3.0, s.get("javaoverlay_names{kind=\"published\"}"), s.toString());
+        assertEquals(7.0, s.get("javaoverlay_names{kind=\"cluster\"}"));
+        assertEquals(2.0, s.get("javaoverlay_names{kind=\"services\"}"));
+        assertEquals(120.0, s.get("javaoverlay_dns_queries_total{result=\"received\"}"));
+        assertEquals(75.0, s.get("javaoverlay_dns_queries_total{result=\"forwarded\"}"));
+    }
+
+    @Test
     void theParserIsStrict() {
         assertThrows(IllegalArgumentException.class, () -> PromText.parse("foo 1\n"));
         assertThrows(IllegalArgumentException.class, () -> PromText.parse("# TYPE foo gauge\nfoo{a=b} 1\n"));

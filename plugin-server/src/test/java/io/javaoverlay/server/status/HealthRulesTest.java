@@ -37,6 +37,21 @@ class HealthRulesTest {
     }
 
     @Test
+    void aResolverThatIsNotServingDegrades() {
+        StatusModel.ThisHost h = host(true, "ready");
+        StatusModel.ThisHost notServing = new StatusModel.ThisHost(h.hostId(), h.vtep(), h.underlayDevice(), h.underlayMtu(),
+                h.containerMtu(), h.version(), h.startedAt(), h.uptimeSeconds(), h.scope(), h.store(), h.storeHealth(),
+                h.services(), Map.of("dns-addr", "auto"), new StatusModel.Names(0, 0, false, 0L, 0L, 0L, 0L, 0L, null));
+        assertEquals(List.of("container DNS is not served on --dns-addr auto (cannot bind; see the daemon's log);"
+                + " containers resolve no names of other hosts"),
+                HealthRules.evaluate(notServing, List.of(), List.of(), List.of()).reasons());
+        StatusModel.ThisHost serving = new StatusModel.ThisHost(h.hostId(), h.vtep(), h.underlayDevice(), h.underlayMtu(),
+                h.containerMtu(), h.version(), h.startedAt(), h.uptimeSeconds(), h.scope(), h.store(), h.storeHealth(),
+                h.services(), Map.of("dns-addr", "auto"), new StatusModel.Names(0, 0, true, 0L, 0L, 0L, 0L, 0L, 1));
+        assertTrue(HealthRules.evaluate(serving, List.of(), List.of(), List.of()).healthy());
+    }
+
+    @Test
     void eachRuleDegradesOnItsOwn() {
         assertEquals(List.of("store consul://s:8500/p/ is unreachable: connection refused"),
                 HealthRules.evaluate(host(false, "ready"), List.of(), List.of(), List.of()).reasons());
