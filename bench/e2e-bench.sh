@@ -49,6 +49,7 @@ if ! ls "$root"/plugin-server/target/javaoverlay-plugin-server-*.jar >/dev/null 
   mvn -B -q -o -pl plugin-server -am package -DskipTests >&2
 fi
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 log "testbed up 2 --docker 20 (+ Consul)"
 "$T" up 2 --docker 20 >&2
 D() { "$T" docker "$@"; }
@@ -135,12 +136,13 @@ log "ping: 50 x 0.1 s per path"
 rtt_jo=$(rtt "$srv_jo" D h1 exec cli-jo); rtt_ov=$(rtt "$srv_ov" D h1 exec cli-ov); rtt_ul=$(rtt 198.18.0.12 "$T" exec h1)
 
 # ---- docker run -> running; start on h1 -> pingable from h2 -------------------------------------
-log "container start timings: $runs runs per network"
+# Alternating jo, ov, jo, ov, ... so that a change in the machine's load hits both networks alike.
+log "container start timings: $runs runs per network, alternating"
 declare -A run_ms reach_ms
-for n in jo ov; do
-  run_ms[$n]="" reach_ms[$n]=""
-  base=$([[ $n == jo ]] && echo 10.77.0 || echo 10.78.0)
-  for i in $(seq 1 "$runs"); do
+run_ms[jo]="" reach_ms[jo]="" run_ms[ov]="" reach_ms[ov]=""
+for i in $(seq 1 "$runs"); do
+  for n in jo ov; do
+    base=$([[ $n == jo ]] && echo 10.77.0 || echo 10.78.0)
     ip="$base.$((200 + i))"
     t0=$(now_ms)
     D h1 run -d --name "t-$n-$i" --net "$n" --ip "$ip" jo-test sleep 3600 >/dev/null
@@ -168,6 +170,9 @@ report=$(cat <<EOF
 | \`docker run -d\` on h1 → h2 pings it, ms, median of $runs | $(stat <<<"${reach_ms[jo]}") | $(stat <<<"${reach_ms[ov]}") | – |
 | daemon launch → socket answers Activate, ms, median of $runs | $(stat <<<"${socket_ms[*]}") (daemon's own log: $(stat <<<"${self_ms[*]}")) | built into dockerd | – |
 | daemon launch → store connected, data plane up ("ready"), ms, median of $runs | $(stat <<<"${ready_ms[*]}") | – | – |
+
+Load average (1/5/15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg).
+Per run, in order (jo and ov alternate): docker run -d jo: ${run_ms[jo]}/ ov: ${run_ms[ov]}; to the first reply from h2 jo: ${reach_ms[jo]}/ ov: ${reach_ms[ov]}.
 EOF
 )
 echo "$report"
