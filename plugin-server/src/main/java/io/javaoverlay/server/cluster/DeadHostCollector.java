@@ -186,6 +186,9 @@ public final class DeadHostCollector implements AutoCloseable {
                 .noneMatch(v -> v.hostId().compareTo(selfId) < 0);
     }
 
+    /** Hosts forgotten on request, with the start of the DEAD episode that was collected. */
+    private final Map<String, java.time.Instant> forgottenEpisodes = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * The operator's {@code javaoverlay host forget ID}: collects a DEAD host now.
      *
@@ -204,10 +207,20 @@ public final class DeadHostCollector implements AutoCloseable {
             throw new OverlayException(Kind.UNAVAILABLE, "cannot tell whether host " + hostId
                     + " is alive: this host cannot read the host list in the store now");
         }
-        HostView h = membership.snapshot().get(hostId);
+        Map<String, HostView> hosts = membership.snapshot();
+        HostView h = hosts.get(hostId);
+        forgottenEpisodes.keySet().retainAll(hosts.keySet());
         if (h == null) {
             throw new OverlayException(Kind.NOT_FOUND, "host " + hostId
                     + " is not known: no heartbeat record and no endpoint record names it");
+        }
+        java.time.Instant collectedEpisode = forgottenEpisodes.get(hostId);
+        if (h.state() == Liveness.DEAD && collectedEpisode != null
+                && Duration.between(collectedEpisode, h.since()).abs().compareTo(Duration.ofSeconds(1)) < 0) {
+            // (since is derived from a monotonic clock for each snapshot: equal within a hair, not exactly)
+            // Collected already; the membership drops it at its next look (an operator's quick repeat).
+            throw new OverlayException(Kind.NOT_FOUND, "host " + hostId
+                    + " is not known: it was forgotten already (no heartbeat record and no endpoint record names it)");
         }
         if (h.state() != Liveness.DEAD) {
             throw new OverlayException(Kind.CONFLICT, "refusing to forget host " + hostId + ": it is "
@@ -216,6 +229,7 @@ public final class DeadHostCollector implements AutoCloseable {
                     + "; stop javaoverlay there, or wait until it is dead");
         }
         Collected c = collect(hostId);
+        forgottenEpisodes.put(hostId, h.since());
         LOG.log(Level.INFO, "forgot host " + hostId + " on the operator's request: " + describe(c));
         return c;
     }

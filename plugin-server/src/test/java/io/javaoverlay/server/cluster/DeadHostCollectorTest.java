@@ -187,5 +187,9 @@ class DeadHostCollectorTest {
         membership.dead("h3", Duration.ofSeconds(1)); // dead, well within the retention
         assertEquals(2, collector.forget("h3").endpoints());
         assertFalse(claimed(POOL1, "198.18.20.5"));
+        // An operator's quick repeat, before the membership's next look drops h3: nothing is left.
+        OverlayException again = assertThrows(OverlayException.class, () -> collector.forget("h3"));
+        assertEquals(OverlayException.Kind.NOT_FOUND, again.kind());
+        assertTrue(again.getMessage().contains("host h3 is not known"), again.getMessage());
     }
 }
