@@ -123,16 +123,28 @@ public final class ServiceRegistrar implements AutoCloseable {
         }
     }
 
+    /** The last sync failure logged (only the registrar's thread touches it). */
+    private String lastFailure;
+
     private void syncQuietly() {
         try {
             Report r = sync();
+            if (lastFailure != null) {
+                LOG.log(Level.INFO, "service registration sync works again (" + catalog.describe() + ")");
+                lastFailure = null;
+            }
             if (r.registered() + r.deregistered() > 0) {
                 LOG.log(Level.INFO, "service registrations of host " + hostId + ": " + r.registered()
                         + " registered, " + r.deregistered() + " deregistered (" + catalog.describe() + ")");
             }
         } catch (KvStoreException | RuntimeException e) {
-            LOG.log(Level.WARNING, "service registration sync failed (" + e.getMessage() + "); retrying in "
-                    + heartbeat.toSeconds() + " s");
+            // Once per distinct cause, not every heartbeat (a denied ACL token would fill the log).
+            String cause = String.valueOf(e.getMessage());
+            if (!cause.equals(lastFailure)) {
+                LOG.log(Level.WARNING, "service registration sync failed (" + cause + "); retrying every "
+                        + heartbeat.toSeconds() + " s, logged again only when the cause changes or it recovers");
+                lastFailure = cause;
+            }
         }
     }
 
