@@ -278,8 +278,13 @@ public final class NetworkIdentity {
                 throw CasRetry.conflict("network " + cid + " changed while host " + host + " left it");
             }
             // Others still have it: drop our alias with a rewrite of the record as read before the
-            // listing, so a host leaving at the same time makes one of the two look again.
-            kv.txn(List.of(new TxnOp.Cas(net.get().key(), net.get().value(), net.get().modifyIndex()), dropAlias));
+            // listing, so a host leaving at the same time makes one of the two look again. The rewrite
+            // is the next revision, not the same bytes: Consul keeps the modify index of a write that
+            // changes nothing, and two hosts leaving at once both passed, leaving the record behind
+            // with no alias (MultiHostDocker28IT: networks/<id> and vni/<n> orphaned).
+            NetworkRecord read = NetworkKeys.decode(net.get().key(), net.get().value(), NetworkRecord.class);
+            kv.txn(List.of(new TxnOp.Cas(net.get().key(), NetworkKeys.encode(read.nextRev()), net.get().modifyIndex()),
+                    dropAlias));
             return Optional.of(new Left(cid, false));
         });
     }

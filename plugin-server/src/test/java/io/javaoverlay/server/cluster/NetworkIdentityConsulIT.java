@@ -1,0 +1,78 @@
+package io.javaoverlay.server.cluster;
+
+import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.consul.ConsulKvStore;
+import io.javaoverlay.kvstore.consul.ConsulTestAgent;
+import io.javaoverlay.vxlan.state.OverlayStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The leave races of {@link NetworkIdentityTest} on a real Consul, which keeps a key's modify index
+ * when a write does not change its bytes: a host that left by rewriting the network record unchanged
+ * let a second host's compare-and-set on the old index pass, both aliases went and the record stayed
+ * (seen in MultiHostDocker28IT as {@code networks/<id>} and {@code vni/<n>} left behind). The
+ * in-memory store bumps the index on every write, so only this test shows it.
+ */
+@Tag("consul")
+class NetworkIdentityConsulIT {
+    private static ConsulTestAgent agent;
+    private KvStore kv;
+    private OverlayStore overlay;
+    private NetworkIdentity h1;
+    private NetworkIdentity h2;
+
+    @BeforeAll
+    static void startAgent() throws Exception {
+        agent = ConsulTestAgent.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopAgent() {
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        kv = ConsulKvStore.open(agent.config("ident-" + UUID.randomUUID().toString().substring(0, 8)));
+        overlay = new OverlayStore(kv);
+        h1 = new NetworkIdentity(kv, overlay, "h1", false);
+        h2 = new NetworkIdentity(kv, overlay, "h2", false);
+        overlay.claimNetwork(NetworkIdentityTest.wanted("c1", Map.of()), Optional.empty(), 1, 4095);
+        h1.created("c1", "c1");
+        h2.join(NetworkIdentityTest.wanted("d2", Map.of()), "c1", Optional.empty());
+    }
+
+    @AfterEach
+    void close() {
+        kv.close();
+    }
+
+    @Test
+    void twoHostsLeavingAtOnceNeverLeaveTheRecordBehind() {
+        KvStore racing = NetworkIdentityTest.onceAfterList(kv, () -> h1.leave("c1"));
+        new NetworkIdentity(racing, new OverlayStore(racing), "h2", false).leave("d2");
+        assertTrue(h1.aliases().isEmpty(), "both aliases gone");
+        assertTrue(overlay.findNetwork("c1").isEmpty(), "the last one out deleted the record");
+    }
+
+    @Test
+    void twoHostsLeavingAtOnceNeverLeaveTheRecordBehindWhicheverListingTheyRaceWith() {
+        KvStore racing = NetworkIdentityTest.afterList(kv, 2, () -> h1.leave("c1"));
+        new NetworkIdentity(racing, new OverlayStore(racing), "h2", false).leave("d2");
+        assertTrue(h1.aliases().isEmpty(), "both aliases gone");
+        assertTrue(overlay.findNetwork("c1").isEmpty(), "the last one out deleted the record");
+    }
+}
