@@ -211,9 +211,10 @@ public final class NetworkIdentity {
                             + sorted(poolSet(cluster)) + "); use that network");
                 }
             }
-            // The rewrite of the record serialises with hosts leaving (see the class comment).
-            kv.txn(List.of(new TxnOp.Cas(entry.get().key(), entry.get().value(), entry.get().modifyIndex()),
-                    ClusterKeys.putAlias(hostId, nid, clusterId)));
+            // The rewrite of the record serialises with hosts leaving (see the class comment); it is the
+            // next revision, since Consul keeps the modify index of a write that changes nothing.
+            kv.txn(List.of(new TxnOp.Cas(entry.get().key(), NetworkKeys.encode(cluster.nextRev()),
+                    entry.get().modifyIndex()), ClusterKeys.putAlias(hostId, nid, clusterId)));
             cache.put(nid, clusterId);
             return cluster;
         });

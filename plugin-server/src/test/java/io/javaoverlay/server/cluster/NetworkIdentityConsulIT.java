@@ -75,4 +75,14 @@ class NetworkIdentityConsulIT {
         assertTrue(h1.aliases().isEmpty(), "both aliases gone");
         assertTrue(overlay.findNetwork("c1").isEmpty(), "the last one out deleted the record");
     }
+
+    @Test
+    void aHostJoiningWhileTheLastOneLeavesKeepsTheNetwork() {
+        h2.leave("d2"); // h1 is the only host again
+        KvStore racing = NetworkIdentityTest.onceAfterList(kv,
+                () -> h2.join(NetworkIdentityTest.wanted("d2", Map.of()), "c1", Optional.empty()));
+        new NetworkIdentity(racing, new OverlayStore(racing), "h1", false).leave("c1");
+        assertTrue(overlay.findNetwork("c1").isPresent(), "h2 joined it: the record stays");
+        assertTrue(h1.hostsWith("c1").equals(java.util.Set.of("h2")), "h2 has it: " + h1.hostsWith("c1"));
+    }
 }
