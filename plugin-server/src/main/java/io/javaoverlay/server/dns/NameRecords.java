@@ -61,11 +61,18 @@ public final class NameRecords {
      */
     public static Optional<LocalContainerIndex.Entry> entry(ContainerInspect c, Map<String, OverlayNetwork> overlays,
                                                             IpAddress gateway) {
+        return entry(c, overlays, gateway == null ? List.of() : List.of(gateway));
+    }
+
+    /**
+     * Like {@link #entry(ContainerInspect, Map, IpAddress)} with every address the container's queries
+     * may come from besides its overlay addresses: docker_gwbridge's, and those on other networks (a
+     * container also on a bridge network queries from its bridge address).
+     */
+    public static Optional<LocalContainerIndex.Entry> entry(ContainerInspect c, Map<String, OverlayNetwork> overlays,
+                                                            java.util.Collection<IpAddress> otherSources) {
         Set<String> nets = new HashSet<>();
-        List<IpAddress> sources = new ArrayList<>();
-        if (gateway != null) {
-            sources.add(gateway);
-        }
+        List<IpAddress> sources = new ArrayList<>(otherSources);
         for (ContainerInspect.Attachment a : c.networks().values()) {
             OverlayNetwork net = overlays.get(a.networkId());
             if (net == null) {

@@ -93,11 +93,20 @@ final class EngineReader {
         String shortId = cid.length() >= 12 ? cid.substring(0, 12) : cid;
         Map<String, LocalEndpoint> eps = new TreeMap<>();
         String gwbridge = null;
+        List<String> addresses = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = c.path("NetworkSettings").path("Networks").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode s = e.getValue();
             if (e.getKey().equals(GWBRIDGE)) {
                 gwbridge = text(s, "IPAddress");
+            }
+            // Every network's addresses: a container also on a bridge network sends its DNS queries
+            // to the host from its bridge address (its default route), not from docker_gwbridge.
+            for (String field : List.of("IPAddress", "GlobalIPv6Address")) {
+                String a = text(s, field);
+                if (a != null && !a.isEmpty()) {
+                    addresses.add(a);
+                }
             }
             String eid = text(s, "EndpointID");
             String nid = text(s, "NetworkID");
@@ -132,7 +141,7 @@ final class EngineReader {
         c.path("Config").path("ExposedPorts").fieldNames().forEachRemaining(exposed::add);
         JsonNode state = c.path("State");
         LocalContainer lc = new LocalContainer(cid, name, state.path("Running").asBoolean(false),
-                state.path("Health").path("Status").asText(""), gwbridge, labels, env, exposed);
+                state.path("Health").path("Status").asText(""), gwbridge, labels, env, exposed, addresses);
         return Optional.of(new ContainerInfo(lc, eps));
     }
 

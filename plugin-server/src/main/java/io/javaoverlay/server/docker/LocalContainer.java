@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param serviceEnv      its environment variables named {@code SERVICE_*}; no other variable is kept
  * @param exposedPorts    {@code Config.ExposedPorts} keys, e.g. {@code 80/tcp} (the ports of a service
  *                        registered without a port label, as registrator did)
+ * @param addresses       its IPv4 and IPv6 addresses on every network (ours, docker_gwbridge, bridge and
+ *                        any other), without prefix lengths: the sources its DNS queries may come from
  */
 public record LocalContainer(String id, String name, boolean running, String health, String gwbridgeAddress,
-                             Map<String, String> labels, Map<String, String> serviceEnv, List<String> exposedPorts) {
+                             Map<String, String> labels, Map<String, String> serviceEnv, List<String> exposedPorts,
+                             List<String> addresses) {
     public LocalContainer {
         Objects.requireNonNull(id, "id");
         name = name == null ? "" : name;
@@ -27,6 +30,13 @@ public record LocalContainer(String id, String name, boolean running, String hea
         labels = Map.copyOf(labels);
         serviceEnv = Map.copyOf(serviceEnv);
         exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
+
+    /** A container whose addresses on other networks are not known. */
+    public LocalContainer(String id, String name, boolean running, String health, String gwbridgeAddress,
+                          Map<String, String> labels, Map<String, String> serviceEnv, List<String> exposedPorts) {
+        this(id, name, running, health, gwbridgeAddress, labels, serviceEnv, exposedPorts, List.of());
     }
 
     /** A container without exposed ports. */

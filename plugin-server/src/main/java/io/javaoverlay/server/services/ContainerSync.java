@@ -225,7 +225,15 @@ public final class ContainerSync implements DockerView.Listener, AutoCloseable {
             Map<String, IpAddress> gw = gatewaysOf(s);
             List<LocalContainerIndex.Entry> entries = new ArrayList<>();
             for (ContainerInspect c : containers) {
-                NameRecords.entry(c, overlays, gw.get(c.id())).ifPresent(entries::add);
+                List<IpAddress> others = new ArrayList<>();
+                if (gw.get(c.id()) != null) {
+                    others.add(gw.get(c.id()));
+                }
+                LocalContainer lc = s.containers().get(c.id());
+                if (lc != null) {
+                    lc.addresses().forEach(a -> IpAddress.tryParse(a).ifPresent(others::add));
+                }
+                NameRecords.entry(c, overlays, others).ifPresent(entries::add);
             }
             index.replaceAll(entries);
             local = entries.size();

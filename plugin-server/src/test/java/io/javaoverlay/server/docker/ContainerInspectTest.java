@@ -58,7 +58,7 @@ class ContainerInspectTest {
         assertEquals(List.of("web1", "www"), rs.get(0).names());
         LocalContainerIndex.Entry e = NameRecords.entry(c, overlays, IpAddress.parse("172.18.0.3")).orElseThrow();
         assertEquals(List.of(IpAddress.parse("172.18.0.3"), IpAddress.parse("10.77.0.2")), e.sources());
-        assertTrue(NameRecords.entry(c, Map.of(), null).isEmpty());
+        assertTrue(NameRecords.entry(c, Map.of(), (IpAddress) null).isEmpty());
         ContainerInspect stopped = new ContainerInspect(c.id(), c.name(), c.labels(), c.env(), c.exposedPorts(), false,
                 null, c.networks());
         assertTrue(NameRecords.of("h1", stopped, overlays).isEmpty(), "a stopped container's names must go");

@@ -182,6 +182,14 @@ class NamesAndServicesDocker26E2EIT {
                 "it still resolves external names through the host's resolver");
         assertEquals(Set.of(UPSTREAM_ANSWER), resolve("h2", "p2", "example.org"), "external names from the upstream");
 
+        // A container also on Docker's bridge network: its default route (and so its queries to the
+        // host's resolver) leaves through the bridge, from its bridge address, not docker_gwbridge's.
+        run(tb, "h2", "b2", NET, List.of(), "sleep", "1d");
+        tb.dockerOk("h2", "network", "connect", "bridge", "b2");
+        await(CONVERGE, "c1 resolvable on h2 from a container also on the bridge network",
+                () -> resolve("h2", "b2", "c1").equals(Set.of(c1))
+                        ? Optional.empty() : Optional.of(exec("h2", "b2", "nslookup", "c1").describe()));
+
         // Local names come from Docker: "dup" exists on h1 and on h2; javaoverlay would answer both addresses.
         run(tb, "h1", "dup", NET, List.of(), "sleep", "1d");
         run(tb, "h2", "dup", NET, List.of(), "sleep", "1d");

@@ -47,7 +47,9 @@ class ContainerSyncTest {
                 List.of("web-alias"));
         LocalNetwork n = new LocalNetwork(NET, "front", "javaoverlay", "local", Map.of(), "javaoverlay", Map.of(),
                 List.of(), false, false, running ? Map.of("ep1", ep) : Map.of());
-        LocalContainer c = new LocalContainer("c1id", "c1", running, "", null, labels, Map.of(), List.of("80/tcp"));
+        // Also on Docker's bridge network: its queries may come from 172.17.0.5 (its default route).
+        LocalContainer c = new LocalContainer("c1id", "c1", running, "", null, labels, Map.of(), List.of("80/tcp"),
+                List.of("198.18.120.2", "172.17.0.5"));
         return new DockerView.Snapshot(1, Instant.EPOCH, complete, Map.of(NET, n), running ? Map.of("c1id", c) : Map.of());
     }
 
@@ -92,6 +94,9 @@ class ContainerSyncTest {
             assertTrue(asker.isPresent(), "the docker_gwbridge address identifies the container");
             assertEquals(Set.of(CLUSTER), asker.get().clusterNetworkIds());
             assertTrue(index.bySource(IpAddress.parse("198.18.120.2")).isPresent(), "so does its overlay address");
+            assertEquals(Optional.of(Set.of(CLUSTER)), index.bySource(IpAddress.parse("172.17.0.5"))
+                    .map(LocalContainers.LocalContainer::clusterNetworkIds),
+                    "and its address on another network (a container also on a bridge network queries from it)");
             registrar.sync();
             assertEquals(List.of("agent-1/javaoverlay:h1:c1id:80"), consul.idsOf("h1"),
                     "the exposed port is the service's port without a port label");
