@@ -2,7 +2,6 @@ package io.javaoverlay.server.bench;
 
 import io.javaoverlay.kvstore.KvStore;
 import io.javaoverlay.kvstore.KvStores;
-import io.javaoverlay.server.testing.UdsHttpClient;
 import io.javaoverlay.server.testing.UdsHttpClient.Response;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 
 /**
  * Endpoint load on one host, for the daemon's memory and per-operation cost (issue 14): drives a
@@ -37,14 +35,13 @@ public final class EndpointLoad {
     private static final String NID = "e14bench0000000000000000000000000000000000000000000000000000000";
     private static final int WINDOW = 100;
 
-    private final Path socket;
     private final long pid;
     private final Map<String, List<Long>> latencies = new LinkedHashMap<>();
     private final List<String> samples = new ArrayList<>();
-    private UdsHttpClient client;
+    private final PluginConnection plugin;
 
     private EndpointLoad(Path socket, long pid) {
-        this.socket = socket;
+        this.plugin = new PluginConnection(socket);
         this.pid = pid;
     }
 
@@ -74,7 +71,7 @@ public final class EndpointLoad {
         long t0 = System.nanoTime();
         String poolBody = "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"" + pool + "\",\"SubPool\":\"\",\"Options\":{},\"V6\":false}\n";
         Response r;
-        while ((r = post("/IpamDriver.RequestPool", poolBody)).status() != 200) {
+        while ((r = plugin.post("/IpamDriver.RequestPool", poolBody)).status() != 200) {
             if (System.nanoTime() - t0 > 120_000_000_000L) {
                 throw new IllegalStateException("the daemon's services did not start within 120 s: " + r.body());
             }
@@ -82,10 +79,10 @@ public final class EndpointLoad {
         }
         String poolId = field(r.body(), "PoolID");
         String prefixLen = pool.substring(pool.indexOf('/'));
-        String gateway = field(ok("/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId
+        String gateway = field(plugin.ok("/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId
                 + "\",\"Address\":\"\",\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}\n"), "Address");
         sample("services up, no network (idle)");
-        ok("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.enable_ipv6\":false,"
+        plugin.ok("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.enable_ipv6\":false,"
                 + "\"com.docker.network.generic\":{}},\"IPv4Data\":[{\"AddressSpace\":\"JavaOverlayLocal\",\"Gateway\":\""
                 + gateway + "\",\"Pool\":\"" + pool + "\"}],\"IPv6Data\":[]}\n");
         sample("network created, 0 endpoints");
@@ -130,38 +127,11 @@ public final class EndpointLoad {
 
     private String timed(String op, String path, String body) throws IOException {
         long s = System.nanoTime();
-        String answer = ok(path, body);
+        String answer = plugin.ok(path, body);
         latencies.computeIfAbsent(op, k -> new ArrayList<>()).add(System.nanoTime() - s);
         return answer;
     }
 
-    private String ok(String path, String body) throws IOException {
-        Response r = post(path, body);
-        if (r.status() != 200) {
-            throw new IllegalStateException(path + " -> " + r.status() + " " + r.body());
-        }
-        return r.body();
-    }
-
-    /** One request on the kept-alive connection, reconnecting once if the daemon closed it. */
-    private Response post(String path, String body) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                if (client == null) {
-                    client = new UdsHttpClient(socket);
-                }
-                return client.exchange(dockerPost(path, body));
-            } catch (IOException e) {
-                if (client != null) {
-                    client.close();
-                    client = null;
-                }
-                if (attempt > 0) {
-                    throw e;
-                }
-            }
-        }
-    }
 
     private void sample(String label) throws IOException {
         Map<String, Long> st = new HashMap<>();

@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.javaoverlay.server.testing.UdsHttpClient.dockerPost;
 
 /**
  * The plugin's side of a large cluster without dockerds (issue 14, "Scale"): one real daemon, and
@@ -54,13 +53,12 @@ public final class ScaleSim {
     private static final String POOL = "198.19.0.0/16";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path socket;
     private final Path admin;
     private final long pid;
-    private UdsHttpClient client;
+    private final PluginConnection plugin;
 
     private ScaleSim(Path socket, Path admin, long pid) {
-        this.socket = socket;
+        this.plugin = new PluginConnection(socket);
         this.admin = admin;
         this.pid = pid;
     }
@@ -87,18 +85,18 @@ public final class ScaleSim {
 
     private void run(KvStore store, int hosts, int perHost, int local, int seconds) throws Exception {
         String poolId = waitForServices();
-        String gateway = field(ok("/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId
+        String gateway = field(plugin.ok("/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId
                 + "\",\"Address\":\"\",\"Options\":{\"RequestAddressType\":\"com.docker.network.gateway\"}}\n"), "Address");
-        ok("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.enable_ipv6\":false,"
+        plugin.ok("/NetworkDriver.CreateNetwork", "{\"NetworkID\":\"" + NID + "\",\"Options\":{\"com.docker.network.enable_ipv6\":false,"
                 + "\"com.docker.network.generic\":{}},\"IPv4Data\":[{\"AddressSpace\":\"JavaOverlayLocal\",\"Gateway\":\""
                 + gateway + "\",\"Pool\":\"" + POOL + "\"}],\"IPv6Data\":[]}\n");
         for (int i = 0; i < local; i++) {
             String eid = eid(0, i); // host 0 is the daemon; veth names come from the ID's start
-            String addr = field(ok("/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":null}\n"),
+            String addr = field(plugin.ok("/IpamDriver.RequestAddress", "{\"PoolID\":\"" + poolId + "\",\"Address\":\"\",\"Options\":null}\n"),
                     "Address");
-            ok("/NetworkDriver.CreateEndpoint", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + eid
+            plugin.ok("/NetworkDriver.CreateEndpoint", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + eid
                     + "\",\"Interface\":{\"Address\":\"" + addr + "\",\"AddressIPv6\":\"\",\"MacAddress\":\"\"},\"Options\":{}}\n");
-            ok("/NetworkDriver.Join", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + eid
+            plugin.ok("/NetworkDriver.Join", "{\"NetworkID\":\"" + NID + "\",\"EndpointID\":\"" + eid
                     + "\",\"SandboxKey\":\"/var/run/docker/netns/" + eid.substring(52) + "\",\"Options\":{}}\n");
         }
 
@@ -242,7 +240,7 @@ public final class ScaleSim {
         String body = "{\"AddressSpace\":\"JavaOverlayLocal\",\"Pool\":\"" + POOL + "\",\"SubPool\":\"198.19.0.0/24\","
                 + "\"Options\":{},\"V6\":false}\n";
         Response r;
-        while ((r = post("/IpamDriver.RequestPool", body)).status() != 200) {
+        while ((r = plugin.post("/IpamDriver.RequestPool", body)).status() != 200) {
             if (System.nanoTime() - t0 > 120_000_000_000L) {
                 throw new IllegalStateException("the daemon's services did not start within 120 s: " + r.body());
             }
@@ -251,32 +249,6 @@ public final class ScaleSim {
         return field(r.body(), "PoolID");
     }
 
-    private String ok(String path, String body) throws IOException {
-        Response r = post(path, body);
-        if (r.status() != 200) {
-            throw new IllegalStateException(path + " -> " + r.status() + " " + r.body());
-        }
-        return r.body();
-    }
-
-    private Response post(String path, String body) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                if (client == null) {
-                    client = new UdsHttpClient(socket);
-                }
-                return client.exchange(dockerPost(path, body));
-            } catch (IOException e) {
-                if (client != null) {
-                    client.close();
-                    client = null;
-                }
-                if (attempt > 0) {
-                    throw e;
-                }
-            }
-        }
-    }
 
     private static String field(String json, String name) {
         String v = json.replaceAll(".*\"" + name + "\":\"([^\"]*)\".*", "$1");
