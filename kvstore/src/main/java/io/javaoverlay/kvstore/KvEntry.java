@@ -22,6 +22,11 @@ public record KvEntry(String key, byte[] value, long modifyIndex) {
         return value.clone();
     }
 
+    /** True when the value is exactly {@code bytes} (compared in place, without a copy). */
+    public boolean hasValue(byte[] bytes) {
+        return Arrays.equals(value, bytes);
+    }
+
     /** The value decoded as UTF-8. */
     public String valueAsString() {
         return new String(value, StandardCharsets.UTF_8);

@@ -105,29 +105,36 @@ public record IpAddress(boolean v6, BigInteger value) implements Comparable<IpAd
 
     /** Dotted quad, exactly four decimal parts 0..255, no leading zeros (they read as octal elsewhere). */
     private static long parseV4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return -1;
-        }
+        // One scan, no split: the reconciler parses every endpoint record's addresses on every pass.
         long v = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-                return -1;
-            }
+        int parts = 0;
+        int i = 0;
+        int n = s.length();
+        while (true) {
+            int start = i;
             int octet = 0;
-            for (int i = 0; i < p.length(); i++) {
-                char c = p.charAt(i);
-                if (c < '0' || c > '9') {
+            while (i < n && s.charAt(i) != '.') {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9' || i - start >= 3) {
                     return -1;
                 }
                 octet = octet * 10 + (c - '0');
+                i++;
             }
-            if (octet > 255) {
+            int len = i - start;
+            if (len == 0 || (len > 1 && s.charAt(start) == '0') || octet > 255) {
                 return -1;
             }
             v = (v << 8) | octet;
+            parts++;
+            if (i == n) {
+                return parts == 4 ? v : -1;
+            }
+            if (parts == 4) {
+                return -1; // a fifth part
+            }
+            i++; // the dot
         }
-        return v;
     }
 
     /** RFC 4291 text forms, including "::" and a trailing dotted quad; no zone ids. */

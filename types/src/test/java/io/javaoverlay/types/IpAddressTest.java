@@ -36,4 +36,19 @@ class IpAddressTest {
     void onlyAsciiDigitsAndNoBlanks(String text) {
         assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(text));
     }
+
+    @ParameterizedTest(name = "''{0}'' is not a dotted quad")
+    @ValueSource(strings = {"1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "01.2.3.4", "1.2.3.00", "256.1.1.1",
+            "1.2.3.1000", "1.2.3.-1", "1.2.3.4a", "1.2.3.4.", "....", "1", "::ffff:1.2.3", "::ffff:1.2.3.256"})
+    void dottedQuadsAreStrict(String text) {
+        assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(text));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1.2.3.4", "0.10.100.255", "198.18.0.1", "::ffff:198.18.0.1", "64:ff9b::10.0.0.1"})
+    void dottedQuadsReadLikeTheJdk(String text) throws Exception {
+        byte[] ours = IpAddress.parse(text).bytes();
+        byte[] jdk = InetAddress.getByName(text).getAddress(); // the JDK turns ::ffff:a.b.c.d into 4 bytes
+        assertArrayEquals(jdk, java.util.Arrays.copyOfRange(ours, ours.length - jdk.length, ours.length));
+    }
 }

@@ -37,6 +37,8 @@ public final class OverlayStore {
     private final KvStore store;
     private final CasRetry cas;
     private final EndpointWrites endpoints;
+    /** Every reconcile pass lists its network's endpoints: only records whose bytes changed are decoded again. */
+    private final DecodeCache<EndpointRecord> decodedEndpoints = new DecodeCache<>(EndpointRecord.class);
 
     public OverlayStore(KvStore store) {
         this.store = store;
@@ -285,8 +287,8 @@ public final class OverlayStore {
 
     /** All endpoint records of a network, on every host, sorted by endpoint ID (a corrupt one is left out). */
     public List<EndpointRecord> endpoints(String networkId) {
-        return decodeAll(call("list endpoints of network " + networkId,
-                () -> store.list(NetworkKeys.endpointsOf(networkId))), EndpointRecord.class);
+        return decodedEndpoints.decode(networkId, call("list endpoints of network " + networkId,
+                () -> store.list(NetworkKeys.endpointsOf(networkId))));
     }
 
     /**

@@ -6,9 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,15 +16,22 @@ import java.util.Optional;
  * Lists of same-typed attributes (ethtool's strings and bits) are read with {@link #all}.
  */
 public final class NlAttrs {
-    private final Map<Integer, ByteBuffer> byType = new HashMap<>();
-    private final Map<Integer, List<ByteBuffer>> allByType = new HashMap<>();
+    /** The region, read-only, native order; every value is a slice of it. */
+    private final ByteBuffer base;
+    /** Attributes in wire order as (type, offset of the value, length of the value) triples. */
+    private int[] entries = new int[3 * 8];
+    private int count;
 
-    private NlAttrs() {}
+    // Offsets, not a map of buffers: reconcile passes parse every FDB and neighbour entry of a network's
+    // vxlan device each time, and most attributes are never read.
+    private NlAttrs(ByteBuffer base) {
+        this.base = base;
+    }
 
     /** Parses {@code rtattr}s from {@code region}'s position to its limit; stops at a short or overlong one. */
     public static NlAttrs parse(ByteBuffer region) {
-        NlAttrs attrs = new NlAttrs();
-        ByteBuffer b = region.slice().order(ByteOrder.nativeOrder());
+        ByteBuffer b = region.slice().asReadOnlyBuffer().order(ByteOrder.nativeOrder());
+        NlAttrs attrs = new NlAttrs(b);
         int pos = 0;
         while (pos + 4 <= b.limit()) {
             int len = b.getShort(pos) & 0xffff;
@@ -34,29 +39,52 @@ public final class NlAttrs {
             if (len < 4 || pos + len > b.limit()) {
                 break;
             }
-            ByteBuffer value = b.slice(pos + 4, len - 4).order(ByteOrder.nativeOrder()).asReadOnlyBuffer()
-                    .order(ByteOrder.nativeOrder());
-            attrs.byType.put(type, value);
-            attrs.allByType.computeIfAbsent(type, t -> new ArrayList<>()).add(value);
+            attrs.add(type, pos + 4, len - 4);
             pos += Rtnl.align4(len);
         }
         return attrs;
     }
 
+    private void add(int type, int offset, int length) {
+        if (3 * (count + 1) > entries.length) {
+            entries = java.util.Arrays.copyOf(entries, entries.length * 2);
+        }
+        entries[3 * count] = type;
+        entries[3 * count + 1] = offset;
+        entries[3 * count + 2] = length;
+        count++;
+    }
+
+    /** The index of the last attribute of {@code type}, or -1 (a scan: a message has a few dozen at most). */
+    private int last(int type) {
+        for (int i = count - 1; i >= 0; i--) {
+            if (entries[3 * i] == type) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private ByteBuffer value(int index) {
+        return base.slice(entries[3 * index + 1], entries[3 * index + 2]).order(ByteOrder.nativeOrder());
+    }
+
     public boolean has(int type) {
-        return byType.containsKey(type);
+        return last(type) >= 0;
     }
 
     public Optional<ByteBuffer> get(int type) {
-        ByteBuffer b = byType.get(type);
-        return b == null ? Optional.empty() : Optional.of(b.duplicate().order(ByteOrder.nativeOrder()));
+        int i = last(type);
+        return i < 0 ? Optional.empty() : Optional.of(value(i));
     }
 
     /** Every attribute of {@code type}, in wire order, each parsed as a nest. */
     public List<NlAttrs> all(int type) {
         List<NlAttrs> out = new ArrayList<>();
-        for (ByteBuffer b : allByType.getOrDefault(type, List.of())) {
-            out.add(parse(b.duplicate().order(ByteOrder.nativeOrder())));
+        for (int i = 0; i < count; i++) {
+            if (entries[3 * i] == type) {
+                out.add(parse(value(i)));
+            }
         }
         return out;
     }
