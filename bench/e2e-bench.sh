@@ -4,7 +4,12 @@
 #   - iperf3 TCP throughput and ping RTT, container -> container across hosts, on javaoverlay, on
 #     Docker's overlay, and host -> host on the underlay;
 #   - `docker run -d` until the container runs, on each network;
-#   - a container's start on h1 until h2 can ping it, on each network;
+#   - a container's start on h1 until h2 can ping it, on each network (a `docker exec ping` loop on h2);
+#   - a container's start on h1 until its own first ping to a container on h2 is answered: the new
+#     container pings from its first instruction (every 10 ms) and logs the kernel's clock
+#     (/proc/uptime, 10 ms steps) at the first reply, so no `docker exec` is in the figure. The reply
+#     needs h2 to know the new container (its FDB and neighbour entries), so "answered at seq=0" means
+#     they were in place before the container's first packet;
 #   - daemon launch until the plugin socket answers (and until the store is connected).
 #
 # Usage (as root, from the repository root; builds the plugin if there is no build):
@@ -32,6 +37,7 @@ done
 logdir=$(mktemp -d /tmp/jo-e2e-bench.XXXXXX)
 log() { echo "bench: $*" >&2; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+up_ms() { awk '{printf "%d\n", $1 * 1000}' /proc/uptime; }   # the clock containers can read too
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; print m}'; }
 minmax() { sort -n | awk 'NR==1{mn=$1} {mx=$1} END {print mn "–" mx}'; }
 
@@ -138,12 +144,15 @@ rtt_jo=$(rtt "$srv_jo" D h1 exec cli-jo); rtt_ov=$(rtt "$srv_ov" D h1 exec cli-o
 # ---- docker run -> running; start on h1 -> pingable from h2 -------------------------------------
 # Alternating jo, ov, jo, ov, ... so that a change in the machine's load hits both networks alike.
 log "container start timings: $runs runs per network, alternating"
-declare -A run_ms reach_ms
+declare -A run_ms reach_ms first_ms beyond_ms seq0
 run_ms[jo]="" reach_ms[jo]="" run_ms[ov]="" reach_ms[ov]=""
+first_ms[jo]="" first_ms[ov]="" beyond_ms[jo]="" beyond_ms[ov]="" seq0[jo]=0 seq0[ov]=0
+png_jo=$(ip_of h2 png-jo jo); png_ov=$(ip_of h2 png-ov ov)
 for i in $(seq 1 "$runs"); do
   for n in jo ov; do
     base=$([[ $n == jo ]] && echo 10.77.0 || echo 10.78.0)
     ip="$base.$((200 + i))"
+    # (a) docker run -d -> running; then h2 pings the new container through `docker exec` until it answers
     t0=$(now_ms)
     D h1 run -d --name "t-$n-$i" --net "$n" --ip "$ip" jo-test sleep 3600 >/dev/null
     t1=$(now_ms)
@@ -152,11 +161,32 @@ for i in $(seq 1 "$runs"); do
     t2=$(now_ms)
     run_ms[$n]+="$((t1 - t0)) "; reach_ms[$n]+="$((t2 - t0)) "
     D h1 rm -f "t-$n-$i" >/dev/null
+    # (b) the new container pings png-$n on h2 from its first instruction; its log has the clock at the first reply
+    # another address than (a)'s: h2's neighbour cache may still hold (a)'s container under its own
+    target=$([[ $n == jo ]] && echo "$png_jo" || echo "$png_ov")
+    u0=$(up_ms)
+    D h1 run -d --name "f-$n-$i" --net "$n" --ip "$base.$((150 + i))" jo-test \
+      sh -c "ping -i 0.01 -w 30 $target | head -n 2; cat /proc/uptime; exec sleep 3600" >/dev/null
+    u1=$(up_ms)
+    out=""
+    for _ in $(seq 1 350); do   # <= 35 s
+      out=$(D h1 logs "f-$n-$i" 2>/dev/null || true)
+      [[ $(grep -c . <<<"$out") -ge 3 ]] && break
+      sleep 0.1
+    done
+    reply_line=$(grep 'bytes from' <<<"$out" | head -1 || true)
+    [[ -n "$reply_line" ]] || { log "f-$n-$i never got a reply from $target: $out"; exit 1; }
+    u2=$(tail -1 <<<"$out" | awk '{printf "%d\n", $1 * 1000}')
+    seq=$(sed -n 's/.*seq=\([0-9]*\).*/\1/p' <<<"$reply_line")
+    [[ "$seq" == 0 ]] && seq0[$n]=$(( ${seq0[$n]} + 1 ))
+    first_ms[$n]+="$((u2 - u0)) "; beyond_ms[$n]+="$((u2 - u1)) "
+    D h1 rm -f "f-$n-$i" >/dev/null
   done
 done
 
 # ---- report -------------------------------------------------------------------------------------
 lines() { tr ' ' '\n' | grep -v '^$'; }
+p99() { lines | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int(NR*0.99+0.999); if (i<1) i=1; print a[i]}'; }
 stat() { local v; v=$(lines); echo "$(median <<<"$v") (range $(minmax <<<"$v"))"; }
 tp() { local v; v=$(lines <<<"$1"); echo "$(median <<<"$v") (runs: $(echo $v))"; }
 rt() { set -- $1; echo "${1:-n/a} (min ${2:-?}, max ${3:-?})"; }
@@ -167,12 +197,15 @@ report=$(cat <<EOF
 | ping RTT h1 → h2, ms, avg of 50 | $(rt "$rtt_jo") | $(rt "$rtt_ov") | $(rt "$rtt_ul") |
 | container MTU | $mtu_jo | $mtu_ov (-o com.docker.network.driver.mtu=1400) | 1400 |
 | \`docker run -d\` → running, ms, median of $runs | $(stat <<<"${run_ms[jo]}") | $(stat <<<"${run_ms[ov]}") | – |
-| \`docker run -d\` on h1 → h2 pings it, ms, median of $runs | $(stat <<<"${reach_ms[jo]}") | $(stat <<<"${reach_ms[ov]}") | – |
+| \`docker run -d\` on h1 → h2 pings it (\`docker exec\` loop), ms, median of $runs | $(stat <<<"${reach_ms[jo]}") | $(stat <<<"${reach_ms[ov]}") | – |
+| \`docker run -d\` on h1 → the new container's first reply from h2, ms, median of $runs | $(stat <<<"${first_ms[jo]}") | $(stat <<<"${first_ms[ov]}") | – |
+| the same, after \`docker run -d\` returned, ms (10 ms clock; negative: before it returned) | $(stat <<<"${beyond_ms[jo]}"), p99 $(p99 <<<"${beyond_ms[jo]}") | $(stat <<<"${beyond_ms[ov]}"), p99 $(p99 <<<"${beyond_ms[ov]}") | – |
+| runs whose very first packet (seq=0) was answered | ${seq0[jo]} of $runs | ${seq0[ov]} of $runs | – |
 | daemon launch → socket answers Activate, ms, median of $runs | $(stat <<<"${socket_ms[*]}") (daemon's own log: $(stat <<<"${self_ms[*]}")) | built into dockerd | – |
 | daemon launch → store connected, data plane up ("ready"), ms, median of $runs | $(stat <<<"${ready_ms[*]}") | – | – |
 
 Load average (1/5/15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg).
-Per run, in order (jo and ov alternate): docker run -d jo: ${run_ms[jo]}/ ov: ${run_ms[ov]}; to the first reply from h2 jo: ${reach_ms[jo]}/ ov: ${reach_ms[ov]}.
+Per run, in order (jo and ov alternate): docker run -d jo: ${run_ms[jo]}/ ov: ${run_ms[ov]}; h2 pings it jo: ${reach_ms[jo]}/ ov: ${reach_ms[ov]}; the new container's first reply from h2, after docker run returned, jo: ${beyond_ms[jo]}/ ov: ${beyond_ms[ov]}.
 EOF
 )
 echo "$report"
