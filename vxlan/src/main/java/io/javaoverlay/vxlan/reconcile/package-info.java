@@ -76,12 +76,7 @@
  * requests go first. A pass:
  * <ol>
  *   <li>reads the desired state from the store ({@link io.javaoverlay.vxlan.reconcile.DesiredNetwork});
- *       if the store is unreachable the pass aborts and keeps what is programmed. A pass that only a store
- *       watch asked for takes the network's record and endpoint records from that watch's answer
- *       ({@link io.javaoverlay.vxlan.reconcile.WatchedState}) instead of reading them again, unless the
- *       answer lacks either (then it reads: freezing is decided on a read of its own). Any other trigger,
- *       and every full pass, reads the store, so a local write the watch has not answered yet is never
- *       missed. Records are decoded only when their bytes change;</li>
+ *       if the store is unreachable the pass aborts and keeps what is programmed;</li>
  *   <li>reads the actual state ({@link io.javaoverlay.vxlan.reconcile.ActualNetwork}): the network's
  *       devices and ports from the {@link io.javaoverlay.vxlan.reconcile.LinkIndex}, the bridge and vxlan
  *       device by name, the FDB and neighbours of the vxlan device only (kernel-filtered dumps), and on a
