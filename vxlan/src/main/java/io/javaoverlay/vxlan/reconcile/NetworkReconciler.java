@@ -57,11 +57,6 @@ public final class NetworkReconciler {
     private final Object lock = new Object();
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
-    /**
-     * The next pass reads the store itself. Every trigger but a watch's sets it: after a local write
-     * (Join, DeleteEndpoint) the watch's last answer may not hold it yet.
-     */
-    private final AtomicBoolean readStore = new AtomicBoolean(true);
     private volatile boolean fullRequested = true; // the first pass reads everything
     private volatile boolean retired;
     private volatile ReconcileReport lastReport;
@@ -110,26 +105,13 @@ public final class NetworkReconciler {
      * @return false when this reconciler has retired (the caller asks {@link Reconcilers} for a new one)
      */
     public boolean trigger() {
-        readStore.set(true);
-        return schedule();
-    }
-
-    /**
-     * Marks the network dirty because a store watch saw a change: unless something else asked for a
-     * pass meanwhile, the pass reads the watch's answer ({@link Reconcilers#watched}) instead of the store.
-     */
-    boolean triggerFromWatch() {
-        return schedule();
-    }
-
-    private boolean schedule() {
         if (queued.compareAndSet(false, true)) {
             try {
                 submit(() -> {
                     queued.set(false);
                     if (deferrals < MAX_DEFERRALS && !executor.getQueue().isEmpty()) {
                         deferrals++; // a request is waiting: let it go first, then pass
-                        schedule();
+                        trigger();
                         return null;
                     }
                     deferrals = 0;
@@ -232,8 +214,7 @@ public final class NetworkReconciler {
         Optional<DesiredNetwork> desired;
         ActualNetwork actual;
         try {
-            boolean read = readStore.getAndSet(false) | full; // full passes always read the store
-            desired = desired(read);
+            desired = desired();
             actual = actual(desired, full);
         } catch (NetlinkException | RuntimeException e) {
             // Store or kernel unreadable: keep whatever is programmed (never tear down on an outage).
@@ -295,25 +276,12 @@ public final class NetworkReconciler {
 
     /** Reads the desired state from the store (empty: no network record). */
     Optional<DesiredNetwork> desired() {
-        return desired(true);
-    }
-
-    /**
-     * The desired state from the store, or with {@code readStore} false from the watches' last answer
-     * when it holds the network record and at least one endpoint record (else from the store too).
-     */
-    Optional<DesiredNetwork> desired(boolean readStore) {
-        Optional<WatchedState.Network> watched = readStore ? Optional.empty() : owner.watched(networkId);
-        Optional<NetworkRecord> net = watched.isPresent()
-                ? Optional.of(store.networkFrom(watched.get().record()))
-                : store.findNetwork(networkId);
+        Optional<NetworkRecord> net = store.findNetwork(networkId);
         if (net.isEmpty()) {
             return Optional.empty();
         }
         owner.vniSeen(net.get().vni(), networkId);
-        List<EndpointRecord> endpoints = watched.isPresent()
-                ? store.endpointsFrom(networkId, watched.get().endpoints())
-                : store.endpoints(networkId);
+        List<EndpointRecord> endpoints = store.endpoints(networkId);
         java.util.Set<String> withdrawn = owner.withdrawn();
         return DesiredNetwork.derive(net, endpoints, config.hostId(), config.vtep(), config.port(),
                 config.underlay().deviceIndex(), containerMtu(net.get(), config), withdrawn);

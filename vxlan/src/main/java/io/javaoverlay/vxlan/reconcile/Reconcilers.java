@@ -48,9 +48,6 @@ public final class Reconcilers implements AutoCloseable {
     private final Map<String, NetworkReconciler> byNetwork = new ConcurrentHashMap<>();
     private final Map<Integer, String> vniToNetwork = new ConcurrentHashMap<>();
     private final List<StoreWatcher> watchers;
-    /** The last answers of the two watches, by network ID (null until the first). */
-    private volatile Map<String, KvEntry> watchedNetworks;
-    private volatile Map<String, List<KvEntry>> watchedEndpoints;
     private final List<PassListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Set<String> withdrawn = Set.of();
     private volatile LinkSubscription subscription;
@@ -68,12 +65,9 @@ public final class Reconcilers implements AutoCloseable {
         });
         this.watchers = List.of(
                 new StoreWatcher(store.kv(), NetworkKeys.NETWORKS, config.watchWait(), this::onStoreChange,
-                        entries -> {
-                            learnVnis(entries);
-                            watchedNetworks = WatchedState.networks(entries);
-                        }),
+                        this::learnVnis),
                 new StoreWatcher(store.kv(), NetworkKeys.ENDPOINTS, config.watchWait(), this::onStoreChange,
-                        entries -> watchedEndpoints = WatchedState.endpoints(entries)));
+                        entries -> { }));
     }
 
     /** Subscribes to link events, garbage-collects, starts the watches, the periodic resync and a first pass. */
@@ -236,18 +230,11 @@ public final class Reconcilers implements AutoCloseable {
         }
     }
 
-    /**
-     * Store changes matter only to networks this host has something of. The pass they start may read
-     * the watch's own answer instead of listing the store again ({@link #watched}).
-     */
+    /** Store changes matter only to networks this host has something of. */
     private void onStoreChange(Set<String> networkIds) {
         for (String nid : networkIds) {
-            if ((byNetwork.containsKey(nid) || links.hasState(nid)) && !closed) {
-                NetworkReconciler r = of(nid);
-                if (!r.triggerFromWatch()) {
-                    byNetwork.remove(nid, r);
-                    of(nid).trigger();
-                }
+            if (byNetwork.containsKey(nid) || links.hasState(nid)) {
+                trigger(nid);
             }
         }
     }
@@ -281,25 +268,6 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     // ---- for the reconcilers ------------------------------------------------------------------
-
-    /**
-     * The network's record and endpoint records as the watches last saw them; empty until both watches
-     * have answered, or when the answer lacks the record or has no endpoint record of the network (a
-     * pass decides to freeze or tear down only on a read of its own).
-     */
-    Optional<WatchedState.Network> watched(String networkId) {
-        Map<String, KvEntry> nets = watchedNetworks;
-        Map<String, List<KvEntry>> eps = watchedEndpoints;
-        if (nets == null || eps == null) {
-            return Optional.empty();
-        }
-        KvEntry net = nets.get(networkId);
-        List<KvEntry> endpoints = eps.get(networkId);
-        if (net == null || endpoints == null || endpoints.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new WatchedState.Network(net, endpoints));
-    }
 
     void vniSeen(int vni, String networkId) {
         vniToNetwork.put(vni, networkId);

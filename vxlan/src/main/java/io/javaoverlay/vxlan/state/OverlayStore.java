@@ -66,11 +66,6 @@ public final class OverlayStore {
                 .map(e -> NetworkKeys.decode(key, e.value(), NetworkRecord.class));
     }
 
-    /** The network record in {@code entry} (a {@code networks/<id>} entry a watch returned). */
-    public NetworkRecord networkFrom(KvEntry entry) {
-        return NetworkKeys.decode(entry.key(), entry.value(), NetworkRecord.class);
-    }
-
     /** All network records (a corrupt one is logged and left out). */
     public List<NetworkRecord> networks() {
         return decodeAll(call("list networks", () -> store.list(NetworkKeys.NETWORKS)), NetworkRecord.class);
@@ -294,14 +289,6 @@ public final class OverlayStore {
     public List<EndpointRecord> endpoints(String networkId) {
         return decodedEndpoints.decode(networkId, call("list endpoints of network " + networkId,
                 () -> store.list(NetworkKeys.endpointsOf(networkId))));
-    }
-
-    /**
-     * The endpoint records in {@code entries}, a watch's {@code endpoints/<networkId>/} entries sorted by
-     * key; like {@link #endpoints} without reading the store.
-     */
-    public List<EndpointRecord> endpointsFrom(String networkId, List<KvEntry> entries) {
-        return decodedEndpoints.decode(networkId, entries);
     }
 
     /**
