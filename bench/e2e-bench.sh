@@ -168,15 +168,15 @@ for i in $(seq 1 "$runs"); do
     D h1 run -d --name "f-$n-$i" --net "$n" --ip "$base.$((150 + i))" jo-test \
       sh -c "ping -i 0.01 -w 30 $target | head -n 2; cat /proc/uptime; exec sleep 3600" >/dev/null
     u1=$(up_ms)
-    out=""
+    flog=""
     for _ in $(seq 1 350); do   # <= 35 s
-      out=$(D h1 logs "f-$n-$i" 2>/dev/null || true)
-      [[ $(grep -c . <<<"$out") -ge 3 ]] && break
+      flog=$(D h1 logs "f-$n-$i" 2>/dev/null || true)
+      [[ $(grep -c . <<<"$flog") -ge 3 ]] && break
       sleep 0.1
     done
-    reply_line=$(grep 'bytes from' <<<"$out" | head -1 || true)
-    [[ -n "$reply_line" ]] || { log "f-$n-$i never got a reply from $target: $out"; exit 1; }
-    u2=$(tail -1 <<<"$out" | awk '{printf "%d\n", $1 * 1000}')
+    reply_line=$(grep 'bytes from' <<<"$flog" | head -1 || true)
+    [[ -n "$reply_line" ]] || { log "f-$n-$i never got a reply from $target: $flog"; exit 1; }
+    u2=$(tail -1 <<<"$flog" | awk '{printf "%d\n", $1 * 1000}')
     seq=$(sed -n 's/.*seq=\([0-9]*\).*/\1/p' <<<"$reply_line")
     [[ "$seq" == 0 ]] && seq0[$n]=$(( ${seq0[$n]} + 1 ))
     first_ms[$n]+="$((u2 - u0)) "; beyond_ms[$n]+="$((u2 - u1)) "
