@@ -58,13 +58,21 @@ final class DevicePlumber {
     }
 
     /**
+     * The network's devices after {@link #ensure}.
+     *
+     * @param bridgeIndex  the bridge's ifindex
+     * @param vxlanCreated the vxlan device was created by this call, so it holds no forwarding or
+     *                     neighbour entry for any peer yet
+     */
+    record Devices(int bridgeIndex, boolean vxlanCreated) {}
+
+    /**
      * Makes sure the bridge and vxlan device of {@code net} exist, the vxlan device on the bridge with
      * learning off, both up; creates only what is missing.
      *
-     * @return the bridge's ifindex
      * @throws OverlayException CONFLICT (a foreign device holds a name), UNAVAILABLE (the kernel refused)
      */
-    int ensure(NetworkRecord net, int mtu) throws NetlinkException {
+    Devices ensure(NetworkRecord net, int mtu) throws NetlinkException {
         String brName = DeviceNames.bridge(net.vni());
         String vxName = DeviceNames.vxlan(net.vni());
         String alias = DeviceNames.networkAlias(net.networkId());
@@ -100,6 +108,6 @@ final class DevicePlumber {
             throw new OverlayException(Kind.UNAVAILABLE, "network " + net.networkId() + ": could not set up " + brName
                     + " and " + vxName + ": " + String.join("; ", why));
         }
-        return br.isPresent() ? br.get().index() : handle.linkByName(brName).index();
+        return new Devices(br.isPresent() ? br.get().index() : handle.linkByName(brName).index(), vx.isEmpty());
     }
 }

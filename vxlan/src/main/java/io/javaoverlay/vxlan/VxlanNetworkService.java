@@ -32,7 +32,8 @@ import java.util.TreeMap;
 /**
  * {@link NetworkService} on rtnetlink and the kvstore. Requests read what they need in one
  * transaction and write once; kernel work runs on the network's single executor ({@link Reconcilers});
- * Join creates only what is missing (looked up by name) and leaves the peers to an asynchronous pass.
+ * Join creates only what is missing (looked up by name) and leaves the peers to an asynchronous pass,
+ * except for the network's first container on this host, whose Join programs them before it returns.
  * The handle and store belong to the caller and are not closed by {@link #close()}.
  */
 public final class VxlanNetworkService implements NetworkService {
@@ -251,22 +252,32 @@ public final class VxlanNetworkService implements NetworkService {
                     + ", not on this host (" + config.hostId() + ")");
         }
         int mtu = devices.joinMtu(net);
+        boolean[] programmed = {false};
         try {
             return reconcilers.exclusive(cid, "join endpoint " + eid, CALL_TIMEOUT, () -> {
-                int bridgeIndex = devices.ensure(net, mtu);
+                DevicePlumber.Devices devs = devices.ensure(net, mtu);
                 Link hostEnd;
                 try {
-                    hostEnd = new VethPlumber(handle).ensure(cid, ep, mtu, bridgeIndex);
+                    hostEnd = new VethPlumber(handle).ensure(cid, ep, mtu, devs.bridgeIndex());
                 } catch (NetlinkException e) {
                     throw new OverlayException(Kind.UNAVAILABLE, "endpoint " + eid + ": cannot create its veth pair: "
                             + e.operation() + ": " + e.getMessage(), e);
                 }
                 reconcilers.links().put(hostEnd); // the pass that follows must see the port before its event
+                if (devs.vxlanCreated()) {
+                    // The first container of the network on this host: program the peers before Docker starts
+                    // it, so that its first packet finds their FDB and neighbour entries (an ARP the VXLAN
+                    // proxy cannot answer is retried only after a second). A failing pass does not fail the
+                    // Join: it schedules its own retry.
+                    programmed[0] = reconcilers.of(cid).passAndSchedule().converged();
+                }
                 return new JoinResult(DeviceNames.containerEnd(eid), "eth", Optional.empty(), Optional.empty(),
                         List.of(), false);
             });
         } finally {
-            reconcilers.trigger(cid); // the peers (and, if the Join failed, the teardown of what it made)
+            if (!programmed[0]) {
+                reconcilers.trigger(cid); // the peers (and, if the Join failed, the teardown of what it made)
+            }
         }
     }
 

@@ -76,6 +76,19 @@ class DataPlaneRulesTest extends TwoHostsBase {
         assertEquals(List.of(Neighbor.permanent(vxA(), IpAddress.parse("10.20.0.6"), MAC_B)), nlA.neighList(vxA(), Family.ALL));
     }
 
+    /**
+     * Issue 14: the network's first container on a host finds its peers programmed when Join returns
+     * (before Docker starts the container), not a pass later: its first ARP must find the proxy entry.
+     */
+    @Test
+    void theFirstJoinOnAHostProgramsThePeersBeforeItReturns() throws Exception {
+        // b joined last in twoEndpoints(), its first container in n1; nothing has run since its Join returned
+        int vxB = nlB.findLinkByName("jo-vx-1").orElseThrow().index();
+        assertEquals(List.of(FdbEntry.toVtep(vxB, MAC_A, IpAddress.parse("198.18.0.1"))),
+                nlB.fdbList(vxB).stream().filter(FdbEntry::isSelf).toList());
+        assertEquals(List.of(Neighbor.permanent(vxB, IpAddress.parse("10.20.0.5"), MAC_A)), nlB.neighList(vxB, Family.ALL));
+    }
+
     /** Issue 10.6: a static bridge entry per peer next to its vxlan entry, learning off; withdrawal removes both. */
     @Test
     void aPeerHasAVxlanAndAStaticBridgeEntryAndLosesBothWhenItGoes() throws Exception {

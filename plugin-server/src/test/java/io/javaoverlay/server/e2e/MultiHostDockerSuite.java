@@ -156,6 +156,14 @@ abstract class MultiHostDockerSuite {
         Testbed.run(List.of("add", "h4"), Duration.ofMinutes(3)).requireOk();
         startPlugin("h4");
         await(REPLICATE, "network " + net + " on the late host h4", () -> missingOn(List.of("h4"), net, true));
+        // The network's first container on h4 sends at once, and its very first packet is answered: its Join
+        // programmed the peers before Docker started it (issue 14). Were the proxy entry missing, the ARP would
+        // be retried after a second and the reply would take over 1000 ms.
+        String first = tb.dockerOk("h4", "run", "--rm", "--net", net, OverlayProbe.IMAGE,
+                "ping", "-c", "1", "-W", "3", ips.get("h1"));
+        java.util.regex.Matcher rtt = java.util.regex.Pattern.compile("seq=0 ttl=\\d+ time=([0-9.]+) ms").matcher(first);
+        assertTrue(rtt.find() && Double.parseDouble(rtt.group(1)) < 500,
+                "the first container on h4 got its first ping answered at once: " + first);
         run(tb, "h4", "ch4", net, List.of(), "sleep", SLEEP);
         ips.put("h4", address(tb, "h4", "ch4", net));
         pingUntilAnswered(tb, "h4", "ch4", ips.get("h1"));
