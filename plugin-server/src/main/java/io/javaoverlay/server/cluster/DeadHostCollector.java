@@ -12,6 +12,7 @@ import io.javaoverlay.vxlan.state.EndpointRecord;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -187,7 +189,7 @@ public final class DeadHostCollector implements AutoCloseable {
     }
 
     /** Hosts forgotten on request, with the start of the DEAD episode that was collected. */
-    private final Map<String, java.time.Instant> forgottenEpisodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Instant> forgottenEpisodes = new ConcurrentHashMap<>();
 
     /**
      * The operator's {@code javaoverlay host forget ID}: collects a DEAD host now.
@@ -214,7 +216,7 @@ public final class DeadHostCollector implements AutoCloseable {
             throw new OverlayException(Kind.NOT_FOUND, "host " + hostId
                     + " is not known: no heartbeat record and no endpoint record names it");
         }
-        java.time.Instant collectedEpisode = forgottenEpisodes.get(hostId);
+        Instant collectedEpisode = forgottenEpisodes.get(hostId);
         if (h.state() == Liveness.DEAD && collectedEpisode != null
                 && Duration.between(collectedEpisode, h.since()).abs().compareTo(Duration.ofSeconds(1)) < 0) {
             // (since is derived from a monotonic clock for each snapshot: equal within a hair, not exactly)

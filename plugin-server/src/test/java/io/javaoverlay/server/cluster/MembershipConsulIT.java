@@ -1,13 +1,11 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.kvstore.consul.ConsulKvStore;
-import io.javaoverlay.kvstore.consul.ConsulTestAgent;
-import org.junit.jupiter.api.AfterAll;
+import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -32,27 +29,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Tag("consul")
 class MembershipConsulIT {
     private static final Membership.Settings SETTINGS = Membership.Settings.DEFAULT;
-    private static ConsulTestAgent agent;
+    @RegisterExtension
+    static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
 
-    private final String prefix = "jo-it-members-" + UUID.randomUUID().toString().substring(0, 8) + "/";
+    private final String prefix = ConsulAgentExtension.uniquePrefix("jo-it-members");
     private final List<KvStore> stores = new ArrayList<>();
     private final Map<String, Membership> members = new ConcurrentHashMap<>();
     /** Every change every observer saw: observer, change, System.nanoTime(). */
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     record Seen(String observer, Membership.Change change, long at) {}
-
-    @BeforeAll
-    static void startAgent() throws Exception {
-        agent = ConsulTestAgent.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
 
     @AfterEach
     void closeAll() {
@@ -61,7 +47,7 @@ class MembershipConsulIT {
     }
 
     private Membership start(String id) throws Exception {
-        KvStore store = ConsulKvStore.open(agent.config(prefix));
+        KvStore store = CONSUL.openStore(prefix);
         stores.add(store);
         Membership m = new Membership(store, new HostRecord(id, "198.18.0." + (10 + Integer.parseInt(id.substring(1))),
                 id, "it", System.currentTimeMillis(), 0), SETTINGS, (vtep, timeout) -> false);
@@ -163,7 +149,7 @@ class MembershipConsulIT {
 
     /** The pid of this test's agent: our child process whose node name carries its HTTP port. */
     private static long consulPid() {
-        String node = "jo-test-" + agent.httpAddress().getPort();
+        String node = "jo-test-" + CONSUL.agent().httpAddress().getPort();
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(node)).orElse(false))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no consul process with -node " + node))

@@ -1,19 +1,16 @@
 package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.kvstore.KvStore;
-import io.javaoverlay.kvstore.consul.ConsulKvStore;
-import io.javaoverlay.kvstore.consul.ConsulTestAgent;
+import io.javaoverlay.kvstore.consul.ConsulAgentExtension;
 import io.javaoverlay.vxlan.state.OverlayStore;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,27 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("consul")
 class NetworkIdentityConsulIT {
-    private static ConsulTestAgent agent;
+    @RegisterExtension
+    static final ConsulAgentExtension CONSUL = new ConsulAgentExtension();
+
     private KvStore kv;
     private OverlayStore overlay;
     private NetworkIdentity h1;
     private NetworkIdentity h2;
 
-    @BeforeAll
-    static void startAgent() throws Exception {
-        agent = ConsulTestAgent.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopAgent() {
-        if (agent != null) {
-            agent.close();
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        kv = ConsulKvStore.open(agent.config("ident-" + UUID.randomUUID().toString().substring(0, 8)));
+        kv = CONSUL.openStore(ConsulAgentExtension.uniquePrefix("ident"));
         overlay = new OverlayStore(kv);
         h1 = new NetworkIdentity(kv, overlay, "h1", false);
         h2 = new NetworkIdentity(kv, overlay, "h2", false);

@@ -55,9 +55,9 @@ public record ActualNetwork(List<Link> links, List<FdbEntry> fdb, List<Neighbor>
      * bridge and vxlan device; only an explicit local action removes them.
      */
     public List<Link> ports(String networkId) {
-        // The same test as DeviceNames.parseAlias(..) naming networkId and an endpoint, without its substrings:
-        // a pass asks this several times over every link of the host.
-        String portPrefix = DeviceNames.ALIAS_PREFIX + networkId + "/";
+        // A prefix test, not DeviceNames.parseAlias(..) and its substrings: a pass asks this several times
+        // over every link of the host.
+        String portPrefix = DeviceNames.portAliasPrefix(networkId);
         return links.stream().filter(l -> l.attrs().alias().map(a -> a.startsWith(portPrefix)).orElse(false)).toList();
     }
 }

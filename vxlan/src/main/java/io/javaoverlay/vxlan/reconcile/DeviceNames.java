@@ -43,7 +43,12 @@ public final class DeviceNames {
 
     /** Ownership alias of a host end: {@code javaoverlay:<networkId>/<endpointId>}. */
     public static String endpointAlias(String networkId, String endpointId) {
-        return ALIAS_PREFIX + networkId + "/" + endpointId;
+        return portAliasPrefix(networkId) + endpointId;
+    }
+
+    /** What every host end's alias in network {@code networkId} starts with: {@code javaoverlay:<networkId>/}. */
+    public static String portAliasPrefix(String networkId) {
+        return networkAlias(networkId) + "/";
     }
 
     /** True when the name has the shape of a javaoverlay device. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,7 +48,7 @@ public final class NlAttrs {
 
     private void add(int type, int offset, int length) {
         if (3 * (count + 1) > entries.length) {
-            entries = java.util.Arrays.copyOf(entries, entries.length * 2);
+            entries = Arrays.copyOf(entries, entries.length * 2);
         }
         entries[3 * count] = type;
         entries[3 * count + 1] = offset;
