@@ -6,6 +6,7 @@ import io.javaoverlay.types.IpAddress;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public final class NameRecords {
     public static Optional<LocalContainerIndex.Entry> entry(ContainerInspect c, Map<String, OverlayNetwork> overlays,
                                                             java.util.Collection<IpAddress> otherSources) {
         Set<String> nets = new HashSet<>();
-        List<IpAddress> sources = new ArrayList<>(otherSources);
+        Set<IpAddress> sources = new LinkedHashSet<>(otherSources); // the gateway's address may also be listed
         for (ContainerInspect.Attachment a : c.networks().values()) {
             OverlayNetwork net = overlays.get(a.networkId());
             if (net == null) {
@@ -90,6 +91,6 @@ public final class NameRecords {
             return Optional.empty();
         }
         return Optional.of(new LocalContainerIndex.Entry(
-                new LocalContainers.LocalContainer(c.id(), c.name(), nets), sources));
+                new LocalContainers.LocalContainer(c.id(), c.name(), nets), List.copyOf(sources)));
     }
 }
