@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The overlay behind Docker's remote NetworkDriver, keyed by <b>cluster network ID</b> only: the
@@ -74,6 +75,13 @@ public interface NetworkService extends AutoCloseable {
      * previous set). Every network with state on this host converges at once.
      */
     void setWithdrawnHosts(Set<String> hostIds);
+
+    /**
+     * Tells {@code listener} the VTEPs this host's data plane sends to (the peers of every network with a
+     * local port here) each time that set changes. Learned from the store's endpoint records as they
+     * arrive, so it names a new host before the membership has read its first heartbeat.
+     */
+    void addPeerVtepListener(Consumer<Set<IpAddress>> listener);
 
     /** The endpoint of network {@code clusterId} holding address {@code ip}: one read of its index key. */
     Optional<String> endpointHolding(String clusterId, IpAddress ip);

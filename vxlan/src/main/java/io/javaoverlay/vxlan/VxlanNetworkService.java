@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * {@link NetworkService} on rtnetlink and the kvstore. Requests read what they need in one
@@ -299,6 +300,11 @@ public final class VxlanNetworkService implements NetworkService {
     @Override
     public void setWithdrawnHosts(Set<String> hostIds) {
         reconcilers.setWithdrawnHosts(hostIds);
+    }
+
+    @Override
+    public void addPeerVtepListener(Consumer<Set<IpAddress>> listener) {
+        reconcilers.addPeerVtepListener(listener);
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.javaoverlay.vxlan.testing.TwoHosts.WAIT;
 import static io.javaoverlay.vxlan.testing.TwoHosts.await;
@@ -87,6 +88,33 @@ class DataPlaneRulesTest extends TwoHostsBase {
         assertEquals(List.of(FdbEntry.toVtep(vxB, MAC_A, IpAddress.parse("198.18.0.1"))),
                 nlB.fdbList(vxB).stream().filter(FdbEntry::isSelf).toList());
         assertEquals(List.of(Neighbor.permanent(vxB, IpAddress.parse("10.20.0.5"), MAC_A)), nlB.neighList(vxB, Family.ALL));
+    }
+
+    /**
+     * The VTEPs this host sends to follow its peers, and count only where it has a port: the VXLAN ingress
+     * filter admits them before the membership reads the new host's heartbeat.
+     */
+    @Test
+    void theVtepsAHostSendsToFollowItsPeersAndItsPorts() throws Exception {
+        List<Set<IpAddress>> told = new CopyOnWriteArrayList<>();
+        a.addPeerVtepListener(told::add);
+        assertTrue(passA().converged());
+        assertEquals(Set.of(VTEP_B), a.reconcilers().peerVteps());
+        assertEquals(Set.of(IpAddress.parse("198.18.0.1")), b.reconcilers().peerVteps());
+        told.clear(); // it may or may not have heard {b} yet: a's first pass runs on its own after b's Join
+
+        b.deleteEndpoint("n1", "eb");
+        assertTrue(passA().converged());
+        assertEquals(Set.of(), a.reconcilers().peerVteps(), "b's last endpoint went");
+        assertEquals(List.of(Set.of()), told, "told once, when it changed");
+
+        b.createEndpoint("n1", "n1", ep("eb2", "10.20.0.7/24"));
+        b.join("n1", "eb2", "k");
+        assertTrue(passA().converged());
+        assertEquals(Set.of(VTEP_B), a.reconcilers().peerVteps());
+        a.deleteEndpoint("n1", "ea");
+        await("a has no port left, so it sends to nobody", () -> a.reconcilers().peerVteps().isEmpty());
+        assertEquals(List.of(Set.of(), Set.of(VTEP_B), Set.of()), told);
     }
 
     /** Issue 10.6: a static bridge entry per peer next to its vxlan entry, learning off; withdrawal removes both. */

@@ -28,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -123,7 +125,9 @@ public final class ClusterWiring {
         }
         ReplicatorLoop replicatorLoop = loop;
 
-        membership.addListener(new PeerPush(overlay, firewall, config.deadHostRetention(), Clock.systemUTC()));
+        PeerPush push = new PeerPush(overlay, firewall, config.deadHostRetention(), Clock.systemUTC());
+        membership.addListener(push);
+        overlay.addPeerVtepListener(push::peerVtepsChanged);
         view.addListener(new DockerTriggers(reconciler, replicatorLoop));
 
         List<OverlayClusterService.Part> parts = new ArrayList<>();
@@ -198,6 +202,14 @@ public final class ClusterWiring {
      * withdrawn), the VTEPs of every other known host to the VXLAN ingress filter. Each only when it
      * changed (a push to the overlay triggers every network's pass).
      *
+     * <p>The filter also admits every VTEP this host's data plane sends to ({@link #peerVtepsChanged}):
+     * the store's endpoint records arrive through a watch, while the membership reads {@code hosts/} once
+     * per heartbeat. Without this, a host that had just started could have its first container running
+     * before the others had read its heartbeat, and they dropped its first packets (a late host's first
+     * ping was lost in MultiHostDocker28IT). Endpoint records are written by the same cluster members,
+     * through the same store, as heartbeats: the trust is the same. A DEAD host's VTEP stays out even
+     * while it is still a peer.
+     *
      * <p>The filter narrows only on evidence, like the data plane: a VTEP leaves it at once when its
      * host is DEAD, but a VTEP that is merely no longer listed (the store lost its data, a daemon reads
      * a wrong prefix, or it restarted and has not read the hosts yet; at the first push, what the
@@ -209,9 +221,12 @@ public final class ClusterWiring {
         private final HostFirewall firewall;
         private final Duration keep;
         private final Clock clock;
-        private final Map<IpAddress, Instant> unlisted = new java.util.HashMap<>();
+        private final Map<IpAddress, Instant> unlisted = new HashMap<>();
         private Set<String> lastDead;
         private Set<IpAddress> lastAllowed;
+        /** The membership's last hosts; null until its first look (the filter waits for it). */
+        private Map<String, HostView> hosts;
+        private Set<IpAddress> peers = Set.of();
 
         PeerPush(NetworkService overlay, HostFirewall firewall, Duration keep, Clock clock) {
             this.overlay = overlay;
@@ -223,23 +238,39 @@ public final class ClusterWiring {
         @Override
         public synchronized void membershipChanged(Map<String, HostView> hosts, List<Membership.Change> changes) {
             Set<String> dead = new TreeSet<>();
-            Set<IpAddress> listed = new java.util.HashSet<>();
-            Set<IpAddress> deadVteps = new java.util.HashSet<>();
             for (HostView v : hosts.values()) {
                 if (v.state() == Liveness.DEAD) {
                     dead.add(v.hostId());
-                    v.vtep().ifPresent(deadVteps::add);
-                } else {
-                    v.vtep().ifPresent(listed::add);
                 }
             }
             if (!dead.equals(lastDead)) {
                 overlay.setWithdrawnHosts(dead);
                 lastDead = dead;
             }
+            this.hosts = Map.copyOf(hosts);
+            pushFilter();
+        }
+
+        /** The VTEPs this host's data plane sends to now (from the overlay's passes). */
+        synchronized void peerVtepsChanged(Set<IpAddress> vteps) {
+            peers = Set.copyOf(vteps);
+            if (hosts != null) {
+                pushFilter();
+            }
+        }
+
+        private void pushFilter() {
             if (firewall == null) {
                 return;
             }
+            Set<IpAddress> listed = new HashSet<>();
+            Set<IpAddress> deadVteps = new HashSet<>();
+            for (HostView v : hosts.values()) {
+                v.vtep().ifPresent(v.state() == Liveness.DEAD ? deadVteps::add : listed::add);
+            }
+            Set<IpAddress> peersNow = new HashSet<>(peers);
+            peersNow.removeAll(deadVteps);
+            listed.addAll(peersNow);
             Instant now = clock.instant();
             Set<IpAddress> before = lastAllowed != null ? lastAllowed : firewall.installedVteps();
             for (IpAddress v : before) {
@@ -248,7 +279,7 @@ public final class ClusterWiring {
             unlisted.keySet().removeAll(listed);
             unlisted.keySet().removeAll(deadVteps);
             unlisted.values().removeIf(since -> since.plus(keep).isBefore(now));
-            Set<IpAddress> allowed = new java.util.HashSet<>(listed);
+            Set<IpAddress> allowed = new HashSet<>(listed);
             allowed.addAll(unlisted.keySet());
             if (!allowed.isEmpty() && !allowed.equals(lastAllowed)) {
                 firewall.allowVteps(allowed);

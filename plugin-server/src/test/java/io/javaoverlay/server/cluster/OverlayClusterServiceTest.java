@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -104,6 +105,11 @@ class OverlayClusterServiceTest {
         @Override
         public void setWithdrawnHosts(Set<String> hostIds) {
             calls.add("withdrawn " + hostIds);
+        }
+
+        @Override
+        public void addPeerVtepListener(Consumer<Set<IpAddress>> listener) {
+            calls.add("peer VTEP listener");
         }
 
         @Override

@@ -92,4 +92,33 @@ class PeerPushTest {
         push(host("h1", Liveness.ALIVE, "198.18.0.11"));
         assertTrue(!lastScript().contains("198.18.0.12") && lastScript().contains("198.18.0.11"), lastScript());
     }
+
+    /**
+     * A host that has just started: this host's data plane already sends to its first endpoint (learned
+     * through the store's watch) while the membership has not read its heartbeat yet. Its VTEP is admitted
+     * at once, or the first packets of its containers would be dropped here; a DEAD host's VTEP stays out
+     * even while it is a peer.
+     */
+    @Test
+    void aVtepTheDataPlaneSendsToIsAdmittedBeforeItsHostIsListedButNotWhenDead() {
+        push.peerVtepsChanged(Set.of(IpAddress.parse("198.18.0.14")));
+        assertTrue(scripts.isEmpty(), "before the membership's first look the filter waits: " + scripts);
+
+        push(host("h1", Liveness.ALIVE, "198.18.0.11"), host("h2", Liveness.ALIVE, "198.18.0.12"));
+        assertTrue(lastScript().contains("198.18.0.14") && lastScript().contains("198.18.0.12"), lastScript());
+
+        // A later host h5: its first endpoint is programmed here before its heartbeat is read.
+        push.peerVtepsChanged(Set.of(IpAddress.parse("198.18.0.14"), IpAddress.parse("198.18.0.15")));
+        assertTrue(lastScript().contains("198.18.0.15"), "admitted on the data plane's word: " + lastScript());
+        int programmed = scripts.size();
+        push(host("h1", Liveness.ALIVE, "198.18.0.11"), host("h2", Liveness.ALIVE, "198.18.0.12"),
+                host("h5", Liveness.ALIVE, "198.18.0.15"));
+        assertTrue(lastScript().contains("198.18.0.15"), lastScript());
+
+        // h5 dies while its endpoint is still a peer: it leaves the filter anyway.
+        push(host("h1", Liveness.ALIVE, "198.18.0.11"), host("h2", Liveness.ALIVE, "198.18.0.12"),
+                host("h5", Liveness.DEAD, "198.18.0.15"));
+        assertTrue(scripts.size() > programmed && !lastScript().contains("198.18.0.15"), lastScript());
+        assertEquals(Set.of("h5"), withdrawn);
+    }
 }

@@ -9,6 +9,7 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Vxlan;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.state.EndpointRecord;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -30,6 +32,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
  * The single writer of one network's kernel state on this host. Every change (passes, Join,
@@ -64,6 +67,8 @@ public final class NetworkReconciler {
     private int consecutiveFailures;
     private int deferrals;
     private int lastPeers;
+    /** The distinct VTEPs of the last pass's peers; null when that pass could not read the store or the kernel. */
+    private Set<IpAddress> lastPeerVteps;
     private Optional<String> frozen = Optional.empty();
     /** Hosts of the network at the last BUM cost warning; 0 while below {@code --bum-warn-hosts}. */
     private int bumWarnedHosts;
@@ -182,8 +187,12 @@ public final class NetworkReconciler {
         boolean full = fullRequested;
         fullRequested = false;
         lastPeers = 0;
+        lastPeerVteps = null;
         ReconcileReport report = pass(full);
         lastReport = report;
+        if (lastPeerVteps != null) {
+            owner.notePeerVteps(networkId, lastPeerVteps);
+        }
         owner.passFinished(report, Duration.ofNanos(System.nanoTime() - t0), lastPeers);
         boolean busy = !report.planned().isEmpty() || !report.converged();
         LOG.log(busy && report.frozen().isEmpty() ? Level.INFO : Level.DEBUG, report.summary());
@@ -221,7 +230,11 @@ public final class NetworkReconciler {
             return new ReconcileReport(networkId, List.of(), new Applier.Result(List.of()),
                     Optional.of(Applier.describe(e)));
         }
-        lastPeers = desired.filter(d -> !actual.ports(networkId).isEmpty()).map(d -> d.peers().size()).orElse(0);
+        // Peers count only where this host has a port: without one nothing is sent to them.
+        Optional<DesiredNetwork> sending = desired.filter(d -> !actual.ports(networkId).isEmpty());
+        lastPeers = sending.map(d -> d.peers().size()).orElse(0);
+        lastPeerVteps = sending.map(d -> d.peers().stream().map(DesiredNetwork.Peer::vtep)
+                .collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
         Optional<String> freeze = Planner.freezeReason(networkId, desired, actual);
         noteFreeze(freeze, actual);
         noteBumCost(desired, actual);
@@ -282,7 +295,7 @@ public final class NetworkReconciler {
         }
         owner.vniSeen(net.get().vni(), networkId);
         List<EndpointRecord> endpoints = store.endpoints(networkId);
-        java.util.Set<String> withdrawn = owner.withdrawn();
+        Set<String> withdrawn = owner.withdrawn();
         return DesiredNetwork.derive(net, endpoints, config.hostId(), config.vtep(), config.port(),
                 config.underlay().deviceIndex(), containerMtu(net.get(), config), withdrawn);
     }

@@ -6,6 +6,7 @@ import io.javaoverlay.netlink.LinkEvent;
 import io.javaoverlay.netlink.LinkSubscription;
 import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
+import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
@@ -14,6 +15,7 @@ import io.javaoverlay.vxlan.state.OverlayStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Owns one {@link NetworkReconciler} per network with state on this host and feeds them triggers:
@@ -49,6 +52,10 @@ public final class Reconcilers implements AutoCloseable {
     private final Map<Integer, String> vniToNetwork = new ConcurrentHashMap<>();
     private final List<StoreWatcher> watchers;
     private final List<PassListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Set<IpAddress>>> peerVtepListeners = new CopyOnWriteArrayList<>();
+    /** Per network with a local port, the VTEPs of its peers; guards {@link #peerVtepUnion}. */
+    private final Map<String, Set<IpAddress>> peerVtepsByNetwork = new HashMap<>();
+    private Set<IpAddress> peerVtepUnion = Set.of();
     private volatile Set<String> withdrawn = Set.of();
     private volatile LinkSubscription subscription;
     private volatile boolean closed;
@@ -148,6 +155,23 @@ public final class Reconcilers implements AutoCloseable {
                 }
                 byNetwork.remove(networkId, r);
             }
+        }
+    }
+
+    /**
+     * Adds a listener told the VTEPs this host's data plane sends to (the peers of every network with a
+     * local port here) whenever that set changes, right after the pass that changed it, so the VXLAN
+     * ingress filter can admit a host as soon as this host programs its first endpoint, before the
+     * membership has read its heartbeat. Called on the pass's thread, one call at a time.
+     */
+    public void addPeerVtepListener(Consumer<Set<IpAddress>> listener) {
+        peerVtepListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The VTEPs this host's data plane sends to now (see {@link #addPeerVtepListener}). */
+    public Set<IpAddress> peerVteps() {
+        synchronized (peerVtepsByNetwork) {
+            return peerVtepUnion;
         }
     }
 
@@ -279,6 +303,34 @@ public final class Reconcilers implements AutoCloseable {
 
     void retired(NetworkReconciler r) {
         byNetwork.remove(r.networkId(), r);
+        notePeerVteps(r.networkId(), Set.of());
+    }
+
+    /**
+     * The VTEPs network {@code networkId}'s last pass sends to. Listeners hear the union when it changed,
+     * under the lock, so two networks' passes never deliver their unions out of order.
+     */
+    void notePeerVteps(String networkId, Set<IpAddress> vteps) {
+        synchronized (peerVtepsByNetwork) {
+            if (vteps.isEmpty()) {
+                peerVtepsByNetwork.remove(networkId);
+            } else {
+                peerVtepsByNetwork.put(networkId, Set.copyOf(vteps));
+            }
+            Set<IpAddress> union = new HashSet<>();
+            peerVtepsByNetwork.values().forEach(union::addAll);
+            if (union.equals(peerVtepUnion)) {
+                return;
+            }
+            peerVtepUnion = Set.copyOf(union);
+            for (Consumer<Set<IpAddress>> l : peerVtepListeners) {
+                try {
+                    l.accept(peerVtepUnion);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "peer VTEP listener failed: " + e);
+                }
+            }
+        }
     }
 
     void passFinished(ReconcileReport report, Duration duration, int peers) {
