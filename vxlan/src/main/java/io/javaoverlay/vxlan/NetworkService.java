@@ -8,6 +8,7 @@ import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,6 +135,27 @@ public interface NetworkService extends AutoCloseable {
         /** The same definition under another network ID. */
         public NetworkSpec withNetworkId(String id) {
             return new NetworkSpec(id, ipv4, ipv6, driverOptions, ipv6Enabled, internal);
+        }
+
+        /**
+         * Refuses pools from any IPAM but javaoverlay's (its address spaces {@code ipamSpaces}): Docker's
+         * default IPAM allocates per host, so two hosts would hand out the same addresses on one overlay.
+         * Only where several hosts share the network; one host may use any IPAM.
+         *
+         * @throws OverlayException INVALID_REQUEST naming the pool, its address space and the fix
+         */
+        public void requireSharedIpam(Set<String> ipamSpaces) {
+            List<NetworkRecord.Pool> all = new ArrayList<>(ipv4);
+            all.addAll(ipv6);
+            for (NetworkRecord.Pool d : all) {
+                if (!ipamSpaces.contains(d.addressSpace())) {
+                    throw new OverlayException(OverlayException.Kind.INVALID_REQUEST, "network " + networkId
+                            + " takes pool " + d.pool() + " from address space '" + d.addressSpace()
+                            + "', not from javaoverlay's IPAM; another host's IPAM would hand out the same addresses."
+                            + " Create it with: docker network create -d javaoverlay --ipam-driver javaoverlay"
+                            + " [--subnet ...] NAME");
+                }
+            }
         }
     }
 

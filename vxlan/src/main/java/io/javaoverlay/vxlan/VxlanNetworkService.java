@@ -22,7 +22,6 @@ import io.javaoverlay.vxlan.state.OverlayStore;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +94,9 @@ public final class VxlanNetworkService implements NetworkService {
         if (spec.ipv4().isEmpty() && spec.ipv6().isEmpty()) {
             throw new OverlayException(Kind.INVALID_REQUEST, "network " + cid + " has no IPv4 or IPv6 pool");
         }
-        checkIpam(cid, spec);
+        if (!config.singleHost()) {
+            spec.requireSharedIpam(config.ipamAddressSpaces());
+        }
         opts.checkMtu(cid, config, spec.ipv6Enabled() || !spec.ipv6().isEmpty());
         Map<String, String> options = new TreeMap<>(spec.driverOptions());
         options.remove(NetworkOptions.CLUSTER_ID); // identity, not definition: the same on every host
@@ -107,26 +108,6 @@ public final class VxlanNetworkService implements NetworkService {
                 opts.mtu().isEmpty());
         LOG.log(Level.INFO, "network " + cid + " has VNI " + stored.vni() + " and MTU " + stored.mtu());
         return stored;
-    }
-
-    /**
-     * Docker's default IPAM allocates per host: two hosts would hand out the same addresses on one
-     * overlay. Only javaoverlay's IPAM (its address spaces) is safe, unless there is one host.
-     */
-    private void checkIpam(String nid, NetworkSpec spec) {
-        if (config.singleHost()) {
-            return;
-        }
-        List<NetworkRecord.Pool> all = new ArrayList<>(spec.ipv4());
-        all.addAll(spec.ipv6());
-        for (NetworkRecord.Pool d : all) {
-            if (!config.ipamAddressSpaces().contains(d.addressSpace())) {
-                throw new OverlayException(Kind.INVALID_REQUEST, "network " + nid + " takes pool " + d.pool()
-                        + " from address space '" + d.addressSpace() + "', not from javaoverlay's IPAM; another"
-                        + " host's IPAM would hand out the same addresses. Create it with: docker network create"
-                        + " -d javaoverlay --ipam-driver javaoverlay [--subnet ...] NAME");
-            }
-        }
     }
 
     @Override

@@ -2,13 +2,11 @@ package io.javaoverlay.server.cluster;
 
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.OverlayException;
-import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.NetworkOptions;
 import io.javaoverlay.vxlan.NetworkService;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,7 +74,9 @@ public final class OverlayClusterService implements ClusterService {
     public void createNetwork(NetworkService.NetworkSpec spec) {
         String nid = spec.networkId();
         NetworkOptions opts = NetworkOptions.parse(nid, spec.driverOptions());
-        checkIpam(nid, spec);
+        if (!singleHost) {
+            spec.requireSharedIpam(ipamSpaces);
+        }
         Map<String, String> options = new TreeMap<>(spec.driverOptions());
         options.remove(NetworkOptions.CLUSTER_ID); // identity, not definition: the same on every host
         NetworkRecord wanted = NetworkRecord.builder(nid).ipv4(spec.ipv4()).ipv6(spec.ipv6()).options(options)
@@ -101,26 +101,6 @@ public final class OverlayClusterService implements ClusterService {
                     : ", MTU " + stored.mtu()));
         }
         poke.run();
-    }
-
-    /**
-     * Docker's default IPAM allocates per host: two hosts would hand out the same addresses on one
-     * overlay. Only javaoverlay's IPAM (its address spaces) is safe, unless there is one host.
-     */
-    private void checkIpam(String nid, NetworkService.NetworkSpec spec) {
-        if (singleHost) {
-            return;
-        }
-        List<NetworkRecord.Pool> all = new ArrayList<>(spec.ipv4());
-        all.addAll(spec.ipv6());
-        for (NetworkRecord.Pool d : all) {
-            if (!ipamSpaces.contains(d.addressSpace())) {
-                throw new OverlayException(Kind.INVALID_REQUEST, "network " + nid + " takes pool " + d.pool()
-                        + " from address space '" + d.addressSpace() + "', not from javaoverlay's IPAM; another"
-                        + " host's IPAM would hand out the same addresses. Create it with: docker network create"
-                        + " -d javaoverlay --ipam-driver javaoverlay [--subnet ...] NAME");
-            }
-        }
     }
 
     /**
