@@ -56,6 +56,8 @@ public final class Reconcilers implements AutoCloseable {
     /** Per network with a local port, the VTEPs of its peers; guards {@link #peerVtepUnion}. */
     private final Map<String, Set<IpAddress>> peerVtepsByNetwork = new HashMap<>();
     private Set<IpAddress> peerVtepUnion = Set.of();
+    /** What the listeners heard last; only the timer thread touches it. */
+    private Set<IpAddress> peerVtepsDelivered = Set.of();
     private volatile Set<String> withdrawn = Set.of();
     private volatile LinkSubscription subscription;
     private volatile boolean closed;
@@ -160,9 +162,9 @@ public final class Reconcilers implements AutoCloseable {
 
     /**
      * Adds a listener told the VTEPs this host's data plane sends to (the peers of every network with a
-     * local port here) whenever that set changes, right after the pass that changed it, so the VXLAN
+     * local port here) whenever that set changes, right after the pass that changed it, so that the VXLAN
      * ingress filter can admit a host as soon as this host programs its first endpoint, before the
-     * membership has read its heartbeat. Called on the pass's thread, one call at a time.
+     * membership has read its heartbeat. Called on the timer thread, one call at a time.
      */
     public void addPeerVtepListener(Consumer<Set<IpAddress>> listener) {
         peerVtepListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -307,8 +309,10 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     /**
-     * The VTEPs network {@code networkId}'s last pass sends to. Listeners hear the union when it changed,
-     * under the lock, so two networks' passes never deliver their unions out of order.
+     * The VTEPs network {@code networkId}'s last pass sends to. When the union over all networks changed,
+     * the listeners hear it on the timer thread, so a slow listener (the firewall runs {@code nft}) never
+     * holds up a pass; that one thread always delivers the newest union, so they never hear an older one
+     * last.
      */
     void notePeerVteps(String networkId, Set<IpAddress> vteps) {
         synchronized (peerVtepsByNetwork) {
@@ -323,12 +327,25 @@ public final class Reconcilers implements AutoCloseable {
                 return;
             }
             peerVtepUnion = Set.copyOf(union);
-            for (Consumer<Set<IpAddress>> l : peerVtepListeners) {
-                try {
-                    l.accept(peerVtepUnion);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "peer VTEP listener failed: " + e);
-                }
+        }
+        try {
+            scheduler.execute(this::deliverPeerVteps);
+        } catch (RejectedExecutionException shuttingDown) {
+            // closed
+        }
+    }
+
+    private void deliverPeerVteps() {
+        Set<IpAddress> now = peerVteps();
+        if (now.equals(peerVtepsDelivered)) {
+            return;
+        }
+        peerVtepsDelivered = now;
+        for (Consumer<Set<IpAddress>> l : peerVtepListeners) {
+            try {
+                l.accept(now);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "peer VTEP listener failed: " + e);
             }
         }
     }
