@@ -164,6 +164,7 @@ abstract class MultiHostDockerSuite {
         java.util.regex.Matcher rtt = java.util.regex.Pattern.compile("seq=0 ttl=\\d+ time=([0-9.]+) ms").matcher(first);
         assertTrue(rtt.find() && Double.parseDouble(rtt.group(1)) < 500,
                 "the first container on h4 got its first ping answered at once: " + first);
+        LOG.log(Level.INFO, "the first container on the late host h4: first ping answered in " + rtt.group(1) + " ms");
         run(tb, "h4", "ch4", net, List.of(), "sleep", SLEEP);
         ips.put("h4", address(tb, "h4", "ch4", net));
         pingUntilAnswered(tb, "h4", "ch4", ips.get("h1"));
