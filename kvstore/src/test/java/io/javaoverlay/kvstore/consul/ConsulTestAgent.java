@@ -5,6 +5,7 @@ import io.javaoverlay.testing.Requirements;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +59,7 @@ public final class ConsulTestAgent implements AutoCloseable {
         if (tls) {
             names.add("https");
         }
-        for (String p : names) {
-            ports.put(p, freePort());
-        }
+        ports.putAll(freePorts(names));
         StringBuilder hcl = new StringBuilder("ports {\n");
         ports.forEach((k, v) -> hcl.append("  ").append(k).append(" = ").append(v).append('\n'));
         hcl.append("}\n");
@@ -251,11 +250,26 @@ public final class ConsulTestAgent implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /**
+     * One free loopback port per name, all distinct: every socket stays open until the last port is
+     * picked. Picked one at a time, a port closed again could be handed out twice (Consul then refused
+     * to start: "Serf Advertise LAN address 127.0.0.1:45087 already configured for HTTP").
+     */
+    private static Map<String, Integer> freePorts(List<String> names) throws IOException {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (String name : names) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                out.put(name, s.getLocalPort());
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
+        return out;
     }
 
     @Override
