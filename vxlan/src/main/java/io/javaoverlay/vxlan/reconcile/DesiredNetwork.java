@@ -8,6 +8,7 @@ import io.javaoverlay.vxlan.state.NetworkRecord;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +42,13 @@ public record DesiredNetwork(String networkId, int vni, int mtu, IpAddress vtep,
     public DesiredNetwork(String networkId, int vni, int mtu, IpAddress vtep, int port, int underlayIndex,
                           List<Peer> peers, int records) {
         this(networkId, vni, mtu, vtep, port, underlayIndex, peers, records, false);
+    }
+
+    /** The distinct VTEPs of the peers: every host this network sends to from here. */
+    public Set<IpAddress> peerVteps() {
+        Set<IpAddress> out = new HashSet<>();
+        peers.forEach(p -> out.add(p.vtep()));
+        return Set.copyOf(out);
     }
 
     /**

@@ -32,7 +32,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 /**
  * The single writer of one network's kernel state on this host. Every change (passes, Join,
@@ -233,8 +232,7 @@ public final class NetworkReconciler {
         // Peers count only where this host has a port: without one nothing is sent to them.
         Optional<DesiredNetwork> sending = desired.filter(d -> !actual.ports(networkId).isEmpty());
         lastPeers = sending.map(d -> d.peers().size()).orElse(0);
-        lastPeerVteps = sending.map(d -> d.peers().stream().map(DesiredNetwork.Peer::vtep)
-                .collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+        lastPeerVteps = sending.map(DesiredNetwork::peerVteps).orElse(Set.of());
         Optional<String> freeze = Planner.freezeReason(networkId, desired, actual);
         noteFreeze(freeze, actual);
         noteBumCost(desired, actual);
