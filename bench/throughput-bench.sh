@@ -22,6 +22,9 @@
 #                  "ttl 64", "dstport 8472"), to measure a VXLAN option against nsl0 in the same rounds
 #   mvl            extra path: no bridge and no veth: a macvlan child (mode bridge) of a vxlan device in the host
 #                  namespace, moved into the same containers (what Docker's macvlan driver does with a NIC)
+#   tcr            tc: clsact on javaoverlay's veth host end and vxlan device of both hosts, with a flower filter
+#                  per unicast MAC (remote container -> vxlan, local container -> veth) and action mirred redirect,
+#                  so container unicast bypasses the bridge and br_netfilter; broadcast still takes the bridge
 # --profile samples every CPU with perf during each iperf3 run (perf record -a) and reports, per path, the share of
 # the iperf3 + ksoftirqd samples spent in netfilter (nf_*, nft_*, br_nf_*, conntrack) and in the bridge (br_*, fdb_*).
 # --ov-default-mtu adds Docker's overlay at its default container MTU 1450 (which does not fit the 1400 underlay:
@@ -55,7 +58,7 @@ while (($#)); do
 done
 ((rounds >= 3 && rounds <= 50 && secs >= 1 && secs <= 60)) || { echo "rounds 3..50, seconds 1..60" >&2; exit 2; }
 for k in "${knobs[@]}"; do
-  case "$k" in fwd-top|notrack|brnf0|veth-gro|udp-gro-fwd|notrack-outer|nsl|nsl0|nslx|mvl) ;; *) echo "unknown knob $k" >&2; usage ;; esac
+  case "$k" in fwd-top|notrack|brnf0|veth-gro|udp-gro-fwd|notrack-outer|nsl|nsl0|nslx|mvl|tcr) ;; *) echo "unknown knob $k" >&2; usage ;; esac
 done
 for t in iperf3 jq python3 nsenter ethtool iptables; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }; done
 ((profile == 0)) || command -v perf >/dev/null || { echo "missing perf (apt-get install linux-perf), or drop --profile" >&2; exit 1; }
@@ -181,6 +184,22 @@ mk_mvl() {
 jo_veths() { hn "$1" ip -j link show | jq -r '.[] | select(.ifname | startswith("jo-h-")) | .ifname'; }
 veth_gro() { local h d; for h in h1 h2; do for d in $(jo_veths $h); do hn $h ethtool -K "$d" rx-gro "$1"; done; done
              cns "${pid_a[jo]}" ethtool -K eth0 rx-gro "$1"; cns "${pid_b[jo]}" ethtool -K eth0 rx-gro "$1"; }
+jo_vx() { hn "$1" ip -j link show | jq -r '.[] | select(.ifname | startswith("jo-vx-")) | .ifname' | head -1; }
+cmac() { cns "$1" ip -j link show eth0 | jq -r '.[0].address'; }
+tcr() {  # on|off: unicast between the two jo containers by tc redirect, around the bridge
+  local h vh vx mine theirs
+  for h in h1 h2; do
+    vh=$(jo_veths $h | head -1); vx=$(jo_vx $h)
+    if [[ $h == h1 ]]; then mine=$(cmac "${pid_a[jo]}"); theirs=$(cmac "${pid_b[jo]}"); else mine=$(cmac "${pid_b[jo]}"); theirs=$(cmac "${pid_a[jo]}"); fi
+    if [[ $1 == on ]]; then
+      hn $h tc qdisc add dev "$vh" clsact; hn $h tc qdisc add dev "$vx" clsact
+      hn $h tc filter add dev "$vh" ingress prio 10 protocol all flower dst_mac "$theirs" action mirred egress redirect dev "$vx"
+      hn $h tc filter add dev "$vx" ingress prio 10 protocol all flower dst_mac "$mine" action mirred egress redirect dev "$vh"
+    else
+      hn $h tc qdisc del dev "$vh" clsact; hn $h tc qdisc del dev "$vx" clsact
+    fi
+  done
+}
 brnf() { both sysctl -qw "net.bridge.bridge-nf-call-iptables=$1" "net.bridge.bridge-nf-call-ip6tables=$1" "net.bridge.bridge-nf-call-arptables=$1"; }
 knob() {  # knob on|off
   local a; [[ $2 == on ]] && a=-I || a=-D
@@ -189,6 +208,7 @@ knob() {  # knob on|off
     notrack) both iptables -t raw $a PREROUTING -i jo-br-+ -j CT --notrack; both ip6tables -t raw $a PREROUTING -i jo-br-+ -j CT --notrack ;;
     brnf0) if [[ $2 == on ]]; then brnf 0; else brnf 1; fi ;;
     veth-gro) veth_gro "$2" ;;
+    tcr) tcr "$2" ;;
     udp-gro-fwd) both ethtool -K eth0 rx-udp-gro-forwarding "$2" ;;
     notrack-outer) both iptables -t raw $a PREROUTING -p udp --dport 4789 -j CT --notrack
                    both iptables -t raw $a OUTPUT -p udp --dport 4789 -j CT --notrack ;;

@@ -52,6 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       keeps each network on one host): with {@code --scope global} (Docker 20.10 cluster store)
  *       Docker replicates the networks itself, and the embedded store has one host.
  *       {@code JAVAOVERLAY_REPLICATE=false} turns it off;</li>
+ *   <li>in scope local, {@link GoneNetworks} forgets this host's networks that Docker no longer has,
+ *       when the replicator finds them, or else the endpoint reconciler or a CreateNetwork they block;</li>
  *   <li>the {@link DeadHostCollector} collects hosts DEAD for {@code --dead-host-retention}.</li>
  * </ul>
  * Every period is {@code --resync-interval}; the replicator is woken by Docker's events and by the
@@ -106,9 +108,16 @@ public final class ClusterWiring {
         Path socket = DockerClient.socketFor(config.dockerHost());
         DockerView view = new DockerView(new DockerView.Settings(socket, config.driverName(), config.resyncInterval(),
                 DOCKER_TIMEOUT));
+        // Networks Docker no longer has: the replicator judges them where it runs (its alias is what a
+        // pending DeleteNetwork marks on every host); otherwise, in scope local, the endpoint reconciler
+        // and CreateNetwork do. Either way GoneNetworks forgets them.
+        Optional<GoneNetworks> gone = global ? Optional.empty()
+                : Optional.of(new GoneNetworks(new DockerClient(socket, DOCKER_TIMEOUT), identity, records, ipam,
+                        overlay::forgetLocalNetwork));
+        Optional<GoneNetworks> judge = replicates(config, env) ? Optional.empty() : gone;
         EndpointReconciler reconciler = new EndpointReconciler(hostId, vtep, view::snapshot, records, ipam, identity,
                 new EndpointReconciler.Settings(config.endpointGrace(), config.resyncInterval(), !global),
-                Clock.systemUTC(), store.describe());
+                Clock.systemUTC(), store.describe(), judge.orElse(null));
         Duration collectEvery = min(config.resyncInterval(), max(Duration.ofSeconds(1), config.deadHostRetention().dividedBy(4)));
         DeadHostCollector collector = new DeadHostCollector(hostId, membership, records, ipam, identity, store,
                 config.deadHostRetention(), collectEvery);
@@ -117,7 +126,7 @@ public final class ClusterWiring {
         ReplicatorLoop loop = null;
         if (replicates(config, env)) {
             NetworkReplicator r = new NetworkReplicator(new DockerClient(socket, DOCKER_TIMEOUT), store, identity, membership,
-                    hostId, Clock.systemUTC(), config.driverName());
+                    hostId, Clock.systemUTC(), config.driverName(), gone.orElseThrow()::forgetIfGone);
             loop = new ReplicatorLoop(r, store, config.resyncInterval());
             replicator = Optional.of(r);
             LOG.log(Level.INFO, "replicating " + config.driverName() + " networks to every host through " + store.describe()
@@ -138,6 +147,7 @@ public final class ClusterWiring {
         }
         parts.add(part("endpoint reconciler", reconciler::start, reconciler::close));
         parts.add(part("dead-host collector", collector::start, collector::close));
+        gone.ifPresent(g -> parts.add(part("gone-network sweeper", () -> { }, g::close)));
         Optional<ContainerDns> dns = config.dnsAddr().map(a -> new ContainerDns(dnsConfig(config, vtep), store));
         Optional<ContainerSync> names = Optional.empty();
         if (dns.isPresent() || catalog != null) {
@@ -163,7 +173,7 @@ public final class ClusterWiring {
         Runnable poke = replicatorLoop == null ? () -> { } : replicatorLoop::poke;
         ClusterService service = new OverlayClusterService(overlay, identity, new ReleaseGuard(ipam, records), replicator,
                 poke, Set.of(config.driverSettings().localAddressSpace(), config.driverSettings().globalAddressSpace()),
-                singleHost, parts);
+                singleHost, judge, parts);
         LOG.log(Level.INFO, "cluster: host " + hostId + " (VTEP " + vtep + "), dead after " + seconds(config.deadHostTimeout())
                 + (config.vtepProbe() ? " of silence and failed VTEP probes" : " of silence (VTEP probe off)")
                 + ", collected after " + seconds(config.deadHostRetention()) + "; endpoints checked against Docker every "

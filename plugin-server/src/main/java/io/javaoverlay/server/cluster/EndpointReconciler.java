@@ -59,6 +59,10 @@ import java.util.function.Supplier;
  *       as many as its Docker networks on that pool: extra ones older than G are removed (the last
  *       deletes the pool), a missing one is added back (after the same settling as rule 2).</li>
  *   <li><b>Tombstones</b> of half-deleted pools are swept.</li>
+ *   <li><b>Gone network</b> (scope local without replication, when given {@link GoneNetworks}). An
+ *       alias of this host whose Docker network the view lacks and Docker answers 404 for is
+ *       forgotten (with the last alias the network record), once rule 4 has removed this host's
+ *       extra holders of its pools (so no holder is left on a pool no record names).</li>
  * </ol>
  * It also notices when the store has lost what it knew (a wipe, a wrong prefix): Docker has
  * javaoverlay networks with containers of which the store has no alias or no network record. That
@@ -90,15 +94,16 @@ public final class EndpointReconciler implements AutoCloseable {
 
     /** What one pass did (for tests and the log). */
     public record Report(String skipped, List<String> staleDeleted, List<String> republished, List<String> released,
-                         List<String> holdersRemoved, List<String> holdersAdded, int tombstones) {
+                         List<String> holdersRemoved, List<String> holdersAdded, int tombstones,
+                         List<String> networksForgotten) {
         static Report skipped(String why) {
-            return new Report(why, List.of(), List.of(), List.of(), List.of(), List.of(), 0);
+            return new Report(why, List.of(), List.of(), List.of(), List.of(), List.of(), 0, List.of());
         }
 
         /** True when nothing was repaired. */
         public boolean quiet() {
             return staleDeleted.isEmpty() && republished.isEmpty() && released.isEmpty() && holdersRemoved.isEmpty()
-                    && holdersAdded.isEmpty() && tombstones == 0;
+                    && holdersAdded.isEmpty() && tombstones == 0 && networksForgotten.isEmpty();
         }
     }
 
@@ -111,6 +116,8 @@ public final class EndpointReconciler implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final String storeName;
+    /** Rule 6, or null (off). */
+    private final GoneNetworks gone;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Reports reports = new Reports(LOG);
@@ -129,9 +136,11 @@ public final class EndpointReconciler implements AutoCloseable {
      * @param settings  grace, resync, pool holders on/off
      * @param clock     wall clock (records carry epoch ms of the owning host, which is this one)
      * @param storeName the store, for messages
+     * @param gone      rule 6 (gone networks), or null when off (scope global, or the replicator does it)
      */
     public EndpointReconciler(String hostId, IpAddress vtep, Supplier<DockerView.Snapshot> docker, OverlayRecords overlay,
-                              IpamService ipam, NetworkIdentity identity, Settings settings, Clock clock, String storeName) {
+                              IpamService ipam, NetworkIdentity identity, Settings settings, Clock clock, String storeName,
+                              GoneNetworks gone) {
         this.hostId = Objects.requireNonNull(hostId, "hostId");
         this.vtep = Objects.requireNonNull(vtep, "vtep");
         this.docker = Objects.requireNonNull(docker, "docker");
@@ -141,6 +150,7 @@ public final class EndpointReconciler implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.storeName = Objects.requireNonNull(storeName, "storeName");
+        this.gone = gone;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jo-endpoints");
             t.setDaemon(true);
@@ -180,7 +190,9 @@ public final class EndpointReconciler implements AutoCloseable {
                 LOG.log(Level.INFO, "endpoint reconciliation against Docker: deleted stale records " + r.staleDeleted()
                         + ", republished " + r.republished() + ", released addresses " + r.released()
                         + ", removed pool holders " + r.holdersRemoved() + ", added pool holders " + r.holdersAdded()
-                        + (r.tombstones() > 0 ? ", swept " + r.tombstones() + " pool tombstone(s)" : ""));
+                        + (r.tombstones() > 0 ? ", swept " + r.tombstones() + " pool tombstone(s)" : "")
+                        + (r.networksForgotten().isEmpty() ? "" : ", forgot networks Docker no longer has "
+                        + r.networksForgotten()));
             }
             reports.clear("pass");
             if (!missingSince.isEmpty()) {
@@ -247,17 +259,9 @@ public final class EndpointReconciler implements AutoCloseable {
                 if (everyDockerEndpoint.contains(r.endpointId()) || !older(r.createdAt(), now, grace)) {
                     continue;
                 }
-                overlay.deleteStaleEndpoint(r);
-                stale.add(r.endpointId());
                 Optional<NetworkRecord> net = Optional.ofNullable(records.get(r.networkId())).or(() -> overlay.network(r.networkId()));
-                long notAfter = r.createdAt() > 0 ? r.createdAt() : now - grace;
-                for (IpPrefix a : addresses(r)) {
-                    poolOf(net, a.address()).ifPresent(pool -> {
-                        if (ipam.releaseClaim(pool, a.address(), hostId, notAfter)) {
-                            released.add(a.address().toString());
-                        }
-                    });
-                }
+                released.addAll(deleteEndpoint(r, net, overlay, ipam, hostId, now - grace));
+                stale.add(r.endpointId());
                 LOG.log(Level.INFO, "endpoint " + r.endpointId() + " of network " + r.networkId() + " is gone from Docker"
                         + " on " + hostId + " (a DeleteEndpoint or ReleaseAddress was lost): record deleted, addresses "
                         + addresses(r) + " released");
@@ -318,7 +322,20 @@ public final class EndpointReconciler implements AutoCloseable {
 
         // Rule 5.
         int tombstones = ipam.sweepTombstones();
-        return new Report(null, stale, republished, released, holdersRemoved, holdersAdded, tombstones);
+
+        // Rule 6, after rule 4: a record's pools must have no extra holder of this host left, or the
+        // holder would outlive the record (rule 4 looks only at pools a network record names).
+        List<String> networksForgotten = List.of();
+        if (gone != null) {
+            Map<IpPrefix, Integer> usedByDocker = poolsUsed(snap);
+            Map<IpPrefix, Long> heldHere = new HashMap<>();
+            for (PoolInfo pi : ipam.pools()) {
+                heldHere.put(pi.pool(), pi.holders().stream().filter(h -> h.host().equals(hostId)).count());
+            }
+            networksForgotten = gone.sweep(id -> !snap.networks().containsKey(id), rec -> rec.pools().stream()
+                    .allMatch(p -> heldHere.getOrDefault(p.pool(), 0L) <= usedByDocker.getOrDefault(p.pool(), 0)));
+        }
+        return new Report(null, stale, republished, released, holdersRemoved, holdersAdded, tombstones, networksForgotten);
     }
 
     private record DockerEndpoint(LocalNetwork network, String clusterId, LocalEndpoint endpoint) {}
@@ -371,10 +388,7 @@ public final class EndpointReconciler implements AutoCloseable {
         for (NetworkRecord r : overlay.networks()) {
             r.pools().forEach(p -> ours.add(p.pool()));
         }
-        Map<IpPrefix, Integer> expected = new HashMap<>();
-        for (LocalNetwork n : snap.networks().values()) {
-            n.ipam().forEach(c -> prefix(c.subnet()).ifPresent(p -> expected.merge(p, 1, Integer::sum)));
-        }
+        Map<IpPrefix, Integer> expected = poolsUsed(snap);
         for (PoolInfo pi : ipam.pools()) {
             if (!ours.contains(pi.pool())) {
                 continue; // not a javaoverlay network's pool (or the network record is gone)
@@ -402,6 +416,15 @@ public final class EndpointReconciler implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Pool → how many of this host's Docker networks (of our driver) use it. */
+    private static Map<IpPrefix, Integer> poolsUsed(DockerView.Snapshot snap) {
+        Map<IpPrefix, Integer> used = new HashMap<>();
+        for (LocalNetwork n : snap.networks().values()) {
+            n.ipam().forEach(c -> prefix(c.subnet()).ifPresent(p -> used.merge(p, 1, Integer::sum)));
+        }
+        return used;
     }
 
     /** True once {@code key} has been seen missing for {@link #SETTLE}. */
@@ -472,6 +495,28 @@ public final class EndpointReconciler implements AutoCloseable {
     }
 
     /** The pool of {@code net} containing {@code ip}. */
+    /**
+     * Deletes an endpoint record of this host as DeleteEndpoint would, and releases its addresses in
+     * {@code net}'s pools (claims made no later than the record, or than {@code fallbackNotAfter} for a
+     * record without a creation time, so an address taken again since is kept).
+     *
+     * @return the addresses released
+     */
+    static List<String> deleteEndpoint(EndpointRecord r, Optional<NetworkRecord> net, OverlayRecords overlay,
+                                       IpamService ipam, String hostId, long fallbackNotAfter) {
+        overlay.deleteStaleEndpoint(r);
+        long notAfter = r.createdAt() > 0 ? r.createdAt() : fallbackNotAfter;
+        List<String> released = new ArrayList<>();
+        for (IpPrefix a : addresses(r)) {
+            poolOf(net, a.address()).ifPresent(pool -> {
+                if (ipam.releaseClaim(pool, a.address(), hostId, notAfter)) {
+                    released.add(a.address().toString());
+                }
+            });
+        }
+        return released;
+    }
+
     static Optional<IpPrefix> poolOf(Optional<NetworkRecord> net, IpAddress ip) {
         return net.flatMap(n -> n.pools().stream().map(NetworkRecord.Pool::pool).filter(p -> p.contains(ip)).findFirst());
     }

@@ -54,6 +54,8 @@ public final class NetworkIdentity {
     private final CasRetry cas;
     /** Aliases never change while the Docker network lives, so positive lookups are cached. */
     private final Map<String, String> cache = new ConcurrentHashMap<>();
+    /** When this process recorded each alias of this host (System.nanoTime): a network Docker has not stored yet. */
+    private final Map<String, Long> recordedAt = new ConcurrentHashMap<>();
 
     /**
      * @param kv      the store
@@ -115,6 +117,22 @@ public final class NetworkIdentity {
         }
         String key = ClusterKeys.alias(hostId, localNetworkId);
         return cas.once("read the alias of network " + localNetworkId, () -> kv.get(key)).map(KvEntry::valueAsString);
+    }
+
+    /**
+     * True when this process recorded the alias of {@code localNetworkId} less than {@code within} ago:
+     * Docker stores a network only after its CreateNetwork returns, so its absence from Docker then
+     * proves nothing. An alias recorded by an earlier run of the daemon is never recent.
+     */
+    public boolean recordedWithin(String localNetworkId, Duration within) {
+        Long at = recordedAt.get(localNetworkId);
+        return at != null && System.nanoTime() - at < within.toNanos();
+    }
+
+    /** True when another Docker network of this host than {@code localNetworkId} is cluster network {@code clusterId}. */
+    public boolean heldHereByAnother(String clusterId, String localNetworkId) {
+        return localAliases().entrySet().stream()
+                .anyMatch(a -> a.getValue().equals(clusterId) && !a.getKey().equals(localNetworkId));
     }
 
     /** Drops the cached alias of a Docker network this host no longer has. */
@@ -216,6 +234,7 @@ public final class NetworkIdentity {
             kv.txn(List.of(new TxnOp.Cas(entry.get().key(), NetworkKeys.encode(cluster.nextRev()),
                     entry.get().modifyIndex()), ClusterKeys.putAlias(hostId, nid, clusterId)));
             cache.put(nid, clusterId);
+            recordedAt.put(nid, System.nanoTime());
             return cluster;
         });
     }
@@ -231,6 +250,7 @@ public final class NetworkIdentity {
             return null;
         });
         cache.put(localNetworkId, clusterId);
+        recordedAt.put(localNetworkId, System.nanoTime());
     }
 
     /**
@@ -241,6 +261,7 @@ public final class NetworkIdentity {
      */
     public Optional<Left> leave(String localNetworkId) {
         cache.remove(localNetworkId);
+        recordedAt.remove(localNetworkId);
         return leave(hostId, localNetworkId);
     }
 

@@ -49,6 +49,20 @@ public final class NetworkReplicator {
     private final CasRetry cas;
     /** The name this host's Docker knows the driver by (a managed plugin's carries a tag). */
     private final String driver;
+    /** Forgets a network that is gone from this host's Docker (see {@link Forget}). */
+    private final Forget forget;
+
+    /** What forgetting a Docker network that is gone from this host does. */
+    @FunctionalInterface
+    public interface Forget {
+        /**
+         * Forgets {@code localNetworkId} if Docker confirms it is gone.
+         *
+         * @return true when forgotten, false when Docker has it (or it was forgotten meanwhile)
+         * @throws IOException when Docker does not answer
+         */
+        boolean forgetIfGone(String localNetworkId) throws IOException;
+    }
     /** A Docker network missing this long while its alias exists is gone for good (not just being created). */
     static final java.time.Duration STALE_AFTER = java.time.Duration.ofSeconds(10);
     /** When each alias of this host was first seen without its Docker network. */
@@ -74,9 +88,11 @@ public final class NetworkReplicator {
      * @param driver    the driver and IPAM driver name on this host ({@link #DRIVER}, or e.g.
      *                  {@code javaoverlay:latest} for a managed plugin); the cluster records do not
      *                  carry it, so hosts running the plugin under different names share networks
+     * @param forget    forgets a network gone from this host's Docker ({@link GoneNetworks#forgetIfGone}: with
+     *                  its endpoint records, after Docker answered 404)
      */
     public NetworkReplicator(DockerApi docker, KvStore store, NetworkIdentity identity, MembershipView membership,
-                             String hostId, Clock clock, String driver) {
+                             String hostId, Clock clock, String driver, Forget forget) {
         this.docker = Objects.requireNonNull(docker, "docker");
         this.store = Objects.requireNonNull(store, "store");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -85,6 +101,13 @@ public final class NetworkReplicator {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.cas = new CasRetry(store, 8, java.time.Duration.ZERO);
         this.driver = Objects.requireNonNull(driver, "driver");
+        this.forget = Objects.requireNonNull(forget, "forget");
+    }
+
+    /** A replicator whose forgetting of a gone network only drops the alias (its record with the last one). */
+    public NetworkReplicator(DockerApi docker, KvStore store, NetworkIdentity identity, MembershipView membership,
+                             String hostId, Clock clock, String driver) {
+        this(docker, store, identity, membership, hostId, clock, driver, id -> identity.leave(id).isPresent());
     }
 
     /** A replicator for the legacy plugin name {@link #DRIVER}. */
@@ -261,7 +284,7 @@ public final class NetworkReplicator {
      *
      * @return the cluster networks this host still has an alias for
      */
-    private Set<String> forgetStaleAliases(List<DockerNetwork> locals, List<String> forgotten) {
+    private Set<String> forgetStaleAliases(List<DockerNetwork> locals, List<String> forgotten) throws IOException {
         Set<String> ids = new java.util.HashSet<>();
         locals.forEach(l -> ids.add(l.id()));
         Map<String, String> aliases = identity.localAliases();
@@ -276,12 +299,12 @@ public final class NetworkReplicator {
             }
             long since = missingSince.computeIfAbsent(a.getKey(), k -> now);
             if (now - since >= STALE_AFTER.toMillis()) {
-                identity.leave(a.getKey());
                 missingSince.remove(a.getKey());
-                forgotten.add(a.getKey());
-                LOG.log(Level.INFO, "Docker network " + a.getKey() + " (javaoverlay network " + a.getValue()
-                        + ") is gone from " + hostId + " (removed while javaoverlay was not running, or dockerd lost"
-                        + " it); forgetting it");
+                if (forget.forgetIfGone(a.getKey())) {
+                    forgotten.add(a.getKey());
+                } else {
+                    recorded.add(a.getValue()); // Docker has it after all (not of our --driver-name?): keep it
+                }
             } else {
                 recorded.add(a.getValue());
             }

@@ -39,7 +39,10 @@ public final class OverlayClusterService implements ClusterService {
     private final Runnable poke;
     private final Set<String> ipamSpaces;
     private final boolean singleHost;
+    private final Optional<GoneNetworks> gone;
     private final List<Part> parts;
+    /** How long a CreateNetwork waits for Docker to say whether a conflicting network of this host still exists. */
+    static final java.time.Duration GONE_CHECK_WAIT = java.time.Duration.ofSeconds(3);
 
     /**
      * @param overlay    the data plane and its records
@@ -49,11 +52,12 @@ public final class OverlayClusterService implements ClusterService {
      * @param poke       wakes the replicator after a create or delete here (no-op without one)
      * @param ipamSpaces the address spaces of javaoverlay's IPAM (another IPAM would allocate per host)
      * @param singleHost true with the embedded file store: any IPAM will do
+     * @param gone       forgets networks Docker no longer has (scope local without replication), if on
      * @param parts      the background parts, in start order
      */
     public OverlayClusterService(NetworkService overlay, NetworkIdentity identity, ReleaseGuard guard,
                                  Optional<NetworkReplicator> replicator, Runnable poke, Set<String> ipamSpaces,
-                                 boolean singleHost, List<Part> parts) {
+                                 boolean singleHost, Optional<GoneNetworks> gone, List<Part> parts) {
         this.overlay = Objects.requireNonNull(overlay, "overlay");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.guard = Objects.requireNonNull(guard, "guard");
@@ -61,6 +65,7 @@ public final class OverlayClusterService implements ClusterService {
         this.poke = Objects.requireNonNull(poke, "poke");
         this.ipamSpaces = Set.copyOf(ipamSpaces);
         this.singleHost = singleHost;
+        this.gone = Objects.requireNonNull(gone, "gone");
         this.parts = List.copyOf(parts);
     }
 
@@ -82,6 +87,14 @@ public final class OverlayClusterService implements ClusterService {
         NetworkRecord wanted = NetworkRecord.builder(nid).ipv4(spec.ipv4()).ipv6(spec.ipv6()).options(options)
                 .ipv6Enabled(spec.ipv6Enabled()).internal(spec.internal()).createdBy(identity.hostId()).build();
         Optional<String> target = identity.joinTarget(wanted, opts);
+        if (target.isPresent() && gone.isPresent() && identity.heldHereByAnother(target.get(), nid)) {
+            // Joining would be refused: another network of this host already is that network. If Docker
+            // no longer has that one (dockerd lost it, or it went while javaoverlay was down), forget it
+            // first, so the subnet can be used again; otherwise the join refuses as before.
+            if (!gone.get().sweepFromHandler(GONE_CHECK_WAIT).isEmpty()) {
+                target = identity.joinTarget(wanted, opts);
+            }
+        }
         if (target.isPresent() && target.equals(opts.clusterId()) && overlay.network(target.get()).isEmpty()) {
             // The cluster's definition outlives the overlay record, which goes with the last host that had
             // the network (e.g. every dockerd lost it): build the overlay again under the cluster ID.

@@ -107,7 +107,7 @@ class EndpointReconcilerTest {
                     }
                 });
         return new EndpointReconciler("h1", VTEP1, this::snapshot, overlay, counting, identity,
-                new EndpointReconciler.Settings(G, Duration.ofSeconds(30), scopeLocal), time, "consul://198.18.0.1:8500");
+                new EndpointReconciler.Settings(G, Duration.ofSeconds(30), scopeLocal), time, "consul://198.18.0.1:8500", null);
     }
 
     DockerView.Snapshot snapshot() {
@@ -399,5 +399,64 @@ class EndpointReconcilerTest {
         overlay.endpoint(r);
         assertTrue(reconciler.pass().quiet());
         assertTrue(loggedLine("INFO", "has the records of this host's javaoverlay networks again"), logged.toString());
+    }
+
+    // ---- rule 6 -----------------------------------------------------------------------------------
+
+    /**
+     * The daemon after a restart (its identity has recorded nothing, so no alias is recent), with rule 6
+     * asking {@code docker} whether a network exists.
+     */
+    EndpointReconciler restartedWithGoneNetworks(GoneNetworksDocker docker) {
+        NetworkIdentity restarted = new NetworkIdentity(kv, new OverlayStore(kv), "h1", false);
+        GoneNetworks gone = new GoneNetworks(docker, restarted, overlay, ipam1, cid -> overlay.forgotten.add(cid));
+        return new EndpointReconciler("h1", VTEP1, this::snapshot, overlay, ipam1, restarted,
+                new EndpointReconciler.Settings(G, Duration.ofSeconds(30), true), time, "file:///var/lib/javaoverlay", gone);
+    }
+
+    @Test
+    void rule6ANetworkDockerLostIsForgottenWithItsEndpointsOnceItsPoolHolderIsRepaired() {
+        endpoint("e1", "198.18.10.5", "h1", ipam1);
+        // dockerd lost network d1 and its container: the view is complete and empty, Docker answers 404.
+        try (EndpointReconciler r = restartedWithGoneNetworks(new GoneNetworksDocker())) {
+            EndpointReconciler.Report first = r.pass();
+            assertEquals(List.of(), first.networksForgotten(), "h1's holder of the pool is younger than G: rule 4 first");
+            assertEquals(Map.of("d1", "c1"), identity.localAliases());
+
+            time.advance(G.plusSeconds(1));
+            EndpointReconciler.Report second = r.pass();
+            assertEquals(List.of(POOL.toString()), second.holdersRemoved());
+            assertEquals(List.of("d1"), second.networksForgotten());
+            assertEquals(Map.of(), identity.localAliases(), "the alias is gone");
+            assertTrue(overlay.find("c1", "e1").isEmpty(), "the lost container's endpoint record is gone");
+            assertEquals(List.of("c1"), overlay.forgotten, "its devices are told to follow the (no) ports");
+            assertTrue(r.pass().quiet(), "nothing is left to do");
+        }
+    }
+
+    @Test
+    void rule6ANetworkDockerHasOrCannotTellAboutIsKept() {
+        GoneNetworksDocker docker = new GoneNetworksDocker("d1");
+        time.advance(G.plusSeconds(1));
+        try (EndpointReconciler r = restartedWithGoneNetworks(docker)) {
+            // The view lacks d1 (e.g. a wrong --driver-name), but Docker has it.
+            assertEquals(List.of(), r.pass().networksForgotten());
+            docker.networks.clear();
+            docker.down = true;
+            assertEquals(List.of(), r.pass().networksForgotten(), "no answer from Docker: nothing judged");
+            assertEquals(Map.of("d1", "c1"), identity.localAliases());
+            docker.down = false;
+            assertEquals(List.of("d1"), r.pass().networksForgotten());
+        }
+    }
+
+    @Test
+    void rule6AnAliasThisProcessJustRecordedIsNotJudged() {
+        // Docker stores a network only after CreateNetwork returns: d2 was recorded a moment ago.
+        identity.created("d2", "c1");
+        GoneNetworks gone = new GoneNetworks(new GoneNetworksDocker(), identity, overlay, ipam1, cid -> { });
+        assertEquals(List.of(), gone.sweep(id -> true, rec -> true));
+        assertEquals(Map.of("d1", "c1", "d2", "c1"), identity.localAliases());
+        gone.close();
     }
 }

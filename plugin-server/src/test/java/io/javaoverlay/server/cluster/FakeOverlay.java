@@ -22,6 +22,8 @@ final class FakeOverlay implements OverlayRecords {
     final Map<String, Map<String, EndpointRecord>> endpoints = new TreeMap<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
     final List<String> republished = new CopyOnWriteArrayList<>();
+    /** Cluster IDs whose devices were told to follow the ports (a network forgotten here). */
+    final List<String> forgotten = new CopyOnWriteArrayList<>();
     /** Set to fail every call (the store is down). */
     volatile RuntimeException down;
 

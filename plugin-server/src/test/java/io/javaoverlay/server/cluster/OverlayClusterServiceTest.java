@@ -55,7 +55,7 @@ class OverlayClusterServiceTest {
         NetworkIdentity identity = new NetworkIdentity(counted, new OverlayStore(counted), host, global);
         return new OverlayClusterService(overlay, identity, new ReleaseGuard(new io.javaoverlay.ipam.KvIpamService(kv,
                 io.javaoverlay.ipam.IpamConfig.defaults(host)), new FakeOverlay()), Optional.empty(), () -> { },
-                Set.of("JavaOverlayLocal", "JavaOverlayGlobal"), false, List.of());
+                Set.of("JavaOverlayLocal", "JavaOverlayGlobal"), false, Optional.empty(), List.of());
     }
 
     static NetworkService.NetworkSpec spec(String id, Map<String, String> options) {
@@ -216,5 +216,44 @@ class OverlayClusterServiceTest {
         assertEquals("createEndpoint n1 n1 e", o2.calls.get(1));
         g2.deleteNetwork("n1");
         assertTrue(kv.get(NetworkKeys.network("n1")).isEmpty());
+    }
+
+    /**
+     * Host h1 after a daemon restart, in scope local without replication: {@link GoneNetworks} asks
+     * {@code docker} whether a network still exists.
+     */
+    ClusterService restartedWithGoneNetworks(Recording overlay, GoneNetworksDocker docker) {
+        NetworkIdentity identity = new NetworkIdentity(counted, new OverlayStore(counted), "h1", false);
+        OverlayRecords records = (OverlayRecords) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {OverlayRecords.class}, (p, m, args) -> {
+                    try {
+                        return Recording.class.getMethod(m.getName(), m.getParameterTypes()).invoke(overlay, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        GoneNetworks gone = new GoneNetworks(docker, identity, records, new io.javaoverlay.ipam.KvIpamService(kv,
+                io.javaoverlay.ipam.IpamConfig.defaults("h1")), overlay::forgetLocalNetwork);
+        return new OverlayClusterService(overlay, identity, new ReleaseGuard(new io.javaoverlay.ipam.KvIpamService(kv,
+                io.javaoverlay.ipam.IpamConfig.defaults("h1")), new FakeOverlay()), Optional.empty(), () -> { },
+                Set.of("JavaOverlayLocal", "JavaOverlayGlobal"), true, Optional.of(gone), List.of());
+    }
+
+    @Test
+    void aNetworkDockerLostGivesUpItsSubnetToANewNetworkButOneDockerHasDoesNot() throws Exception {
+        h1.createNetwork(spec("c1", Map.of()));
+        GoneNetworksDocker docker = new GoneNetworksDocker("c1");
+        ClusterService again = restartedWithGoneNetworks(o1, docker);
+
+        OverlayException e = assertThrows(OverlayException.class, () -> again.createNetwork(spec("c3", Map.of())));
+        assertEquals(OverlayException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("network c1 on this host already is javaoverlay network c1"), e.getMessage());
+
+        docker.networks.clear(); // dockerd lost c1 (reinstalled, or its state wiped)
+        again.createNetwork(spec("c3", Map.of()));
+        assertTrue(kv.get(NetworkKeys.network("c1")).isEmpty(), "the lost network's record is gone");
+        assertTrue(kv.get(NetworkKeys.network("c3")).isPresent(), "c3 is a network of its own");
+        assertTrue(kv.get(ClusterKeys.alias("h1", "c1")).isEmpty(), "the lost network's alias is gone");
+        assertEquals(List.of("createNetwork c1", "forgetLocalNetwork c1", "createNetwork c3"), o1.calls);
     }
 }

@@ -25,8 +25,11 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 6, single host: one Docker 26 host, no Consul, the daemon started with the README's first
@@ -37,12 +40,14 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("docker")
 @Tag("privileged")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SingleHostEmbeddedE2EIT {
 
 
     private static Testbed tb;
     private static PluginProcess plugin;
     private static Path store;
+    private static int restarts;
 
     @BeforeAll
     static void up() throws IOException {
@@ -61,6 +66,7 @@ class SingleHostEmbeddedE2EIT {
     }
 
     @Test
+    @Order(1)
     void defaultPoolNetworkConnectsTwoContainersByAddressAndByName() throws Exception {
         String netId = tb.dockerOk("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay", "net1");
         String subnet = tb.dockerOk("h1", "network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}}{{end}}", "net1");
@@ -97,5 +103,84 @@ class SingleHostEmbeddedE2EIT {
             List<String> left = ownedDevices(tb, "h1");
             return left.isEmpty() ? Optional.empty() : Optional.of("h1 still has " + left + " (network " + netId + ")");
         });
+    }
+
+    /**
+     * The host is reinstalled (power loss, then a fresh dockerd with no networks) but keeps the
+     * embedded store: the store still has networks Docker no longer has.
+     * <ol>
+     *   <li>Right after the daemon is ready, {@code docker network create} with such a network's subnet
+     *       must succeed (it was refused: "network ... on this host already is javaoverlay network ...;
+     *       use that network", a network Docker no longer has), and the new network must work.</li>
+     *   <li>Without any new network, the reconciliation must forget such a network, its alias and its
+     *       pool within a few resyncs ({@code --endpoint-grace 3s --resync-interval 3s}).</li>
+     * </ol>
+     */
+    @Test
+    @Order(2)
+    void networksDockerLostAreForgottenAndTheirSubnetCanBeUsedAgain() throws Exception {
+        String subnet = "198.19.77.0/24";
+        String lost = tb.dockerOk("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                "--subnet", subnet, "lost");
+        run(tb, "h1", "ca", "lost", List.of(), "sleep", "3600");
+        reinstall(List.of());
+        assertTrue(storeKeysNaming(lost).size() > 0, "the store still knows network " + lost);
+
+        // At once, as an impatient user would: the same subnet again.
+        Testbed.Result create = tb.docker("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                "--subnet", subnet, "again");
+        assertTrue(create.ok(), "a network with the subnet of a network Docker lost can be created: " + create.describe());
+        String again = create.stdout().strip();
+        run(tb, "h1", "cb", "again", List.of(), "sleep", "3600");
+        run(tb, "h1", "cc", "again", List.of(), "sleep", "3600");
+        pingUntilAnswered(tb, "h1", "cb", address(tb, "h1", "cc", "again"));
+        assertEquals(List.of(), storeKeysNaming(lost), "nothing of the lost network " + lost + " is left in the store");
+        assertTrue(storeKeysNaming(again).size() > 0, "network " + again + " is recorded");
+
+        // The reconciliation alone: no create this time.
+        String lost2 = tb.dockerOk("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                "--subnet", "198.19.78.0/24", "lost2");
+        run(tb, "h1", "cd", "lost2", List.of(), "sleep", "3600");
+        reinstall(List.of("--endpoint-grace=3s", "--resync-interval=3s"));
+        OverlayProbe.await(Duration.ofSeconds(60), "the networks Docker lost forgotten by the reconciliation", () -> {
+            List<String> left = new java.util.ArrayList<>(storeKeysNaming(lost2));
+            left.addAll(storeKeysNaming(again));
+            left.addAll(storeKeysNaming("198.19.78.0"));
+            left.addAll(storeKeysNaming("198.19.77.0"));
+            return left.isEmpty() ? Optional.empty() : Optional.of("the store still has " + left);
+        });
+        assertEquals(List.of(), ownedDevices(tb, "h1"), "no device of a forgotten network is left");
+        String net = tb.dockerOk("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                "--subnet", "198.19.78.0/24", "lost2");
+        run(tb, "h1", "ce", "lost2", List.of(), "sleep", "3600");
+        run(tb, "h1", "cf", "lost2", List.of(), "sleep", "3600");
+        pingUntilAnswered(tb, "h1", "ce", address(tb, "h1", "cf", "lost2"));
+        tb.dockerOk("h1", "rm", "-f", "ce", "cf");
+        tb.dockerOk("h1", "network", "rm", "lost2");
+        OverlayProbe.await(Duration.ofSeconds(30), "network " + net + " removed from the store", () -> {
+            List<String> left = storeKeysNaming(net);
+            return left.isEmpty() ? Optional.empty() : Optional.of("the store still has " + left);
+        });
+    }
+
+    /** Power loss and a fresh host (no Docker networks), then the daemon again on the same store. */
+    private static void reinstall(List<String> flags) {
+        tb.vanish("h1"); // SIGKILLs the daemon too
+        plugin.close();
+        tb.add("h1");
+        List<String> command = new java.util.ArrayList<>(List.of(PluginProcess.repoRoot().resolve("scripts/run").toString(),
+                "--store", "file://" + store));
+        command.addAll(flags);
+        plugin = PluginProcess.startCommand(tb, "h1", "single-again-" + (++restarts), command);
+    }
+
+    /** Keys of the embedded store whose name or value mentions {@code text}. */
+    private static List<String> storeKeysNaming(String text) {
+        try (KvStore local = LocalKvStore.open(store)) {
+            return local.list("").stream().filter(e -> e.key().contains(text) || e.valueAsString().contains(text))
+                    .map(KvEntry::key).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
