@@ -22,7 +22,9 @@
 #                  "ttl 64", "dstport 8472"), to measure a VXLAN option against nsl0 in the same rounds
 #   mvl            extra path: no bridge and no veth: a macvlan child (mode bridge) of a vxlan device in the host
 #                  namespace, moved into the same containers (what Docker's macvlan driver does with a NIC)
-#   tcr            tc: clsact on javaoverlay's veth host end and vxlan device of both hosts, with a flower filter
+#   nofilter       the VXLAN ingress filter (nftables table inet javaoverlay) removed on both hosts for the run,
+#                  and loaded again from what `nft list table` printed before (its cost per received packet)
+#   tcr            tc: clsact on javaoverlay's veth host end and vxlan device of both hosts, with a u32 filter
 #                  per unicast MAC (remote container -> vxlan, local container -> veth) and action mirred redirect,
 #                  so container unicast bypasses the bridge and br_netfilter; broadcast still takes the bridge
 # --profile samples every CPU with perf during each iperf3 run (perf record -a) and reports, per path, the share of
@@ -58,7 +60,7 @@ while (($#)); do
 done
 ((rounds >= 3 && rounds <= 50 && secs >= 1 && secs <= 60)) || { echo "rounds 3..50, seconds 1..60" >&2; exit 2; }
 for k in "${knobs[@]}"; do
-  case "$k" in fwd-top|notrack|brnf0|veth-gro|udp-gro-fwd|notrack-outer|nsl|nsl0|nslx|mvl|tcr) ;; *) echo "unknown knob $k" >&2; usage ;; esac
+  case "$k" in fwd-top|notrack|brnf0|veth-gro|udp-gro-fwd|notrack-outer|nsl|nsl0|nslx|mvl|tcr|nofilter) ;; *) echo "unknown knob $k" >&2; usage ;; esac
 done
 for t in iperf3 jq python3 nsenter ethtool iptables; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }; done
 ((profile == 0)) || command -v perf >/dev/null || { echo "missing perf (apt-get install linux-perf), or drop --profile" >&2; exit 1; }
@@ -193,8 +195,8 @@ tcr() {  # on|off: unicast between the two jo containers by tc redirect, around 
     if [[ $h == h1 ]]; then mine=$(cmac "${pid_a[jo]}"); theirs=$(cmac "${pid_b[jo]}"); else mine=$(cmac "${pid_b[jo]}"); theirs=$(cmac "${pid_a[jo]}"); fi
     if [[ $1 == on ]]; then
       hn $h tc qdisc add dev "$vh" clsact; hn $h tc qdisc add dev "$vx" clsact
-      hn $h tc filter add dev "$vh" ingress prio 10 protocol all flower dst_mac "$theirs" action mirred egress redirect dev "$vx"
-      hn $h tc filter add dev "$vx" ingress prio 10 protocol all flower dst_mac "$mine" action mirred egress redirect dev "$vh"
+      hn $h tc filter add dev "$vh" ingress prio 10 protocol all u32 match ether dst "$theirs" action mirred egress redirect dev "$vx"
+      hn $h tc filter add dev "$vx" ingress prio 10 protocol all u32 match ether dst "$mine" action mirred egress redirect dev "$vh"
     else
       hn $h tc qdisc del dev "$vh" clsact; hn $h tc qdisc del dev "$vx" clsact
     fi
@@ -209,6 +211,10 @@ knob() {  # knob on|off
     brnf0) if [[ $2 == on ]]; then brnf 0; else brnf 1; fi ;;
     veth-gro) veth_gro "$2" ;;
     tcr) tcr "$2" ;;
+    nofilter) for h in h1 h2; do
+                if [[ $2 == on ]]; then hn $h nft list table inet javaoverlay > "$logdir/nft-$h"; hn $h nft delete table inet javaoverlay
+                else hn $h nft -f "$logdir/nft-$h"; fi
+              done ;;
     udp-gro-fwd) both ethtool -K eth0 rx-udp-gro-forwarding "$2" ;;
     notrack-outer) both iptables -t raw $a PREROUTING -p udp --dport 4789 -j CT --notrack
                    both iptables -t raw $a OUTPUT -p udp --dport 4789 -j CT --notrack ;;

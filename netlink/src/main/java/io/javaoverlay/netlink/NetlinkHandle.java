@@ -219,6 +219,61 @@ public interface NetlinkHandle extends Closeable {
         throw unsupported("fdbListBridge");
     }
 
+    // ---- traffic control (ingress filters) -------------------------------------------------
+
+    /**
+     * Adds the {@code clsact} qdisc to device {@code ifindex}, its ingress bound to shared filter block
+     * {@code ingressBlock} (0: the device's own filters). Equivalent to
+     * {@code tc qdisc add dev DEV clsact [ingress_block N]}.
+     *
+     * @throws AlreadyExistsException if the device has a clsact (or ingress) qdisc already
+     * @throws NotSupportedException  if the kernel has no clsact qdisc
+     */
+    default void clsactAdd(int ifindex, int ingressBlock) throws NetlinkException {
+        throw unsupported("clsactAdd");
+    }
+
+    /** Removes the device's {@code clsact} qdisc and every filter it holds ({@code tc qdisc del dev DEV clsact}). */
+    default void clsactDel(int ifindex) throws NetlinkException {
+        throw unsupported("clsactDel");
+    }
+
+    /**
+     * The ingress block of every device with a {@code clsact} qdisc: ifindex to block index (0 when
+     * the device has its own filters). Equivalent to {@code tc qdisc show}.
+     */
+    default java.util.Map<Integer, Integer> clsactList() throws NetlinkException {
+        throw unsupported("clsactList");
+    }
+
+    /**
+     * The filters at {@code target}, by priority: a filter of the shape {@link IngressFilter} describes, or
+     * empty for anything else at that priority. Equivalent to {@code tc filter show (dev DEV ingress | block N)}.
+     *
+     * Empty when the device has no clsact qdisc, or no qdisc uses the block.
+     */
+    default java.util.Map<Integer, Optional<IngressFilter>> ingressFilters(IngressTarget target) throws NetlinkException {
+        throw unsupported("ingressFilters");
+    }
+
+    /**
+     * Adds {@code filter} at its priority. Equivalent to {@code tc filter add ... prio P protocol all u32
+     * match ether dst MAC [action mirred egress redirect dev DEV]}. The kernel keeps any number of u32
+     * filters at one priority: callers keep one per priority ({@link #ingressFilters} reports a priority
+     * holding two different ones as foreign).
+     *
+     * @throws NotFoundException if the device has no clsact qdisc, or the kernel has no u32 classifier
+     *                           or mirred action ("TC classifier not found")
+     */
+    default void ingressFilterAdd(IngressTarget target, IngressFilter filter) throws NetlinkException {
+        throw unsupported("ingressFilterAdd");
+    }
+
+    /** Removes every filter of {@code priority} at {@code target}. @throws NotFoundException if there is none */
+    default void ingressFilterDel(IngressTarget target, int priority) throws NetlinkException {
+        throw unsupported("ingressFilterDel");
+    }
+
     // ---- events ------------------------------------------------------------------------
 
     /**

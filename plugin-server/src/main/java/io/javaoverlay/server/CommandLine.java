@@ -107,6 +107,11 @@ public final class CommandLine {
             new Flag("vxlan-ingress-filter", "JAVAOVERLAY_VXLAN_INGRESS_FILTER", "true|false",
                     "accept VXLAN only from the VTEPs of the cluster's hosts (nftables table inet\n"
                     + "javaoverlay); false removes the table. Default: true."),
+            new Flag("fast-path", "JAVAOVERLAY_FAST_PATH", "true|false",
+                    "send containers' unicast frames between hosts around the bridge by tc redirects\n"
+                    + "(clsact, u32, mirred), so they skip br_netfilter and Docker's iptables rules, as\n"
+                    + "Docker's overlay does (networks with up to 32 containers on this host). false: the\n"
+                    + "bridge carries everything. Default: true."),
             new Flag("bum-warn-hosts", "JAVAOVERLAY_BUM_WARN_HOSTS", "N",
                     "warn when a network with -o javaoverlay.bum=replicate spans this many hosts or more:\n"
                     + "each broadcast or multicast frame is sent once per other host. Default: "
@@ -292,6 +297,7 @@ public final class CommandLine {
                 .deadHostTimeout(duration(given, env, "dead-host-timeout", DaemonConfig.DEFAULT_DEAD_HOST_TIMEOUT))
                 .vtepProbe(bool(given, env, "vtep-probe", true))
                 .vxlanIngressFilter(bool(given, env, "vxlan-ingress-filter", true))
+                .fastPath(bool(given, env, "fast-path", true))
                 .bumLimits(new VxlanConfig.BumLimits(
                         count(given, env, "bum-warn-hosts", VxlanConfig.BumLimits.DEFAULT.warnHosts()),
                         count(given, env, "bum-max-hosts", VxlanConfig.BumLimits.DEFAULT.maxHosts())))

@@ -53,6 +53,7 @@ import java.util.Optional;
  *                          {@code IP[:PORT]}; empty = no resolver and no name records
  * @param dnsUpstreams      resolvers for every other name; empty = the host's /etc/resolv.conf servers
  * @param serviceRegistration register labelled containers in Consul's catalog (needs a Consul store)
+ * @param fastPath          containers' unicast frames between hosts bypass the bridge by tc redirects
  */
 public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, Optional<String> hostId, Path socket, String scope,
                            Level logLevel, Optional<String> consulToken, int vxlanPort, VniRange vniRange,
@@ -61,7 +62,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                            Path adminSocket, Optional<MetricsAddress> metricsAddr, Duration deadHostRetention,
                            Duration resyncInterval, Duration endpointGrace, Duration deadHostTimeout, boolean vtepProbe,
                            boolean vxlanIngressFilter, VxlanConfig.BumLimits bumLimits, Optional<String> dnsAddr,
-                           List<InetSocketAddress> dnsUpstreams, boolean serviceRegistration) {
+                           List<InetSocketAddress> dnsUpstreams, boolean serviceRegistration, boolean fastPath) {
 
     /** Where Docker looks for the legacy plugin named javaoverlay. */
     public static final Path DEFAULT_SOCKET = Path.of("/run/docker/plugins/javaoverlay.sock");
@@ -281,7 +282,8 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
                 .bumLimits(bumLimits)
                 .dnsAddr(dnsAddr)
                 .dnsUpstreams(dnsUpstreams)
-                .serviceRegistration(serviceRegistration);
+                .serviceRegistration(serviceRegistration)
+                .fastPath(fastPath);
     }
 
     /** Named settings for a {@link DaemonConfig}; {@link #build()} validates them as the constructor does. */
@@ -310,6 +312,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         private Duration deadHostTimeout = DEFAULT_DEAD_HOST_TIMEOUT;
         private boolean vtepProbe = true;
         private boolean vxlanIngressFilter = true;
+        private boolean fastPath = true;
         private VxlanConfig.BumLimits bumLimits = VxlanConfig.BumLimits.DEFAULT;
         private Optional<String> dnsAddr = Optional.empty();
         private List<InetSocketAddress> dnsUpstreams = List.of();
@@ -463,6 +466,12 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
             return this;
         }
 
+        /** {@code --fast-path}. */
+        public Builder fastPath(boolean value) {
+            this.fastPath = value;
+            return this;
+        }
+
         /** {@code --bum-warn-hosts}, {@code --bum-max-hosts}. */
         public Builder bumLimits(VxlanConfig.BumLimits value) {
             this.bumLimits = value;
@@ -490,7 +499,7 @@ public record DaemonConfig(StoreLocation store, Optional<String> advertiseAddr, 
         /** The validated configuration. @throws IllegalArgumentException naming the flag that is wrong */
         public DaemonConfig build() {
             return new DaemonConfig(store, advertiseAddr, hostId, socket, scope, logLevel, consulToken, vxlanPort, vniRange, defaultPools, maxBodyBytes, consulTokenFile, readyTimeout, driverName, dockerHost, consulTls, adminSocket, metricsAddr, deadHostRetention, resyncInterval, endpointGrace, deadHostTimeout, vtepProbe,
-                    vxlanIngressFilter, bumLimits, dnsAddr, dnsUpstreams, serviceRegistration);
+                    vxlanIngressFilter, bumLimits, dnsAddr, dnsUpstreams, serviceRegistration, fastPath);
         }
     }
 }

@@ -193,6 +193,7 @@ public record Wiring(StoreFactory stores, IpamFactory ipams, ClusterFactory clus
                 .ipamAddressSpaces(Set.of(s.localAddressSpace(), s.globalAddressSpace()))
                 .resyncInterval(config.resyncInterval())
                 .bumLimits(config.bumLimits())
+                .fastPath(config.fastPath())
                 .build();
         return new VxlanNetworkService(handle, store, vc);
     }

@@ -21,10 +21,12 @@ import java.util.Set;
  * @param resyncInterval    period of the safety-net reconcile pass (~30 s)
  * @param watchWait         longest blocking store query before it is re-issued
  * @param bumLimits         how many hosts a network with {@code javaoverlay.bum=replicate} may span
+ * @param fastPath          containers' unicast frames to other hosts bypass the bridge by tc redirects
+ *                          ({@code --fast-path}; see {@link io.javaoverlay.vxlan.reconcile.FastPath})
  */
 public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin, int vniMax, boolean singleHost,
                           Set<String> ipamAddressSpaces, Duration resyncInterval, Duration watchWait,
-                          BumLimits bumLimits) {
+                          BumLimits bumLimits, boolean fastPath) {
 
     public static final int DEFAULT_VNI_MIN = 1;
     public static final int DEFAULT_VNI_MAX = 4095;
@@ -102,6 +104,7 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
         private Duration resync = Duration.ofSeconds(30);
         private Duration watchWait = Duration.ofMinutes(5);
         private BumLimits bumLimits = BumLimits.DEFAULT;
+        private boolean fastPath = true;
 
         private Builder(String hostId, Underlay underlay) {
             this.hostId = hostId;
@@ -151,10 +154,16 @@ public record VxlanConfig(String hostId, Underlay underlay, int port, int vniMin
             return this;
         }
 
+        /** The tc fast path for unicast between hosts (default on). */
+        public Builder fastPath(boolean on) {
+            this.fastPath = on;
+            return this;
+        }
+
         /** The validated config. @throws IllegalArgumentException naming the bad setting */
         public VxlanConfig build() {
             return new VxlanConfig(hostId, underlay, port, vniMin, vniMax, singleHost, addressSpaces, resync, watchWait,
-                    bumLimits);
+                    bumLimits, fastPath);
         }
     }
 }

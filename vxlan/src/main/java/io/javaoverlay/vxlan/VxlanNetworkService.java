@@ -11,6 +11,7 @@ import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
+import io.javaoverlay.vxlan.reconcile.FastPath;
 import io.javaoverlay.vxlan.reconcile.PassListener;
 import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.reconcile.Reconcilers;
@@ -246,6 +247,17 @@ public final class VxlanNetworkService implements NetworkService {
                             + e.operation() + ": " + e.getMessage(), e);
                 }
                 reconcilers.links().put(hostEnd); // the pass that follows must see the port before its event
+                if (!devs.vxlanCreated()) {
+                    // Before Docker starts the container: the other local containers' frames to it must
+                    // not be redirected into the tunnel (FastPath). Failing here costs speed, not frames.
+                    try {
+                        reconcilers.fastPath().addPort(cid, net.vni(), devs.vxlanIndex(),
+                                new FastPath.Port(hostEnd.index(), ep.mac()));
+                    } catch (NetlinkException e) {
+                        LOG.log(Level.WARNING, "endpoint " + eid + ": fast path not set up for it ("
+                                + e.getMessage() + "); the next pass retries");
+                    }
+                }
                 if (devs.vxlanCreated()) {
                     // The first container of the network on this host: program the peers before Docker starts
                     // it, so that its first packet finds their FDB and neighbour entries (an ARP the VXLAN

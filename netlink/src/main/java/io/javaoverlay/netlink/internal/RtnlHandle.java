@@ -6,6 +6,8 @@ import io.javaoverlay.netlink.BridgePortSettings;
 import io.javaoverlay.netlink.DumpInterruptedException;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.IngressFilter;
+import io.javaoverlay.netlink.IngressTarget;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkEvent;
 import io.javaoverlay.netlink.LinkSubscription;
@@ -25,6 +27,7 @@ import io.javaoverlay.netlink.internal.wire.NetlinkTransport;
 import io.javaoverlay.netlink.internal.wire.NlMessage;
 import io.javaoverlay.netlink.internal.wire.NlMsgBuilder;
 import io.javaoverlay.netlink.internal.wire.RouteCodec;
+import io.javaoverlay.netlink.internal.wire.TcCodec;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.IpPrefix;
 import io.javaoverlay.types.MacAddress;
@@ -401,6 +404,52 @@ public final class RtnlHandle implements NetlinkHandle {
         }
         return dumpAll(NeighCodec.encodeFdbDumpBridge(bridgeIndex), "RTM_GETNEIGH AF_BRIDGE dump br " + dev(bridgeIndex),
                 m -> m.header().type() == RTM_NEWNEIGH ? NeighCodec.decodeFdb(m) : Optional.empty());
+    }
+
+    // ---- traffic control ---------------------------------------------------------------------
+
+    @Override
+    public void clsactAdd(int ifindex, int ingressBlock) throws NetlinkException {
+        ack(TcCodec.encodeClsact(TcCodec.RTM_NEWQDISC, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ifindex, ingressBlock),
+                "clsact " + dev(ifindex) + (ingressBlock != 0 ? " ingress_block " + Integer.toUnsignedString(ingressBlock) : ""));
+    }
+
+    @Override
+    public void clsactDel(int ifindex) throws NetlinkException {
+        ack(TcCodec.encodeClsact(TcCodec.RTM_DELQDISC, NLM_F_ACK, ifindex, 0), "clsact " + dev(ifindex));
+    }
+
+    @Override
+    public java.util.Map<Integer, Integer> clsactList() throws NetlinkException {
+        java.util.Map<Integer, Integer> out = new java.util.TreeMap<>();
+        for (TcCodec.Qdisc q : dumpAll(TcCodec.encodeQdiscDump(), "RTM_GETQDISC dump", TcCodec::decodeQdisc)) {
+            if (q.kind().equals("clsact")) {
+                out.put(q.ifindex(), q.ingressBlock());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.Map<Integer, Optional<IngressFilter>> ingressFilters(IngressTarget target) throws NetlinkException {
+        java.util.Map<Integer, Optional<IngressFilter>> out = new java.util.TreeMap<>();
+        for (TcCodec.Decoded d : dumpAll(TcCodec.encodeFilterDump(target), "RTM_GETTFILTER dump " + target,
+                TcCodec::decodeFilter)) {
+            // A priority with a foreign filter stays foreign whatever else it holds.
+            out.merge(d.priority(), d.filter(), (had, now) -> had.isPresent() && now.isPresent() && had.equals(now)
+                    ? had : Optional.empty());
+        }
+        return out;
+    }
+
+    @Override
+    public void ingressFilterAdd(IngressTarget target, IngressFilter filter) throws NetlinkException {
+        ack(TcCodec.encodeFilterAdd(NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, target, filter), "u32 " + filter + " at " + target);
+    }
+
+    @Override
+    public void ingressFilterDel(IngressTarget target, int priority) throws NetlinkException {
+        ack(TcCodec.encodeFilterDel(target, priority), "filter prio " + priority + " at " + target);
     }
 
     // ---- events --------------------------------------------------------------------------

@@ -46,6 +46,7 @@ public final class ConfigView {
         m.put("dead-host-retention", duration(c.deadHostRetention()));
         m.put("vtep-probe", String.valueOf(c.vtepProbe()));
         m.put("vxlan-ingress-filter", String.valueOf(c.vxlanIngressFilter()));
+        m.put("fast-path", String.valueOf(c.fastPath()));
         m.put("bum-warn-hosts", String.valueOf(c.bumLimits().warnHosts()));
         m.put("bum-max-hosts", String.valueOf(c.bumLimits().maxHosts()));
         m.put("dns-addr", c.dnsAddr().orElse("(off)"));

@@ -10,6 +10,7 @@ import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.Vxlan;
 import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.VxlanConfig;
 import io.javaoverlay.vxlan.state.EndpointRecord;
@@ -71,6 +72,8 @@ public final class NetworkReconciler {
     private Optional<String> frozen = Optional.empty();
     /** Hosts of the network at the last BUM cost warning; 0 while below {@code --bum-warn-hosts}. */
     private int bumWarnedHosts;
+    /** Endpoint ID → MAC of this host's endpoint records, as the last {@link #desired()} read them. */
+    private Map<String, MacAddress> localMacs = Map.of();
 
     NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config, Reconcilers owner) {
         this.networkId = networkId;
@@ -243,7 +246,15 @@ public final class NetworkReconciler {
                 owner.links().remove(del.index()); // before its event arrives: the next pass knows it is gone
             }
         }
-        return new ReconcileReport(networkId, plan, result, Optional.empty(), freeze);
+        Optional<String> fastPathFailure = Optional.empty();
+        if (freeze.isEmpty() && desired.isPresent()) {
+            try {
+                syncFastPath(desired.get(), actual);
+            } catch (NetlinkException | RuntimeException e) {
+                fastPathFailure = Optional.of("fast path: " + Applier.describe(e));
+            }
+        }
+        return new ReconcileReport(networkId, plan, result, fastPathFailure, freeze);
     }
 
     /**
@@ -285,6 +296,21 @@ public final class NetworkReconciler {
         frozen = freeze;
     }
 
+    /**
+     * The tc redirects around the bridge ({@link FastPath}), from the network's ports (those of the
+     * pass's kernel read: a pass never adds a port) and the MACs of this host's endpoint records.
+     */
+    private void syncFastPath(DesiredNetwork d, ActualNetwork actual) throws NetlinkException {
+        List<FastPath.Port> ports = new java.util.ArrayList<>();
+        for (Link l : actual.ports(networkId)) {
+            MacAddress mac = DeviceNames.parseAlias(l.attrs().alias()).flatMap(DeviceNames.Owner::endpointId)
+                    .map(localMacs::get).orElse(null);
+            ports.add(new FastPath.Port(l.index(), mac));
+        }
+        Optional<Link> vx = ports.isEmpty() ? Optional.empty() : handle.findLinkByName(d.vxlanName());
+        owner.fastPath().sync(networkId, d.vni(), vx, ports);
+    }
+
     /** Reads the desired state from the store (empty: no network record). */
     Optional<DesiredNetwork> desired() {
         Optional<NetworkRecord> net = store.findNetwork(networkId);
@@ -293,6 +319,13 @@ public final class NetworkReconciler {
         }
         owner.vniSeen(net.get().vni(), networkId);
         List<EndpointRecord> endpoints = store.endpoints(networkId);
+        Map<String, MacAddress> mine = new java.util.HashMap<>();
+        for (EndpointRecord e : endpoints) {
+            if (e.hostId().equals(config.hostId())) {
+                mine.put(e.endpointId(), e.mac());
+            }
+        }
+        localMacs = mine;
         Set<String> withdrawn = owner.withdrawn();
         return DesiredNetwork.derive(net, endpoints, config.hostId(), config.vtep(), config.port(),
                 config.underlay().deviceIndex(), containerMtu(net.get(), config), withdrawn);

@@ -48,6 +48,8 @@ public final class Reconcilers implements AutoCloseable {
     private final VxlanConfig config;
     private final ScheduledExecutorService scheduler;
     private final LinkIndex links;
+    /** The tc redirects around the bridge, for every network. */
+    private final FastPath fastPath;
     private final Map<String, NetworkReconciler> byNetwork = new ConcurrentHashMap<>();
     private final Map<Integer, String> vniToNetwork = new ConcurrentHashMap<>();
     private final List<StoreWatcher> watchers;
@@ -67,6 +69,7 @@ public final class Reconcilers implements AutoCloseable {
         this.store = store;
         this.config = config;
         this.links = new LinkIndex(handle);
+        this.fastPath = new FastPath(handle, config.fastPath());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jo-reconcile-timer");
             t.setDaemon(true);
@@ -195,6 +198,11 @@ public final class Reconcilers implements AutoCloseable {
     }
 
     /** The index of this host's javaoverlay devices. */
+    public FastPath fastPath() {
+        return fastPath;
+    }
+
+    /** The index of this host's links, fed by link events. */
     public LinkIndex links() {
         return links;
     }

@@ -9,6 +9,8 @@ import io.javaoverlay.netlink.NotSupportedException;
 import io.javaoverlay.netlink.Device;
 import io.javaoverlay.netlink.Family;
 import io.javaoverlay.netlink.FdbEntry;
+import io.javaoverlay.netlink.IngressFilter;
+import io.javaoverlay.netlink.IngressTarget;
 import io.javaoverlay.netlink.GenericLink;
 import io.javaoverlay.netlink.Link;
 import io.javaoverlay.netlink.LinkAttrs;
@@ -50,6 +52,11 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     private final List<Consumer<LinkEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<String> mutations = new ArrayList<>();
     private final Map<Integer, Boolean> learning = new TreeMap<>();
+    /** Devices with a clsact qdisc → their ingress block (0: own filters). */
+    private final Map<Integer, Integer> clsact = new TreeMap<>();
+    /** Filters by target ("dev N" / "block N"), by priority; empty = two different ones (foreign). */
+    private final Map<String, TreeMap<Integer, Optional<IngressFilter>>> filters = new TreeMap<>();
+    private boolean tcMissing;
     private int linkDumps;
     private final ThreadLocal<int[]> threadDumps = ThreadLocal.withInitial(() -> new int[1]);
     private volatile Runnable duringDump = () -> { };
@@ -73,6 +80,21 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     /** Operations whose name (e.g. "linkAdd jo-vx-1", "fdbSet") matches fail with errno 5. */
     public void failWhen(Predicate<String> op) {
         this.failing = op;
+    }
+
+    /** A kernel without the clsact qdisc and the u32 classifier (every tc call is refused as tc(8) reports it). */
+    public synchronized void withoutTc() {
+        tcMissing = true;
+    }
+
+    /** The filters at {@code target} by priority (empty when there are none). */
+    public synchronized Map<Integer, Optional<IngressFilter>> filtersAt(IngressTarget target) {
+        return Map.copyOf(filters.getOrDefault(key(target), new TreeMap<>()));
+    }
+
+    /** The devices with a clsact qdisc and their ingress block. */
+    public synchronized Map<Integer, Integer> clsacts() {
+        return Map.copyOf(clsact);
     }
 
     /** Names of mutating calls so far, e.g. {@code linkAdd jo-br-1}. */
@@ -201,6 +223,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         }
         op("linkDel " + l.name());
         links.remove(index);
+        dropClsact(index);
         fdb.removeIf(e -> e.linkIndex() == index || (!e.isSelf() && e.masterIndex() == index));
         neigh.removeIf(n -> n.linkIndex() == index);
         learning.remove(index);
@@ -446,6 +469,83 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         }
         return new BridgePort(index, l.name(), l.attrs().masterIndex(), BridgePort.BR_STATE_FORWARDING,
                 BridgePortSettings.builder().learning(learning(index)).build());
+    }
+
+    private static String key(IngressTarget t) {
+        return t.ifindex() > 0 ? "dev " + t.ifindex() : "block " + Integer.toUnsignedString(t.block());
+    }
+
+    private void dropClsact(int ifindex) {
+        Integer block = clsact.remove(ifindex);
+        filters.remove("dev " + ifindex);
+        if (block != null && block != 0 && !clsact.containsValue(block)) {
+            filters.remove(key(IngressTarget.block(block))); // a block goes with the last qdisc using it
+        }
+    }
+
+    private void requireTc(String op) throws NetlinkException {
+        if (tcMissing) {
+            throw new NotFoundException(2, op, "TC classifier not found", "ENOENT (no such file or directory): TC classifier not found");
+        }
+    }
+
+    private boolean exists(IngressTarget t) {
+        return t.ifindex() > 0 ? clsact.containsKey(t.ifindex()) : clsact.containsValue(t.block());
+    }
+
+    @Override
+    public synchronized void clsactAdd(int ifindex, int ingressBlock) throws NetlinkException {
+        String op = "clsactAdd " + ifindex + " block " + Integer.toUnsignedString(ingressBlock);
+        requireTc(op);
+        linkByIndex(ifindex);
+        if (clsact.containsKey(ifindex)) {
+            throw new AlreadyExistsException(17, op, null, "File exists");
+        }
+        op(op);
+        clsact.put(ifindex, ingressBlock);
+    }
+
+    @Override
+    public synchronized void clsactDel(int ifindex) throws NetlinkException {
+        String op = "clsactDel " + ifindex;
+        if (!clsact.containsKey(ifindex)) {
+            throw new NotFoundException(2, op, null, "No such file or directory");
+        }
+        op(op);
+        dropClsact(ifindex);
+    }
+
+    @Override
+    public synchronized Map<Integer, Integer> clsactList() {
+        return Map.copyOf(clsact);
+    }
+
+    @Override
+    public synchronized Map<Integer, Optional<IngressFilter>> ingressFilters(IngressTarget target) {
+        return exists(target) ? Map.copyOf(filters.getOrDefault(key(target), new TreeMap<>())) : Map.of();
+    }
+
+    @Override
+    public synchronized void ingressFilterAdd(IngressTarget target, IngressFilter filter) throws NetlinkException {
+        String op = "ingressFilterAdd " + key(target) + " " + filter;
+        requireTc(op);
+        if (!exists(target)) {
+            throw new NotFoundException(2, op, null, "No such file or directory");
+        }
+        op(op);
+        filters.computeIfAbsent(key(target), k -> new TreeMap<>()).merge(filter.priority(), Optional.of(filter),
+                (had, now) -> Optional.empty());
+    }
+
+    @Override
+    public synchronized void ingressFilterDel(IngressTarget target, int priority) throws NetlinkException {
+        String op = "ingressFilterDel " + key(target) + " prio " + priority;
+        TreeMap<Integer, Optional<IngressFilter>> at = filters.get(key(target));
+        if (!exists(target) || at == null || !at.containsKey(priority)) {
+            throw new NotFoundException(2, op, null, "No such file or directory");
+        }
+        op(op);
+        at.remove(priority);
     }
 
     @Override

@@ -173,6 +173,12 @@ public final class Rtnl {
             "RTM_DELADDR", "RTM_GETADDR", null, "RTM_NEWROUTE", "RTM_DELROUTE", "RTM_GETROUTE", null,
             "RTM_NEWNEIGH", "RTM_DELNEIGH", "RTM_GETNEIGH"};
         int i = type - RTM_NEWLINK;
-        return i >= 0 && i < names.length && names[i] != null ? names[i] : "NLMSG_" + type;
+        if (i >= 0 && i < names.length && names[i] != null) {
+            return names[i];
+        }
+        String[] tc = {"RTM_NEWQDISC", "RTM_DELQDISC", "RTM_GETQDISC", null, null, null, null, null,
+            "RTM_NEWTFILTER", "RTM_DELTFILTER", "RTM_GETTFILTER"};
+        int j = type - 36;
+        return j >= 0 && j < tc.length && tc[j] != null ? tc[j] : "NLMSG_" + type;
     }
 }
