@@ -7,6 +7,7 @@
 # Usage (as root, from anywhere; builds the plugin if there is no build):
 #   bench/throughput-bench.sh [--rounds N] [--seconds S] [--knob K]... [--ov-default-mtu] [--no-underlay]
 #                             [--no-latency] [--nsl-vxlan-opts "OPTS"] [--profile] [--out FILE] [--keep]
+#                             [--daemon-flags "FLAGS"]
 # Defaults: 5 rounds, 4 s per iperf3 run, no knobs, latency on. Knobs (repeatable):
 #   fwd-top        iptables: FORWARD -i jo-br-+ -o jo-br-+ -j ACCEPT inserted at position 1 (before Docker's chains)
 #   notrack        iptables raw PREROUTING -i jo-br-+ -j CT --notrack (bridged frames skip conntrack)
@@ -24,7 +25,7 @@
 #                  namespace, moved into the same containers (what Docker's macvlan driver does with a NIC)
 #   nofilter       the VXLAN ingress filter (nftables table inet javaoverlay) removed on both hosts for the run,
 #                  and loaded again from what `nft list table` printed before (its cost per received packet)
-#   tcr            tc: clsact on javaoverlay's veth host end and vxlan device of both hosts, with a u32 filter
+#   tcr            (with --daemon-flags --fast-path=false: the daemon's own fast path does the same) tc: clsact on javaoverlay's veth host end and vxlan device of both hosts, with a u32 filter
 #                  per unicast MAC (remote container -> vxlan, local container -> veth) and action mirred redirect,
 #                  so container unicast bypasses the bridge and br_netfilter; broadcast still takes the bridge
 # --profile samples every CPU with perf during each iperf3 run (perf record -a) and reports, per path, the share of
@@ -40,7 +41,7 @@ root=$(pwd -P)
 T="$root/scripts/testbed"
 P=${TESTBED_PREFIX:-jo}
 TB_ROOT=${TESTBED_ROOT:-/var/lib/javaoverlay-testbed}
-rounds=5 secs=4 out="" keep=0 latency=1 underlay=1 ovd=0 nsl_opts="" profile=0 knobs=()
+rounds=5 secs=4 out="" keep=0 latency=1 underlay=1 ovd=0 nsl_opts="" profile=0 knobs=() dflags=
 usage() { sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($#)); do
   case "$1" in
@@ -54,6 +55,7 @@ while (($#)); do
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --profile) profile=1; shift ;;
+    --daemon-flags) dflags=$2; shift 2 ;;
     -h|--help) usage ;;
     *) echo "unknown argument $1" >&2; usage ;;
   esac
@@ -94,8 +96,9 @@ log "testbed up 2 --docker 20 (+ Consul), prefix $P"
 sock() { echo "$TB_ROOT/$1/run/docker/plugins/javaoverlay.sock"; }
 for h in h1 h2; do
   rm -f "$(sock "$h")"
+  # shellcheck disable=SC2086 # --daemon-flags is a list of words
   "$T" exec "$h" "$root/bin/javaoverlay" daemon --store "consul://198.18.0.1:8500" --scope global \
-    --advertise-addr "198.18.0.1${h#h}" --host-id "$h" >"$logdir/daemon-$h.log" 2>&1 </dev/null &
+    --advertise-addr "198.18.0.1${h#h}" --host-id "$h" $dflags >"$logdir/daemon-$h.log" 2>&1 </dev/null &
   bg_pids+=($!)
 done
 for h in h1 h2; do

@@ -110,8 +110,8 @@ public final class CommandLine {
             new Flag("fast-path", "JAVAOVERLAY_FAST_PATH", "true|false",
                     "send containers' unicast frames between hosts around the bridge by tc redirects\n"
                     + "(clsact, u32, mirred), so they skip br_netfilter and Docker's iptables rules, as\n"
-                    + "Docker's overlay does (networks with up to 32 containers on this host). false: the\n"
-                    + "bridge carries everything. Default: true."),
+                    + "Docker's overlay does (networks with up to 64 containers here and 64 elsewhere). false:\n"
+                    + "the bridge carries everything. Default: true."),
             new Flag("bum-warn-hosts", "JAVAOVERLAY_BUM_WARN_HOSTS", "N",
                     "warn when a network with -o javaoverlay.bum=replicate spans this many hosts or more:\n"
                     + "each broadcast or multicast frame is sent once per other host. Default: "

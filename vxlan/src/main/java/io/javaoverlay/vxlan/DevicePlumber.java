@@ -61,11 +61,10 @@ final class DevicePlumber {
      * The network's devices after {@link #ensure}.
      *
      * @param bridgeIndex  the bridge's ifindex
-     * @param vxlanIndex   the vxlan device's ifindex (0 when it was just created: not looked up)
      * @param vxlanCreated the vxlan device was created by this call, so it holds no forwarding or
      *                     neighbour entry for any peer yet
      */
-    record Devices(int bridgeIndex, int vxlanIndex, boolean vxlanCreated) {}
+    record Devices(int bridgeIndex, boolean vxlanCreated) {}
 
     /**
      * Makes sure the bridge and vxlan device of {@code net} exist, the vxlan device on the bridge with
@@ -109,7 +108,6 @@ final class DevicePlumber {
             throw new OverlayException(Kind.UNAVAILABLE, "network " + net.networkId() + ": could not set up " + brName
                     + " and " + vxName + ": " + String.join("; ", why));
         }
-        return new Devices(br.isPresent() ? br.get().index() : handle.linkByName(brName).index(),
-                vx.map(Link::index).orElse(0), vx.isEmpty());
+        return new Devices(br.isPresent() ? br.get().index() : handle.linkByName(brName).index(), vx.isEmpty());
     }
 }

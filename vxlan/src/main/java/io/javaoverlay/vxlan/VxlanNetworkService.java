@@ -11,7 +11,6 @@ import io.javaoverlay.types.MacAddress;
 import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.types.OverlayException.Kind;
 import io.javaoverlay.vxlan.reconcile.DeviceNames;
-import io.javaoverlay.vxlan.reconcile.FastPath;
 import io.javaoverlay.vxlan.reconcile.PassListener;
 import io.javaoverlay.vxlan.reconcile.ReconcileReport;
 import io.javaoverlay.vxlan.reconcile.Reconcilers;
@@ -248,14 +247,13 @@ public final class VxlanNetworkService implements NetworkService {
                 }
                 reconcilers.links().put(hostEnd); // the pass that follows must see the port before its event
                 if (!devs.vxlanCreated()) {
-                    // Before Docker starts the container: the other local containers' frames to it must
-                    // not be redirected into the tunnel (FastPath). Failing here costs speed, not frames.
+                    // Before Docker starts the container: its MAC must not be redirected into the tunnel
+                    // (a remote endpoint that had its address may not be gone from here yet; FastPath).
                     try {
-                        reconcilers.fastPath().addPort(cid, net.vni(), devs.vxlanIndex(),
-                                new FastPath.Port(hostEnd.index(), ep.mac()));
-                    } catch (NetlinkException e) {
-                        LOG.log(Level.WARNING, "endpoint " + eid + ": fast path not set up for it ("
-                                + e.getMessage() + "); the next pass retries");
+                        reconcilers.fastPath().addPort(net.vni(), ep.mac());
+                    } catch (NetlinkException | RuntimeException e) {
+                        LOG.log(Level.WARNING, "endpoint " + eid + ": could not check the fast path for its MAC "
+                                + ep.mac() + " (" + e.getMessage() + "); the next pass does");
                     }
                 }
                 if (devs.vxlanCreated()) {

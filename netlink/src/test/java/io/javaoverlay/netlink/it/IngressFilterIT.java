@@ -28,11 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Ingress filters through this module, on the overlay of {@link OverlayTrafficIT}: each host's
- * container port (veth host end) uses a shared filter block that passes frames to a local MAC and
- * redirects every other unicast frame to the vxlan device; the vxlan device redirects frames to the
- * local container's MAC to its port. With the ports taken off their bridges, the containers still
- * reach each other: the frames went by the filters alone. {@code tc} is used only to cross-check.
+ * Ingress filters through this module, on the overlay of {@link OverlayTrafficIT}, laid out as
+ * javaoverlay's fast path lays them out: each host's container port (veth host end) uses a shared
+ * filter block that redirects frames to the remote container's MAC to the vxlan device; the vxlan
+ * device redirects frames to the local container's MAC to its port. With the ports taken off their
+ * bridges, the containers still reach each other: the frames went by the filters alone. The other
+ * shapes (a pass, a redirect of every unicast frame) are read back too. {@code tc} is used only to
+ * cross-check.
  */
 @Tag("privileged")
 @ExtendWith(FreshNetnsExtension.class)
@@ -67,14 +69,12 @@ class IngressFilterIT {
         return new Host(host, br, vx, h.linkByName("jo-p" + n + "h"));
     }
 
-    /** The fast path of one host: port → block (pass own MAC, unicast → vxlan), vxlan → port for own MAC. */
+    /** The fast path of one host: port → block (the other host's MAC → vxlan), vxlan → port for its own MAC. */
     private static void filters(Host h, int n) throws Exception {
         NetlinkHandle k = h.ns().handle();
         k.clsactAdd(h.port().index(), BLOCK);
         k.clsactAdd(h.vxlan().index(), 0);
-        IngressTarget block = IngressTarget.block(BLOCK);
-        k.ingressFilterAdd(block, IngressFilter.pass(1, mac(n)));
-        k.ingressFilterAdd(block, IngressFilter.redirectUnicast(65000, h.vxlan().index()));
+        k.ingressFilterAdd(IngressTarget.block(BLOCK), IngressFilter.redirect(1, mac(3 - n), h.vxlan().index()));
         k.ingressFilterAdd(IngressTarget.device(h.vxlan().index()), IngressFilter.redirect(1, mac(n), h.port().index()));
     }
 
@@ -112,8 +112,7 @@ class IngressFilterIT {
         assertTrue(pings(c2, 1), "c2 -> c1 by the filters alone");
 
         NetlinkHandle k = h1.handle();
-        assertEquals(Map.of(1, Optional.of(IngressFilter.pass(1, mac(1))),
-                        65000, Optional.of(IngressFilter.redirectUnicast(65000, a.vxlan().index()))),
+        assertEquals(Map.of(1, Optional.of(IngressFilter.redirect(1, mac(2), a.vxlan().index()))),
                 k.ingressFilters(IngressTarget.block(BLOCK)));
         assertEquals(Map.of(1, Optional.of(IngressFilter.redirect(1, mac(1), a.port().index()))),
                 k.ingressFilters(IngressTarget.device(a.vxlan().index())));
@@ -123,15 +122,26 @@ class IngressFilterIT {
         // Two different filters at one priority read back as foreign (the caller keeps one per priority).
         k.ingressFilterAdd(IngressTarget.block(BLOCK), IngressFilter.pass(1, mac(3)));
         assertEquals(Optional.empty(), k.ingressFilters(IngressTarget.block(BLOCK)).get(1));
-        k.ingressFilterDel(IngressTarget.block(BLOCK), 1);
-        k.ingressFilterAdd(IngressTarget.block(BLOCK), IngressFilter.pass(1, mac(1)));
-        assertTrue(pings(c2, 1));
 
-        // Removing the redirect of the port's block stops c1's frames; putting it back restores them.
-        k.ingressFilterDel(IngressTarget.block(BLOCK), 65000);
+        // Removing the redirect of the port's block stops c1's frames; a redirect of every unicast frame
+        // behind a pass of c1's own MAC carries them again.
+        k.ingressFilterDel(IngressTarget.block(BLOCK), 1);
         assertFalse(pings(c1, 2), "without the redirect c1's frames go nowhere");
+        k.ingressFilterAdd(IngressTarget.block(BLOCK), IngressFilter.pass(1, mac(1)));
         k.ingressFilterAdd(IngressTarget.block(BLOCK), IngressFilter.redirectUnicast(65000, a.vxlan().index()));
+        assertEquals(Map.of(1, Optional.of(IngressFilter.pass(1, mac(1))),
+                        65000, Optional.of(IngressFilter.redirectUnicast(65000, a.vxlan().index()))),
+                k.ingressFilters(IngressTarget.block(BLOCK)));
         assertTrue(pings(c1, 2));
+
+        // A redirect whose target device is gone reads as foreign (the kernel reports ifindex 0).
+        Link spare = k.linkAdd(new Veth(LinkAttrs.named("jo-sp1").withUp(true), "jo-sp2", Optional.empty(), 0));
+        k.ingressFilterAdd(IngressTarget.device(a.vxlan().index()), IngressFilter.redirect(5, mac(9), spare.index()));
+        assertEquals(Optional.of(IngressFilter.redirect(5, mac(9), spare.index())),
+                k.ingressFilters(IngressTarget.device(a.vxlan().index())).get(5));
+        k.linkDel(spare.index());
+        assertEquals(Optional.empty(), k.ingressFilters(IngressTarget.device(a.vxlan().index())).get(5));
+        k.ingressFilterDel(IngressTarget.device(a.vxlan().index()), 5);
 
         // A filter tc made with other keys reads back as foreign, not as ours.
         IpRoute2.check("tc", "-n", h1.name(), "filter", "add", "block", Integer.toUnsignedString(BLOCK), "prio", "7",

@@ -142,6 +142,10 @@ abstract class MultiHostDockerSuite {
         for (String[] p : new String[][] {{"h1", "h2"}, {"h2", "h3"}, {"h3", "h1"}, {"h1", "h3"}}) {
             pingUntilAnswered(tb, p[0], "c" + p[0], ips.get(p[1]));
         }
+        // The fast path carried them: h1's container frames to the other hosts went around the bridge.
+        long redirected = OverlayProbe.fastPathPackets(tb, "h1", id1);
+        assertTrue(redirected > 0, "h1's fast path redirected no packet to the tunnel");
+        LOG.log(Level.INFO, "h1's fast path redirected " + redirected + " packets to the tunnel");
 
         // A restarted plugin converges again without touching the network (same Docker ID, still pinging).
         String id2 = tb.dockerOk("h2", "network", "inspect", "-f", "{{.Id}}", net);

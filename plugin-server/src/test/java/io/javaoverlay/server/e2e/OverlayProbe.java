@@ -135,6 +135,31 @@ final class OverlayProbe {
         return Optional.empty();
     }
 
+    /**
+     * Packets the fast path redirected from a network's container ports to its vxlan device in a host:
+     * the statistics of the mirred action of the catch-all filter in the ports' shared block
+     * ({@code tc -s filter show block N}; 0 when there is none).
+     */
+    static long fastPathPackets(Testbed tb, String host, String clusterNetworkId) {
+        String vx = vxlanOf(tb, host, clusterNetworkId).orElseThrow(() -> new AssertionError("no vxlan device of network "
+                + clusterNetworkId + " on " + host)).path("ifname").asText();
+        int block = 0x6a000000 + Integer.parseInt(vx.substring("jo-vx-".length()));
+        String shown = tb.exec(host, "tc", "-s", "filter", "show", "block", Integer.toUnsignedString(block)).stdout();
+        long packets = 0;
+        boolean inCatchAll = false;
+        for (String line : shown.split("\n")) {
+            if (line.contains("Egress Redirect to device " + vx)) {
+                inCatchAll = true;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Sent \\d+ bytes (\\d+) pkt").matcher(line);
+            if (inCatchAll && m.find()) {
+                packets += Long.parseLong(m.group(1));
+                inCatchAll = false;
+            }
+        }
+        return packets;
+    }
+
     /** {@code bridge -j fdb show dev DEV} in a host. */
     static JsonNode fdb(Testbed tb, String host, String dev) {
         return json(tb.exec(host, "bridge", "-j", "fdb", "show", "dev", dev).requireOk().stdout());

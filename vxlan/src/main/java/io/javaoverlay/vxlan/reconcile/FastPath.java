@@ -1,5 +1,6 @@
 package io.javaoverlay.vxlan.reconcile;
 
+import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.netlink.IngressFilter;
 import io.javaoverlay.netlink.IngressTarget;
 import io.javaoverlay.netlink.Link;
@@ -7,56 +8,57 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.netlink.NotFoundException;
 import io.javaoverlay.netlink.NotSupportedException;
-import io.javaoverlay.netlink.AlreadyExistsException;
 import io.javaoverlay.types.MacAddress;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The fast path: a container's unicast frames between hosts bypass the bridge, and with it
- * br_netfilter, which makes every bridged frame of the host namespace traverse Docker's iptables
- * rules and conntrack (docs/perf-notes.md: the whole gap to Docker's overlay, whose bridge sits in a
- * namespace of its own). Two sets of tc ingress filters per network, both derived from the local
- * ports alone:
+ * The fast path: a container's unicast frames to and from other hosts bypass the bridge, and with it
+ * br_netfilter, which sends every bridged frame of the host namespace through Docker's iptables rules
+ * and conntrack (docs/perf-notes.md: the whole gap to Docker's overlay, whose bridge sits in a
+ * namespace of its own). Two sets of tc ingress filters per network, mirroring what the bridge would
+ * do with the entries the reconciler programs:
  * <ul>
  *   <li>the ports' {@code clsact} ingress share one filter block ({@link #block(int)}): a frame to a
- *       local container's MAC passes (to the bridge), every other unicast frame is redirected to the
- *       vxlan device ({@link #CATCH_ALL}). Broadcast and multicast frames take the bridge;</li>
+ *       remote endpoint's MAC (one the bridge has a static entry for on the vxlan port) is redirected
+ *       to the vxlan device;</li>
  *   <li>the vxlan device's ingress redirects a frame to a local container's MAC to that container's
  *       port.</li>
  * </ul>
- * The bridge stays as it is and carries everything else (ARP, local traffic, frames to MACs the
- * filters do not know), so a missing filter only costs speed. What must hold is that a frame to a
- * local container is never sent into the tunnel: every local MAC passes before the redirect exists,
- * and a new port's MAC is added to the block in its Join, before Docker starts the container
- * ({@link #addPort}). The reconcile pass brings everything else to the ports ({@link #sync}).
+ * Everything else takes the bridge as before: ARP, broadcast and multicast, traffic between local
+ * containers, and frames to any MAC the filters do not name (a second MAC inside a container, a MAC
+ * no record has). So a missing filter costs speed, never frames, and a stale one does what the stale
+ * bridge entry it mirrors would. A Join removes a redirect of its own MAC from the block (a remote
+ * endpoint that had the same address, hence the same MAC, and whose removal this host has not seen
+ * yet), so that the container's first frames from its local neighbours reach it ({@link #addPort}).
  *
- * <p>Not for networks with more than {@link #MAX_PORTS} ports on this host (the filters are
- * evaluated in order, so each frame's cost grows with the local ports): their filters are removed and
- * the bridge carries everything. A kernel without the clsact qdisc, the u32 classifier or the mirred
- * action turns the fast path off for the daemon's life, with one warning.
+ * <p>Not for networks with more than {@link #MAX_FILTERS} remote endpoints or ports here: the filters
+ * are evaluated in order, so each frame's cost grows with their number. Such a network has no filters,
+ * and the bridge carries everything. A kernel without the clsact qdisc, the u32 classifier or the
+ * mirred action turns the fast path off for the daemon's life, with one warning. Any other failure
+ * takes the network's filters away (the bridge carries on) and is logged once; the next pass tries
+ * again.
  *
  * <p>Like the rest of a network's kernel state, the calls for one network are serialised on its
  * reconciler.
  */
 public final class FastPath {
     private static final System.Logger LOG = System.getLogger(FastPath.class.getName());
-    /** Block indexes of javaoverlay networks: this plus the VNI (VNIs are below 2^24). */
+    /** Block indexes of javaoverlay networks: this plus the VNI (VNIs are below 2^24, unique in the cluster). */
     static final int BLOCK_BASE = 0x6a000000;
-    /** Priority of the redirect of every other unicast frame, after the local MACs' passes. */
-    static final int CATCH_ALL = 65000;
-    /** Most ports on this host for which a network gets the fast path. */
-    static final int MAX_PORTS = 32;
+    /** Most remote endpoints, and most local ports, for which a network gets the fast path. */
+    static final int MAX_FILTERS = 64;
+    /** Highest filter priority used. */
+    static final int MAX_PRIORITY = 65000;
 
     /** A local port: its host end and its container's MAC (null when no record of this host names it). */
     public record Port(int ifindex, MacAddress mac) {}
@@ -67,6 +69,8 @@ public final class FastPath {
     private volatile String unsupported;
     /** Networks known to have no filters (after a teardown); any other may have some, e.g. from an earlier run. */
     private final Set<String> knownClean = ConcurrentHashMap.newKeySet();
+    /** Per network: port ifindex → the block its clsact uses, as made or read here. */
+    private final Map<String, Map<Integer, Integer>> bound = new ConcurrentHashMap<>();
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
 
     /**
@@ -89,192 +93,151 @@ public final class FastPath {
     }
 
     /**
-     * Brings network {@code networkId}'s filters to its ports: all of them when the fast path applies,
-     * none otherwise (and the catch-all only when every port's MAC is known).
+     * Brings network {@code networkId}'s filters to its ports and remote endpoints: all of them when the
+     * fast path applies, none otherwise. Never fails the pass: on a failure the network's filters are
+     * removed (as far as the kernel lets) and the state is logged once.
      *
-     * @param vxlan the network's vxlan device, if it exists
-     * @param ports the network's local ports
-     * @throws NetlinkException when the kernel refuses something else than the fast path itself
+     * @param vxlan      the network's vxlan device, if it exists
+     * @param ports      the network's local ports
+     * @param remoteMacs the MACs of the network's remote endpoints that the bridge sends to the vxlan port
      */
-    public void sync(String networkId, int vni, Optional<Link> vxlan, List<Port> ports) throws NetlinkException {
-        boolean applies = vxlan.isPresent() && !ports.isEmpty() && ports.size() <= MAX_PORTS;
+    public void sync(String networkId, int vni, Optional<Link> vxlan, List<Port> ports, Set<MacAddress> remoteMacs) {
+        boolean applies = vxlan.isPresent() && !ports.isEmpty() && ports.size() <= MAX_FILTERS
+                && remoteMacs.size() <= MAX_FILTERS;
         if (active() && applies) {
             try {
                 knownClean.remove(networkId);
-                install(networkId, vni, vxlan.get().index(), ports);
+                install(networkId, vni, vxlan.get().index(), ports, remoteMacs);
                 note(networkId, "on");
                 return;
-            } catch (NotFoundException | NotSupportedException e) {
-                if (!kernelLacks(e)) {
-                    throw e;
+            } catch (NetlinkException | RuntimeException e) {
+                if (e instanceof NetlinkException n && kernelLacks(n)) {
+                    unsupported = e.getMessage();
+                    LOG.log(Level.WARNING, "the kernel cannot redirect frames by tc (" + e.getMessage() + "): the fast"
+                            + " path is off, containers' frames between hosts take the bridge (and br_netfilter)");
+                } else {
+                    note(networkId, "off until the next pass: " + e.getMessage());
                 }
-                unsupported = e.getMessage();
-                LOG.log(Level.WARNING, "the kernel cannot redirect frames by tc (" + e.getMessage() + "): the fast path"
-                        + " is off, containers' frames between hosts take the bridge (and br_netfilter)");
             }
-        }
-        if (vxlan.isPresent() && !ports.isEmpty() && ports.size() > MAX_PORTS && active()) {
-            note(networkId, "off: " + ports.size() + " ports here, more than " + MAX_PORTS);
+        } else if (active() && vxlan.isPresent() && !ports.isEmpty()) {
+            note(networkId, "off: " + ports.size() + " ports here and " + remoteMacs.size() + " remote endpoints; at most "
+                    + MAX_FILTERS + " of each");
         }
         if (!knownClean.contains(networkId)) {
-            teardown(networkId, vni, vxlan, ports);
+            try {
+                teardown(networkId, vni, vxlan, ports);
+            } catch (NetlinkException | RuntimeException e) {
+                note(networkId, "off, filters not removed: " + e.getMessage());
+            }
         }
     }
 
     /**
-     * A Join's share: the new port's MAC passes in the network's block before anything can be sent to
-     * it, then the port joins the block and the vxlan device redirects to it. Nothing while the
-     * network's block is empty (the pass after the Join decides). The block is read, not remembered:
-     * after a restart it may hold an earlier run's redirect.
+     * A Join's share, before Docker starts the container: a redirect of the container's own MAC in the
+     * network's block is removed (it belonged to a remote endpoint with the same address), so that its
+     * local neighbours reach it through the bridge. The pass after the Join does the rest.
      */
-    public void addPort(String networkId, int vni, int vxlanIndex, Port port) throws NetlinkException {
-        if (port.mac() == null) {
-            return;
-        }
+    public void addPort(int vni, MacAddress mac) throws NetlinkException {
         IngressTarget block = IngressTarget.block(block(vni));
-        Map<Integer, Optional<IngressFilter>> have = handle.ingressFilters(block);
-        if (have.isEmpty()) {
-            return; // no port uses the block: the pass installs it
-        }
-        boolean passing = have.values().stream().anyMatch(f -> f.isPresent() && f.get().redirectTo().isEmpty()
-                && f.get().dstMac().equals(Optional.of(port.mac())));
-        if (!passing) {
-            // Even with the fast path off: the block may hold an earlier run's redirect until the pass.
-            handle.ingressFilterAdd(block, IngressFilter.pass(freePriority(have.keySet()), port.mac()));
-        }
-        if (!active()) {
-            return;
-        }
-        clsact(port.ifindex(), block(vni));
-        IngressTarget vx = IngressTarget.device(vxlanIndex);
-        clsact(vxlanIndex, 0);
-        Map<Integer, Optional<IngressFilter>> vxHave = handle.ingressFilters(vx);
-        IngressFilter want = IngressFilter.redirect(1, port.mac(), port.ifindex());
-        boolean present = false;
-        for (Map.Entry<Integer, Optional<IngressFilter>> e : vxHave.entrySet()) {
-            Optional<IngressFilter> f = e.getValue();
-            if (f.isPresent() && f.get().sameRule(want)) {
-                present = true;
-            } else if (f.isEmpty() || f.get().dstMac().equals(Optional.of(port.mac()))) {
-                delete(vx, e.getKey()); // a stale redirect of this MAC (an earlier port) would win
+        for (Map.Entry<Integer, Optional<IngressFilter>> e : handle.ingressFilters(block).entrySet()) {
+            if (e.getValue().flatMap(IngressFilter::dstMac).equals(Optional.of(mac))) {
+                delete(block, e.getKey());
             }
-        }
-        if (!present) {
-            handle.ingressFilterAdd(vx, IngressFilter.redirect(freePriority(vxHave.keySet()), port.mac(), port.ifindex()));
         }
     }
 
-    private void install(String networkId, int vni, int vxlanIndex, List<Port> ports) throws NetlinkException {
-        IngressTarget block = IngressTarget.block(block(vni));
-        Set<MacAddress> local = new HashSet<>();
-        boolean allKnown = true;
+    private void install(String networkId, int vni, int vxlanIndex, List<Port> ports, Set<MacAddress> remoteMacs)
+            throws NetlinkException {
+        int blockIndex = block(vni);
+        // 1. Every port uses the network's block (read once after a start; a VNI change rebinds).
+        Map<Integer, Integer> known = bound.computeIfAbsent(networkId, k -> new ConcurrentHashMap<>());
+        Set<Integer> portIndexes = new HashSet<>();
+        ports.forEach(p -> portIndexes.add(p.ifindex()));
+        known.keySet().retainAll(portIndexes);
+        if (!known.keySet().containsAll(portIndexes)) {
+            Map<Integer, Integer> kernel = handle.clsactList();
+            for (int i : portIndexes) {
+                Integer b = kernel.get(i);
+                if (b != null) {
+                    known.put(i, b);
+                }
+            }
+        }
         for (Port p : ports) {
-            if (p.mac() == null) {
-                allKnown = false;
-            } else {
-                local.add(p.mac());
+            Integer now = known.get(p.ifindex());
+            if (now != null && now == blockIndex) {
+                continue;
             }
-        }
-        // 1. The ports use the block (with no filter in it, frames go on unfiltered).
-        for (Port p : ports) {
-            clsact(p.ifindex(), block(vni));
-        }
-        // 2. Every local MAC passes, before 3. the redirect of every other unicast frame.
-        Map<Integer, Optional<IngressFilter>> have = handle.ingressFilters(block);
-        Set<MacAddress> passing = new HashSet<>();
-        boolean catchAll = false;
-        List<Integer> unwanted = new ArrayList<>();
-        for (Map.Entry<Integer, Optional<IngressFilter>> e : have.entrySet()) {
-            Optional<IngressFilter> f = e.getValue();
-            if (e.getKey() == CATCH_ALL && f.isPresent() && f.get().dstMac().isEmpty()
-                    && f.get().redirectTo().equals(OptionalInt.of(vxlanIndex)) && allKnown) {
-                catchAll = true;
-            } else if (e.getKey() != CATCH_ALL && f.isPresent() && f.get().redirectTo().isEmpty()
-                    && f.get().dstMac().isPresent() && local.contains(f.get().dstMac().get())
-                    && passing.add(f.get().dstMac().get())) {
-                // a pass of a local MAC: kept
-            } else {
-                unwanted.add(e.getKey());
+            if (now != null) {
+                clsactDel(p.ifindex());
             }
-        }
-        if (!catchAll && have.containsKey(CATCH_ALL)) {
-            delete(block, CATCH_ALL); // first: a frame to a MAC not yet passing must not enter the tunnel
-            unwanted.remove(Integer.valueOf(CATCH_ALL));
-        }
-        Set<Integer> used = new TreeSet<>(have.keySet());
-        for (MacAddress m : local) {
-            if (!passing.contains(m)) {
-                int prio = freePriority(used);
-                handle.ingressFilterAdd(block, IngressFilter.pass(prio, m));
-                used.add(prio);
+            try {
+                handle.clsactAdd(p.ifindex(), blockIndex);
+            } catch (AlreadyExistsException raced) {
+                // made meanwhile with the right block (only this class makes a port's clsact)
             }
+            known.put(p.ifindex(), blockIndex);
         }
-        if (allKnown && !catchAll) {
-            handle.ingressFilterAdd(block, IngressFilter.redirectUnicast(CATCH_ALL, vxlanIndex));
+        // 2. The block redirects the remote endpoints' MACs to the vxlan device.
+        Set<IngressFilter> toVxlan = new HashSet<>();
+        for (MacAddress m : remoteMacs) {
+            toVxlan.add(IngressFilter.redirect(1, m, vxlanIndex));
         }
-        for (int prio : unwanted) {
-            delete(block, prio);
+        converge(IngressTarget.block(blockIndex), toVxlan);
+        // 3. The vxlan device redirects the local containers' MACs to their ports.
+        try {
+            handle.clsactAdd(vxlanIndex, 0);
+        } catch (AlreadyExistsException there) {
+            // from an earlier pass (its own filters: no block)
         }
-        // 4. The vxlan device hands frames for a local MAC to its port.
-        clsact(vxlanIndex, 0);
-        IngressTarget vx = IngressTarget.device(vxlanIndex);
-        Map<Integer, Optional<IngressFilter>> vxHave = handle.ingressFilters(vx);
-        Set<IngressFilter> wanted = new HashSet<>();
+        Set<IngressFilter> toPorts = new HashSet<>();
         for (Port p : ports) {
             if (p.mac() != null) {
-                wanted.add(IngressFilter.redirect(1, p.mac(), p.ifindex()));
+                toPorts.add(IngressFilter.redirect(1, p.mac(), p.ifindex()));
             }
         }
-        Set<Integer> vxUsed = new TreeSet<>(vxHave.keySet());
-        for (Map.Entry<Integer, Optional<IngressFilter>> e : vxHave.entrySet()) {
-            Optional<IngressFilter> f = e.getValue();
-            Optional<IngressFilter> match = f.flatMap(x -> wanted.stream().filter(x::sameRule).findFirst());
+        converge(IngressTarget.device(vxlanIndex), toPorts);
+    }
+
+    /** Makes {@code target} hold exactly the {@code wanted} rules, each at a priority of its own. */
+    private void converge(IngressTarget target, Set<IngressFilter> wanted) throws NetlinkException {
+        Set<IngressFilter> missing = new HashSet<>(wanted);
+        Set<Integer> used = new TreeSet<>();
+        for (Map.Entry<Integer, Optional<IngressFilter>> e : handle.ingressFilters(target).entrySet()) {
+            Optional<IngressFilter> match = e.getValue().flatMap(f -> missing.stream().filter(f::sameRule).findFirst());
             if (match.isPresent()) {
-                wanted.remove(match.get());
+                missing.remove(match.get());
+                used.add(e.getKey());
             } else {
-                delete(vx, e.getKey());
-                vxUsed.remove(e.getKey());
+                delete(target, e.getKey()); // not wanted, a duplicate, or foreign (e.g. to a device that is gone)
             }
         }
-        for (IngressFilter w : wanted) {
-            int prio = freePriority(vxUsed);
-            handle.ingressFilterAdd(vx, IngressFilter.redirect(prio, w.dstMac().orElseThrow(), w.redirectTo().getAsInt()));
-            vxUsed.add(prio);
+        for (IngressFilter w : missing) {
+            int prio = freePriority(used);
+            handle.ingressFilterAdd(target, new IngressFilter(prio, w.dstMac(), w.redirectTo()));
+            used.add(prio);
         }
     }
 
-    /** Removes the network's filters: the catch-all first, then the ports' and the vxlan device's qdiscs. */
+    /** Removes the network's filters: the ports' and the vxlan device's qdiscs (the block goes with the last). */
     private void teardown(String networkId, int vni, Optional<Link> vxlan, List<Port> ports) throws NetlinkException {
-        IngressTarget block = IngressTarget.block(block(vni));
-        Map<Integer, Optional<IngressFilter>> have = handle.ingressFilters(block);
-        if (have.containsKey(CATCH_ALL)) {
-            delete(block, CATCH_ALL);
-        }
+        Map<Integer, Integer> kernel = handle.clsactList();
+        boolean any = false;
         for (Port p : ports) {
-            try {
-                handle.clsactDel(p.ifindex());
-            } catch (NotFoundException | IllegalArgumentException none) {
-                // no qdisc there
-            } catch (NetlinkException e) {
-                if (!kernelLacks(e)) {
-                    throw e;
-                }
+            if (kernel.containsKey(p.ifindex())) {
+                clsactDel(p.ifindex());
+                any = true;
             }
         }
-        if (vxlan.isPresent()) {
-            try {
-                handle.clsactDel(vxlan.get().index());
-            } catch (NotFoundException | IllegalArgumentException none) {
-                // no qdisc there
-            } catch (NetlinkException e) {
-                if (!kernelLacks(e)) {
-                    throw e;
-                }
-            }
+        if (vxlan.isPresent() && kernel.containsKey(vxlan.get().index())) {
+            clsactDel(vxlan.get().index());
+            any = true;
         }
+        bound.remove(networkId);
         knownClean.add(networkId);
-        if (!have.isEmpty()) {
-            LOG.log(Level.INFO, "network " + ReconcileReport.shortId(networkId) + ": fast-path filters removed");
+        if (any) {
+            LOG.log(Level.INFO, "network " + ReconcileReport.shortId(networkId) + " (VNI " + vni + "): fast-path filters"
+                    + " removed; the bridge carries its frames");
         }
     }
 
@@ -282,16 +245,16 @@ public final class FastPath {
     private void note(String networkId, String state) {
         String before = lastState.put(networkId, state);
         if (!state.equals(before)) {
-            LOG.log(state.equals("on") ? Level.DEBUG : Level.INFO, "network " + ReconcileReport.shortId(networkId)
-                    + ": fast path " + state);
+            LOG.log(state.equals("on") ? Level.DEBUG : state.startsWith("off until") ? Level.WARNING : Level.INFO,
+                    "network " + ReconcileReport.shortId(networkId) + ": fast path " + state);
         }
     }
 
-    private void clsact(int ifindex, int block) throws NetlinkException {
+    private void clsactDel(int ifindex) throws NetlinkException {
         try {
-            handle.clsactAdd(ifindex, block);
-        } catch (AlreadyExistsException there) {
-            // ours from an earlier pass (the qdisc of a port is only ever made here)
+            handle.clsactDel(ifindex);
+        } catch (NotFoundException gone) {
+            // the device or its qdisc went meanwhile
         }
     }
 
@@ -303,20 +266,21 @@ public final class FastPath {
         }
     }
 
-    /** The lowest priority from 1 that {@code used} does not hold (below the catch-all). */
+    /** The lowest priority from 1 that {@code used} does not hold. */
     static int freePriority(Set<Integer> used) {
-        for (int p = 1; p < CATCH_ALL; p++) {
+        for (int p = 1; p <= MAX_PRIORITY; p++) {
             if (!used.contains(p)) {
                 return p;
             }
         }
-        throw new IllegalStateException("no free tc filter priority below " + CATCH_ALL);
+        throw new IllegalStateException("no free tc filter priority up to " + MAX_PRIORITY);
     }
 
     /** True for the errors of a kernel without clsact, u32 or mirred. */
     static boolean kernelLacks(NetlinkException e) {
         String m = e.getMessage() + " " + e.extAck().orElse("");
         return e instanceof NotSupportedException || m.contains("classifier not found") || m.contains("action not found")
-                || m.contains("Unknown qdisc") || m.contains("Failed to load TC action");
+                || m.contains("qdisc kind is unknown") || m.contains("Specified qdisc not found")
+                || m.contains("Failed to load TC action");
     }
 }

@@ -246,15 +246,16 @@ public final class NetworkReconciler {
                 owner.links().remove(del.index()); // before its event arrives: the next pass knows it is gone
             }
         }
-        Optional<String> fastPathFailure = Optional.empty();
         if (freeze.isEmpty() && desired.isPresent()) {
-            try {
-                syncFastPath(desired.get(), actual);
-            } catch (NetlinkException | RuntimeException e) {
-                fastPathFailure = Optional.of("fast path: " + Applier.describe(e));
+            Set<Integer> deleted = new java.util.HashSet<>();
+            for (Applier.Outcome o : result.outcomes()) {
+                if (o.error().isEmpty() && o.action() instanceof Action.DeleteLink del) {
+                    deleted.add(del.index());
+                }
             }
+            syncFastPath(desired.get(), actual, deleted);
         }
-        return new ReconcileReport(networkId, plan, result, fastPathFailure, freeze);
+        return new ReconcileReport(networkId, plan, result, Optional.empty(), freeze);
     }
 
     /**
@@ -300,15 +301,26 @@ public final class NetworkReconciler {
      * The tc redirects around the bridge ({@link FastPath}), from the network's ports (those of the
      * pass's kernel read: a pass never adds a port) and the MACs of this host's endpoint records.
      */
-    private void syncFastPath(DesiredNetwork d, ActualNetwork actual) throws NetlinkException {
+    private void syncFastPath(DesiredNetwork d, ActualNetwork actual, Set<Integer> deletedByThePass) {
         List<FastPath.Port> ports = new java.util.ArrayList<>();
         for (Link l : actual.ports(networkId)) {
+            if (deletedByThePass.contains(l.index())) {
+                continue;
+            }
             MacAddress mac = DeviceNames.parseAlias(l.attrs().alias()).flatMap(DeviceNames.Owner::endpointId)
                     .map(localMacs::get).orElse(null);
             ports.add(new FastPath.Port(l.index(), mac));
         }
-        Optional<Link> vx = ports.isEmpty() ? Optional.empty() : handle.findLinkByName(d.vxlanName());
-        owner.fastPath().sync(networkId, d.vni(), vx, ports);
+        Set<MacAddress> remote = new java.util.HashSet<>();
+        d.peers().forEach(p -> remote.add(p.mac()));
+        remote.removeAll(localMacs.values()); // a MAC that is local here is never sent into the tunnel
+        Optional<Link> vx;
+        try {
+            vx = ports.isEmpty() ? Optional.empty() : handle.findLinkByName(d.vxlanName());
+        } catch (NetlinkException e) {
+            return; // the next pass looks again; the filters stay as they are
+        }
+        owner.fastPath().sync(networkId, d.vni(), vx, ports, remote);
     }
 
     /** Reads the desired state from the store (empty: no network record). */

@@ -19,16 +19,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast path's filters follow the local ports, and the one rule that keeps frames right holds in
- * every order of calls: a frame to a local container is never redirected into the tunnel (every local
- * MAC passes before the catch-all redirect exists, and a Join adds its MAC before its port).
+ * The fast path's filters mirror the bridge: the ports' block redirects the remote endpoints' MACs to
+ * the vxlan device, the vxlan device redirects the local containers' MACs to their ports, and any
+ * other frame takes the bridge. They follow the ports and the peers, survive a recreated vxlan device
+ * and a VNI change, and go away entirely when the fast path does not apply.
  */
 class FastPathTest {
     static final int VNI = 7;
     static final IngressTarget BLOCK = IngressTarget.block(FastPath.block(VNI));
     final FakeNetlinkHandle k = new FakeNetlinkHandle();
-    final int vx = k.addDevice("jo-vx-7", 1350, IpPrefix.parse("198.18.99.1/32"));
-    final Link vxlan = link(vx);
+    int vx = k.addDevice("jo-vx-7", 1350, IpPrefix.parse("198.18.99.1/32"));
 
     Link link(int index) {
         try {
@@ -39,132 +39,132 @@ class FastPathTest {
     }
 
     static MacAddress mac(int n) {
-        return MacAddress.parse("02:42:c6:13:00:0" + n);
+        return MacAddress.parse(String.format("02:42:c6:13:00:%02x", n));
     }
 
     FastPath.Port port(int n) {
         return new FastPath.Port(k.addDevice("jo-h-" + n, 1350, IpPrefix.parse("198.18.98." + n + "/32")), mac(n));
     }
 
-    /** The block's rules: MAC → "pass", and "unicast → vxlan". */
-    Set<String> blockRules() {
+    /** The rules at {@code target}: "MAC -> ifindex"; a foreign filter fails the test. */
+    Set<String> rules(IngressTarget target) {
         Set<String> out = new HashSet<>();
-        for (Optional<IngressFilter> f : k.filtersAt(BLOCK).values()) {
-            IngressFilter x = f.orElseThrow(() -> new AssertionError("a foreign filter in the block"));
-            out.add(x.dstMac().map(MacAddress::toString).orElse("unicast") + (x.redirectTo().isPresent()
-                    ? " -> " + x.redirectTo().getAsInt() : " pass"));
-        }
-        return out;
-    }
-
-    Set<String> vxlanRules() {
-        Set<String> out = new HashSet<>();
-        for (Optional<IngressFilter> f : k.filtersAt(IngressTarget.device(vx)).values()) {
-            IngressFilter x = f.orElseThrow();
+        for (Optional<IngressFilter> f : k.filtersAt(target).values()) {
+            IngressFilter x = f.orElseThrow(() -> new AssertionError("a foreign filter at " + target));
             out.add(x.dstMac().orElseThrow() + " -> " + x.redirectTo().getAsInt());
         }
         return out;
     }
 
     @Test
-    void everyLocalMacPassesAndEveryOtherUnicastFrameGoesToTheVxlanDevice() throws Exception {
+    void remoteMacsGoToTheVxlanDeviceAndLocalOnesToTheirPorts() throws Exception {
         FastPath fp = new FastPath(k, true);
         FastPath.Port a = port(1);
         FastPath.Port b = port(2);
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(a, b));
-        assertEquals(Set.of(mac(1) + " pass", mac(2) + " pass", "unicast -> " + vx), blockRules());
-        assertEquals(Set.of(mac(1) + " -> " + a.ifindex(), mac(2) + " -> " + b.ifindex()), vxlanRules());
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a, b), Set.of(mac(20), mac(21)));
+        assertEquals(Set.of(mac(20) + " -> " + vx, mac(21) + " -> " + vx), rules(BLOCK));
+        assertEquals(Set.of(mac(1) + " -> " + a.ifindex(), mac(2) + " -> " + b.ifindex()), rules(IngressTarget.device(vx)));
         assertEquals(Map.of(a.ifindex(), FastPath.block(VNI), b.ifindex(), FastPath.block(VNI), vx, 0), k.clsacts());
-        assertEquals(Optional.of(IngressFilter.redirectUnicast(FastPath.CATCH_ALL, vx)), k.filtersAt(BLOCK).get(FastPath.CATCH_ALL));
-        int passes = k.mutations().indexOf(k.mutations().stream().filter(m -> m.contains("pass")).reduce((x, y) -> y).orElseThrow());
-        int redirect = k.mutations().indexOf(k.mutations().stream().filter(m -> m.contains("dst unicast")).findFirst().orElseThrow());
-        assertTrue(passes < redirect, "every pass before the redirect: " + k.mutations());
 
         k.clearMutations();
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(a, b));
-        assertEquals(List.of(), k.mutations().stream().filter(m -> !m.startsWith("clsactAdd")).toList(),
-                "a converged network changes nothing");
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a, b), Set.of(mac(20), mac(21)));
+        assertEquals(List.of(), k.mutations(), "a converged network changes nothing");
 
-        // b goes: its pass and its redirect go with it.
+        // A peer goes, another comes; b goes.
         k.linkDel(b.ifindex());
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(a));
-        assertEquals(Set.of(mac(1) + " pass", "unicast -> " + vx), blockRules());
-        assertEquals(Set.of(mac(1) + " -> " + a.ifindex()), vxlanRules());
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a), Set.of(mac(21), mac(22)));
+        assertEquals(Set.of(mac(21) + " -> " + vx, mac(22) + " -> " + vx), rules(BLOCK));
+        assertEquals(Set.of(mac(1) + " -> " + a.ifindex()), rules(IngressTarget.device(vx)));
     }
 
     @Test
-    void aPortWhoseMacIsUnknownTakesTheCatchAllAwayFirst() throws Exception {
+    void aRecreatedVxlanDeviceAndANewVniAreFollowed() throws Exception {
         FastPath fp = new FastPath(k, true);
         FastPath.Port a = port(1);
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(a));
-        assertTrue(blockRules().contains("unicast -> " + vx));
-        FastPath.Port stranger = new FastPath.Port(k.addDevice("jo-h-9", 1350, IpPrefix.parse("198.18.98.9/32")), null);
-        k.clearMutations();
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(a, stranger));
-        assertEquals(Set.of(mac(1) + " pass"), blockRules(), "no redirect while a local MAC may be missing from the passes");
-        assertTrue(k.mutations().stream().filter(m -> m.startsWith("ingress")).findFirst().orElseThrow()
-                .equals("ingressFilterDel block " + Integer.toUnsignedString(FastPath.block(VNI)) + " prio " + FastPath.CATCH_ALL),
-                "the redirect is the first filter to go: " + k.mutations());
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a), Set.of(mac(20)));
+        // The vxlan device is recreated (e.g. the VTEP changed): the redirects to the old one read as foreign.
+        k.linkDel(vx);
+        int vx2 = k.addDevice("jo-vx-7", 1350, IpPrefix.parse("198.18.99.2/32"));
+        fp.sync("n1", VNI, Optional.of(link(vx2)), List.of(a), Set.of(mac(20)));
+        assertEquals(Set.of(mac(20) + " -> " + vx2), rules(BLOCK));
+        assertEquals(Set.of(mac(1) + " -> " + a.ifindex()), rules(IngressTarget.device(vx2)));
+
+        // The network gets VNI 8: its port moves to the new block.
+        int vx3 = k.addDevice("jo-vx-8", 1350, IpPrefix.parse("198.18.99.3/32"));
+        fp.sync("n1", 8, Optional.of(link(vx3)), List.of(a), Set.of(mac(20)));
+        assertEquals(FastPath.block(8), k.clsacts().get(a.ifindex()));
+        assertEquals(Set.of(mac(20) + " -> " + vx3), rules(IngressTarget.block(FastPath.block(8))));
+        assertEquals(Map.of(), k.filtersAt(BLOCK), "the old block went with its last port");
     }
 
     @Test
-    void aJoinPassesItsMacBeforeItsPortUsesTheBlockAndReplacesAStaleRedirect() throws Exception {
+    void aJoinTakesARedirectOfItsOwnMacOutOfTheBlock() throws Exception {
         FastPath fp = new FastPath(k, true);
         FastPath.Port a = port(1);
-        FastPath.Port old = port(2);
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(a, old));
-        k.linkDel(old.ifindex()); // the container went, the pass has not run yet
-        FastPath.Port again = new FastPath.Port(k.addDevice("jo-h-2b", 1350, IpPrefix.parse("198.18.98.22/32")), mac(2));
-        FastPath.Port fresh = port(3);
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a), Set.of(mac(20), mac(21)));
+        // A remote endpoint with MAC 20 was removed and its address (and MAC) is taken here.
+        fp.addPort(VNI, mac(20));
+        assertEquals(Set.of(mac(21) + " -> " + vx), rules(BLOCK));
         k.clearMutations();
-        fp.addPort("n1", VNI, vx, fresh);
-        fp.addPort("n1", VNI, vx, again);
-        assertEquals(Set.of(mac(1) + " pass", mac(2) + " pass", mac(3) + " pass", "unicast -> " + vx), blockRules());
-        assertEquals(Set.of(mac(1) + " -> " + a.ifindex(), mac(2) + " -> " + again.ifindex(), mac(3) + " -> " + fresh.ifindex()),
-                vxlanRules(), "the redirect of the MAC's earlier port is replaced");
-        List<String> m = k.mutations();
-        assertTrue(m.indexOf(m.stream().filter(x -> x.contains(mac(3) + " pass")).findFirst().orElseThrow())
-                < m.indexOf("clsactAdd " + fresh.ifindex() + " block " + Integer.toUnsignedString(FastPath.block(VNI))),
-                "the MAC passes before the port uses the block: " + m);
-
-        // A network without the fast path (no block) is left to the pass.
-        FakeNetlinkHandle other = new FakeNetlinkHandle();
-        new FastPath(other, true).addPort("n2", 8, vx, new FastPath.Port(5, mac(4)));
-        assertEquals(List.of(), other.mutations());
+        fp.addPort(VNI, mac(30));
+        assertEquals(List.of(), k.mutations(), "a MAC with no redirect changes nothing");
+        FakeNetlinkHandle none = new FakeNetlinkHandle();
+        new FastPath(none, true).addPort(VNI, mac(20));
+        assertEquals(List.of(), none.mutations(), "a network without a block is left to the pass");
     }
 
     @Test
-    void tooManyPortsOrTheFlagOffRemovesEverything() throws Exception {
+    void tooManyFiltersOrTheFlagOffRemovesEverything() throws Exception {
         FastPath fp = new FastPath(k, true);
-        List<FastPath.Port> ports = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ports.add(port(i));
-        }
-        fp.sync("n1", VNI, Optional.of(vxlan), ports);
+        List<FastPath.Port> ports = List.of(port(1), port(2));
+        fp.sync("n1", VNI, Optional.of(link(vx)), ports, Set.of(mac(20)));
         assertFalse(k.clsacts().isEmpty());
-        List<FastPath.Port> many = new ArrayList<>(ports);
-        while (many.size() <= FastPath.MAX_PORTS) {
-            many.add(new FastPath.Port(k.addDevice("jo-h-x" + many.size(), 1350, IpPrefix.parse("198.18.97.1/32")),
-                    MacAddress.parse(String.format("02:42:c6:14:00:%02x", many.size()))));
+        Set<MacAddress> many = new HashSet<>();
+        for (int i = 0; i <= FastPath.MAX_FILTERS; i++) {
+            many.add(MacAddress.parse(String.format("02:42:c6:14:00:%02x", i)));
         }
-        fp.sync("n1", VNI, Optional.of(vxlan), many);
-        assertEquals(Map.of(), k.clsacts(), "more than " + FastPath.MAX_PORTS + " ports: the bridge carries everything");
+        fp.sync("n1", VNI, Optional.of(link(vx)), ports, many);
+        assertEquals(Map.of(), k.clsacts(), "more than " + FastPath.MAX_FILTERS + " peers: the bridge carries everything");
+        k.clearMutations();
+        fp.sync("n1", VNI, Optional.of(link(vx)), ports, many);
+        assertEquals(List.of(), k.mutations(), "and it stays that way without a kernel call");
 
-        new FastPath(k, true).sync("n1", VNI, Optional.of(vxlan), ports);
+        List<FastPath.Port> lots = new ArrayList<>();
+        for (int i = 0; i <= FastPath.MAX_FILTERS; i++) {
+            lots.add(new FastPath.Port(k.addDevice("jo-h-x" + i, 1350, IpPrefix.parse("198.18.97.1/32")), null));
+        }
+        fp.sync("n1", VNI, Optional.of(link(vx)), lots, Set.of(mac(20)));
+        assertEquals(Map.of(), k.clsacts(), "more than " + FastPath.MAX_FILTERS + " ports: the same");
+
+        new FastPath(k, true).sync("n1", VNI, Optional.of(link(vx)), ports, Set.of(mac(20)));
         assertFalse(k.clsacts().isEmpty());
-        new FastPath(k, false).sync("n1", VNI, Optional.of(vxlan), ports); // a restart with --fast-path=false
+        FastPath off = new FastPath(k, false); // a restart with --fast-path=false
+        off.sync("n1", VNI, Optional.of(link(vx)), ports, Set.of(mac(20)));
         assertEquals(Map.of(), k.clsacts());
         assertEquals(Map.of(), k.filtersAt(BLOCK));
+        off.sync("n1", VNI, Optional.of(link(vx)), ports, Set.of(mac(20))); // nothing left: no failure either
     }
 
     @Test
     void aKernelWithoutTcTurnsTheFastPathOffAndTheBridgeCarriesOn() throws Exception {
         k.withoutTc();
         FastPath fp = new FastPath(k, true);
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(port(1)));
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(port(1)), Set.of(mac(20)));
         assertFalse(fp.active());
         assertEquals(Map.of(), k.clsacts());
-        fp.sync("n1", VNI, Optional.of(vxlan), List.of(port(2)));
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(port(2)), Set.of(mac(20)));
         assertFalse(fp.active());
+    }
+
+    @Test
+    void aPortWhoseQdiscWasRemovedFromOutsideIsBoundAgain() throws Exception {
+        FastPath fp = new FastPath(k, true);
+        FastPath.Port a = port(1);
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a), Set.of(mac(20)));
+        k.clsactDel(a.ifindex()); // tc qdisc del dev jo-h-1 clsact
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a), Set.of(mac(20))); // a failure: filters removed, logged
+        fp.sync("n1", VNI, Optional.of(link(vx)), List.of(a), Set.of(mac(20)));
+        assertEquals(FastPath.block(VNI), k.clsacts().get(a.ifindex()));
+        assertTrue(rules(BLOCK).contains(mac(20) + " -> " + vx));
     }
 }

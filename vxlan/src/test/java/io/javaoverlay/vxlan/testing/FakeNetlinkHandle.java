@@ -224,6 +224,10 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         op("linkDel " + l.name());
         links.remove(index);
         dropClsact(index);
+        // A redirect to a device that is gone stays, reported with ifindex 0: it reads as foreign.
+        for (TreeMap<Integer, Optional<IngressFilter>> at : filters.values()) {
+            at.replaceAll((prio, f) -> f.filter(x -> x.redirectTo().orElse(-1) != index));
+        }
         fdb.removeIf(e -> e.linkIndex() == index || (!e.isSelf() && e.masterIndex() == index));
         neigh.removeIf(n -> n.linkIndex() == index);
         learning.remove(index);
@@ -509,7 +513,7 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     public synchronized void clsactDel(int ifindex) throws NetlinkException {
         String op = "clsactDel " + ifindex;
         if (!clsact.containsKey(ifindex)) {
-            throw new NotFoundException(2, op, null, "No such file or directory");
+            throw new NetlinkException(22, op, "Invalid handle", "EINVAL (invalid argument): Invalid handle"); // as the kernel
         }
         op(op);
         dropClsact(ifindex);

@@ -206,7 +206,12 @@ public final class TcCodec {
             if (p.getInt(base + 20) != TCA_EGRESS_REDIR) {
                 return Optional.of(new Decoded(priority, Optional.empty()));
             }
-            redirect = OptionalInt.of(p.getInt(base + 24));
+            int target = p.getInt(base + 24);
+            if (target <= 0) {
+                // The target device is gone: the kernel keeps the action and reports ifindex 0.
+                return Optional.of(new Decoded(priority, Optional.empty()));
+            }
+            redirect = OptionalInt.of(target);
         }
         if (dst.isEmpty() || priority < 1) {
             return Optional.of(new Decoded(priority, Optional.empty()));
