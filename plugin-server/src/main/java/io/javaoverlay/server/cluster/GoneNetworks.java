@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -154,15 +155,26 @@ public final class GoneNetworks implements AutoCloseable {
     }
 
     /**
-     * {@link #sweep} of every alias, on this class's thread, waited for at most {@code wait}: for a
-     * plugin handler, which must not call dockerd itself.
+     * {@link #sweep} of this host's aliases of cluster network {@code clusterId}, on this class's
+     * thread, waited for at most {@code wait}: for a CreateNetwork that such an alias would refuse
+     * (a plugin handler must not call dockerd itself). Only those: the pool of that network is the new
+     * network's, so rule 4 of the endpoint reconciler settles its holders; any other gone network is
+     * left to rule 6, which waits for its holders first.
      *
      * @return the Docker network IDs forgotten; empty also when the sweep did not finish in time
      */
-    public List<String> sweepFromHandler(Duration wait) {
+    public List<String> sweepFromHandler(Duration wait, String clusterId) {
         Future<List<String>> f;
         try {
-            f = thread.submit(() -> sweep(id -> true, r -> true));
+            f = thread.submit(() -> {
+                Set<String> ids = new java.util.HashSet<>();
+                identity.localAliases().forEach((id, cid) -> {
+                    if (cid.equals(clusterId)) {
+                        ids.add(id);
+                    }
+                });
+                return sweep(ids::contains, r -> true);
+            });
         } catch (RejectedExecutionException closing) {
             return List.of();
         }

@@ -91,7 +91,7 @@ public final class OverlayClusterService implements ClusterService {
             // Joining would be refused: another network of this host already is that network. If Docker
             // no longer has that one (dockerd lost it, or it went while javaoverlay was down), forget it
             // first, so the subnet can be used again; otherwise the join refuses as before.
-            if (!gone.get().sweepFromHandler(GONE_CHECK_WAIT).isEmpty()) {
+            if (!gone.get().sweepFromHandler(GONE_CHECK_WAIT, target.get()).isEmpty()) {
                 target = identity.joinTarget(wanted, opts);
             }
         }
