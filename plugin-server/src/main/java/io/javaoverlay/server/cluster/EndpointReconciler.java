@@ -327,13 +327,17 @@ public final class EndpointReconciler implements AutoCloseable {
         // holder would outlive the record (rule 4 looks only at pools a network record names).
         List<String> networksForgotten = List.of();
         if (gone != null) {
-            Map<IpPrefix, Integer> usedByDocker = poolsUsed(snap);
+            // The pools are read only when an alias lacks its Docker network (rarely): not on every pass.
             Map<IpPrefix, Long> heldHere = new HashMap<>();
-            for (PoolInfo pi : ipam.pools()) {
-                heldHere.put(pi.pool(), pi.holders().stream().filter(h -> h.host().equals(hostId)).count());
-            }
-            networksForgotten = gone.sweep(id -> !snap.networks().containsKey(id), rec -> rec.pools().stream()
-                    .allMatch(p -> heldHere.getOrDefault(p.pool(), 0L) <= usedByDocker.getOrDefault(p.pool(), 0)));
+            Map<IpPrefix, Integer> usedByDocker = poolsUsed(snap);
+            networksForgotten = gone.sweep(id -> !snap.networks().containsKey(id), rec -> {
+                if (heldHere.isEmpty()) {
+                    ipam.pools().forEach(pi -> heldHere.put(pi.pool(),
+                            pi.holders().stream().filter(h -> h.host().equals(hostId)).count()));
+                }
+                return rec.pools().stream()
+                        .allMatch(p -> heldHere.getOrDefault(p.pool(), 0L) <= usedByDocker.getOrDefault(p.pool(), 0));
+            });
         }
         return new Report(null, stale, republished, released, holdersRemoved, holdersAdded, tombstones, networksForgotten);
     }

@@ -149,34 +149,31 @@ public final class FastPath {
     private void install(String networkId, int vni, int vxlanIndex, List<Port> ports, Set<MacAddress> remoteMacs)
             throws NetlinkException {
         int blockIndex = block(vni);
-        // 1. Every port uses the network's block (read once after a start; a VNI change rebinds).
+        // 1. Every port's clsact uses the network's block, the vxlan device's has its own filters (0).
+        // Read from the kernel once after a start; then known here, so a pass makes no call for them.
+        Map<Integer, Integer> wanted = new HashMap<>();
+        ports.forEach(p -> wanted.put(p.ifindex(), blockIndex));
+        wanted.put(vxlanIndex, 0);
         Map<Integer, Integer> known = bound.computeIfAbsent(networkId, k -> new ConcurrentHashMap<>());
-        Set<Integer> portIndexes = new HashSet<>();
-        ports.forEach(p -> portIndexes.add(p.ifindex()));
-        known.keySet().retainAll(portIndexes);
-        if (!known.keySet().containsAll(portIndexes)) {
+        known.keySet().retainAll(wanted.keySet());
+        if (!known.keySet().containsAll(wanted.keySet())) {
             Map<Integer, Integer> kernel = handle.clsactList();
-            for (int i : portIndexes) {
-                Integer b = kernel.get(i);
-                if (b != null) {
-                    known.put(i, b);
-                }
-            }
+            wanted.keySet().forEach(i -> Optional.ofNullable(kernel.get(i)).ifPresent(b -> known.put(i, b)));
         }
-        for (Port p : ports) {
-            Integer now = known.get(p.ifindex());
-            if (now != null && now == blockIndex) {
+        for (Map.Entry<Integer, Integer> w : wanted.entrySet()) {
+            Integer now = known.get(w.getKey());
+            if (now != null && now.equals(w.getValue())) {
                 continue;
             }
             if (now != null) {
-                clsactDel(p.ifindex());
+                clsactDel(w.getKey()); // another block (the VNI changed)
             }
             try {
-                handle.clsactAdd(p.ifindex(), blockIndex);
+                handle.clsactAdd(w.getKey(), w.getValue());
             } catch (AlreadyExistsException raced) {
-                // made meanwhile with the right block (only this class makes a port's clsact)
+                // made meanwhile with the same block (only this class makes these qdiscs)
             }
-            known.put(p.ifindex(), blockIndex);
+            known.put(w.getKey(), w.getValue());
         }
         // 2. The block redirects the remote endpoints' MACs to the vxlan device.
         Set<IngressFilter> toVxlan = new HashSet<>();
@@ -185,11 +182,6 @@ public final class FastPath {
         }
         converge(IngressTarget.block(blockIndex), toVxlan);
         // 3. The vxlan device redirects the local containers' MACs to their ports.
-        try {
-            handle.clsactAdd(vxlanIndex, 0);
-        } catch (AlreadyExistsException there) {
-            // from an earlier pass (its own filters: no block)
-        }
         Set<IngressFilter> toPorts = new HashSet<>();
         for (Port p : ports) {
             if (p.mac() != null) {

@@ -314,11 +314,14 @@ public final class NetworkReconciler {
         Set<MacAddress> remote = new java.util.HashSet<>();
         d.peers().forEach(p -> remote.add(p.mac()));
         remote.removeAll(localMacs.values()); // a MAC that is local here is never sent into the tunnel
-        Optional<Link> vx;
-        try {
-            vx = ports.isEmpty() ? Optional.empty() : handle.findLinkByName(d.vxlanName());
-        } catch (NetlinkException e) {
-            return; // the next pass looks again; the filters stay as they are
+        // The pass's own read, unless the plan replaced or created the device.
+        Optional<Link> vx = actual.link(d.vxlanName()).filter(l -> !deletedByThePass.contains(l.index()));
+        if (vx.isEmpty() && !ports.isEmpty()) {
+            try {
+                vx = handle.findLinkByName(d.vxlanName());
+            } catch (NetlinkException e) {
+                return; // the next pass looks again; the filters stay as they are
+            }
         }
         owner.fastPath().sync(networkId, d.vni(), vx, ports, remote);
     }
