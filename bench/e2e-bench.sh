@@ -148,6 +148,17 @@ declare -A run_ms reach_ms first_ms beyond_ms seq0
 run_ms[jo]="" reach_ms[jo]="" run_ms[ov]="" reach_ms[ov]=""
 first_ms[jo]="" first_ms[ov]="" beyond_ms[jo]="" beyond_ms[ov]="" seq0[jo]=0 seq0[ov]=0
 png_jo=$(ip_of h2 png-jo jo); png_ov=$(ip_of h2 png-ov ov)
+# The plugin's own time in the calls of a `docker run` (its request-duration histogram on h1's admin
+# socket, read before and after the timing runs): what javaoverlay adds that Docker's overlay does in
+# process. "sum count" per endpoint.
+handler_totals() {
+  "$T" exec h1 curl -s -m 5 --unix-socket /run/javaoverlay/admin.sock http://admin/metrics 2>/dev/null |
+    awk -v ep="$1" '$0 ~ "^javaoverlay_plugin_request_duration_seconds_(sum|count)\\{endpoint=\"" ep "\"" {
+      if ($1 ~ /_sum/) s = $2; else c = $2 } END { printf "%s %s\n", s + 0, c + 0 }'
+}
+handler_eps="IpamDriver.RequestAddress NetworkDriver.CreateEndpoint NetworkDriver.Join"
+declare -A handler_before
+for ep in $handler_eps; do handler_before[$ep]=$(handler_totals "$ep"); done
 for i in $(seq 1 "$runs"); do
   for n in jo ov; do
     base=$([[ $n == jo ]] && echo 10.77.0 || echo 10.78.0)
@@ -184,6 +195,16 @@ for i in $(seq 1 "$runs"); do
   done
 done
 
+handler_ms=""   # "RequestAddress 3.1 ms, CreateEndpoint 3.4 ms, Join 3.9 ms (sum 10.4 ms, N calls each)"
+hsum=0 hcalls=""
+for ep in $handler_eps; do
+  read -r s0 c0 <<<"${handler_before[$ep]}"; read -r s1 c1 <<<"$(handler_totals "$ep")"
+  m=$(awk -v a="$s0" -v b="$s1" -v x="$c0" -v y="$c1" 'BEGIN { n = y - x; if (n > 0) printf "%.1f", (b - a) * 1000 / n; else print "n/a" }')
+  handler_ms+="${ep#*.} $m, "; hcalls=$(awk -v x="$c0" -v y="$c1" 'BEGIN { print y - x }')
+  hsum=$(awk -v a="$hsum" -v m="$m" 'BEGIN { printf "%.1f", a + m }')
+done
+handler_ms="${handler_ms%, } (sum $hsum; mean of $hcalls calls each)"
+
 # ---- report -------------------------------------------------------------------------------------
 lines() { tr ' ' '\n' | grep -v '^$'; }
 p99() { lines | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int(NR*0.99+0.999); if (i<1) i=1; print a[i]}'; }
@@ -197,6 +218,7 @@ report=$(cat <<EOF
 | ping RTT h1 → h2, ms, avg of 50 | $(rt "$rtt_jo") | $(rt "$rtt_ov") | $(rt "$rtt_ul") |
 | container MTU | $mtu_jo | $mtu_ov (-o com.docker.network.driver.mtu=1400) | 1400 |
 | \`docker run -d\` → running, ms, median of $runs | $(stat <<<"${run_ms[jo]}") | $(stat <<<"${run_ms[ov]}") | – |
+| the plugin's own time in a \`docker run\`'s calls, ms (its request-duration metric on h1) | $handler_ms | in process | – |
 | \`docker run -d\` on h1 → h2 pings it (\`docker exec\` loop), ms, median of $runs | $(stat <<<"${reach_ms[jo]}") | $(stat <<<"${reach_ms[ov]}") | – |
 | \`docker run -d\` on h1 → the new container's first reply from h2, ms, median of $runs | $(stat <<<"${first_ms[jo]}") | $(stat <<<"${first_ms[ov]}") | – |
 | the same, after \`docker run -d\` returned, ms (10 ms clock; negative: before it returned) | $(stat <<<"${beyond_ms[jo]}"), p99 $(p99 <<<"${beyond_ms[jo]}") | $(stat <<<"${beyond_ms[ov]}"), p99 $(p99 <<<"${beyond_ms[ov]}") | – |

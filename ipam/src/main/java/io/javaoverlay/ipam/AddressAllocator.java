@@ -175,26 +175,53 @@ final class AddressAllocator {
         return new AddressGrant(pool.withAddress(ip));
     }
 
+    /**
+     * A preferred address: one round trip once the pool record is cached (as for {@link #anyFree}),
+     * since the claim's CheckIndex on the record refuses a stale copy, which is then read again.
+     */
     private AddressGrant specific(String poolId, IpPrefix subnet, IpAddress ip) throws KvStoreException {
-        KvEntry pe = activePool(poolId, subnet);
-        PoolRecord rec = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
+        PoolState st = pools.computeIfAbsent(poolId, k -> new PoolState());
+        PoolRecord rec;
+        long recIdx;
+        boolean cached;
+        synchronized (st) {
+            cached = st.record != null;
+            if (!cached) {
+                KvEntry pe = activePool(poolId, subnet);
+                st.record = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
+                st.index = pe.modifyIndex();
+            }
+            rec = st.record;
+            recIdx = st.index;
+        }
         IpPrefix pool = rec.pool();
         // Inside the master pool is enough, even outside the sub-pool: aux addresses (E21).
         checkAllocatable(ip, pool, rec);
         if (ip.equals(rec.gateway())) {
+            if (cached) {
+                dropRecord(st); // the gateway may have been released since: ask the store
+                throw CasRetry.conflict("cached record of pool " + pool + " names " + ip + " as its gateway");
+            }
             throw new AddressInUseException("Address already in use: " + ip + " is the gateway of pool " + pool);
         }
         String ak = IpamKeys.address(poolId, ip);
         try {
-            claim(pe.key(), pe.modifyIndex(), ak);
+            claim(IpamKeys.pool(subnet), recIdx, ak);
         } catch (TxnAbortedException e) {
             if (addressTaken(e, 1, ak)) {
                 throw inUse(ip, pool);
             }
-            throw e; // the pool record changed meanwhile: again
+            dropRecord(st);
+            throw e; // the pool record changed meanwhile (or is gone): read it again
         }
         remember(poolId, ip);
         return new AddressGrant(pool.withAddress(ip));
+    }
+
+    private static void dropRecord(PoolState st) {
+        synchronized (st) {
+            st.record = null;
+        }
     }
 
     private AddressGrant anyFree(String poolId, IpPrefix subnet) throws KvStoreException {

@@ -128,4 +128,23 @@ abstract class IpamAllocationContract extends IpamBehaviourContract {
         assertStoreEmpty();
         assertEquals(0, after.sweepTombstones());
     }
+
+    @Test
+    void aPreferredAddressIsJudgedByTheStoreNotByACachedCopyOfThePool() throws Exception {
+        KvIpamService a = host("a", 0);
+        KvIpamService b = host("b", 1);
+        PoolGrant p = pool(a, "198.18.0.0/28", "blue");
+        String g = gw(a, p.poolId(), null);
+        assertEquals("198.18.0.5/28", addr(b, p.poolId(), "198.18.0.5")); // b now caches the pool with its gateway
+        a.releaseAddress(p.poolId(), host(g));
+        // The gateway is free again: b's copy still names it, the store does not.
+        assertEquals(g, addr(b, p.poolId(), bare(g)));
+        b.releaseAddress(p.poolId(), host(g));
+        gw(a, p.poolId(), bare(g)); // the pool record changes under b's copy again
+        fails(AddressInUseException.class, () -> addr(b, p.poolId(), bare(g)), bare(g));
+        assertEquals("198.18.0.6/28", addr(b, p.poolId(), "198.18.0.6"));
+        fails(AddressInUseException.class, () -> addr(a, p.poolId(), "198.18.0.6"), "198.18.0.6");
+        a.releasePool(p.poolId());
+        fails(PoolNotFoundException.class, () -> addr(b, p.poolId(), "198.18.0.7"), p.poolId());
+    }
 }

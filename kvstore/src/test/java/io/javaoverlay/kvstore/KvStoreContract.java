@@ -261,6 +261,28 @@ public abstract class KvStoreContract {
     }
 
     @Test
+    void transactionGetsSkipMissingKeysAndNeverHideTheFailingOperation() throws Exception {
+        store.put("a", b("1"));
+        store.put("c", b("3"));
+        // Read-only: present, missing, present, missing, in any order.
+        List<KvEntry> reads = store.txn(List.of(new TxnOp.Get("a"), new TxnOp.Get("b"), new TxnOp.Get("c"),
+                new TxnOp.Get("d")));
+        assertEquals(List.of("a", "c"), reads.stream().map(KvEntry::key).toList());
+        assertEquals(List.of(), store.txn(List.of(new TxnOp.Get("b"), new TxnOp.Get("d"))));
+        // A missing key read next to a failing condition: the condition is what is reported.
+        TxnAbortedException e = assertThrows(TxnAbortedException.class, () -> store.txn(List.of(
+                new TxnOp.Get("missing"),
+                new TxnOp.PutIfAbsent("a", b("2")),
+                new TxnOp.Set("other", b("o")))));
+        assertEquals(1, e.opIndex());
+        assertEquals(Optional.empty(), store.get("other"));
+        assertEquals("1", store.get("a").orElseThrow().valueAsString());
+        // A missing key read in a transaction that writes: the write is applied, the read skipped.
+        reads = store.txn(List.of(new TxnOp.Get("missing"), new TxnOp.Set("other", b("o")), new TxnOp.Get("other")));
+        assertEquals(List.of("o"), reads.stream().map(KvEntry::valueAsString).toList());
+    }
+
+    @Test
     void badInputIsRejectedWithoutChangingState() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> store.put("bad key", b("v")));
         assertThrows(IllegalArgumentException.class, () -> store.put("", b("v")));

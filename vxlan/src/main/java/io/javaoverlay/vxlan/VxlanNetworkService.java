@@ -121,18 +121,11 @@ public final class VxlanNetworkService implements NetworkService {
             throw new OverlayException(Kind.INVALID_REQUEST, "endpoint " + eid + ": MAC " + spec.mac().get()
                     + " is not a unicast address");
         }
-        OverlayStore.NetworkAndEndpoint read = store.read(cid, eid);
-        NetworkRecord net = read.network().orElseThrow(() -> unknownNetwork(cid));
+        // Two round trips: the network record, then the create, which finds a repeated request itself
+        // (the same endpoint already stored is success; another one with this ID is CONFLICT).
+        NetworkRecord net = store.findNetwork(cid).orElseThrow(() -> unknownNetwork(cid));
         spec.ipv4().ifPresent(a -> checkInPools(eid, a, net.ipv4(), "IPv4"));
         spec.ipv6().ifPresent(a -> checkInPools(eid, a, net.ipv6(), "IPv6"));
-        if (read.endpoint().isPresent()) {
-            EndpointRecord existing = read.endpoint().get();
-            if (sameRequest(existing, spec)) {
-                return grant(spec, existing.mac());
-            }
-            throw new OverlayException(Kind.CONFLICT, "endpoint " + eid + " of network " + cid
-                    + " already exists with different addresses, MAC or host (" + existing.hostId() + ")");
-        }
         checkBumHosts(cid, net);
         MacAddress mac = spec.mac().orElseGet(() -> Macs.derive(spec.ipv4(), spec.ipv6()));
         EndpointRecord rec = EndpointRecord.of(cid, eid, config.hostId(), config.vtep(), mac, spec.ipv4(), spec.ipv6())
@@ -166,11 +159,6 @@ public final class VxlanNetworkService implements NetworkService {
     private static EndpointGrant grant(EndpointSpec spec, MacAddress mac) {
         // Docker refuses a MAC in the answer when it sent one (even the same one).
         return new EndpointGrant(spec.mac().isPresent() ? Optional.empty() : Optional.of(mac));
-    }
-
-    private boolean sameRequest(EndpointRecord r, EndpointSpec spec) {
-        return r.hostId().equals(config.hostId()) && r.ipv4Prefix().equals(spec.ipv4())
-                && r.ipv6Prefix().equals(spec.ipv6()) && spec.mac().map(m -> m.equals(r.mac())).orElse(true);
     }
 
     private static void checkInPools(String eid, IpPrefix addr, List<NetworkRecord.Pool> pools, String family) {
@@ -250,7 +238,7 @@ public final class VxlanNetworkService implements NetworkService {
                     // Before Docker starts the container: its MAC must not be redirected into the tunnel
                     // (a remote endpoint that had its address may not be gone from here yet; FastPath).
                     try {
-                        reconcilers.fastPath().addPort(net.vni(), ep.mac());
+                        reconcilers.fastPath().addPort(cid, net.vni(), ep.mac());
                     } catch (NetlinkException | RuntimeException e) {
                         LOG.log(Level.WARNING, "endpoint " + eid + ": could not check the fast path for its MAC "
                                 + ep.mac() + " (" + e.getMessage() + "); the next pass does");

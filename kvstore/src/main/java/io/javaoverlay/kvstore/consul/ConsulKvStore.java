@@ -179,13 +179,11 @@ public final class ConsulKvStore implements KvStore {
         if (checked.isEmpty()) {
             return List.of();
         }
+        // One round trip when every Get's key exists (the common case: a Get reads a record that is
+        // there); a key guessed wrongly costs one more (Consul names every failing op).
+        boolean[] existing = new boolean[checked.size()];
+        java.util.Arrays.fill(existing, true);
         for (int attempt = 1; ; attempt++) {
-            boolean[] existing = new boolean[checked.size()];
-            for (int i = 0; i < checked.size(); i++) {
-                if (checked.get(i) instanceof TxnOp.Get g) {
-                    existing[i] = get(g.key()).isPresent();
-                }
-            }
             ConsulTxn t = new ConsulTxn(root, checked, existing);
             byte[] body;
             try {
@@ -197,11 +195,24 @@ public final class ConsulKvStore implements KvStore {
                     () -> raw.makePutRequest(Request.Builder.newBuilder().setEndpoint("/v1/txn")
                             .setBinaryContent(body).addUrlParameter(dc).build()));
             if (r.getStatusCode() == 409) {
-                ConsulTxn.Failure f = ConsulTxn.parseFailure(r.getContent());
-                int op = t.originOf(f.consulOpIndex());
-                if (op >= 0 && checked.get(op) instanceof TxnOp.Get && attempt < MAX_GET_RETRIES) {
-                    continue; // a read key appeared or vanished between pre-read and commit
+                List<ConsulTxn.Failure> failures = ConsulTxn.parseFailures(r.getContent());
+                // A failing op that is not a Get fails whatever the Gets guessed: a Get changes nothing.
+                ConsulTxn.Failure real = null;
+                List<Integer> wrongGuesses = new ArrayList<>();
+                for (ConsulTxn.Failure f : failures) {
+                    int op = t.originOf(f.consulOpIndex());
+                    if (op >= 0 && checked.get(op) instanceof TxnOp.Get) {
+                        wrongGuesses.add(op);
+                    } else if (real == null) {
+                        real = f;
+                    }
                 }
+                if (real == null && attempt < MAX_GET_RETRIES) {
+                    wrongGuesses.forEach(op -> existing[op] = !existing[op]);
+                    continue; // a read key was guessed wrongly (or appeared or vanished meanwhile)
+                }
+                ConsulTxn.Failure f = real != null ? real : failures.get(0);
+                int op = t.originOf(f.consulOpIndex());
                 throw new TxnAbortedException(op, "transaction rolled back at operation " + op + ": " + f.what());
             }
             ConsulErrors.requireOk("transaction of " + checked.size() + " operations", r);

@@ -19,9 +19,10 @@ import java.util.Set;
  * <p>Two Consul behaviours (checked against 1.16) shape the mapping:
  * <ul>
  *   <li>{@code get} of a missing key aborts the whole transaction, while our {@code Get} skips
- *       missing keys. The caller therefore pre-reads the keys and sends {@code get} for those
- *       that existed and {@code check-not-exists} for the others; if that guess was wrong the
- *       transaction aborts on a Get op and the caller retries.</li>
+ *       missing keys. The caller therefore guesses, per Get, whether its key exists and sends
+ *       {@code get} or {@code check-not-exists}; Consul runs every op and reports each failing
+ *       one, so a wrong guess aborts the transaction on exactly those Get ops, and the caller
+ *       flips them and sends it again.</li>
  *   <li>{@code delete-cas} of a missing key succeeds, while our DeleteIfIndex must conflict.
  *       It becomes {@code check-index} followed by {@code delete}.</li>
  * </ul>
@@ -100,16 +101,27 @@ final class ConsulTxn {
 
     /** Parses a 409 body: {@code {"Errors":[{"OpIndex":n,"What":"..."}]}} into (consul op index, text). */
     static Failure parseFailure(String content) {
+        return parseFailures(content).get(0);
+    }
+
+    /**
+     * Every failure of a 409 body, in Consul's order (Consul runs every op of a transaction and
+     * reports each failing one); one with index -1 and the raw body when it cannot be read.
+     */
+    static List<Failure> parseFailures(String content) {
         try {
             JsonNode errors = JSON.readTree(content).path("Errors");
             if (errors.isArray() && errors.size() > 0) {
-                JsonNode e = errors.get(0);
-                return new Failure(e.path("OpIndex").asInt(-1), e.path("What").asText("unknown reason"));
+                List<Failure> out = new ArrayList<>();
+                for (JsonNode e : errors) {
+                    out.add(new Failure(e.path("OpIndex").asInt(-1), e.path("What").asText("unknown reason")));
+                }
+                return out;
             }
         } catch (IOException e) {
             // fall through: report the raw body
         }
-        return new Failure(-1, content);
+        return List.of(new Failure(-1, content));
     }
 
     record Failure(int consulOpIndex, String what) {

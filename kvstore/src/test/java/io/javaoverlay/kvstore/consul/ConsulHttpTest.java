@@ -90,6 +90,18 @@ class ConsulHttpTest {
     }
 
     @Test
+    void aTransactionThatReadsExistingKeysIsOneRoundTrip() throws Exception {
+        URI addr = fakeAgent();
+        try (KvStore store = ConsulKvStore.open(ConsulConfig.defaults().withAddress(addr))) {
+            List<KvEntry> got = store.txn(List.of(new TxnOp.Get("k")));
+            assertEquals(List.of("javaoverlay/v1/k"), got.stream().map(e -> "javaoverlay/v1/" + e.key()).toList());
+        }
+        // No pre-read of the key: Join and CreateEndpoint read their records this way.
+        assertEquals(1, uris.size(), uris.toString());
+        assertTrue(uris.get(0).startsWith("PUT /v1/txn"), uris.get(0));
+    }
+
+    @Test
     void noTokenHeaderWithoutAToken() throws Exception {
         URI addr = fakeAgent();
         try (KvStore store = ConsulKvStore.open(ConsulConfig.defaults().withAddress(addr))) {

@@ -72,6 +72,13 @@ public final class FastPath {
     /** Per network: port ifindex → the block its clsact uses, as made or read here. */
     private final Map<String, Map<Integer, Integer>> bound = new ConcurrentHashMap<>();
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
+    /**
+     * Per block or device: the rules its filters hold, as the last pass made or read them (absent: not
+     * known, e.g. after a start, a failed pass or a new qdisc). A pass that wants the same rules makes no
+     * kernel call for them, except a full pass (the periodic resync), which reads them all again; a
+     * Join skips the dump when its MAC is not among the block's rules.
+     */
+    private final Map<IngressTarget, Set<IngressFilter>> converged = new ConcurrentHashMap<>();
 
     /**
      * @param handle  the host namespace
@@ -100,14 +107,17 @@ public final class FastPath {
      * @param vxlan      the network's vxlan device, if it exists
      * @param ports      the network's local ports
      * @param remoteMacs the MACs of the network's remote endpoints that the bridge sends to the vxlan port
+     * @param verify     read the filters from the kernel even when this process made them as wanted (a
+     *                   full pass: drift from outside is mended within one resync)
      */
-    public void sync(String networkId, int vni, Optional<Link> vxlan, List<Port> ports, Set<MacAddress> remoteMacs) {
+    public void sync(String networkId, int vni, Optional<Link> vxlan, List<Port> ports, Set<MacAddress> remoteMacs,
+                     boolean verify) {
         boolean applies = vxlan.isPresent() && !ports.isEmpty() && ports.size() <= MAX_FILTERS
                 && remoteMacs.size() <= MAX_FILTERS;
         if (active() && applies) {
             try {
                 knownClean.remove(networkId);
-                install(networkId, vni, vxlan.get().index(), ports, remoteMacs);
+                install(networkId, vni, vxlan.get().index(), ports, remoteMacs, verify);
                 note(networkId, "on");
                 return;
             } catch (NetlinkException | RuntimeException e) {
@@ -137,17 +147,23 @@ public final class FastPath {
      * network's block is removed (it belonged to a remote endpoint with the same address), so that its
      * local neighbours reach it through the bridge. The pass after the Join does the rest.
      */
-    public void addPort(int vni, MacAddress mac) throws NetlinkException {
+    public void addPort(String networkId, int vni, MacAddress mac) throws NetlinkException {
         IngressTarget block = IngressTarget.block(block(vni));
+        Set<IngressFilter> known = converged.get(block);
+        if (known != null ? known.stream().noneMatch(f -> f.dstMac().equals(Optional.of(mac)))
+                : knownClean.contains(networkId)) {
+            return; // no redirect of this MAC there: no kernel call on the Join's path
+        }
         for (Map.Entry<Integer, Optional<IngressFilter>> e : handle.ingressFilters(block).entrySet()) {
             if (e.getValue().flatMap(IngressFilter::dstMac).equals(Optional.of(mac))) {
+                converged.remove(block);
                 delete(block, e.getKey());
             }
         }
     }
 
-    private void install(String networkId, int vni, int vxlanIndex, List<Port> ports, Set<MacAddress> remoteMacs)
-            throws NetlinkException {
+    private void install(String networkId, int vni, int vxlanIndex, List<Port> ports, Set<MacAddress> remoteMacs,
+                         boolean verify) throws NetlinkException {
         int blockIndex = block(vni);
         // 1. Every port's clsact uses the network's block, the vxlan device's has its own filters (0).
         // Read from the kernel once after a start; then known here, so a pass makes no call for them.
@@ -168,6 +184,8 @@ public final class FastPath {
             if (now != null) {
                 clsactDel(w.getKey()); // another block (the VNI changed)
             }
+            // A new qdisc may bring a new block (its last port went) or drop the device's filters.
+            converged.remove(w.getValue() == 0 ? IngressTarget.device(w.getKey()) : IngressTarget.block(w.getValue()));
             try {
                 handle.clsactAdd(w.getKey(), w.getValue());
             } catch (AlreadyExistsException raced) {
@@ -180,7 +198,7 @@ public final class FastPath {
         for (MacAddress m : remoteMacs) {
             toVxlan.add(IngressFilter.redirect(1, m, vxlanIndex));
         }
-        converge(IngressTarget.block(blockIndex), toVxlan);
+        converge(IngressTarget.block(blockIndex), toVxlan, verify);
         // 3. The vxlan device redirects the local containers' MACs to their ports.
         Set<IngressFilter> toPorts = new HashSet<>();
         for (Port p : ports) {
@@ -188,11 +206,15 @@ public final class FastPath {
                 toPorts.add(IngressFilter.redirect(1, p.mac(), p.ifindex()));
             }
         }
-        converge(IngressTarget.device(vxlanIndex), toPorts);
+        converge(IngressTarget.device(vxlanIndex), toPorts, verify);
     }
 
     /** Makes {@code target} hold exactly the {@code wanted} rules, each at a priority of its own. */
-    private void converge(IngressTarget target, Set<IngressFilter> wanted) throws NetlinkException {
+    private void converge(IngressTarget target, Set<IngressFilter> wanted, boolean verify) throws NetlinkException {
+        if (!verify && wanted.equals(converged.get(target))) {
+            return;
+        }
+        converged.remove(target); // not known until this converge has finished
         Set<IngressFilter> missing = new HashSet<>(wanted);
         Set<Integer> used = new TreeSet<>();
         for (Map.Entry<Integer, Optional<IngressFilter>> e : handle.ingressFilters(target).entrySet()) {
@@ -209,6 +231,7 @@ public final class FastPath {
             handle.ingressFilterAdd(target, new IngressFilter(prio, w.dstMac(), w.redirectTo()));
             used.add(prio);
         }
+        converged.put(target, Set.copyOf(wanted));
     }
 
     /** Removes the network's filters: the ports' and the vxlan device's qdiscs (the block goes with the last). */
@@ -226,6 +249,8 @@ public final class FastPath {
             any = true;
         }
         bound.remove(networkId);
+        converged.remove(IngressTarget.block(block(vni)));
+        vxlan.ifPresent(v -> converged.remove(IngressTarget.device(v.index())));
         knownClean.add(networkId);
         if (any) {
             LOG.log(Level.INFO, "network " + ReconcileReport.shortId(networkId) + " (VNI " + vni + "): fast-path filters"

@@ -253,7 +253,7 @@ public final class NetworkReconciler {
                     deleted.add(del.index());
                 }
             }
-            syncFastPath(desired.get(), actual, deleted);
+            syncFastPath(desired.get(), actual, deleted, full);
         }
         return new ReconcileReport(networkId, plan, result, Optional.empty(), freeze);
     }
@@ -301,7 +301,7 @@ public final class NetworkReconciler {
      * The tc redirects around the bridge ({@link FastPath}), from the network's ports (those of the
      * pass's kernel read: a pass never adds a port) and the MACs of this host's endpoint records.
      */
-    private void syncFastPath(DesiredNetwork d, ActualNetwork actual, Set<Integer> deletedByThePass) {
+    private void syncFastPath(DesiredNetwork d, ActualNetwork actual, Set<Integer> deletedByThePass, boolean full) {
         List<FastPath.Port> ports = new java.util.ArrayList<>();
         for (Link l : actual.ports(networkId)) {
             if (deletedByThePass.contains(l.index())) {
@@ -323,7 +323,7 @@ public final class NetworkReconciler {
                 return; // the next pass looks again; the filters stay as they are
             }
         }
-        owner.fastPath().sync(networkId, d.vni(), vx, ports, remote);
+        owner.fastPath().sync(networkId, d.vni(), vx, ports, remote, full);
     }
 
     /** Reads the desired state from the store (empty: no network record). */

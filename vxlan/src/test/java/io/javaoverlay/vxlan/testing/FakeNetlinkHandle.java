@@ -98,6 +98,8 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
     }
 
     /** Names of mutating calls so far, e.g. {@code linkAdd jo-br-1}. */
+    private int filterDumps;
+
     public synchronized List<String> mutations() {
         return List.copyOf(mutations);
     }
@@ -524,8 +526,14 @@ public final class FakeNetlinkHandle implements NetlinkHandle {
         return Map.copyOf(clsact);
     }
 
+    /** How many ingress filter dumps ({@link #ingressFilters}) were made so far. */
+    public synchronized int filterDumps() {
+        return filterDumps;
+    }
+
     @Override
     public synchronized Map<Integer, Optional<IngressFilter>> ingressFilters(IngressTarget target) {
+        filterDumps++;
         return exists(target) ? Map.copyOf(filters.getOrDefault(key(target), new TreeMap<>())) : Map.of();
     }
 
