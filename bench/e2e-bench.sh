@@ -88,7 +88,10 @@ for i in $(seq 1 "$runs"); do   # restart h1's daemon: a cold JVM each time (pag
     kill "${plugin_pids[-1]}"; wait "${plugin_pids[-1]}" 2>/dev/null || true; unset 'plugin_pids[-1]'
   fi
 done
+h1_pid=${plugin_pids[-1]}
 start_plugin h2 "$logdir/plugin-h2.log"
+h2_pid=${plugin_pids[-1]}   # the launcher execs java: these are the JVMs
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, clock ticks
 
 # ---- networks -----------------------------------------------------------------------------------
 log "networks: javaoverlay (10.77.0.0/24) and Docker overlay (10.78.0.0/24, MTU 1350 like javaoverlay)"
@@ -159,6 +162,7 @@ handler_totals() {
 handler_eps="IpamDriver.RequestAddress NetworkDriver.CreateEndpoint NetworkDriver.Join"
 declare -A handler_before
 for ep in $handler_eps; do handler_before[$ep]=$(handler_totals "$ep"); done
+cpu0_h1=$(cpu_ticks "$h1_pid"); cpu0_h2=$(cpu_ticks "$h2_pid"); hz=$(getconf CLK_TCK)
 for i in $(seq 1 "$runs"); do
   for n in jo ov; do
     base=$([[ $n == jo ]] && echo 10.77.0 || echo 10.78.0)
@@ -204,11 +208,18 @@ for ep in $handler_eps; do
   hsum=$(awk -v a="$hsum" -v m="$m" 'BEGIN { printf "%.1f", a + m }')
 done
 handler_ms="${handler_ms%, } (sum $hsum; mean of $hcalls calls each)"
+# The daemons' CPU (user + system) over the timing runs, per javaoverlay container started (and
+# removed): its calls, and the reconcile passes the new endpoint causes on both hosts.
+per_start() { awk -v a="$1" -v b="$2" -v hz="$hz" -v n="$((2 * runs))" 'BEGIN { printf "%.1f", (b - a) * 1000 / hz / n }'; }
+cpu_h1=$(per_start "$cpu0_h1" "$(cpu_ticks "$h1_pid")"); cpu_h2=$(per_start "$cpu0_h2" "$(cpu_ticks "$h2_pid")")
 
 # ---- report -------------------------------------------------------------------------------------
 lines() { tr ' ' '\n' | grep -v '^$'; }
 p99() { lines | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "n/a"; exit} i=int(NR*0.99+0.999); if (i<1) i=1; print a[i]}'; }
 stat() { local v; v=$(lines); echo "$(median <<<"$v") (range $(minmax <<<"$v"))"; }
+# Median of the per-run ratios jo/ov (run i of each network ran back to back): less moved by a load
+# that changes during the run than the ratio of the two medians.
+pairs() { paste -d' ' <(lines <<<"$1") <(lines <<<"$2") | awk '$2 > 0 {printf "%.3f\n", $1 / $2}' | median; }
 tp() { local v; v=$(lines <<<"$1"); echo "$(median <<<"$v") (runs: $(echo $v))"; }
 rt() { set -- $1; echo "${1:-n/a} (min ${2:-?}, max ${3:-?})"; }
 report=$(cat <<EOF
@@ -218,9 +229,12 @@ report=$(cat <<EOF
 | ping RTT h1 → h2, ms, avg of 50 | $(rt "$rtt_jo") | $(rt "$rtt_ov") | $(rt "$rtt_ul") |
 | container MTU | $mtu_jo | $mtu_ov (-o com.docker.network.driver.mtu=1400) | 1400 |
 | \`docker run -d\` → running, ms, median of $runs | $(stat <<<"${run_ms[jo]}") | $(stat <<<"${run_ms[ov]}") | – |
+| the same, javaoverlay / Docker overlay: ratio of the medians; median of the $runs run-by-run ratios | $(awk -v a="$(median <<<"$(lines <<<"${run_ms[jo]}")")" -v b="$(median <<<"$(lines <<<"${run_ms[ov]}")")" 'BEGIN {printf "%.3f", a / b}'); $(pairs "${run_ms[jo]}" "${run_ms[ov]}") | – | – |
 | the plugin's own time in a \`docker run\`'s calls, ms (its request-duration metric on h1) | $handler_ms | in process | – |
+| the daemons' CPU per javaoverlay container started and removed, ms (h1 / h2; over the $((2 * runs)) of the timing runs, also while the Docker overlay's ran) | $cpu_h1 / $cpu_h2 | in dockerd | – |
 | \`docker run -d\` on h1 → h2 pings it (\`docker exec\` loop), ms, median of $runs | $(stat <<<"${reach_ms[jo]}") | $(stat <<<"${reach_ms[ov]}") | – |
 | \`docker run -d\` on h1 → the new container's first reply from h2, ms, median of $runs | $(stat <<<"${first_ms[jo]}") | $(stat <<<"${first_ms[ov]}") | – |
+| the same, javaoverlay / Docker overlay: ratio of the medians; median of the run-by-run ratios | $(awk -v a="$(median <<<"$(lines <<<"${first_ms[jo]}")")" -v b="$(median <<<"$(lines <<<"${first_ms[ov]}")")" 'BEGIN {printf "%.3f", a / b}'); $(pairs "${first_ms[jo]}" "${first_ms[ov]}") | – | – |
 | the same, after \`docker run -d\` returned, ms (10 ms clock; negative: before it returned) | $(stat <<<"${beyond_ms[jo]}"), p99 $(p99 <<<"${beyond_ms[jo]}") | $(stat <<<"${beyond_ms[ov]}"), p99 $(p99 <<<"${beyond_ms[ov]}") | – |
 | runs whose very first packet (seq=0) was answered | ${seq0[jo]} of $runs | ${seq0[ov]} of $runs | – |
 | daemon launch → socket answers Activate, ms, median of $runs | $(stat <<<"${socket_ms[*]}") (daemon's own log: $(stat <<<"${self_ms[*]}")) | built into dockerd | – |

@@ -186,7 +186,9 @@ public final class VxlanNetworkService implements NetworkService {
             });
             store.deleteEndpoint(cid, eid);
         } finally {
-            reconcilers.trigger(cid); // with the last port gone, the pass removes the bridge and vxlan device
+            // With the last port gone, the pass removes the bridge and vxlan device; it follows Docker's
+            // other steps of the container's removal (its own link events) as one pass.
+            reconcilers.triggerSoon(cid);
         }
     }
 
@@ -256,7 +258,10 @@ public final class VxlanNetworkService implements NetworkService {
             });
         } finally {
             if (!programmed[0]) {
-                reconcilers.trigger(cid); // the peers (and, if the Join failed, the teardown of what it made)
+                // The new port's fast-path filters (and, if the Join failed, the teardown of what it made),
+                // after Docker has moved the container end: one pass for the Join's link events too. Until
+                // then the bridge carries the container's frames.
+                reconcilers.triggerSoon(cid);
             }
         }
     }

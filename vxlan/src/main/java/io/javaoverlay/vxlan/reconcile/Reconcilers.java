@@ -42,6 +42,8 @@ import java.util.function.Consumer;
  */
 public final class Reconcilers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reconcilers.class.getName());
+    /** How long {@link #triggerSoon} lets a burst of this host's own device changes settle. */
+    static final Duration SETTLE = Duration.ofMillis(100);
 
     private final NetlinkHandle handle;
     private final OverlayStore store;
@@ -52,6 +54,8 @@ public final class Reconcilers implements AutoCloseable {
     private final FastPath fastPath;
     private final Map<String, NetworkReconciler> byNetwork = new ConcurrentHashMap<>();
     private final Map<Integer, String> vniToNetwork = new ConcurrentHashMap<>();
+    /** Networks with a {@link #triggerSoon} pending. */
+    private final Set<String> settling = ConcurrentHashMap.newKeySet();
     private final List<StoreWatcher> watchers;
     private final List<PassListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Set<IpAddress>>> peerVtepListeners = new CopyOnWriteArrayList<>();
@@ -129,6 +133,26 @@ public final class Reconcilers implements AutoCloseable {
         if (!r.trigger()) {
             byNetwork.remove(networkId, r);
             of(networkId).trigger();
+        }
+    }
+
+    /**
+     * Marks {@code networkId} dirty in {@link #SETTLE} from now, once for every call until then: for the
+     * changes this host makes in a burst (a Join's veth pair and Docker moving its container end, a
+     * container's removal), so that one pass follows the burst instead of one per link event, and it runs
+     * after the burst rather than next to Docker starting the container.
+     */
+    public void triggerSoon(String networkId) {
+        if (closed || !settling.add(networkId)) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> {
+                settling.remove(networkId);
+                trigger(networkId);
+            }, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            settling.remove(networkId);
         }
     }
 
@@ -298,7 +322,7 @@ public final class Reconcilers implements AutoCloseable {
         Optional<String> nid = DeviceNames.parseAlias(l.attrs().alias()).map(DeviceNames.Owner::networkId)
                 .or(() -> DeviceNames.vniOf(l.name()).map(vniToNetwork::get))
                 .filter(NetworkKeys::isValidId);
-        nid.filter(n -> byNetwork.containsKey(n) || links.hasState(n)).ifPresent(this::trigger);
+        nid.filter(n -> byNetwork.containsKey(n) || links.hasState(n)).ifPresent(this::triggerSoon);
     }
 
     // ---- for the reconcilers ------------------------------------------------------------------
