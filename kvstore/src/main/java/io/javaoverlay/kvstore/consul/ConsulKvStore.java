@@ -201,7 +201,7 @@ public final class ConsulKvStore implements KvStore {
                 List<Integer> wrongGuesses = new ArrayList<>();
                 for (ConsulTxn.Failure f : failures) {
                     int op = t.originOf(f.consulOpIndex());
-                    if (op >= 0 && checked.get(op) instanceof TxnOp.Get) {
+                    if (op >= 0 && checked.get(op) instanceof TxnOp.Get && ConsulTxn.isExistenceFailure(f.what())) {
                         wrongGuesses.add(op);
                     } else if (real == null) {
                         real = f;

@@ -99,9 +99,13 @@ final class ConsulTxn {
         return consulOpIndex >= 0 && consulOpIndex < origin.size() ? origin.get(consulOpIndex) : -1;
     }
 
-    /** Parses a 409 body: {@code {"Errors":[{"OpIndex":n,"What":"..."}]}} into (consul op index, text). */
-    static Failure parseFailure(String content) {
-        return parseFailures(content).get(0);
+    /**
+     * True for Consul's answers to a {@code get} of a missing key ("key \"k\" doesn't exist") and a
+     * {@code check-not-exists} of a present one ("key \"k\" exists"): a wrong guess of a Get, nothing else
+     * (a permission error on the same op is not).
+     */
+    static boolean isExistenceFailure(String what) {
+        return what.startsWith("key ") && (what.endsWith(" doesn't exist") || what.endsWith(" exists"));
     }
 
     /**

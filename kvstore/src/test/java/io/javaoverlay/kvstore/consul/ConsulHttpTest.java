@@ -102,6 +102,14 @@ class ConsulHttpTest {
     }
 
     @Test
+    void onlyConsulsExistenceAnswersCountAsAWrongGuessOfARead() {
+        assertTrue(ConsulTxn.isExistenceFailure("key \"javaoverlay/v1/k\" doesn't exist"));
+        assertTrue(ConsulTxn.isExistenceFailure("key \"javaoverlay/v1/k\" exists"));
+        assertFalse(ConsulTxn.isExistenceFailure("Permission denied"));
+        assertFalse(ConsulTxn.isExistenceFailure("failed to check index, key \"javaoverlay/v1/k\" doesn't exist"));
+    }
+
+    @Test
     void noTokenHeaderWithoutAToken() throws Exception {
         URI addr = fakeAgent();
         try (KvStore store = ConsulKvStore.open(ConsulConfig.defaults().withAddress(addr))) {

@@ -121,6 +121,11 @@ public final class FastPath {
                 note(networkId, "on");
                 return;
             } catch (NetlinkException | RuntimeException e) {
+                // Whatever was made or read is no longer known: the next pass reads the kernel again,
+                // even if the teardown below fails half way.
+                bound.remove(networkId);
+                converged.remove(IngressTarget.block(block(vni)));
+                vxlan.ifPresent(v -> converged.remove(IngressTarget.device(v.index())));
                 if (e instanceof NetlinkException n && kernelLacks(n)) {
                     unsupported = e.getMessage();
                     LOG.log(Level.WARNING, "the kernel cannot redirect frames by tc (" + e.getMessage() + "): the fast"

@@ -60,7 +60,8 @@ public final class NetworkReconciler {
     private final Object lock = new Object();
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
-    private volatile boolean fullRequested = true; // the first pass reads everything
+    /** A full pass is wanted (the first pass reads everything); taken atomically, so a request made meanwhile is never lost. */
+    private final java.util.concurrent.atomic.AtomicBoolean fullRequested = new java.util.concurrent.atomic.AtomicBoolean(true);
     private volatile boolean retired;
     private volatile ReconcileReport lastReport;
     // Only touched on the executor thread:
@@ -135,13 +136,13 @@ public final class NetworkReconciler {
 
     /** Marks the network dirty for a full pass (also reads the vxlan port's settings). */
     public boolean triggerFull() {
-        fullRequested = true;
+        fullRequested.set(true);
         return trigger();
     }
 
     /** Runs a full pass on the network's executor now and waits for it. */
     public ReconcileReport reconcileNow(Duration timeout) {
-        fullRequested = true;
+        fullRequested.set(true);
         return exclusive("reconcile network " + networkId, timeout, this::passAndSchedule);
     }
 
@@ -186,8 +187,7 @@ public final class NetworkReconciler {
      */
     public ReconcileReport passAndSchedule() {
         long t0 = System.nanoTime();
-        boolean full = fullRequested;
-        fullRequested = false;
+        boolean full = fullRequested.getAndSet(false);
         lastPeers = 0;
         lastPeerVteps = null;
         ReconcileReport report = pass(full);

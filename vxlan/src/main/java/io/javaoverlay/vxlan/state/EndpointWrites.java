@@ -63,8 +63,10 @@ final class EndpointWrites {
         Optional<KvEntry> stored = store.get(key);
         if (stored.isPresent()) {
             EndpointRecord other = NetworkKeys.decode(key, stored.get().value(), EndpointRecord.class);
-            if (other.sameEndpoint(rec)) {
-                return other; // a repeated create: the first answer stands (with its creation time)
+            if (other.withVtep(rec.vtep()).sameEndpoint(rec)) {
+                // A repeated create: the first answer stands (with its creation time). The VTEP may
+                // differ after a restart with another advertise address; refreshVteps rewrites it.
+                return other;
             }
             throw new OverlayException(Kind.CONFLICT, "endpoint " + rec.endpointId() + " of network "
                     + rec.networkId() + " already exists with different addresses, MAC or host (" + other.hostId() + ")");

@@ -87,6 +87,8 @@ public abstract class OverlayStoreContract {
         EndpointRecord e1 = ep("e1", "host-a", "02:42:0a:14:00:05", "10.20.0.5/24", null, 100);
         store.createEndpoint(e1);
         assertEquals(e1, store.createEndpoint(e1.withOwner("docker-host-a", 999)), "the first creation time stands");
+        assertEquals(e1, store.createEndpoint(e1.withVtep(IpAddress.parse("198.18.0.99"))),
+                "the host restarted with another advertise address: still the same request (refreshVteps rewrites it)");
         OverlayException e = fails(Kind.CONFLICT, () -> store.createEndpoint(
                 ep("e1", "host-a", "02:42:0a:14:00:05", "10.20.0.9/24", null, 100)));
         assertEquals("endpoint e1 of network n1 already exists with different addresses, MAC or host (host-a)", e.getMessage());
