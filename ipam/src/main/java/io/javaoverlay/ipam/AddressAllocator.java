@@ -186,11 +186,7 @@ final class AddressAllocator {
         boolean cached;
         synchronized (st) {
             cached = st.record != null;
-            if (!cached) {
-                KvEntry pe = activePool(poolId, subnet);
-                st.record = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
-                st.index = pe.modifyIndex();
-            }
+            loadRecord(st, poolId, subnet);
             rec = st.record;
             recIdx = st.index;
         }
@@ -218,6 +214,15 @@ final class AddressAllocator {
         return new AddressGrant(pool.withAddress(ip));
     }
 
+    /** Reads the pool record into the cache unless it is there; call it holding {@code st}'s lock. */
+    private void loadRecord(PoolState st, String poolId, IpPrefix subnet) throws KvStoreException {
+        if (st.record == null) {
+            KvEntry pe = activePool(poolId, subnet);
+            st.record = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
+            st.index = pe.modifyIndex();
+        }
+    }
+
     private static void dropRecord(PoolState st) {
         synchronized (st) {
             st.record = null;
@@ -232,11 +237,7 @@ final class AddressAllocator {
         IpPrefix pool;
         IpPrefix range;
         synchronized (st) {
-            if (st.record == null) {
-                KvEntry pe = activePool(poolId, subnet);
-                st.record = IpamRecords.decode(pe.key(), pe.value(), PoolRecord.class);
-                st.index = pe.modifyIndex();
-            }
+            loadRecord(st, poolId, subnet);
             rec = st.record;
             recIdx = st.index;
             pool = rec.pool();

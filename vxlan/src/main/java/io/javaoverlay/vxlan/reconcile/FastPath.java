@@ -121,11 +121,7 @@ public final class FastPath {
                 note(networkId, "on");
                 return;
             } catch (NetlinkException | RuntimeException e) {
-                // Whatever was made or read is no longer known: the next pass reads the kernel again,
-                // even if the teardown below fails half way.
-                bound.remove(networkId);
-                converged.remove(IngressTarget.block(block(vni)));
-                vxlan.ifPresent(v -> converged.remove(IngressTarget.device(v.index())));
+                forget(networkId, vni, vxlan); // the next pass reads the kernel, even if the teardown fails
                 if (e instanceof NetlinkException n && kernelLacks(n)) {
                     unsupported = e.getMessage();
                     LOG.log(Level.WARNING, "the kernel cannot redirect frames by tc (" + e.getMessage() + "): the fast"
@@ -253,14 +249,19 @@ public final class FastPath {
             clsactDel(vxlan.get().index());
             any = true;
         }
-        bound.remove(networkId);
-        converged.remove(IngressTarget.block(block(vni)));
-        vxlan.ifPresent(v -> converged.remove(IngressTarget.device(v.index())));
+        forget(networkId, vni, vxlan);
         knownClean.add(networkId);
         if (any) {
             LOG.log(Level.INFO, "network " + ReconcileReport.shortId(networkId) + " (VNI " + vni + "): fast-path filters"
                     + " removed; the bridge carries its frames");
         }
+    }
+
+    /** Drops what this process knows of the network's qdiscs and filters: the next pass reads them. */
+    private void forget(String networkId, int vni, Optional<Link> vxlan) {
+        bound.remove(networkId);
+        converged.remove(IngressTarget.block(block(vni)));
+        vxlan.ifPresent(v -> converged.remove(IngressTarget.device(v.index())));
     }
 
     /** The network's fast path changed state: logged once per change. */

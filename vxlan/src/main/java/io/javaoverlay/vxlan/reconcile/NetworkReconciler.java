@@ -61,7 +61,7 @@ public final class NetworkReconciler {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     /** A full pass is wanted (the first pass reads everything); taken atomically, so a request made meanwhile is never lost. */
-    private final java.util.concurrent.atomic.AtomicBoolean fullRequested = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean fullRequested = new AtomicBoolean(true);
     private volatile boolean retired;
     private volatile ReconcileReport lastReport;
     // Only touched on the executor thread:
