@@ -85,5 +85,6 @@ echo "javaoverlay daemon on h1, per container started and removed ($runs after $
 join -a2 "$logdir/threads0" "$logdir/threads1" |
   awk -v n="$runs" -v hz="$hz" '{d = (NF == 3 ? $3 - $2 : $2); all += d; if (d > 0) printf "  %7.1f ms CPU  %s\n", d * 1000 / hz / n, $1}
     END {printf "  %7.1f ms CPU  all threads\n", all * 1000 / hz / n}' | sort -rn
+echo "  RSS after the runs: $(awk '/^VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$pid/status")"
 join "$logdir/metrics0" "$logdir/metrics1" |
   awk -v n="$runs" '{m = $1; sub(/^javaoverlay_/, "", m); sub(/_duration_seconds_count/, "", m); printf "  %7.2f %s\n", ($3 - $2) / n, m}'

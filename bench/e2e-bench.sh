@@ -13,8 +13,11 @@
 #   - daemon launch until the plugin socket answers (and until the store is connected).
 #
 # Usage (as root, from the repository root; builds the plugin if there is no build):
-#   bench/e2e-bench.sh [--runs N] [--seconds S] [--out FILE]
-# Defaults: 5 runs of each timing, 3 iperf3 runs of 5 s per path. Prints a Markdown table; --out
+#   bench/e2e-bench.sh [--runs N] [--seconds S] [--scope global|local] [--out FILE]
+# Defaults: 5 runs of each timing, 3 iperf3 runs of 5 s per path, the plugin in `--scope global`
+# (Docker writes the network's endpoints to its cluster store, as it does for its own overlay).
+# `--scope local` runs the plugin with its default scope instead: dockerd keeps the network in its
+# local store, javaoverlay replicates it to h2, and only the plugin writes an endpoint to Consul. Prints a Markdown table; --out
 # also writes it to FILE. All traffic stays inside the testbed's namespaces; every loop is bounded.
 # The testbed's session lock (scripts/testbed up) makes other testbed users wait until this script's
 # own `testbed down` at exit.
@@ -23,16 +26,18 @@ cd "$(dirname "$0")/.."
 root=$(pwd -P)
 T="$root/scripts/testbed"
 TB_ROOT=${TESTBED_ROOT:-/var/lib/javaoverlay-testbed}
-runs=5 secs=5 iperf_runs=3 out=""
+runs=5 secs=5 iperf_runs=3 out="" scope=global
 while (($#)); do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --seconds) secs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: $0 [--runs N] [--seconds S] [--out FILE]" >&2; exit 2 ;;
+    --scope) scope=$2; shift 2 ;;
+    *) echo "usage: $0 [--runs N] [--seconds S] [--scope global|local] [--out FILE]" >&2; exit 2 ;;
   esac
 done
 ((runs >= 1 && runs <= 50 && secs >= 1 && secs <= 60)) || { echo "runs 1..50, seconds 1..60" >&2; exit 2; }
+[[ $scope == global || $scope == local ]] || { echo "--scope global or local" >&2; exit 2; }
 
 logdir=$(mktemp -d /tmp/jo-e2e-bench.XXXXXX)
 log() { echo "bench: $*" >&2; }
@@ -68,7 +73,7 @@ start_plugin() {  # host log -> sets ts/tr (ms to socket answer / ready); daemon
   ts="" tr=""
   rm -f "$(sock "$h")"
   t0=$(now_ms)
-  "$T" exec "$h" "$root/bin/javaoverlay" daemon --store "consul://198.18.0.1:8500" --scope global \
+  "$T" exec "$h" "$root/bin/javaoverlay" daemon --store "consul://198.18.0.1:8500" --scope "$scope" \
     --advertise-addr "198.18.0.1${h#h}" >"$lf" 2>&1 </dev/null &
   plugin_pids+=($!)
   for i in $(seq 1 1200); do   # <= 60 s
@@ -100,6 +105,10 @@ D h1 network create -d javaoverlay --ipam-driver javaoverlay --subnet 10.77.0.0/
 # Docker's overlay defaults to 1450 inside (1500 - 50) whatever the underlay. Its driver.mtu option is
 # the underlay MTU (20.10 subtracts the 50 bytes itself), so 1400 gives 1350 inside, like javaoverlay.
 D h1 network create -d overlay -o com.docker.network.driver.mtu=1400 --subnet 10.78.0.0/24 --ip-range 10.78.0.0/25 ov >/dev/null
+if [[ $scope == local ]]; then   # javaoverlay's replicator creates it on h2 (within about a second)
+  for _ in $(seq 1 300); do D h2 network inspect jo >/dev/null 2>&1 && break; sleep 0.1; done
+  D h2 network inspect jo >/dev/null || { log "network jo never reached h2"; exit 1; }
+fi
 mtu_jo=$(D h1 run --rm --net jo jo-test cat /sys/class/net/eth0/mtu)
 mtu_ov=$(D h1 run --rm --net ov jo-test cat /sys/class/net/eth0/mtu)
 
@@ -223,7 +232,7 @@ pairs() { paste -d' ' <(lines <<<"$1") <(lines <<<"$2") | awk '$2 > 0 {printf "%
 tp() { local v; v=$(lines <<<"$1"); echo "$(median <<<"$v") (runs: $(echo $v))"; }
 rt() { set -- $1; echo "${1:-n/a} (min ${2:-?}, max ${3:-?})"; }
 report=$(cat <<EOF
-| Measurement | javaoverlay | Docker overlay (20.10, Consul) | Underlay host → host |
+| Measurement | javaoverlay (\`--scope $scope\`) | Docker overlay (20.10, Consul) | Underlay host → host |
 |---|---|---|---|
 | iperf3 TCP h1 → h2, Gbit/s, median of $iperf_runs × ${secs} s | $(tp "$tp_jo") | $(tp "$tp_ov") | $(tp "$tp_ul") |
 | ping RTT h1 → h2, ms, avg of 50 | $(rt "$rtt_jo") | $(rt "$rtt_ov") | $(rt "$rtt_ul") |
