@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -126,7 +127,7 @@ public final class VxlanNetworkService implements NetworkService {
         NetworkRecord net = store.findNetwork(cid).orElseThrow(() -> unknownNetwork(cid));
         spec.ipv4().ifPresent(a -> checkInPools(eid, a, net.ipv4(), "IPv4"));
         spec.ipv6().ifPresent(a -> checkInPools(eid, a, net.ipv6(), "IPv6"));
-        checkBumHosts(cid, net);
+        checkBumHosts(cid, eid, net);
         MacAddress mac = spec.mac().orElseGet(() -> Macs.derive(spec.ipv4(), spec.ipv6()));
         EndpointRecord rec = EndpointRecord.of(cid, eid, config.hostId(), config.vtep(), mac, spec.ipv4(), spec.ipv6())
                 .withOwner(localNetworkId, clock.millis());
@@ -138,14 +139,21 @@ public final class VxlanNetworkService implements NetworkService {
      * The cost guard of {@code javaoverlay.bum=replicate}: the first endpoint of this host in such a
      * network may not make it span more than {@code --bum-max-hosts} hosts. A partial replication list
      * would lose frames silently; a refused container says why. (Two hosts joining at the same moment
-     * can pass the limit by one: it bounds the cost, it is not an exact count.)
+     * can pass the limit by one: it bounds the cost, it is not an exact count.) An endpoint ID that is
+     * already stored is left to the create, which answers a repeat with success and a clash with
+     * CONFLICT naming the other host.
      */
-    private void checkBumHosts(String cid, NetworkRecord net) {
+    private void checkBumHosts(String cid, String eid, NetworkRecord net) {
         if (NetworkOptions.bumOf(net.options()) != NetworkOptions.Bum.REPLICATE) {
             return;
         }
-        Set<String> hosts = new java.util.TreeSet<>();
-        store.endpoints(cid).forEach(e -> hosts.add(e.hostId()));
+        Set<String> hosts = new TreeSet<>();
+        for (EndpointRecord e : store.endpoints(cid)) {
+            if (e.endpointId().equals(eid)) {
+                return;
+            }
+            hosts.add(e.hostId());
+        }
         int max = config.bumLimits().maxHosts();
         if (hosts.contains(config.hostId()) || hosts.size() < max) {
             return;

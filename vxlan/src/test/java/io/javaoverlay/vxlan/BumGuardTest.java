@@ -75,6 +75,17 @@ class BumGuardTest extends TwoHostsBase {
     }
 
     @Test
+    void anEndpointIdStoredByAnotherHostIsAConflictNotTheLimit() {
+        a.createNetwork(hosts.net("n1", BUM));
+        a.createEndpoint("n1", "dn-a", ep("e1", "10.20.0.5/24"));
+        b.createEndpoint("n1", "dn-b", ep("e2", "10.20.0.6/24"));
+        OverlayException e = fails(Kind.CONFLICT, () -> hostC().createEndpoint("n1", "dn-c", ep("e1", "10.20.0.5/24")));
+        assertTrue(e.getMessage().contains("endpoint e1 of network n1 already exists") && e.getMessage().contains("(host-a)"),
+                e.getMessage());
+        assertEquals(2, new OverlayStore(kv).endpoints("n1").size(), "nothing is stored");
+    }
+
+    @Test
     void limitsBelowTwoHostsAreRefused() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new VxlanConfig.BumLimits(16, 1));
