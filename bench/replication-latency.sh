@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # How soon a javaoverlay network created on one host exists on another (Docker 24+, the plugin's default
 # --scope local, where javaoverlay replicates networks itself): two testbed hosts with Consul, a daemon
-# on each; N times `docker network create` on h1, then `docker network inspect` on h2 every 20 ms until
-# it succeeds. Prints the time from the create's return to the first success, per try.
+# on each; N times `docker network create` on h1, then `docker network inspect` on h2 again and again,
+# 20 ms apart, until it succeeds. Prints the time from the create's return to the first success, per try
+# (an upper bound by up to one inspect call).
 #
 # Usage (as root, from the repository root; builds the plugin if there is no build):
 #   bench/replication-latency.sh [--docker 26|28] [--tries N]      (defaults: 28 and 10)
@@ -52,6 +53,6 @@ for i in $(seq 1 "$tries"); do
     D h2 network inspect "net$i" >/dev/null 2>&1 && { seen=$(( $(now_ms) - t0 )); break; }
     sleep 0.02
   done
-  echo "net$i: on h2 ${seen:-never (10 s)} ms after docker network create returned on h1"
+  echo "net$i: on h2 ${seen:+$seen ms}${seen:-never (within 10 s)} after docker network create returned on h1"
 done
 echo "Docker $docker, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -139,9 +139,9 @@ public final class VxlanNetworkService implements NetworkService {
      * The cost guard of {@code javaoverlay.bum=replicate}: the first endpoint of this host in such a
      * network may not make it span more than {@code --bum-max-hosts} hosts. A partial replication list
      * would lose frames silently; a refused container says why. (Two hosts joining at the same moment
-     * can pass the limit by one: it bounds the cost, it is not an exact count.) An endpoint ID that is
-     * already stored is left to the create, which answers a repeat with success and a clash with
-     * CONFLICT naming the other host.
+     * can pass the limit by one: it bounds the cost, it is not an exact count.) An endpoint ID that
+     * another host already stored is CONFLICT naming that host, as the create itself would answer,
+     * not EXHAUSTED.
      */
     private void checkBumHosts(String cid, String eid, NetworkRecord net) {
         if (NetworkOptions.bumOf(net.options()) != NetworkOptions.Bum.REPLICATE) {
@@ -149,8 +149,9 @@ public final class VxlanNetworkService implements NetworkService {
         }
         Set<String> hosts = new TreeSet<>();
         for (EndpointRecord e : store.endpoints(cid)) {
-            if (e.endpointId().equals(eid)) {
-                return;
+            if (e.endpointId().equals(eid) && !e.hostId().equals(config.hostId())) {
+                throw new OverlayException(Kind.CONFLICT, "endpoint " + eid + " of network " + cid
+                        + " already exists on another host (" + e.hostId() + ")");
             }
             hosts.add(e.hostId());
         }

@@ -30,15 +30,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 7, end to end, for every Docker without a cluster store (24+): a legacy plugin's network
+ * Issue 7, end to end, for every Docker without a cluster store (24+), and for Docker 20.10 with one
+ * when the plugin runs in its default local scope: a legacy plugin's network
  * exists only on the host that created it. Three hosts and a real Consul, the real javaoverlay daemon
  * on each with its defaults ({@code Scope: local}): a network created on h1 appears on h2 and h3
  * through javaoverlay's replicator, containers on all hosts reach each other, removal on h2 removes
  * it everywhere once no containers are attached, a fourth host started later gets it, and
  * conflicting definitions are refused clearly with nothing left behind.
  *
- * <p>One subclass per Docker version ({@link MultiHostDocker26IT}, {@link MultiHostDocker28IT}), so
- * Failsafe runs the suite on each.
+ * <p>One subclass per Docker version ({@link MultiHostDocker20IT}, {@link MultiHostDocker26IT},
+ * {@link MultiHostDocker28IT}), so Failsafe runs the suite on each.
  */
 @Tag("docker")
 @Tag("consul")
