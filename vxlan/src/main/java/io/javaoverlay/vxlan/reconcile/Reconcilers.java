@@ -8,6 +8,7 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.netlink.NetlinkHandle;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.vxlan.VxlanConfig;
+import io.javaoverlay.vxlan.state.EndpointRecord;
 import io.javaoverlay.vxlan.state.NetworkKeys;
 import io.javaoverlay.vxlan.state.NetworkRecord;
 import io.javaoverlay.vxlan.state.OverlayStore;
@@ -81,9 +82,9 @@ public final class Reconcilers implements AutoCloseable {
         });
         this.watchers = List.of(
                 new StoreWatcher(store.kv(), NetworkKeys.NETWORKS, config.watchWait(), this::onStoreChange,
-                        this::learnVnis),
+                        this::learnVnis, e -> false),
                 new StoreWatcher(store.kv(), NetworkKeys.ENDPOINTS, config.watchWait(), this::onStoreChange,
-                        entries -> { }));
+                        entries -> { }, this::ownEndpoint));
     }
 
     /** Subscribes to link events, garbage-collects, starts the watches, the periodic resync and a first pass. */
@@ -288,12 +289,30 @@ public final class Reconcilers implements AutoCloseable {
         }
     }
 
-    /** Store changes matter only to networks this host has something of. */
-    private void onStoreChange(Set<String> networkIds) {
-        for (String nid : networkIds) {
+    /**
+     * Store changes matter only to networks this host has something of. A change of this host's own
+     * endpoint records alone (its CreateEndpoint, DeleteEndpoint, a VTEP refresh) is one this host made:
+     * the call that made it asked for its pass, so it only joins that pass ({@link #triggerSoon}) instead
+     * of running one next to Docker's Join. Any other host's change is passed on at once.
+     */
+    private void onStoreChange(StoreWatcher.Changes changes) {
+        for (String nid : changes.networks()) {
             if (byNetwork.containsKey(nid) || links.hasState(nid)) {
-                trigger(nid);
+                if (changes.ownOnly().contains(nid)) {
+                    triggerSoon(nid);
+                } else {
+                    trigger(nid);
+                }
             }
+        }
+    }
+
+    /** True when {@code e} is an endpoint record of this host (an unreadable one is not). */
+    private boolean ownEndpoint(KvEntry e) {
+        try {
+            return config.hostId().equals(NetworkKeys.decode(e.key(), e.value(), EndpointRecord.class).hostId());
+        } catch (IllegalArgumentException unreadable) {
+            return false;
         }
     }
 

@@ -14,12 +14,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Blocking query loop on one key prefix. Each answer is diffed against the previous listing by
  * modify index, and the network IDs of changed, added or removed keys are reported. A backwards
  * index ({@link WatchResult#resync()}) or a failed query makes the next answer a fresh snapshot:
  * every network in it, and every one known before, is reported.
+ *
+ * <p>A network whose every changed key is one of this host's own ({@code own}: the entry as written,
+ * or, for a removed key, as last seen) is reported as {@link Changes#ownOnly()} too: a change this host
+ * made itself, whose pass its own call already asked for (never on a snapshot).
  */
 final class StoreWatcher implements Runnable {
     private static final System.Logger LOG = System.getLogger(StoreWatcher.class.getName());
@@ -27,18 +32,23 @@ final class StoreWatcher implements Runnable {
     private final KvStore store;
     private final String prefix;
     private final Duration maxWait;
-    private final Consumer<Set<String>> onChange;
+    private final Consumer<Changes> onChange;
     private final Consumer<List<KvEntry>> onListing;
+    private final Predicate<KvEntry> own;
     private volatile boolean running = true;
     private volatile Thread thread;
 
-    StoreWatcher(KvStore store, String prefix, Duration maxWait, Consumer<Set<String>> onChange,
-                 Consumer<List<KvEntry>> onListing) {
+    /** The networks with changed keys; {@code ownOnly}: those whose changed keys are all this host's own. */
+    record Changes(Set<String> networks, Set<String> ownOnly) {}
+
+    StoreWatcher(KvStore store, String prefix, Duration maxWait, Consumer<Changes> onChange,
+                 Consumer<List<KvEntry>> onListing, Predicate<KvEntry> own) {
         this.store = store;
         this.prefix = prefix;
         this.maxWait = maxWait;
         this.onChange = onChange;
         this.onListing = onListing;
+        this.own = own;
     }
 
     void start() {
@@ -60,6 +70,7 @@ final class StoreWatcher implements Runnable {
     public void run() {
         long index = 0;
         Map<String, Long> known = new HashMap<>();
+        Set<String> ownKeys = new HashSet<>(); // keys whose last seen entry was this host's own
         long backoffMs = 1000;
         while (running) {
             try {
@@ -70,18 +81,43 @@ final class StoreWatcher implements Runnable {
                     now.put(e.key(), e.modifyIndex());
                 }
                 Set<String> changed = new HashSet<>();
+                Set<String> notOwn = new HashSet<>(); // networks with a changed key that is not this host's own
                 if (snapshot) {
                     known.keySet().forEach(k -> NetworkKeys.networkIdOf(k).ifPresent(changed::add));
                     now.keySet().forEach(k -> NetworkKeys.networkIdOf(k).ifPresent(changed::add));
+                    notOwn.addAll(changed);
+                    ownKeys.clear();
+                    for (KvEntry e : r.entries()) {
+                        if (own.test(e)) {
+                            ownKeys.add(e.key());
+                        }
+                    }
                 } else {
-                    for (Map.Entry<String, Long> e : now.entrySet()) {
-                        if (!e.getValue().equals(known.get(e.getKey()))) {
-                            NetworkKeys.networkIdOf(e.getKey()).ifPresent(changed::add);
+                    for (KvEntry e : r.entries()) {
+                        if (e.modifyIndex() != known.getOrDefault(e.key(), -1L)) {
+                            boolean mine = own.test(e);
+                            if (mine) {
+                                ownKeys.add(e.key());
+                            } else {
+                                ownKeys.remove(e.key());
+                            }
+                            NetworkKeys.networkIdOf(e.key()).ifPresent(n -> {
+                                changed.add(n);
+                                if (!mine) {
+                                    notOwn.add(n);
+                                }
+                            });
                         }
                     }
                     for (String k : known.keySet()) {
                         if (!now.containsKey(k)) {
-                            NetworkKeys.networkIdOf(k).ifPresent(changed::add);
+                            boolean mine = ownKeys.remove(k);
+                            NetworkKeys.networkIdOf(k).ifPresent(n -> {
+                                changed.add(n);
+                                if (!mine) {
+                                    notOwn.add(n);
+                                }
+                            });
                         }
                     }
                 }
@@ -90,7 +126,9 @@ final class StoreWatcher implements Runnable {
                 backoffMs = 1000;
                 onListing.accept(r.entries());
                 if (!changed.isEmpty()) {
-                    onChange.accept(changed);
+                    Set<String> ownOnly = new HashSet<>(changed);
+                    ownOnly.removeAll(notOwn);
+                    onChange.accept(new Changes(changed, ownOnly));
                 }
             } catch (KvStoreException | RuntimeException e) {
                 // Only stop() ends the loop: a dead watcher would silently stop all store triggers.

@@ -57,7 +57,8 @@ class StoreWatcherTest {
         store.script.add(new WatchResult(12, List.of(e("endpoints/n1/a", 5)), false));
         store.script.add(new WatchResult(3, List.of(e("endpoints/n4/d", 2)), true));
         List<Set<String>> seen = new CopyOnWriteArrayList<>();
-        StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), seen::add, entries -> { });
+        StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), c -> seen.add(c.networks()),
+                entries -> { }, e -> false);
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (seen.size() < 4 && System.nanoTime() < deadline) {
@@ -68,6 +69,48 @@ class StoreWatcherTest {
                 new ArrayList<>(seen.subList(0, 4)));
     }
 
+    static KvEntry e(String key, long idx, String value) {
+        return new KvEntry(key, value.getBytes(java.nio.charset.StandardCharsets.UTF_8), idx);
+    }
+
+    @Test
+    void aNetworkWhoseChangedKeysAreAllThisHostsOwnIsReportedAsOwnOnly() throws Exception {
+        ScriptedStore store = new ScriptedStore();
+        store.script.add(new WatchResult(10, List.of(e("endpoints/n1/a", 5, "mine"), e("endpoints/n1/b", 6, "theirs"),
+                e("endpoints/n2/c", 7, "mine")), false));
+        // a of n1 changed (own), c of n2 changed (own): both own only
+        store.script.add(new WatchResult(11, List.of(e("endpoints/n1/a", 11, "mine"), e("endpoints/n1/b", 6, "theirs"),
+                e("endpoints/n2/c", 11, "mine")), false));
+        // n1: own a and another host's b changed together; n2: c removed (last seen own)
+        store.script.add(new WatchResult(12, List.of(e("endpoints/n1/a", 12, "mine"), e("endpoints/n1/b", 12, "theirs")),
+                false));
+        // n1: b removed (another host's); a new own key d in n3
+        store.script.add(new WatchResult(13, List.of(e("endpoints/n1/a", 12, "mine"), e("endpoints/n3/d", 13, "mine")),
+                false));
+        // an own key rewritten by another host (it is not this host's any more)
+        store.script.add(new WatchResult(14, List.of(e("endpoints/n1/a", 14, "theirs"), e("endpoints/n3/d", 13, "mine")),
+                false));
+        // a backwards index: a snapshot is never own only
+        store.script.add(new WatchResult(2, List.of(e("endpoints/n3/d", 13, "mine")), true));
+        List<StoreWatcher.Changes> seen = new CopyOnWriteArrayList<>();
+        StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), seen::add, entries -> { },
+                e -> e.valueAsString().equals("mine"));
+        w.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (seen.size() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        w.stop();
+        assertEquals(List.of(
+                        new StoreWatcher.Changes(Set.of("n1", "n2"), Set.of()),        // the first listing: a snapshot
+                        new StoreWatcher.Changes(Set.of("n1", "n2"), Set.of("n1", "n2")),
+                        new StoreWatcher.Changes(Set.of("n1", "n2"), Set.of("n2")),
+                        new StoreWatcher.Changes(Set.of("n1", "n3"), Set.of("n3")),
+                        new StoreWatcher.Changes(Set.of("n1"), Set.of()),
+                        new StoreWatcher.Changes(Set.of("n1", "n3"), Set.of())),
+                new ArrayList<>(seen.subList(0, 6)));
+    }
+
     @Test
     void failedQueryRestartsFromAFullSnapshot() throws Exception {
         ScriptedStore store = new ScriptedStore();
@@ -75,7 +118,8 @@ class StoreWatcherTest {
         store.script.add(new StoreUnavailableException("consul down", null));
         store.script.add(new WatchResult(20, List.of(e("networks/n1", 5)), false));
         List<Set<String>> seen = new CopyOnWriteArrayList<>();
-        StoreWatcher w = new StoreWatcher(store, "networks/", Duration.ofMillis(10), seen::add, entries -> { });
+        StoreWatcher w = new StoreWatcher(store, "networks/", Duration.ofMillis(10), c -> seen.add(c.networks()),
+                entries -> { }, e -> false);
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (seen.size() < 2 && System.nanoTime() < deadline) {
