@@ -57,6 +57,10 @@ public final class Daemon implements Closeable {
     private final SdNotify notify;
     private final ServicesGate gate;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down once the admin socket and --metrics-addr are served (or failed): "ready" waits for it. */
+    private final CountDownLatch operatorInterface = new CountDownLatch(1);
+    /** The longest "ready" waits for the operator interface (its Jersey start takes ~0.3 s). */
+    private static final long OPERATOR_INTERFACE_WAIT_MS = 5_000;
     private final AdminContext admin;
     private final Semaphore retryNow = new Semaphore(0);
     private final ScheduledExecutorService timer =
@@ -160,6 +164,14 @@ public final class Daemon implements Closeable {
      * serving: a failure is logged (and shown by status) and the daemon goes on without it.
      */
     private void startOperatorInterface() {
+        try {
+            serveOperatorInterface();
+        } finally {
+            operatorInterface.countDown();
+        }
+    }
+
+    private void serveOperatorInterface() {
         if (admin == null) {
             return;
         }
@@ -239,6 +251,17 @@ public final class Daemon implements Closeable {
         }
     }
 
+    private void awaitOperatorInterface() {
+        try {
+            if (!operatorInterface.await(OPERATOR_INTERFACE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.WARNING, "the admin socket is not served after " + OPERATOR_INTERFACE_WAIT_MS
+                        + " ms; announcing ready without it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** READY=1 once; later calls only update STATUS=. */
     private void announce(String status) {
         synchronized (this) {
@@ -280,6 +303,9 @@ public final class Daemon implements Closeable {
                     services.close();
                     return;
                 }
+                // "ready" (the log line, READY=1) also means `javaoverlay status` and a --metrics-addr scrape
+                // answer: an operator's next command after `systemctl start` must not find them missing.
+                awaitOperatorInterface();
                 String msg = "ready: serving " + config.socket().getFileName() + ", store " + config.store()
                         + ", VTEP " + vtep;
                 LOG.log(Level.INFO, msg);
