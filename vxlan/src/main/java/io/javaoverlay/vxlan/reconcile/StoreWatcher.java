@@ -51,6 +51,16 @@ final class StoreWatcher implements Runnable {
         this.own = own;
     }
 
+    /** Records that {@code key} changed: its network in {@code changed}, and in {@code notOwn} unless {@code mine}. */
+    private static void mark(String key, boolean mine, Set<String> changed, Set<String> notOwn) {
+        NetworkKeys.networkIdOf(key).ifPresent(n -> {
+            changed.add(n);
+            if (!mine) {
+                notOwn.add(n);
+            }
+        });
+    }
+
     void start() {
         Thread t = new Thread(this, "jo-watch-" + prefix.replace("/", ""));
         t.setDaemon(true);
@@ -101,23 +111,12 @@ final class StoreWatcher implements Runnable {
                             } else {
                                 ownKeys.remove(e.key());
                             }
-                            NetworkKeys.networkIdOf(e.key()).ifPresent(n -> {
-                                changed.add(n);
-                                if (!mine) {
-                                    notOwn.add(n);
-                                }
-                            });
+                            mark(e.key(), mine, changed, notOwn);
                         }
                     }
                     for (String k : known.keySet()) {
                         if (!now.containsKey(k)) {
-                            boolean mine = ownKeys.remove(k);
-                            NetworkKeys.networkIdOf(k).ifPresent(n -> {
-                                changed.add(n);
-                                if (!mine) {
-                                    notOwn.add(n);
-                                }
-                            });
+                            mark(k, ownKeys.remove(k), changed, notOwn);
                         }
                     }
                 }
