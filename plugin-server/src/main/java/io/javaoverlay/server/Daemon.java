@@ -67,6 +67,8 @@ public final class Daemon implements Closeable {
             Executors.newSingleThreadScheduledExecutor(r -> Watchdog.daemonThread(r, "daemon-timer"));
     private final Optional<Duration> watchdogInterval;
     private volatile UdsHttpServer server;
+    private volatile UdsListener adminListener;     // bound with the plugin socket, served by adminServer
+    private volatile String adminBindFailure;
     private volatile AdminServer adminServer;
     private volatile MetricsHttpServer metricsServer;
     private volatile Thread starter;
@@ -98,6 +100,17 @@ public final class Daemon implements Closeable {
         this.admin = admin;
         if (admin != null) {
             admin.services(gate::status);
+            admin.startup(new AdminContext.Startup() {
+                @Override
+                public boolean starting() {
+                    return gate.starting();
+                }
+
+                @Override
+                public void await(Duration max) throws InterruptedException {
+                    gate.awaitFirstAttempt(max);
+                }
+            });
         }
     }
 
@@ -116,6 +129,7 @@ public final class Daemon implements Closeable {
         } else {
             LOG.log(Level.INFO, "using the socket passed by systemd: " + listener.path());
         }
+        bindOperatorSocket();
         try {
             // Registration calls are answered while Jersey is built in the background (most of the
             // start-up); they are not counted by the plugin metrics filter.
@@ -128,10 +142,18 @@ public final class Daemon implements Closeable {
             }, PluginApplication.registrationAnswers(config.driverSettings()));
         } catch (IOException | RuntimeException e) {
             listener.close();
+            UdsListener a = adminListener;
+            if (a != null) {
+                a.close();
+            }
             throw e;
         }
         if (closing) {              // SIGTERM arrived while binding: undo and let main return
             server.close();
+            UdsListener a = adminListener;
+            if (a != null) {
+                a.close();
+            }
             return;
         }
         PluginProbe probe = new PluginProbe(listener.path());
@@ -171,12 +193,32 @@ public final class Daemon implements Closeable {
         }
     }
 
-    private void serveOperatorInterface() {
+    /**
+     * Binds the admin socket as the plugin socket appears (cheap; served later): an operator's
+     * {@code javaoverlay status} typed the instant the daemon's socket answers then waits in the
+     * backlog for the admin application instead of finding no socket.
+     */
+    private void bindOperatorSocket() {
         if (admin == null) {
             return;
         }
         try {
-            adminServer = AdminServer.start(config.adminSocket(), admin);
+            adminListener = AdminServer.bind(config.adminSocket());
+        } catch (IOException | RuntimeException e) {
+            adminBindFailure = e.getMessage();
+        }
+    }
+
+    private void serveOperatorInterface() {
+        if (admin == null) {
+            return;
+        }
+        UdsListener listener = adminListener;
+        try {
+            if (listener == null) {
+                throw new IOException(adminBindFailure);
+            }
+            adminServer = AdminServer.start(listener, admin);
             if (closing) {          // SIGTERM meanwhile: close() may have missed it
                 adminServer.close();
             }
@@ -338,7 +380,7 @@ public final class Daemon implements Closeable {
                 String why = storeFailure(e)
                         ? "the store " + config.store() + " is unreachable: " + cause
                         : "services not started (store " + config.store() + "): " + cause;
-                gate.status(why);
+                gate.retrying(why);
                 String msg = why + "; retrying in " + backoff.toSeconds() + " s";
                 LOG.log(Level.WARNING, msg);
                 // After READY=1 (sent at --ready-timeout) the status keeps saying what is served meanwhile.
@@ -402,8 +444,11 @@ public final class Daemon implements Closeable {
                 s.close();
             }
             AdminServer a = adminServer;
+            UdsListener al = adminListener;
             if (a != null) {
                 a.close();
+            } else if (al != null) {
+                al.close();         // bound, never served
             }
             MetricsHttpServer m = metricsServer;
             if (m != null) {

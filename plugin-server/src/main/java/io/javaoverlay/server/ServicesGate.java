@@ -7,6 +7,7 @@ import io.javaoverlay.server.cluster.ClusterService;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link Services} the resources see: the {@link RunningServices} once they are open. The socket is served before this gate opens, so
@@ -22,6 +23,7 @@ public final class ServicesGate implements Services, AutoCloseable {
     private volatile String status = "starting";
     private volatile boolean closed;
     private volatile boolean failed;
+    private volatile boolean firstAttempt = true;   // written under this
     private volatile Runnable onWait = () -> { };
     private int waiting;                // guarded by this
 
@@ -43,6 +45,7 @@ public final class ServicesGate implements Services, AutoCloseable {
         running = b;
         open = b;
         status = "ready";
+        firstAttempt = false;
         notifyAll();
         return true;
     }
@@ -52,11 +55,50 @@ public final class ServicesGate implements Services, AutoCloseable {
         status = s;
     }
 
+    /**
+     * The first start attempt failed and the daemon retries: {@code s} says why. From now on the
+     * daemon is no longer "starting" but waiting for something named in {@code s}.
+     */
+    public synchronized void retrying(String s) {
+        status = s;
+        firstAttempt = false;
+        notifyAll();
+    }
+
     /** A permanent failure (retrying cannot help): waiting calls fail now with {@code reason}. */
     public synchronized void fail(String reason) {
         status = reason;
         failed = true;
+        firstAttempt = false;
         notifyAll();
+    }
+
+    /**
+     * True while the daemon's first start attempt runs: it has neither opened its services nor
+     * failed yet, so "not connected" means "not yet", not "unreachable".
+     */
+    public boolean starting() {
+        return firstAttempt;
+    }
+
+    /**
+     * Waits up to {@code max} while the first start attempt runs ({@link #starting()}), so an operator's
+     * command typed right after the socket appeared gets the settled answer.
+     *
+     * @return true once the first attempt has ended (services open, failed, retrying or stopping)
+     */
+    public boolean awaitFirstAttempt(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (this) {
+            while (firstAttempt) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+        return true;
     }
 
     /** Run when a call starts to wait (the daemon uses it to retry a failed start at once). */
@@ -135,6 +177,7 @@ public final class ServicesGate implements Services, AutoCloseable {
     public synchronized void close() {
         closed = true;
         status = "stopping";
+        firstAttempt = false;
         RunningServices b = running;
         running = null;
         open = null;

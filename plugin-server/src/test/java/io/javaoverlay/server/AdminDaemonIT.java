@@ -122,6 +122,19 @@ class AdminDaemonIT {
     }
 
     Process startDaemon(String store, String... extra) throws Exception {
+        Process p = launchDaemon(store, extra);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(dir.resolve("daemon.log")).contains("Daemon: ready: serving")) {
+            if (System.nanoTime() > deadline || !p.isAlive()) {
+                fail("daemon did not get ready:\n" + Files.readString(dir.resolve("daemon.log")));
+            }
+            Thread.sleep(100);
+        }
+        return p;
+    }
+
+    /** Starts the daemon and returns the instant its plugin socket answers (not waiting for "ready"). */
+    Process launchDaemon(String store, String... extra) throws Exception {
         List<String> cmd = underlay.exec(DaemonProcessIT.launcher().toString(), "daemon",
                 "--socket", dir.resolve("javaoverlay.sock").toString(), "--store", store, "--advertise-addr", UnderlayNamespace.VTEP,
                 "--admin-socket", adminSocket.toString(), "--docker-host", "unix://" + dir.resolve("no-docker.sock"));
@@ -131,13 +144,6 @@ class AdminDaemonIT {
         pb.environment().remove("CONSUL_HTTP_TOKEN");
         Process p = pb.start();
         DaemonProcessIT.awaitAnswer(dir.resolve("javaoverlay.sock"), p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.readString(dir.resolve("daemon.log")).contains("Daemon: ready: serving")) {
-            if (System.nanoTime() > deadline || !p.isAlive()) {
-                fail("daemon did not get ready:\n" + Files.readString(dir.resolve("daemon.log")));
-            }
-            Thread.sleep(100);
-        }
         return p;
     }
 
@@ -287,6 +293,26 @@ class AdminDaemonIT {
         String classes = Files.readString(dir.resolve("classes.log"));
         assertTrue(classes.contains("io.javaoverlay.server.cli.Cli"), "the log lists loaded classes");
         assertFalse(classes.contains("org.glassfish"), "no Jersey/Grizzly on the client path");
+    }
+
+    /**
+     * The impatient operator: {@code javaoverlay status} and {@code network ls} typed the instant the
+     * plugin socket answers get the started daemon's answer (healthy, exit 0), not "unreachable" or
+     * "not ready": the admin socket is bound with the plugin socket and an answer waits for the first
+     * start attempt.
+     */
+    @Test
+    void commandsTypedTheInstantTheSocketAnswersGetTheStartedAnswer() throws Exception {
+        daemon = launchDaemon("file://" + dir.resolve("state"));
+        assertTrue(Files.exists(adminSocket), "the admin socket is bound with the plugin socket");
+        Run status = cli("status");
+        assertEquals(0, status.exit(), status.out() + status.err() + "\n" + log());
+        assertTrue(status.out().contains(": healthy\n"), status.out());
+        assertFalse(status.out().contains("UNREACHABLE"), status.out());
+        UnderlayNamespace.stop(daemon);
+        daemon = launchDaemon("file://" + dir.resolve("state"));
+        Run networks = cli("network", "ls");
+        assertEquals(0, networks.exit(), networks.out() + networks.err() + "\n" + log());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,6 +57,36 @@ class ServicesGateTest {
         gate.open(services);
         assertSame(ipam, call.get());
         assertEquals(0, gate.waiting());
+    }
+
+    @Test
+    void theFirstAttemptIsStartingUntilItOpensFailsOrRetries() throws Exception {
+        ServicesGate opened = new ServicesGate(Duration.ofMinutes(1));
+        assertTrue(opened.starting());
+        assertFalse(opened.awaitFirstAttempt(Duration.ofMillis(20)), "still starting: the wait runs out");
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return opened.awaitFirstAttempt(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        opened.open(services);
+        assertTrue(waiter.get(), "opening ends the wait");
+        assertFalse(opened.starting());
+
+        ServicesGate retrying = new ServicesGate(Duration.ofMinutes(1));
+        retrying.retrying("the store consul://127.0.0.1:8500 is unreachable: Connection refused");
+        assertFalse(retrying.starting());
+        assertTrue(retrying.awaitFirstAttempt(Duration.ZERO));
+        assertEquals("the store consul://127.0.0.1:8500 is unreachable: Connection refused", retrying.status());
+
+        ServicesGate failed = new ServicesGate(Duration.ofMinutes(1));
+        failed.fail("not wired");
+        assertFalse(failed.starting());
+        ServicesGate closed = new ServicesGate(Duration.ofMinutes(1));
+        closed.close();
+        assertFalse(closed.starting());
     }
 
     @Test

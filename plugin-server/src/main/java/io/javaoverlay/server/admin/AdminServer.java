@@ -49,9 +49,24 @@ public final class AdminServer implements Closeable {
      * @throws IOException          if the socket cannot be bound
      */
     public static AdminServer start(Path socket, AdminContext ctx) throws IOException {
+        return start(bind(socket), ctx);
+    }
+
+    /**
+     * Binds the admin socket without serving it yet: a command that connects meanwhile waits in the
+     * backlog until {@link #start(UdsListener, AdminContext)} serves it, instead of finding no socket.
+     *
+     * @throws SocketInUseException if another live daemon serves that socket
+     * @throws IOException          if the socket cannot be bound
+     */
+    public static UdsListener bind(Path socket) throws IOException {
+        return UdsListener.bind(socket, "rwx------", "rw-------");
+    }
+
+    /** Serves the admin API for {@code ctx} on {@code listener} (from {@link #bind}); closes it on failure. */
+    public static AdminServer start(UdsListener listener, AdminContext ctx) throws IOException {
         StatusService status = new StatusService(ctx);
         MetricFeeds feeds = new MetricFeeds(ctx);
-        UdsListener listener = UdsListener.bind(socket, "rwx------", "rw-------");
         String owner = System.getProperty("user.name");
         UdsHttpServer.Options options = new UdsHttpServer.Options("the admin API", "admin-worker", 1, 4,
                 ch -> admit(ch, owner));

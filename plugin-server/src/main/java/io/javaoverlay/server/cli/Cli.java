@@ -56,9 +56,10 @@ public final class Cli {
                     + "the networks, per network the drift between the store and this host's kernel (FDB and\n"
                     + "neighbour entries wanted and present, last reconcile pass and its result), and recent\n"
                     + "warnings and errors.\n\n"
+                    + "Typed while the daemon starts, the answer waits up to 5 s for its first store connection.\n\n"
                     + "Exit status: 0 healthy; 1 degraded (store unreachable or services not running, a reconcile\n"
-                    + "pass did not converge, drift, or a dead host; the reasons are listed first); 2 usage error;\n"
-                    + "3 the daemon cannot be reached.\n", 0),
+                    + "pass did not converge, drift, or a dead host; the reasons are listed first) or still\n"
+                    + "STARTING after 5 s; 2 usage error; 3 the daemon cannot be reached.\n", 0),
             "network ls", new Spec("javaoverlay network ls [--json] [--admin-socket PATH]",
                     "Lists the overlay networks: name, cluster ID, VNI, subnets, MTU, endpoints, and the hosts that\n"
                     + "have each network.\n", 0),

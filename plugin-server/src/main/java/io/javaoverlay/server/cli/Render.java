@@ -23,14 +23,16 @@ final class Render {
         JsonNode health = s.path("health");
         boolean healthy = health.path("healthy").asBoolean(false);
         sb.append("javaoverlay ").append(text(host, "version")).append(" on host ").append(text(host, "hostId"))
-          .append(": ").append(healthy ? "healthy" : "DEGRADED").append('\n');
+          .append(": ").append(healthy ? "healthy" : health.path("starting").asBoolean(false) ? "STARTING" : "DEGRADED")
+          .append('\n');
         for (JsonNode r : health.path("reasons")) {
             sb.append("  - ").append(r.asText()).append('\n');
         }
         sb.append("\nTHIS HOST\n");
         JsonNode store = host.path("storeHealth");
         String storeLine = text(host, "store") + "  " + (store.path("reachable").asBoolean(false)
-                ? "reachable, read in " + ms(store.path("latencyMs").asDouble()) : "UNREACHABLE: " + text(store, "error"));
+                ? "reachable, read in " + ms(store.path("latencyMs").asDouble())
+                : health.path("starting").asBoolean(false) ? text(store, "error") : "UNREACHABLE: " + text(store, "error"));
         Table t = new Table("KEY", "VALUE")
                 .row("host ID", text(host, "hostId"))
                 .row("VTEP", text(host, "vtep") + (host.hasNonNull("underlayDevice") ? " on " + text(host, "underlayDevice")

@@ -11,6 +11,7 @@ import io.javaoverlay.types.OverlayException;
 import io.javaoverlay.vxlan.Underlay;
 import io.javaoverlay.vxlan.state.OverlayStore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +32,7 @@ public final class AdminContext {
     private final PassTracker passes = new PassTracker();
     private final io.javaoverlay.vxlan.reconcile.PassListener reconcileMetrics;
     private volatile Supplier<String> services = () -> "starting";
+    private volatile Startup startup = Startup.NONE;
     private volatile Supplier<StatusModel.Names> names = () -> null;
     private volatile Live live;
 
@@ -105,6 +107,52 @@ public final class AdminContext {
         services = Objects.requireNonNull(status, "status");
     }
 
+    /**
+     * The daemon's first start attempt, as the admin answers see it: while it runs, "not connected"
+     * means "not yet", and an answer waits a little for it to end.
+     */
+    public interface Startup {
+        /** Nothing is starting (tests, and contexts without a daemon). */
+        Startup NONE = new Startup() {
+            @Override
+            public boolean starting() {
+                return false;
+            }
+
+            @Override
+            public void await(Duration max) {
+            }
+        };
+
+        /** True while the first start attempt runs. */
+        boolean starting();
+
+        /** Waits up to {@code max} while the first start attempt runs. */
+        void await(Duration max) throws InterruptedException;
+    }
+
+    /** How long an admin answer waits for the first start attempt: a command typed the instant the socket appeared. */
+    public static final Duration START_WAIT = Duration.ofSeconds(5);
+
+    /** Where the first start attempt is followed. */
+    public void startup(Startup s) {
+        startup = Objects.requireNonNull(s, "s");
+    }
+
+    /** True while the daemon's first start attempt runs. */
+    public boolean starting() {
+        return startup.starting();
+    }
+
+    /** Waits up to {@link #START_WAIT} while the first start attempt runs (no wait once it has ended). */
+    public void awaitStarted() {
+        try {
+            startup.await(START_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The start-up status. */
     public String services() {
         try {
@@ -155,6 +203,7 @@ public final class AdminContext {
 
     /** The services, or a 503 naming what the daemon still waits for. */
     public Live requireLive() {
+        awaitStarted();
         Live l = live;
         if (l == null || !"ready".equals(services())) {
             throw new OverlayException(Kind.UNAVAILABLE, "javaoverlay is not ready to answer this: " + services());

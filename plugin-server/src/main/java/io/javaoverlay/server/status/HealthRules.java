@@ -15,11 +15,25 @@ public final class HealthRules {
     /** One reason per problem, in a stable order; healthy when there is none. */
     public static StatusModel.Health evaluate(StatusModel.ThisHost host, List<StatusModel.HostView> hosts,
                                               List<StatusModel.NetworkDrift> drift, List<String> unreadable) {
+        return evaluate(host, hosts, drift, unreadable, false);
+    }
+
+    /**
+     * As above; {@code starting}: the daemon's first start attempt still runs, so a store it has not
+     * reached yet and services not yet running are one reason, "starting", not a fault.
+     */
+    public static StatusModel.Health evaluate(StatusModel.ThisHost host, List<StatusModel.HostView> hosts,
+                                              List<StatusModel.NetworkDrift> drift, List<String> unreadable,
+                                              boolean starting) {
+        boolean stillStarting = starting && !"ready".equals(host.services());
         List<String> reasons = new ArrayList<>();
-        if (host.storeHealth() != null && !host.storeHealth().reachable()) {
+        if (stillStarting) {
+            reasons.add("the daemon is starting (up " + host.uptimeSeconds() + " s): " + host.services()
+                    + "; run status again in a moment");
+        } else if (host.storeHealth() != null && !host.storeHealth().reachable()) {
             reasons.add("store " + host.store() + " is unreachable: " + host.storeHealth().error());
         }
-        if (!"ready".equals(host.services())) {
+        if (!stillStarting && !"ready".equals(host.services())) {
             reasons.add("services are not running: " + host.services());
         }
         if (host.names() != null && Boolean.FALSE.equals(host.names().dnsServing())) {
@@ -50,7 +64,7 @@ public final class HealthRules {
                         + (h.endpoints() > 0 ? "; it still owns " + h.endpoints() + " endpoint records" : ""));
             }
         }
-        return new StatusModel.Health(reasons.isEmpty(), reasons);
+        return new StatusModel.Health(reasons.isEmpty(), stillStarting, reasons);
     }
 
     private static String label(StatusModel.NetworkDrift d) {

@@ -30,10 +30,19 @@ public final class StatusModel {
                          List<NetworkDrift> drift, List<ErrorEntry> errors) {
     }
 
-    /** {@code healthy} is true exactly when {@code reasons} is empty. */
-    public record Health(boolean healthy, List<String> reasons) {
+    /**
+     * {@code healthy} is true exactly when {@code reasons} is empty; {@code starting} (left out when
+     * false) says the daemon's first start attempt still runs, so the reasons are "not yet", not a fault.
+     */
+    public record Health(boolean healthy, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean starting,
+                         List<String> reasons) {
         public Health {
             reasons = List.copyOf(reasons);
+        }
+
+        /** A verdict on a started daemon. */
+        public Health(boolean healthy, List<String> reasons) {
+            this(healthy, false, reasons);
         }
     }
 

@@ -38,9 +38,12 @@ public final class StatusService implements AutoCloseable {
 
     /** The whole status. */
     public StatusModel.Status status() {
+        ctx.awaitStarted();                 // typed the instant the socket appeared: answer once started
+        boolean starting = ctx.starting();
         Optional<AdminContext.Live> live = ctx.live();
         StatusModel.StoreHealth store = live.map(this::probe)
-                .orElse(new StatusModel.StoreHealth(false, null, "not connected yet: " + ctx.services()));
+                .orElse(new StatusModel.StoreHealth(false, null, (starting ? "not connected yet (starting): "
+                        : "not connected: ") + ctx.services()));
         StatusModel.ThisHost host = thisHost(live, store);
         List<StatusModel.HostView> hosts = List.of();
         List<StatusModel.NetworkView> networks = List.of();
@@ -60,7 +63,7 @@ public final class StatusService implements AutoCloseable {
             hosts = hosts(live.get(), perHost, unreadable);
             drift = drift(live.get(), names);
         }
-        StatusModel.Health health = HealthRules.evaluate(host, hosts, drift, unreadable);
+        StatusModel.Health health = HealthRules.evaluate(host, hosts, drift, unreadable, starting);
         return new StatusModel.Status(health, host, hosts, networks, drift, ctx.errors().entries());
     }
 

@@ -80,6 +80,65 @@ class AdminServerTest {
         assertFalse(r.body().contains("s3cret-t0ken"), r.body());
     }
 
+    /** A first start attempt that ends when the test says so. */
+    static final class FirstAttempt implements AdminContext.Startup {
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch awaited = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public boolean starting() {
+            return ended.getCount() > 0;
+        }
+
+        @Override
+        public void await(java.time.Duration max) throws InterruptedException {
+            awaited.countDown();
+            ended.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void statusTypedWhileTheFirstStartAttemptRunsWaitsForItsOutcome() throws Exception {
+        FirstAttempt first = new FirstAttempt();
+        ctx.startup(first);
+        java.util.concurrent.CompletableFuture<UdsHttpClient.Response> asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return get("/v1/status");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(first.awaited.await(30, java.util.concurrent.TimeUnit.SECONDS), "status waits for the first attempt");
+        assertFalse(asked.isDone(), "no answer while the first attempt runs");
+        ctx.services(() -> "the store file://x is unreachable: boom");
+        first.ended.countDown();
+        JsonNode s = JSON.readTree(asked.get(30, java.util.concurrent.TimeUnit.SECONDS).body());
+        assertFalse(s.path("health").has("starting"), s.toString());
+        assertEquals("services are not running: the store file://x is unreachable: boom",
+                s.path("health").path("reasons").get(1).asText(), s.toString());
+    }
+
+    @Test
+    void aFirstStartAttemptThatOutlastsTheWaitIsReportedAsStarting() throws Exception {
+        ctx.startup(new AdminContext.Startup() {
+            @Override
+            public boolean starting() {
+                return true;
+            }
+
+            @Override
+            public void await(java.time.Duration max) {
+                // the wait ran out at once
+            }
+        });
+        JsonNode s = JSON.readTree(get("/v1/status").body());
+        assertTrue(s.path("health").path("starting").asBoolean(), s.toString());
+        assertEquals(1, s.path("health").path("reasons").size(), s.toString());
+        assertTrue(s.path("health").path("reasons").get(0).asText().startsWith("the daemon is starting (up "), s.toString());
+        assertEquals("not connected yet (starting): connecting to the store file://x",
+                s.path("host").path("storeHealth").path("error").asText(), s.toString());
+    }
+
     @Test
     void storeCallsAre503UntilReadyAndUnknownPathsAre404() throws Exception {
         for (String path : List.of("/v1/networks", "/v1/networks/x", "/v1/ipam/pools", "/v1/hosts")) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI against a fake admin socket: rendering, JSON output, exit codes, usage and help. */
@@ -106,6 +107,31 @@ class CliTest {
     void degradedStatusExitsOneWithReasonsFirst() {
         assertEquals(Cli.DEGRADED, run(status(List.of("host h2 is dead (no beat for 42 s)")), "status"));
         assertTrue(out().startsWith("javaoverlay 0.1.0 on host h1: DEGRADED\n  - host h2 is dead (no beat for 42 s)\n"), out());
+    }
+
+    @Test
+    void aDaemonStillStartingSaysStartingNotUnreachable() throws IOException {
+        StatusModel.Status base = status(List.of());
+        StatusModel.ThisHost h = base.host();
+        var host = new StatusModel.ThisHost(h.hostId(), null, null, null, null, h.version(), h.startedAt(), 0, h.scope(),
+                "file:///var/lib/javaoverlay", new StatusModel.StoreHealth(false, null,
+                "not connected yet (starting): connecting to the store file:///var/lib/javaoverlay"),
+                "connecting to the store file:///var/lib/javaoverlay", h.config());
+        var starting = new StatusModel.Status(new StatusModel.Health(false, true, List.of("the daemon is starting (up 0 s):"
+                + " connecting to the store file:///var/lib/javaoverlay; run status again in a moment")), host,
+                List.of(), List.of(), List.of(), List.of());
+        assertEquals(Cli.DEGRADED, run(starting, "status"));
+        assertTrue(out().startsWith("javaoverlay 0.1.0 on host h1: STARTING\n  - the daemon is starting (up 0 s):"), out());
+        assertTrue(out().contains("store     file:///var/lib/javaoverlay  not connected yet (starting): connecting"), out());
+        assertFalse(out().contains("UNREACHABLE"), out());
+        outBytes.reset();
+        assertEquals(Cli.DEGRADED, run(starting, "status", "--json"));
+        assertTrue(JSON.readTree(out()).path("health").path("starting").asBoolean(), out());
+        // A started daemon's document carries no "starting" field at all.
+        outBytes.reset();
+        assertEquals(Cli.OK, run(status(List.of()), "status", "--json"));
+        assertFalse(JSON.readTree(out()).path("health").has("starting"), out());
+        assertTrue(JSON.readTree(out()).path("health").has("healthy"), out());
     }
 
     @Test

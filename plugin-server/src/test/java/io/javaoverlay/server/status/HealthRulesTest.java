@@ -52,6 +52,25 @@ class HealthRulesTest {
     }
 
     @Test
+    void whileTheFirstStartAttemptRunsTheOneReasonIsStartingNotUnreachable() {
+        StatusModel.ThisHost h = host(false, "connecting to the store consul://s:8500/p/");
+        StatusModel.Health starting = HealthRules.evaluate(h, List.of(), List.of(), List.of(), true);
+        assertFalse(starting.healthy());
+        assertTrue(starting.starting());
+        assertEquals(List.of("the daemon is starting (up 1 s): connecting to the store consul://s:8500/p/;"
+                + " run status again in a moment"), starting.reasons());
+        // Once the first attempt has failed, the same view is a fault with both causes named.
+        StatusModel.Health failed = HealthRules.evaluate(h, List.of(), List.of(), List.of(), false);
+        assertFalse(failed.starting());
+        assertEquals(List.of("store consul://s:8500/p/ is unreachable: connection refused",
+                "services are not running: connecting to the store consul://s:8500/p/"), failed.reasons());
+        // Services that are up are judged as usual, whatever the start flag says.
+        StatusModel.Health up = HealthRules.evaluate(host(true, "ready"), List.of(), List.of(), List.of(), true);
+        assertTrue(up.healthy());
+        assertFalse(up.starting());
+    }
+
+    @Test
     void eachRuleDegradesOnItsOwn() {
         assertEquals(List.of("store consul://s:8500/p/ is unreachable: connection refused"),
                 HealthRules.evaluate(host(false, "ready"), List.of(), List.of(), List.of()).reasons());
