@@ -11,6 +11,7 @@ import io.javaoverlay.server.dns.DnsConfig;
 import io.javaoverlay.server.dns.NamePublisher;
 import io.javaoverlay.server.docker.ContainerInspect;
 import io.javaoverlay.server.docker.DockerClient;
+import io.javaoverlay.server.docker.DockerNetwork;
 import io.javaoverlay.server.docker.UnixHttpClient;
 import io.javaoverlay.server.services.ContainerSync;
 import io.javaoverlay.server.services.ServiceRegistrar;
@@ -115,9 +116,11 @@ public final class ClusterWiring {
                 : Optional.of(new GoneNetworks(new DockerClient(socket, DOCKER_TIMEOUT), identity, records, ipam,
                         overlay::forgetLocalNetwork));
         Optional<GoneNetworks> judge = replicates(config, env) ? Optional.empty() : gone;
+        DockerClient dockerForRule4 = new DockerClient(socket, DOCKER_TIMEOUT);
         EndpointReconciler reconciler = new EndpointReconciler(hostId, vtep, view::snapshot, records, ipam, identity,
                 new EndpointReconciler.Settings(config.endpointGrace(), config.resyncInterval(), !global),
-                Clock.systemUTC(), store.describe(), judge.orElse(null));
+                Clock.systemUTC(), store.describe(), judge.orElse(null),
+                id -> dockerForRule4.inspectNetwork(id).map(DockerNetwork::driver));
         Duration collectEvery = min(config.resyncInterval(), max(Duration.ofSeconds(1), config.deadHostRetention().dividedBy(4)));
         DeadHostCollector collector = new DeadHostCollector(hostId, membership, records, ipam, identity, store,
                 config.deadHostRetention(), collectEvery);

@@ -57,7 +57,9 @@ import java.util.function.Supplier;
  *       the gateway nor an aux address, is released.</li>
  *   <li><b>Pool holders</b> (scope local). This host's holders of a javaoverlay network's pool must be
  *       as many as its Docker networks on that pool: extra ones older than G are removed (the last
- *       deletes the pool), a missing one is added back (after the same settling as rule 2).</li>
+ *       deletes the pool), a missing one is added back (after the same settling as rule 2). Before a
+ *       removal it asks Docker ({@link NetworkLookup}) about this host's networks on that pool that the
+ *       view does not list: one Docker still has (a wrong {@code --driver-name}) keeps the holder.</li>
  *   <li><b>Tombstones</b> of half-deleted pools are swept.</li>
  *   <li><b>Gone network</b> (scope local without replication, when given {@link GoneNetworks}). An
  *       alias of this host whose Docker network the view lacks and Docker answers 404 for is
@@ -107,6 +109,19 @@ public final class EndpointReconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * Docker's answer for one network ID: the driver Docker shows for it, or empty when Docker answers
+     * 404. Rule 4 asks before removing a holder of a pool whose network the view does not list: a
+     * network Docker still has (say under another driver name than {@code --driver-name}) keeps it.
+     */
+    @FunctionalInterface
+    public interface NetworkLookup {
+        Optional<String> driverOf(String dockerNetworkId) throws java.io.IOException;
+    }
+
+    private final NetworkLookup lookup;
+    /** Rule 4's "Docker still has it" reports of the last pass. */
+    private Set<String> hiddenReported = Set.of();
     private final String hostId;
     private final IpAddress vtep;
     private final Supplier<DockerView.Snapshot> docker;
@@ -141,6 +156,17 @@ public final class EndpointReconciler implements AutoCloseable {
     public EndpointReconciler(String hostId, IpAddress vtep, Supplier<DockerView.Snapshot> docker, OverlayRecords overlay,
                               IpamService ipam, NetworkIdentity identity, Settings settings, Clock clock, String storeName,
                               GoneNetworks gone) {
+        this(hostId, vtep, docker, overlay, ipam, identity, settings, clock, storeName, gone, null);
+    }
+
+    /**
+     * As above, with {@code lookup}: how rule 4 asks Docker about a network of this host that the view
+     * does not list, before it removes a holder of its pool (null: it does not ask).
+     */
+    public EndpointReconciler(String hostId, IpAddress vtep, Supplier<DockerView.Snapshot> docker, OverlayRecords overlay,
+                              IpamService ipam, NetworkIdentity identity, Settings settings, Clock clock, String storeName,
+                              GoneNetworks gone, NetworkLookup lookup) {
+        this.lookup = lookup;
         this.hostId = Objects.requireNonNull(hostId, "hostId");
         this.vtep = Objects.requireNonNull(vtep, "vtep");
         this.docker = Objects.requireNonNull(docker, "docker");
@@ -389,16 +415,35 @@ public final class EndpointReconciler implements AutoCloseable {
     private void holders(DockerView.Snapshot snap, long now, long grace, Set<String> seenMissing,
                          List<String> removed, List<String> added) {
         Set<IpPrefix> ours = new HashSet<>();
+        Map<String, NetworkRecord> byId = new HashMap<>();
         for (NetworkRecord r : overlay.networks()) {
             r.pools().forEach(p -> ours.add(p.pool()));
+            byId.put(r.networkId(), r);
         }
         Map<IpPrefix, Integer> expected = poolsUsed(snap);
+        Map<String, String> aliases = null;     // read only when a holder is about to be removed
+        Set<String> hiddenKeys = new HashSet<>();
         for (PoolInfo pi : ipam.pools()) {
             if (!ours.contains(pi.pool())) {
                 continue; // not a javaoverlay network's pool (or the network record is gone)
             }
             long have = pi.holders().stream().filter(h -> h.host().equals(hostId)).count();
             int want = expected.getOrDefault(pi.pool(), 0);
+            if (have > want && lookup != null) {
+                if (aliases == null) {
+                    aliases = identity.localAliases();
+                }
+                Optional<String> hidden = hiddenNetwork(pi.pool(), snap, aliases, byId);
+                if (hidden.isPresent()) {
+                    String key = "hidden/" + pi.pool();
+                    hiddenKeys.add(key);
+                    reports.report(key, Level.WARNING, "pool " + pi.pool() + ": " + hostId + " holds it " + have
+                            + " time(s) and Docker lists " + want + " network(s) of --driver-name on it"
+                            + ", but Docker still has " + hidden.get() + "; the holder is kept (if the"
+                            + " driver name is wrong, fix --driver-name)");
+                    continue;
+                }
+            }
             for (long extra = have - want; extra > 0; extra--) {
                 if (ipam.removeHolder(pi.pool(), hostId, now - grace)) {
                     removed.add(pi.pool().toString());
@@ -420,6 +465,38 @@ public final class EndpointReconciler implements AutoCloseable {
                 }
             }
         }
+        for (String key : hiddenReported) {
+            if (!hiddenKeys.contains(key)) {
+                reports.clear(key);
+            }
+        }
+        hiddenReported = hiddenKeys;
+    }
+
+    /**
+     * A network of this host (by its alias) on {@code pool} that the view does not list but Docker
+     * still has, as text for the log; empty when Docker answers 404 for each. A Docker error counts as
+     * "still has": no holder is removed on a question Docker did not answer.
+     */
+    private Optional<String> hiddenNetwork(IpPrefix pool, DockerView.Snapshot snap, Map<String, String> aliases,
+                                           Map<String, NetworkRecord> byId) {
+        for (Map.Entry<String, String> a : aliases.entrySet()) {
+            NetworkRecord rec = byId.get(a.getValue());
+            if (snap.networks().containsKey(a.getKey()) || rec == null
+                    || rec.pools().stream().noneMatch(p -> p.pool().equals(pool))) {
+                continue;
+            }
+            try {
+                Optional<String> driver = lookup.driverOf(a.getKey());
+                if (driver.isPresent()) {
+                    return Optional.of("network " + a.getKey() + " with driver '" + driver.get() + "'");
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                return Optional.of("network " + a.getKey() + " as far as it can tell (Docker did not answer: "
+                        + e.getMessage() + ")");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Pool → how many of this host's Docker networks (of our driver) use it. */

@@ -60,6 +60,8 @@ class EndpointReconcilerTest {
     String poolId;
     EndpointReconciler reconciler;
     final List<String> logged = new ArrayList<>();
+    /** Held strongly: the log manager keeps loggers weakly, and a collected one would lose the capture handler. */
+    final Logger julLogger = Logger.getLogger(EndpointReconciler.class.getName());
     final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord r) {
@@ -77,7 +79,7 @@ class EndpointReconcilerTest {
 
     @BeforeEach
     void setUp() {
-        Logger.getLogger(EndpointReconciler.class.getName()).addHandler(capture);
+        julLogger.addHandler(capture);
         poolId = ipam1.requestPool(new IpamService.PoolRequest("JavaOverlayLocal", Optional.of(POOL), Optional.empty(),
                 Map.of(), false)).poolId();
         ipam1.requestAddress(new IpamService.AddressRequest(poolId, Optional.of(GW.address()),
@@ -90,9 +92,13 @@ class EndpointReconcilerTest {
 
     @AfterEach
     void tearDown() {
-        Logger.getLogger(EndpointReconciler.class.getName()).removeHandler(capture);
+        julLogger.removeHandler(capture);
         reconciler.close();
     }
+
+    /** What Docker answers for a network ID when rule 4 asks (by default: 404 for every ID). */
+    EndpointReconciler.NetworkLookup dockerAnswers = id -> Optional.empty();
+    final List<String> asked = new ArrayList<>();
 
     EndpointReconciler reconciler(boolean scopeLocal) {
         IpamService counting = (IpamService) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -107,7 +113,11 @@ class EndpointReconcilerTest {
                     }
                 });
         return new EndpointReconciler("h1", VTEP1, this::snapshot, overlay, counting, identity,
-                new EndpointReconciler.Settings(G, Duration.ofSeconds(30), scopeLocal), time, "consul://198.18.0.1:8500", null);
+                new EndpointReconciler.Settings(G, Duration.ofSeconds(30), scopeLocal), time, "consul://198.18.0.1:8500", null,
+                id -> {
+                    asked.add(id);
+                    return dockerAnswers.driverOf(id);
+                });
     }
 
     DockerView.Snapshot snapshot() {
@@ -346,6 +356,43 @@ class EndpointReconcilerTest {
         time.advance(G);
         assertEquals(List.of(POOL.toString()), reconciler.pass().holdersRemoved());
         assertTrue(ipam1.pools().isEmpty());
+    }
+
+    @Test
+    void rule4KeepsTheHolderWhileDockerStillHasTheNetworkTheViewDoesNotList() {
+        // A wrong --driver-name: the view (of that name) is empty, but Docker has d1 under its real name.
+        dockerAnswers = id -> id.equals("d1") ? Optional.of("javaoverlay:latest") : Optional.empty();
+        time.advance(G);
+        assertTrue(reconciler.pass().holdersRemoved().isEmpty());
+        assertEquals(1, holders("h1"), "the pool of a network Docker still has is kept");
+        assertEquals(List.of("d1"), asked);
+        assertTrue(logged.stream().anyMatch(l -> l.startsWith("WARNING pool 198.18.10.0/24: h1 holds it 1 time(s) and Docker"
+                + " lists 0 network(s) of --driver-name on it, but Docker still has network d1 with driver"
+                + " 'javaoverlay:latest'; the holder is kept")), logged.toString());
+        // Docker cannot answer: kept as well.
+        dockerAnswers = id -> {
+            throw new java.io.IOException("connection refused");
+        };
+        assertTrue(reconciler.pass().holdersRemoved().isEmpty());
+        assertEquals(1, holders("h1"));
+        // Docker answers 404: the network is really gone here, and its holder goes (the last deletes the pool).
+        dockerAnswers = id -> Optional.empty();
+        assertEquals(List.of(POOL.toString()), reconciler.pass().holdersRemoved());
+        assertTrue(ipam1.pools().isEmpty());
+    }
+
+    @Test
+    void rule4AsksDockerOnlyWhenAHolderWouldBeRemovedAndNotForNetworksInTheView() {
+        docker();
+        reconciler.pass();
+        time.advance(G);
+        reconciler.pass();
+        assertEquals(List.of(), asked, "converged holders: no question to Docker");
+        ipam1.requestPool(new IpamService.PoolRequest("JavaOverlayLocal", Optional.of(POOL), Optional.empty(), Map.of(),
+                false)); // a retried RequestPool: two holders for d1, which the view lists
+        time.advance(G);
+        assertEquals(List.of(POOL.toString()), reconciler.pass().holdersRemoved());
+        assertEquals(List.of(), asked, "d1 is in the view: nothing to ask");
     }
 
     @Test

@@ -164,6 +164,46 @@ class SingleHostEmbeddedE2EIT {
     }
 
     /** Power loss and a fresh host (no Docker networks), then the daemon again on the same store. */
+    /**
+     * A daemon restarted with a wrong {@code --driver-name} sees no network of "its" driver in Docker,
+     * although Docker has this host's network under the real name. The endpoint reconciler must not
+     * take that for "every network is gone": with a short grace and resync, several passes run, and
+     * the network's pool and its holder stay (Docker still answers for the network's ID), with a
+     * warning naming the fix. Restarted with the right name, the network works as before.
+     */
+    @Test
+    @Order(3)
+    void aWrongDriverNameKeepsThePoolsOfNetworksDockerStillHas() throws Exception {
+        String subnet = "198.19.79.0/24";
+        String netId = tb.dockerOk("h1", "network", "create", "-d", "javaoverlay", "--ipam-driver", "javaoverlay",
+                "--subnet", subnet, "kept");
+        run(tb, "h1", "ka", "kept", List.of(), "sleep", "3600");
+        List<String> poolKeys = storeKeysNaming("198.19.79.0");
+        assertTrue(poolKeys.stream().anyMatch(k -> k.contains("pools")), "the pool is recorded: " + poolKeys);
+
+        restart(List.of("--driver-name", "javaoverlay-typo", "--endpoint-grace=3s", "--resync-interval=3s"));
+        PluginProcess.sleep(10_000); // passes every 3 s, records older than the 3 s grace
+        assertEquals(poolKeys, storeKeysNaming("198.19.79.0"), "nothing of the pool was removed");
+        assertTrue(storeKeysNaming(netId).size() > 0, "network " + netId + " is still recorded");
+        assertTrue(plugin.logText().contains("but Docker still has network " + netId + " with driver 'javaoverlay'; the"
+                + " holder is kept (if the driver name is wrong, fix --driver-name)"), "the daemon's log says why");
+
+        restart(List.of());
+        run(tb, "h1", "kb", "kept", List.of(), "sleep", "3600");
+        pingUntilAnswered(tb, "h1", "kb", address(tb, "h1", "ka", "kept"));
+        tb.dockerOk("h1", "rm", "-f", "ka", "kb");
+        tb.dockerOk("h1", "network", "rm", "kept");
+    }
+
+    /** Stops the daemon and starts it again with {@code flags}; Docker and the store stay. */
+    private static void restart(List<String> flags) {
+        plugin.close();
+        List<String> command = new java.util.ArrayList<>(List.of(PluginProcess.repoRoot().resolve("scripts/run").toString(),
+                "--store", "file://" + store));
+        command.addAll(flags);
+        plugin = PluginProcess.startCommand(tb, "h1", "single-restart-" + (++restarts), command);
+    }
+
     private static void reinstall(List<String> flags) {
         tb.vanish("h1"); // SIGKILLs the daemon too
         plugin.close();
