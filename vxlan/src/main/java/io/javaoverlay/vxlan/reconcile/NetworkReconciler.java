@@ -313,7 +313,11 @@ public final class NetworkReconciler {
         }
         Set<MacAddress> remote = new java.util.HashSet<>();
         d.peers().forEach(p -> remote.add(p.mac()));
-        remote.removeAll(localMacs.values()); // a MAC that is local here is never sent into the tunnel
+        // A MAC that is local here is never sent into the tunnel. One remove per local MAC: removeAll with
+        // the map's values view would call containsValue (a scan) per remote MAC, N x M per pass.
+        for (MacAddress m : localMacs.values()) {
+            remote.remove(m);
+        }
         // The pass's own read, unless the plan replaced or created the device.
         Optional<Link> vx = actual.link(d.vxlanName()).filter(l -> !deletedByThePass.contains(l.index()));
         if (vx.isEmpty() && !ports.isEmpty()) {
