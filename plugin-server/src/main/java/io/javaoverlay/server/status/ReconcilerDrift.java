@@ -1,11 +1,8 @@
 package io.javaoverlay.server.status;
 
 import io.javaoverlay.vxlan.reconcile.DriftCheck;
-import io.javaoverlay.vxlan.reconcile.NetworkReconciler;
 import io.javaoverlay.vxlan.reconcile.Reconcilers;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** {@link DriftSource} over today's reconcilers: a read-only {@link DriftCheck} of each one that exists. */
@@ -17,13 +14,9 @@ public final class ReconcilerDrift implements DriftSource {
         this.reconcilers = reconcilers;
     }
 
+    /** {@inheritDoc} Drift that this host's work in flight is about to mend is waited for ({@link DriftCheck#settled}). */
     @Override
     public List<DriftCheck.Drift> drift() {
-        List<DriftCheck.Drift> out = new ArrayList<>();
-        for (NetworkReconciler r : reconcilers.existing()) {
-            out.add(DriftCheck.inspect(r));
-        }
-        out.sort(Comparator.comparing(DriftCheck.Drift::networkId));
-        return out;
+        return DriftCheck.settled(reconcilers);
     }
 }

@@ -5,8 +5,13 @@ import io.javaoverlay.netlink.NetlinkException;
 import io.javaoverlay.types.IpAddress;
 import io.javaoverlay.types.MacAddress;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -55,6 +60,54 @@ public final class DriftCheck {
     }
 
     private DriftCheck() {
+    }
+
+    /** How long a drift must be seen, with no work in flight for its network, before it is reported. */
+    static final Duration SETTLE = Duration.ofMillis(300);
+    /** The longest {@link #settled} waits for a network that stays busy. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(3);
+    private static final Duration POLL = Duration.ofMillis(25);
+
+    /**
+     * Every existing reconciler's drift, sorted by network. A network that shows table drift is looked at
+     * again once its work in flight has ended ({@link Reconcilers#busy}) and at least {@link #SETTLE}
+     * has passed (longer than the store watch takes to start a pass), at most {@link #MAX_WAIT}: a
+     * status typed right after a change (a container started on another host, one removed here) must
+     * not report the moment between the store's change and the pass that follows it. Drift that
+     * outlasts that is reported; a network without drift costs no wait.
+     */
+    public static List<Drift> settled(Reconcilers reconcilers) {
+        Map<String, NetworkReconciler> suspects = new HashMap<>();
+        Map<String, Drift> out = new HashMap<>();
+        for (NetworkReconciler r : reconcilers.existing()) {
+            Drift d = inspect(r);
+            out.put(r.networkId(), d);
+            if (d.tableDrift() > 0 && d.error().isEmpty()) {
+                suspects.put(r.networkId(), r);
+            }
+        }
+        long start = System.nanoTime();
+        while (!suspects.isEmpty()) {
+            boolean late = System.nanoTime() - start >= MAX_WAIT.toNanos() || Thread.currentThread().isInterrupted();
+            if (!late) {
+                try {
+                    Thread.sleep(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            boolean settled = System.nanoTime() - start >= SETTLE.toNanos();
+            for (var it = suspects.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (late || settled && !reconcilers.busy(e.getKey())) {
+                    out.put(e.getKey(), inspect(e.getValue()));
+                    it.remove();
+                }
+            }
+        }
+        List<Drift> list = new ArrayList<>(out.values());
+        list.sort(Comparator.comparing(Drift::networkId));
+        return list;
     }
 
     /** Compares the store's wishes for {@code r}'s network with the kernel; never throws. */

@@ -407,6 +407,11 @@ public final class NetworkReconciler {
         return new ActualNetwork(List.copyOf(links.values()), fdb, neigh, learning, unicastFlood);
     }
 
+    /** True while a pass or a call runs on the network's executor, or one is queued. */
+    public boolean busy() {
+        return executor.getActiveCount() > 0 || !executor.getQueue().isEmpty();
+    }
+
     /** Ends the executor once the queue is empty: no more work is accepted. */
     private void retire() {
         synchronized (lock) {

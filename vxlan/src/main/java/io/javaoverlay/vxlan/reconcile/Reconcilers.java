@@ -157,6 +157,18 @@ public final class Reconcilers implements AutoCloseable {
         }
     }
 
+    /**
+     * True while {@code networkId} has work in flight: a {@link #triggerSoon} pending, or a pass or call
+     * running or queued on its executor. A drift seen meanwhile may be what that work is about to mend.
+     */
+    public boolean busy(String networkId) {
+        if (settling.contains(networkId)) {
+            return true;
+        }
+        NetworkReconciler r = byNetwork.get(networkId);
+        return r != null && r.busy();
+    }
+
     /** Marks {@code networkId} dirty for a full pass (the periodic resync's kind). */
     public void triggerFull(String networkId) {
         if (closed) {
