@@ -70,6 +70,7 @@ class DriftSettleTest extends TwoHostsBase {
         b.createEndpoint("n1", "dn-b", ep("eb", "10.20.0.6/24"));
         b.join("n1", "eb", "/var/run/docker/netns/b");
         await("a programs b's endpoint", () -> DriftCheck.settled(a.reconcilers()).get(0).tableDrift() == 0);
+        await("a's network idle", () -> !a.reconcilers().busy("n1"));
         // Someone deletes a's FDB entries by hand: nothing is in flight, and the drift is reported.
         int vx = nlA.findLinkByName("jo-vx-1").orElseThrow().index();
         nlA.fdbList(vx).forEach(e -> {
@@ -79,7 +80,6 @@ class DriftSettleTest extends TwoHostsBase {
                 throw new IllegalStateException(x);
             }
         });
-        assertFalse(a.reconcilers().busy("n1"));
         DriftCheck.Drift d = DriftCheck.settled(a.reconcilers()).get(0);
         assertTrue(d.missingFdb() > 0, "reported: " + d);
     }

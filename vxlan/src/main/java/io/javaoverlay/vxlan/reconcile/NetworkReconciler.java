@@ -56,6 +56,8 @@ public final class NetworkReconciler {
     private final VxlanConfig config;
     private final Reconcilers owner;
     private final ThreadPoolExecutor executor;
+    /** Tasks submitted and not yet finished (see {@link #busy()}). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Applier applier;
     private final Object lock = new Object();
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -176,7 +178,21 @@ public final class NetworkReconciler {
             if (retired) {
                 throw new RejectedExecutionException("reconciler of network " + networkId + " has retired");
             }
-            return executor.submit(work);
+            // Counted from submission to the end of the work: between two tasks the executor shows neither
+            // an active thread nor a queued task for a moment, and busy() must not say "idle" then.
+            inFlight.incrementAndGet();
+            try {
+                return executor.submit(() -> {
+                    try {
+                        return work.call();
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                inFlight.decrementAndGet();
+                throw e;
+            }
         }
     }
 
@@ -409,7 +425,7 @@ public final class NetworkReconciler {
 
     /** True while a pass or a call runs on the network's executor, or one is queued. */
     public boolean busy() {
-        return executor.getActiveCount() > 0 || !executor.getQueue().isEmpty();
+        return inFlight.get() > 0;
     }
 
     /** Ends the executor once the queue is empty: no more work is accepted. */
