@@ -68,7 +68,6 @@ public final class Daemon implements Closeable {
     private final Optional<Duration> watchdogInterval;
     private volatile UdsHttpServer server;
     private volatile UdsListener adminListener;     // bound with the plugin socket, served by adminServer
-    private volatile String adminBindFailure;
     private volatile AdminServer adminServer;
     private volatile MetricsHttpServer metricsServer;
     private volatile Thread starter;
@@ -100,17 +99,7 @@ public final class Daemon implements Closeable {
         this.admin = admin;
         if (admin != null) {
             admin.services(gate::status);
-            admin.startup(new AdminContext.Startup() {
-                @Override
-                public boolean starting() {
-                    return gate.starting();
-                }
-
-                @Override
-                public void await(Duration max) throws InterruptedException {
-                    gate.awaitFirstAttempt(max);
-                }
-            });
+            admin.startup(gate);
         }
     }
 
@@ -142,18 +131,12 @@ public final class Daemon implements Closeable {
             }, PluginApplication.registrationAnswers(config.driverSettings()));
         } catch (IOException | RuntimeException e) {
             listener.close();
-            UdsListener a = adminListener;
-            if (a != null) {
-                a.close();
-            }
+            closeAdminListener();
             throw e;
         }
         if (closing) {              // SIGTERM arrived while binding: undo and let main return
             server.close();
-            UdsListener a = adminListener;
-            if (a != null) {
-                a.close();
-            }
+            closeAdminListener();
             return;
         }
         PluginProbe probe = new PluginProbe(listener.path());
@@ -205,8 +188,21 @@ public final class Daemon implements Closeable {
         try {
             adminListener = AdminServer.bind(config.adminSocket());
         } catch (IOException | RuntimeException e) {
-            adminBindFailure = e.getMessage();
+            noAdminInterface(e);
         }
+    }
+
+    /** Closes the admin socket if it was bound but never served (an admin server closes its own). */
+    private void closeAdminListener() throws IOException {
+        UdsListener a = adminListener;
+        if (a != null && adminServer == null) {
+            a.close();
+        }
+    }
+
+    private void noAdminInterface(Exception e) {
+        LOG.log(Level.ERROR, "no admin interface (javaoverlay status etc. will not work): cannot serve "
+                + config.adminSocket() + ": " + e.getMessage());
     }
 
     private void serveOperatorInterface() {
@@ -214,17 +210,15 @@ public final class Daemon implements Closeable {
             return;
         }
         UdsListener listener = adminListener;
-        try {
-            if (listener == null) {
-                throw new IOException(adminBindFailure);
+        if (listener != null) {     // else bindOperatorSocket logged why
+            try {
+                adminServer = AdminServer.start(listener, admin);
+                if (closing) {      // SIGTERM meanwhile: close() may have missed it
+                    adminServer.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                noAdminInterface(e);
             }
-            adminServer = AdminServer.start(listener, admin);
-            if (closing) {          // SIGTERM meanwhile: close() may have missed it
-                adminServer.close();
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "no admin interface (javaoverlay status etc. will not work): cannot serve "
-                    + config.adminSocket() + ": " + e.getMessage());
         }
         if (config.metricsAddr().isPresent()) {
             MetricsAddress a = config.metricsAddr().get();
@@ -444,11 +438,10 @@ public final class Daemon implements Closeable {
                 s.close();
             }
             AdminServer a = adminServer;
-            UdsListener al = adminListener;
             if (a != null) {
                 a.close();
-            } else if (al != null) {
-                al.close();         // bound, never served
+            } else {
+                closeAdminListener();
             }
             MetricsHttpServer m = metricsServer;
             if (m != null) {

@@ -4,6 +4,7 @@ import io.javaoverlay.ipam.IpamService;
 import io.javaoverlay.server.resource.ServiceUnavailableException;
 import io.javaoverlay.server.resource.Services;
 import io.javaoverlay.server.cluster.ClusterService;
+import io.javaoverlay.server.status.AdminContext;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * then fails with the status (which names the store and the cause). A call never waits after a
  * permanent failure ({@link #fail}) or once the daemon stops.
  */
-public final class ServicesGate implements Services, AutoCloseable {
+public final class ServicesGate implements Services, AdminContext.Startup, AutoCloseable {
     private final Duration maxWait;
     private RunningServices running;            // guarded by this; read without the lock through 'open'
     private volatile RunningServices open;
@@ -77,6 +78,7 @@ public final class ServicesGate implements Services, AutoCloseable {
      * True while the daemon's first start attempt runs: it has neither opened its services nor
      * failed yet, so "not connected" means "not yet", not "unreachable".
      */
+    @Override
     public boolean starting() {
         return firstAttempt;
     }
@@ -87,6 +89,7 @@ public final class ServicesGate implements Services, AutoCloseable {
      *
      * @return true once the first attempt has ended (services open, failed, retrying or stopping)
      */
+    @Override
     public boolean awaitFirstAttempt(Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (this) {

@@ -112,15 +112,15 @@ public final class ClusterWiring {
         // Networks Docker no longer has: the replicator judges them where it runs (its alias is what a
         // pending DeleteNetwork marks on every host); otherwise, in scope local, the endpoint reconciler
         // and CreateNetwork do. Either way GoneNetworks forgets them.
+        DockerClient dockerApi = new DockerClient(socket, DOCKER_TIMEOUT);   // stateless: one per call's connection
         Optional<GoneNetworks> gone = global ? Optional.empty()
-                : Optional.of(new GoneNetworks(new DockerClient(socket, DOCKER_TIMEOUT), identity, records, ipam,
+                : Optional.of(new GoneNetworks(dockerApi, identity, records, ipam,
                         overlay::forgetLocalNetwork));
         Optional<GoneNetworks> judge = replicates(config, env) ? Optional.empty() : gone;
-        DockerClient dockerForRule4 = new DockerClient(socket, DOCKER_TIMEOUT);
         EndpointReconciler reconciler = new EndpointReconciler(hostId, vtep, view::snapshot, records, ipam, identity,
                 new EndpointReconciler.Settings(config.endpointGrace(), config.resyncInterval(), !global),
                 Clock.systemUTC(), store.describe(), judge.orElse(null),
-                id -> dockerForRule4.inspectNetwork(id).map(DockerNetwork::driver));
+                id -> dockerApi.inspectNetwork(id).map(DockerNetwork::driver));
         Duration collectEvery = min(config.resyncInterval(), max(Duration.ofSeconds(1), config.deadHostRetention().dividedBy(4)));
         DeadHostCollector collector = new DeadHostCollector(hostId, membership, records, ipam, identity, store,
                 config.deadHostRetention(), collectEvery);

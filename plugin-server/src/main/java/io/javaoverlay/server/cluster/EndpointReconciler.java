@@ -120,8 +120,6 @@ public final class EndpointReconciler implements AutoCloseable {
     }
 
     private final NetworkLookup lookup;
-    /** Rule 4's "Docker still has it" reports of the last pass. */
-    private Set<String> hiddenReported = Set.of();
     private final String hostId;
     private final IpAddress vtep;
     private final Supplier<DockerView.Snapshot> docker;
@@ -465,12 +463,7 @@ public final class EndpointReconciler implements AutoCloseable {
                 }
             }
         }
-        for (String key : hiddenReported) {
-            if (!hiddenKeys.contains(key)) {
-                reports.clear(key);
-            }
-        }
-        hiddenReported = hiddenKeys;
+        reports.clearAllExcept("hidden/", hiddenKeys);
     }
 
     /**

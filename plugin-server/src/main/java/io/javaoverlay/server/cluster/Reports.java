@@ -29,6 +29,11 @@ final class Reports {
         return last.remove(subject) != null;
     }
 
+    /** Ends every condition whose subject starts with {@code prefix} and is not in {@code still}. */
+    synchronized void clearAllExcept(String prefix, java.util.Set<String> still) {
+        last.keySet().removeIf(k -> k.startsWith(prefix) && !still.contains(k));
+    }
+
     /** Ends every condition whose subject starts with {@code prefix}. */
     synchronized void clearAll(String prefix) {
         last.keySet().removeIf(k -> k.startsWith(prefix));

@@ -120,15 +120,16 @@ public final class AdminContext {
             }
 
             @Override
-            public void await(Duration max) {
+            public boolean awaitFirstAttempt(Duration max) {
+                return true;
             }
         };
 
         /** True while the first start attempt runs. */
         boolean starting();
 
-        /** Waits up to {@code max} while the first start attempt runs. */
-        void await(Duration max) throws InterruptedException;
+        /** Waits up to {@code max} while the first start attempt runs; true once it has ended. */
+        boolean awaitFirstAttempt(Duration max) throws InterruptedException;
     }
 
     /** How long an admin answer waits for the first start attempt: a command typed the instant the socket appeared. */
@@ -147,7 +148,7 @@ public final class AdminContext {
     /** Waits up to {@link #START_WAIT} while the first start attempt runs (no wait once it has ended). */
     public void awaitStarted() {
         try {
-            startup.await(START_WAIT);
+            startup.awaitFirstAttempt(START_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -91,9 +91,9 @@ class AdminServerTest {
         }
 
         @Override
-        public void await(java.time.Duration max) throws InterruptedException {
+        public boolean awaitFirstAttempt(java.time.Duration max) throws InterruptedException {
             awaited.countDown();
-            ended.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return ended.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
@@ -127,8 +127,8 @@ class AdminServerTest {
             }
 
             @Override
-            public void await(java.time.Duration max) {
-                // the wait ran out at once
+            public boolean awaitFirstAttempt(java.time.Duration max) {
+                return false; // the wait ran out at once
             }
         });
         JsonNode s = JSON.readTree(get("/v1/status").body());

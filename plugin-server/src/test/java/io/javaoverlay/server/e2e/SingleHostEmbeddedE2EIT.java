@@ -198,20 +198,22 @@ class SingleHostEmbeddedE2EIT {
     /** Stops the daemon and starts it again with {@code flags}; Docker and the store stay. */
     private static void restart(List<String> flags) {
         plugin.close();
-        List<String> command = new java.util.ArrayList<>(List.of(PluginProcess.repoRoot().resolve("scripts/run").toString(),
-                "--store", "file://" + store));
-        command.addAll(flags);
-        plugin = PluginProcess.startCommand(tb, "h1", "single-restart-" + (++restarts), command);
+        startAgain("single-restart-", flags);
     }
 
     private static void reinstall(List<String> flags) {
         tb.vanish("h1"); // SIGKILLs the daemon too
         plugin.close();
         tb.add("h1");
+        startAgain("single-again-", flags);
+    }
+
+    /** {@code scripts/run --store file://STORE FLAGS} on h1, the README's first command, with the same store. */
+    private static void startAgain(String logName, List<String> flags) {
         List<String> command = new java.util.ArrayList<>(List.of(PluginProcess.repoRoot().resolve("scripts/run").toString(),
                 "--store", "file://" + store));
         command.addAll(flags);
-        plugin = PluginProcess.startCommand(tb, "h1", "single-again-" + (++restarts), command);
+        plugin = PluginProcess.startCommand(tb, "h1", logName + (++restarts), command);
     }
 
     /** Keys of the embedded store whose name or value mentions {@code text}. */

@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The single writer of one network's kernel state on this host. Every change (passes, Join,
@@ -57,7 +58,7 @@ public final class NetworkReconciler {
     private final Reconcilers owner;
     private final ThreadPoolExecutor executor;
     /** Tasks submitted and not yet finished (see {@link #busy()}). */
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Applier applier;
     private final Object lock = new Object();
     private final AtomicBoolean queued = new AtomicBoolean();
