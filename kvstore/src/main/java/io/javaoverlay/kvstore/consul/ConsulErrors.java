@@ -63,8 +63,13 @@ final class ConsulErrors {
 
     /** Throws unless a raw response has status 200. */
     static void requireOk(String what, HttpResponse r) throws KvStoreException {
-        if (r.getStatusCode() != 200) {
-            throw forStatus(what, r.getStatusCode(), r.getContent(), null);
+        requireOk(what, r.getStatusCode(), r.getContent());
+    }
+
+    /** Throws unless {@code status} is 200; {@code body} is the answer's text, for the message. */
+    static void requireOk(String what, int status, String body) throws KvStoreException {
+        if (status != 200) {
+            throw forStatus(what, status, body, null);
         }
     }
 

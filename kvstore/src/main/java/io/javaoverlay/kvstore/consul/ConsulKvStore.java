@@ -4,7 +4,6 @@ import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.ConsulRawClient;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Request;
-import com.ecwid.consul.SingleUrlParameters;
 import com.ecwid.consul.transport.HttpResponse;
 import com.ecwid.consul.v1.kv.model.GetBinaryValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
@@ -29,7 +28,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -107,19 +105,8 @@ public final class ConsulKvStore implements KvStore {
     @Override
     public List<KvEntry> list(String prefix) throws KvStoreException {
         KvKeys.requireValidPrefix(prefix);
-        List<GetBinaryValue> values = ConsulErrors.call("list '" + prefix + "'",
-                () -> client.getKVBinaryValues(root + prefix, dc).getValue());
-        List<KvEntry> out = new ArrayList<>();
-        if (values != null) {
-            for (GetBinaryValue v : values) {
-                String key = relative(v.getKey());
-                if (key != null) {
-                    out.add(new KvEntry(key, v.getValue(), v.getModifyIndex()));
-                }
-            }
-        }
-        out.sort(Comparator.comparing(KvEntry::key));
-        return out;
+        return ConsulListing.read(http, config.address(), root, prefix, config.datacenter(), 0, 0,
+                "list '" + prefix + "'").entries();
     }
 
     @Override
@@ -232,24 +219,12 @@ public final class ConsulKvStore implements KvStore {
         long deadline = System.nanoTime() + Math.max(0, capped.toNanos());
         while (true) {
             long waitMs = (deadline - System.nanoTime()) / 1_000_000;
-            Request.Builder req = Request.Builder.newBuilder().setEndpoint("/v1/kv/" + root + prefix)
-                    .addUrlParameter(new SingleUrlParameters("recurse")).addUrlParameter(dc);
-            if (index > 0 && waitMs > 0) {
-                req.addUrlParameter(new SingleUrlParameters("index", Long.toUnsignedString(index)))
-                        .addUrlParameter(new SingleUrlParameters("wait", waitMs + "ms"));
-            }
-            Request built = req.build();
-            HttpResponse r = ConsulErrors.call("watch '" + prefix + "'", () -> watchRaw.makeGetRequest(built));
-            List<KvEntry> entries;
-            if (r.getStatusCode() == 404) {
-                entries = List.of();
-            } else {
-                ConsulErrors.requireOk("watch '" + prefix + "'", r);
-                entries = parseListing(r.getContent());
-            }
+            ConsulListing.Answer r = ConsulListing.read(watchHttp, config.address(), root, prefix, config.datacenter(),
+                    index, waitMs, "watch '" + prefix + "'");
+            List<KvEntry> entries = r.entries();
             // Consul's blocking-query rules: an index of 0 is treated as 1, and an index lower
             // than the one we sent means the store was reset (snapshot restore, new cluster).
-            long got = r.getConsulIndex() == null ? 1 : Math.max(1, r.getConsulIndex());
+            long got = Math.max(1, r.index());
             if (index <= 0 || got > index) {
                 return new WatchResult(got, entries, false);
             }
@@ -260,22 +235,6 @@ public final class ConsulKvStore implements KvStore {
                 return new WatchResult(index, entries, false);
             }
             // Same index before our deadline: Consul may wake early; wait for the rest.
-        }
-    }
-
-    private List<KvEntry> parseListing(String content) throws KvStoreException {
-        try {
-            List<KvEntry> out = new ArrayList<>();
-            for (JsonNode kv : ConsulTxn.JSON.readTree(content)) {
-                KvEntry e = entryFrom(kv, root);
-                if (e != null) {
-                    out.add(e);
-                }
-            }
-            out.sort(Comparator.comparing(KvEntry::key));
-            return out;
-        } catch (IOException e) {
-            throw new KvStoreException("watch: unreadable listing from Consul: " + e.getMessage(), e);
         }
     }
 

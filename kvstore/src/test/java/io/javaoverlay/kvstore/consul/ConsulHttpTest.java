@@ -3,11 +3,14 @@ package io.javaoverlay.kvstore.consul;
 import com.sun.net.httpserver.HttpServer;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStore;
+import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 import io.javaoverlay.kvstore.TxnOp;
+import io.javaoverlay.kvstore.WatchResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -78,15 +81,78 @@ class ConsulHttpTest {
             store.put("k", new byte[] {1});
             store.txn(List.of(new TxnOp.Set("k", new byte[] {2})));
             store.watch("", 0, Duration.ZERO);
+            store.watch("", 3, Duration.ofMillis(50));
+            assertEquals(List.of("k"), store.list("").stream().map(KvEntry::key).toList());
             store.delete("k");
         }
-        assertEquals(5, uris.size(), uris.toString());
+        assertEquals(7, uris.size(), uris.toString());
         for (int i = 0; i < uris.size(); i++) {
             assertEquals("s3cr3t-token", tokens.get(i), uris.get(i));
             assertFalse(uris.get(i).contains("token"), uris.get(i));
             assertFalse(uris.get(i).contains("s3cr3t"), uris.get(i));
         }
         assertTrue(uris.get(0).startsWith("GET /v1/kv/javaoverlay/v1/k"), uris.get(0));
+    }
+
+    @Test
+    void listingsAndWatchesNameTheDatacenterAndTheIndex() throws Exception {
+        URI addr = fakeAgent();
+        ConsulConfig c = ConsulConfig.defaults().withAddress(addr).withDatacenter("dc2");
+        try (KvStore store = ConsulKvStore.open(c)) {
+            assertEquals(1, store.list("endpoints/").size());
+            WatchResult w = store.watch("endpoints/", 3, Duration.ofSeconds(2));
+            assertEquals(7, w.index());
+            assertEquals("v", w.entries().get(0).valueAsString());
+        }
+        assertEquals("GET /v1/kv/javaoverlay/v1/endpoints/?recurse&dc=dc2", uris.get(0));
+        assertTrue(uris.get(1).startsWith("GET /v1/kv/javaoverlay/v1/endpoints/?recurse&dc=dc2&index=3&wait="), uris.get(1));
+    }
+
+    @Test
+    void aListingIsParsedAsItStreams() throws Exception {
+        String json = "[{\"LockIndex\":0,\"Key\":\"javaoverlay/v1/a\",\"Flags\":0,\"Value\":\"aGVsbG8=\",\"CreateIndex\":3,"
+                + "\"ModifyIndex\":9,\"Session\":\"x\",\"Extra\":{\"nested\":[1,2]}},"
+                + "{\"Key\":\"javaoverlay/v1/\",\"Value\":null,\"ModifyIndex\":2},"
+                + "{\"Key\":\"other/z\",\"Value\":\"eg==\",\"ModifyIndex\":4},"
+                + "{\"ModifyIndex\":5,\"Value\":null,\"Key\":\"javaoverlay/v1/0-empty\"}]";
+        List<KvEntry> got = ConsulListing.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                "javaoverlay/v1/", "list ''");
+        // The prefix's own key and keys outside it are dropped; sorted by key; a null value is empty.
+        assertEquals(List.of("0-empty", "a"), got.stream().map(KvEntry::key).toList());
+        assertEquals(0, got.get(0).value().length);
+        assertEquals(5, got.get(0).modifyIndex());
+        assertEquals("hello", got.get(1).valueAsString());
+        assertEquals(9, got.get(1).modifyIndex());
+        assertEquals(List.of(), ConsulListing.parse(new ByteArrayInputStream("[]".getBytes(StandardCharsets.UTF_8)),
+                "javaoverlay/v1/", "list ''"));
+        for (String bad : List.of("{}", "[{\"Key\":\"javaoverlay/v1/a\",\"Value\":\"***\"}]", "[{\"Key\":")) {
+            KvStoreException e = assertThrows(KvStoreException.class, () -> ConsulListing.parse(
+                    new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), "javaoverlay/v1/", "list 'x/'"), bad);
+            assertTrue(e.getMessage().startsWith("list 'x/': unreadable listing from Consul"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aListingRefusedByConsulNamesTheStatusAndTheReason() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            byte[] b = (ex.getRequestURI().getPath().endsWith("/gone/") ? "" : "Permission denied")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(ex.getRequestURI().getPath().endsWith("/gone/") ? 404 : 403, b.length == 0 ? -1 : b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
+        });
+        server.start();
+        URI addr = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        try (KvStore store = ConsulKvStore.open(ConsulConfig.defaults().withAddress(addr))) {
+            assertEquals(List.of(), store.list("gone/"));
+            KvStoreException e = assertThrows(KvStoreException.class, () -> store.list("networks/"));
+            assertFalse(e instanceof StoreUnavailableException, e.toString());
+            assertEquals("list 'networks/': Consul answered HTTP 403 (Permission denied)", e.getMessage());
+            KvStoreException w = assertThrows(KvStoreException.class, () -> store.watch("networks/", 0, Duration.ZERO));
+            assertTrue(w.getMessage().startsWith("watch 'networks/': Consul answered HTTP 403"), w.getMessage());
+        }
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class NetworkReconciler {
     private Optional<String> frozen = Optional.empty();
     /** Hosts of the network at the last BUM cost warning; 0 while below {@code --bum-warn-hosts}. */
     private int bumWarnedHosts;
-    /** Endpoint ID → MAC of this host's endpoint records, as the last {@link #desired()} read them. */
+    /** Endpoint ID → MAC of this host's endpoint records, as the last {@link #desired} read them. */
     private Map<String, MacAddress> localMacs = Map.of();
 
     NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config, Reconcilers owner) {
@@ -126,7 +126,7 @@ public final class NetworkReconciler {
                         return null;
                     }
                     deferrals = 0;
-                    passAndSchedule();
+                    passAndSchedule(false);
                     return null;
                 });
             } catch (RejectedExecutionException closed) {
@@ -198,16 +198,25 @@ public final class NetworkReconciler {
     }
 
     /**
-     * Runs one pass on the calling thread. Call it only from work given to {@link #exclusive}
-     * (it relies on the executor being the single writer). Schedules a retry when it did not
-     * converge; retires the reconciler when nothing of the network is left in the kernel.
+     * Runs one pass on the calling thread, reading the network's records from the store. Call it only
+     * from work given to {@link #exclusive} (it relies on the executor being the single writer).
+     * Schedules a retry when it did not converge; retires the reconciler when nothing of the network is
+     * left in the kernel.
      */
     public ReconcileReport passAndSchedule() {
+        return passAndSchedule(true);
+    }
+
+    /**
+     * One pass; {@code fromStore} false lets a pass that is not full take the endpoint records from the
+     * endpoints watch's last listing ({@link WatchedEndpoints}) instead of listing them again.
+     */
+    private ReconcileReport passAndSchedule(boolean fromStore) {
         long t0 = System.nanoTime();
         boolean full = fullRequested.getAndSet(false);
         lastPeers = 0;
         lastPeerVteps = null;
-        ReconcileReport report = pass(full);
+        ReconcileReport report = pass(full, fromStore || full);
         lastReport = report;
         if (lastPeerVteps != null) {
             owner.notePeerVteps(networkId, lastPeerVteps);
@@ -238,11 +247,11 @@ public final class NetworkReconciler {
         return report;
     }
 
-    private ReconcileReport pass(boolean full) {
+    private ReconcileReport pass(boolean full, boolean fromStore) {
         Optional<DesiredNetwork> desired;
         ActualNetwork actual;
         try {
-            desired = desired();
+            desired = desired(fromStore);
             actual = actual(desired, full);
         } catch (NetlinkException | RuntimeException e) {
             // Store or kernel unreadable: keep whatever is programmed (never tear down on an outage).
@@ -347,14 +356,18 @@ public final class NetworkReconciler {
         owner.fastPath().sync(networkId, d.vni(), vx, ports, remote, full);
     }
 
-    /** Reads the desired state from the store (empty: no network record). */
-    Optional<DesiredNetwork> desired() {
+    /**
+     * Reads the desired state from the store (empty: no network record): the network record, and its
+     * endpoint records from the store or, unless {@code fromStore}, from the endpoints watch while it is live.
+     */
+    Optional<DesiredNetwork> desired(boolean fromStore) {
         Optional<NetworkRecord> net = store.findNetwork(networkId);
         if (net.isEmpty()) {
             return Optional.empty();
         }
         owner.vniSeen(net.get().vni(), networkId);
-        List<EndpointRecord> endpoints = store.endpoints(networkId);
+        List<EndpointRecord> endpoints = (fromStore ? Optional.<List<EndpointRecord>>empty()
+                : owner.watchedEndpoints(networkId)).orElseGet(() -> store.endpoints(networkId));
         Map<String, MacAddress> mine = new java.util.HashMap<>();
         for (EndpointRecord e : endpoints) {
             if (e.hostId().equals(config.hostId())) {

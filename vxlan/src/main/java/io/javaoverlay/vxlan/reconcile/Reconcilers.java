@@ -58,6 +58,7 @@ public final class Reconcilers implements AutoCloseable {
     /** Networks with a {@link #triggerSoon} pending. */
     private final Set<String> settling = ConcurrentHashMap.newKeySet();
     private final List<StoreWatcher> watchers;
+    private final WatchedEndpoints watchedEndpoints;
     private final List<PassListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<Set<IpAddress>>> peerVtepListeners = new CopyOnWriteArrayList<>();
     /** Per network with a local port, the VTEPs of its peers; guards {@link #peerVtepUnion}. */
@@ -80,11 +81,12 @@ public final class Reconcilers implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.watchedEndpoints = new WatchedEndpoints(store::endpointsFrom);
         this.watchers = List.of(
                 new StoreWatcher(store.kv(), NetworkKeys.NETWORKS, config.watchWait(), this::onStoreChange,
-                        this::learnVnis, e -> false),
+                        this::learnVnis, () -> { }, e -> false),
                 new StoreWatcher(store.kv(), NetworkKeys.ENDPOINTS, config.watchWait(), this::onStoreChange,
-                        entries -> { }, this::ownEndpoint));
+                        watchedEndpoints::update, watchedEndpoints::lost, this::ownEndpoint));
     }
 
     /** Subscribes to link events, garbage-collects, starts the watches, the periodic resync and a first pass. */
@@ -364,6 +366,11 @@ public final class Reconcilers implements AutoCloseable {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** The endpoint records of {@code networkId} as the watch last read them; empty while it is not live. */
+    Optional<List<EndpointRecord>> watchedEndpoints(String networkId) {
+        return watchedEndpoints.of(networkId);
     }
 
     void retired(NetworkReconciler r) {

@@ -34,6 +34,7 @@ final class StoreWatcher implements Runnable {
     private final Duration maxWait;
     private final Consumer<Changes> onChange;
     private final Consumer<List<KvEntry>> onListing;
+    private final Runnable onLost;
     private final Predicate<KvEntry> own;
     private volatile boolean running = true;
     private volatile Thread thread;
@@ -41,13 +42,18 @@ final class StoreWatcher implements Runnable {
     /** The networks with changed keys; {@code ownOnly}: those whose changed keys are all this host's own. */
     record Changes(Set<String> networks, Set<String> ownOnly) {}
 
+    /**
+     * @param onListing every answer's whole listing, before {@code onChange} hears of it
+     * @param onLost    a query failed: the last listing may be out of date until the next one
+     */
     StoreWatcher(KvStore store, String prefix, Duration maxWait, Consumer<Changes> onChange,
-                 Consumer<List<KvEntry>> onListing, Predicate<KvEntry> own) {
+                 Consumer<List<KvEntry>> onListing, Runnable onLost, Predicate<KvEntry> own) {
         this.store = store;
         this.prefix = prefix;
         this.maxWait = maxWait;
         this.onChange = onChange;
         this.onListing = onListing;
+        this.onLost = onLost;
         this.own = own;
     }
 
@@ -70,6 +76,7 @@ final class StoreWatcher implements Runnable {
 
     void stop() {
         running = false;
+        onLost.run();
         Thread t = thread;
         if (t != null) {
             t.interrupt();
@@ -130,6 +137,7 @@ final class StoreWatcher implements Runnable {
                     onChange.accept(new Changes(changed, ownOnly));
                 }
             } catch (KvStoreException | RuntimeException e) {
+                onLost.run();
                 // Only stop() ends the loop: a dead watcher would silently stop all store triggers.
                 if (!running) {
                     return;

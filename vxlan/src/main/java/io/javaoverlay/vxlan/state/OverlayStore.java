@@ -292,6 +292,14 @@ public final class OverlayStore {
     }
 
     /**
+     * The endpoint records of a network in {@code listing}, entries of {@code endpoints/<networkId>/} read
+     * elsewhere (the endpoints watch), decoded like {@link #endpoints(String)} (a corrupt one is left out).
+     */
+    public List<EndpointRecord> endpointsFrom(String networkId, List<KvEntry> listing) {
+        return decodedEndpoints.decode(networkId, listing);
+    }
+
+    /**
      * Every endpoint record of host {@code hostId}, in every network (also under a network record
      * that no longer exists), sorted by key. One listing of {@code endpoints/}.
      */

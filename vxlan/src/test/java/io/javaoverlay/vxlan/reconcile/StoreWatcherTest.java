@@ -5,6 +5,9 @@ import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 import io.javaoverlay.kvstore.WatchResult;
 import io.javaoverlay.kvstore.testing.InMemoryKvStore;
+import io.javaoverlay.types.IpAddress;
+import io.javaoverlay.types.MacAddress;
+import io.javaoverlay.vxlan.state.EndpointRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -58,7 +61,7 @@ class StoreWatcherTest {
         store.script.add(new WatchResult(3, List.of(e("endpoints/n4/d", 2)), true));
         List<Set<String>> seen = new CopyOnWriteArrayList<>();
         StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), c -> seen.add(c.networks()),
-                entries -> { }, e -> false);
+                entries -> { }, () -> { }, e -> false);
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (seen.size() < 4 && System.nanoTime() < deadline) {
@@ -94,7 +97,7 @@ class StoreWatcherTest {
         store.script.add(new WatchResult(2, List.of(e("endpoints/n3/d", 13, "mine")), true));
         List<StoreWatcher.Changes> seen = new CopyOnWriteArrayList<>();
         StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), seen::add, entries -> { },
-                e -> e.valueAsString().equals("mine"));
+                () -> { }, e -> e.valueAsString().equals("mine"));
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (seen.size() < 6 && System.nanoTime() < deadline) {
@@ -119,7 +122,7 @@ class StoreWatcherTest {
         store.script.add(new WatchResult(20, List.of(e("networks/n1", 5)), false));
         List<Set<String>> seen = new CopyOnWriteArrayList<>();
         StoreWatcher w = new StoreWatcher(store, "networks/", Duration.ofMillis(10), c -> seen.add(c.networks()),
-                entries -> { }, e -> false);
+                entries -> { }, () -> { }, e -> false);
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (seen.size() < 2 && System.nanoTime() < deadline) {
@@ -129,5 +132,45 @@ class StoreWatcherTest {
         assertEquals(List.of(Set.of("n1"), Set.of("n1")), new ArrayList<>(seen.subList(0, 2)),
                 "unchanged n1 is reported again after the failure (full resync)");
         assertEquals(List.of(0L, 10L, 0L), store.askedIndexes.subList(0, 3));
+    }
+
+    @Test
+    void theListingIsPublishedBeforeItsChangesAndWithdrawnWhileQueriesFail() throws Exception {
+        ScriptedStore store = new ScriptedStore();
+        store.script.add(new WatchResult(10, List.of(e("endpoints/n1/a", 5)), false));
+        store.script.add(new WatchResult(11, List.of(e("endpoints/n1/a", 5), e("endpoints/n1/b", 11),
+                e("endpoints/n2/c", 11), e("endpoints/n2", 11)), false));
+        store.script.add(new StoreUnavailableException("consul down", null));
+        store.script.add(new WatchResult(20, List.of(e("endpoints/n2/c", 11)), false));
+        // Records named by their keys: the view's decoder is the store's in the daemon.
+        WatchedEndpoints view = new WatchedEndpoints((nid, entries) -> entries.stream()
+                .map(x -> new EndpointRecord(nid, x.key().substring(x.key().lastIndexOf('/') + 1), "h",
+                        IpAddress.parse("198.18.0.2"), MacAddress.parse("02:00:00:00:00:01"), null, null))
+                .toList());
+        List<String> events = new CopyOnWriteArrayList<>();
+        StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), c -> {
+            // What a pass triggered by this change would read: the listing that holds the change.
+            for (String n : new java.util.TreeSet<>(c.networks())) {
+                events.add(n + "=" + view.of(n).map(l -> l.stream().map(EndpointRecord::endpointId).toList().toString()).orElse("not live"));
+            }
+        }, l -> {
+            view.update(l);
+            events.add("listing");
+        }, () -> {
+            view.lost();
+            events.add("lost " + view.of("n1").isPresent());
+        }, e -> false);
+        w.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (events.size() < 9 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        w.stop();
+        assertEquals(List.of("listing", "n1=[a]",
+                        "listing", "n1=[a, b]", "n2=[c]",
+                        "lost false",
+                        "listing", "n1=[]", "n2=[c]"),
+                new ArrayList<>(events.subList(0, 9)));
+        assertEquals(java.util.Optional.empty(), view.of("n2"), "a stopped watch is not live");
     }
 }

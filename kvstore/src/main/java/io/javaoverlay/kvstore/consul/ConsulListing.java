@@ -1,0 +1,133 @@
+package io.javaoverlay.kvstore.consul;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.kvstore.KvStoreException;
+import io.javaoverlay.kvstore.StoreUnavailableException;
+import org.apache.http.HttpEntity;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.util.EntityUtils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A recursive read of one key prefix ({@code GET /v1/kv/<prefix>?recurse}, optionally blocking), with
+ * the answer parsed as it streams in. Ecwid's client first reads an answer into a String through a
+ * doubling char buffer, then into objects, then decodes each base64 value: at 1000 endpoint records a
+ * listing is about 0.5 MB of JSON, and the watch and every reconcile pass read one, so that path
+ * allocated several MB per read and most of the daemon's garbage. Here Jackson reads the bytes and
+ * decodes each value in place; only the entries are kept.
+ */
+final class ConsulListing {
+    /** A listing: Consul's {@code X-Consul-Index} (0 when absent) and the entries under the prefix, sorted by key. */
+    record Answer(long index, List<KvEntry> entries) {}
+
+    private ConsulListing() {
+    }
+
+    /**
+     * Reads every key under {@code root + prefix}; a 404 is an empty listing.
+     *
+     * @param dc    the datacenter, or null
+     * @param index a blocking query's index, or 0 for an immediate answer
+     * @param waitMs the blocking wait, used when {@code index > 0}
+     */
+    static Answer read(CloseableHttpClient http, URI agent, String root, String prefix, String dc, long index,
+                       long waitMs, String what) throws KvStoreException {
+        StringBuilder query = new StringBuilder("recurse");
+        if (dc != null) {
+            query.append("&dc=").append(dc);
+        }
+        if (index > 0 && waitMs > 0) {
+            query.append("&index=").append(Long.toUnsignedString(index)).append("&wait=").append(waitMs).append("ms");
+        }
+        URI uri;
+        try {
+            uri = new URI(agent.getScheme(), null, agent.getHost(), agent.getPort(), "/v1/kv/" + root + prefix,
+                    query.toString(), null);
+        } catch (URISyntaxException e) {
+            throw new KvStoreException(what + ": cannot form the Consul URL: " + e.getMessage(), e);
+        }
+        try (CloseableHttpResponse r = http.execute(new HttpGet(uri))) {
+            int status = r.getStatusLine().getStatusCode();
+            long got = consulIndex(r);
+            HttpEntity body = r.getEntity();
+            if (status == 404) {
+                EntityUtils.consumeQuietly(body);
+                return new Answer(got, List.of());
+            }
+            if (status != 200) {
+                ConsulErrors.requireOk(what, status, body == null ? null : EntityUtils.toString(body));
+            }
+            if (body == null) {
+                return new Answer(got, List.of());
+            }
+            try (InputStream in = body.getContent()) {
+                return new Answer(got, parse(in, root, what));
+            }
+        } catch (KvStoreException e) {
+            throw e; // Consul's own answer (a KvStoreException is an IOException)
+        } catch (IOException e) {
+            throw new StoreUnavailableException(what + ": Consul is unreachable (" + e + ")", e);
+        }
+    }
+
+    private static long consulIndex(CloseableHttpResponse r) {
+        var h = r.getFirstHeader("X-Consul-Index");
+        if (h == null) {
+            return 0;
+        }
+        try {
+            return Long.parseUnsignedLong(h.getValue().trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Consul's listing ({@code [{"Key":..,"Value":base64|null,"ModifyIndex":..},..]}) as entries below {@code root}.
+     *
+     * @throws KvStoreException when the answer is not such a listing
+     * @throws IOException when reading the answer fails (the connection broke)
+     */
+    static List<KvEntry> parse(InputStream in, String root, String what) throws KvStoreException, IOException {
+        List<KvEntry> out = new ArrayList<>();
+        try (JsonParser p = ConsulTxn.JSON.getFactory().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new KvStoreException(what + ": unreadable listing from Consul: not a JSON array");
+            }
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                String key = null;
+                byte[] value = null;
+                long modifyIndex = 0;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.getCurrentName();
+                    JsonToken t = p.nextToken();
+                    switch (field) {
+                        case "Key" -> key = p.getText();
+                        case "Value" -> value = t == JsonToken.VALUE_NULL ? null : p.getBinaryValue();
+                        case "ModifyIndex" -> modifyIndex = p.getLongValue();
+                        default -> p.skipChildren();
+                    }
+                }
+                if (key != null && key.startsWith(root) && key.length() > root.length()) {
+                    out.add(new KvEntry(key.substring(root.length()), value, modifyIndex));
+                }
+            }
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new KvStoreException(what + ": unreadable listing from Consul: " + e.getMessage(), e);
+        }
+        out.sort(Comparator.comparing(KvEntry::key));
+        return out;
+    }
+}

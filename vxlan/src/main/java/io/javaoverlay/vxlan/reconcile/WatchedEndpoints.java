@@ -1,0 +1,68 @@
+package io.javaoverlay.vxlan.reconcile;
+
+import io.javaoverlay.kvstore.KvEntry;
+import io.javaoverlay.vxlan.state.EndpointRecord;
+import io.javaoverlay.vxlan.state.NetworkKeys;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * The endpoint records as the endpoints watch last read them, by network: what a pass triggered by a
+ * change reads instead of listing the network's records from the store again. With Consul a listing is
+ * an HTTP round trip and a JSON document that grows with the network, and a host that adds endpoints
+ * runs a pass per change: at 1000 endpoints, reading the store in every pass made the passes, and the
+ * Joins queued behind them, grow with the network.
+ *
+ * <p>Why a pass may read this instead of the store: the watch publishes each listing here before it
+ * triggers the passes of the networks that changed in it, so a pass triggered by a store change always
+ * sees that change or a newer one. A pass triggered otherwise (this host's own write, a link event) may
+ * see a listing that lacks a write the watch has not delivered yet; the watch triggers another pass when
+ * it does. The view is live only while the watch is: after a failed query, and until its next answer,
+ * passes read the store. Full passes (the first one, the periodic resync, {@code reconcile}) and the
+ * first Join of a network always read the store.
+ *
+ * <p>The view keeps decoded records, not the listing: the decoder (the store's decode cache) hands back
+ * the same record objects for unchanged bytes, so the view retains little that is new per listing. A
+ * retained listing would live from one watch answer to the next, long enough to be promoted, and filled
+ * the old generation with dead listings (4-5 MB more RSS at 1000 endpoints).
+ */
+final class WatchedEndpoints {
+    private final BiFunction<String, List<KvEntry>, List<EndpointRecord>> decoder;
+    /** Network ID → its records in key order; null while the watch is not answering. */
+    private volatile Map<String, List<EndpointRecord>> byNetwork;
+
+    /** {@code decoder}: a network's entries to its records (a corrupt one left out), as the store decodes them. */
+    WatchedEndpoints(BiFunction<String, List<KvEntry>, List<EndpointRecord>> decoder) {
+        this.decoder = decoder;
+    }
+
+    /** A listing of {@code endpoints/} the watch just read. */
+    void update(List<KvEntry> listing) {
+        Map<String, List<KvEntry>> groups = new HashMap<>();
+        for (KvEntry e : listing) {
+            String nid = NetworkKeys.networkIdOf(e.key()).orElse(null);
+            if (nid != null && e.key().startsWith(NetworkKeys.ENDPOINTS + nid + "/")) {
+                groups.computeIfAbsent(nid, k -> new ArrayList<>()).add(e);
+            }
+        }
+        Map<String, List<EndpointRecord>> next = new HashMap<>();
+        groups.forEach((nid, entries) -> next.put(nid, List.copyOf(decoder.apply(nid, entries))));
+        byNetwork = next;
+    }
+
+    /** The watch failed: until it answers again, nobody may take its last listing as current. */
+    void lost() {
+        byNetwork = null;
+    }
+
+    /** The records of {@code networkId} as last watched (empty list: none), or empty when the watch is not live. */
+    Optional<List<EndpointRecord>> of(String networkId) {
+        Map<String, List<EndpointRecord>> m = byNetwork;
+        return m == null ? Optional.empty() : Optional.of(m.getOrDefault(networkId, List.of()));
+    }
+}
