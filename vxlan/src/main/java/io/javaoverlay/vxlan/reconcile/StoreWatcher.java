@@ -25,9 +25,20 @@ import java.util.function.Predicate;
  * <p>A network whose every changed key is one of this host's own ({@code own}: the entry as written,
  * or, for a removed key, as last seen) is reported as {@link Changes#ownOnly()} too: a change this host
  * made itself, whose pass its own call already asked for (never on a snapshot).
+ *
+ * <p>Paced: each answer is a listing of the whole prefix, read and compared in full, so a host whose
+ * store changes in a burst would spend a core re-reading it once per change. After an answer with
+ * changes, the next query waits {@link #PACE_RATIO} times the CPU the answer cost (at most
+ * {@link #MAX_PACE}); changes made meanwhile come in its answer together. That keeps the watch below a
+ * third of a core; a change after a quiet spell finds the query waiting and is read at once.
  */
 final class StoreWatcher implements Runnable {
     private static final System.Logger LOG = System.getLogger(StoreWatcher.class.getName());
+    /** The pause before the next query, as a multiple of the CPU the last answer with changes cost. */
+    static final int PACE_RATIO = 2;
+    /** The longest pause between two queries. */
+    static final Duration MAX_PACE = Duration.ofMillis(100);
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final KvStore store;
     private final String prefix;
@@ -83,14 +94,33 @@ final class StoreWatcher implements Runnable {
         }
     }
 
+    /** The pause before the next query after an answer with changes that cost {@code cpuNanos} of CPU. */
+    static long pace(long cpuNanos) {
+        return Math.min(MAX_PACE.toNanos(), Math.max(0, cpuNanos) * PACE_RATIO);
+    }
+
+    /** This thread's CPU time, or -1 where the JVM cannot tell. */
+    private static long threadCpuNanos() {
+        try {
+            return CPU.getCurrentThreadCpuTime();
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
     @Override
     public void run() {
         long index = 0;
         Map<String, Long> known = new HashMap<>();
         Set<String> ownKeys = new HashSet<>(); // keys whose last seen entry was this host's own
         long backoffMs = 1000;
+        long paceNanos = 0;
         while (running) {
             try {
+                if (paceNanos > 0) {
+                    Thread.sleep(paceNanos / 1_000_000, (int) (paceNanos % 1_000_000));
+                }
+                long cpu0 = threadCpuNanos();
                 WatchResult r = store.watch(prefix, index, maxWait);
                 boolean snapshot = index == 0 || r.resync() || r.index() < index;
                 Map<String, Long> now = new HashMap<>();
@@ -136,6 +166,12 @@ final class StoreWatcher implements Runnable {
                     ownOnly.removeAll(notOwn);
                     onChange.accept(new Changes(changed, ownOnly));
                 }
+                paceNanos = changed.isEmpty() || cpu0 < 0 ? 0 : pace(threadCpuNanos() - cpu0);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+                paceNanos = 0;
             } catch (KvStoreException | RuntimeException e) {
                 onLost.run();
                 // Only stop() ends the loop: a dead watcher would silently stop all store triggers.

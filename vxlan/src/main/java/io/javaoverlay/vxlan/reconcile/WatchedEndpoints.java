@@ -44,11 +44,21 @@ final class WatchedEndpoints {
     /** A listing of {@code endpoints/} the watch just read. */
     void update(List<KvEntry> listing) {
         Map<String, List<KvEntry>> groups = new HashMap<>();
+        int from = NetworkKeys.ENDPOINTS.length();
+        String groupPrefix = null; // endpoints/<network>/ of the last entry (a listing is in key order)
+        List<KvEntry> group = null;
         for (KvEntry e : listing) {
-            String nid = NetworkKeys.networkIdOf(e.key()).orElse(null);
-            if (nid != null && e.key().startsWith(NetworkKeys.ENDPOINTS + nid + "/")) {
-                groups.computeIfAbsent(nid, k -> new ArrayList<>()).add(e);
+            // endpoints/<network>/<endpoint>: what store.list(endpointsOf(network)) would return
+            String key = e.key();
+            if (group == null || !key.startsWith(groupPrefix)) {
+                int slash = key.indexOf('/', from);
+                if (!key.startsWith(NetworkKeys.ENDPOINTS) || slash <= from) {
+                    continue;
+                }
+                groupPrefix = key.substring(0, slash + 1);
+                group = groups.computeIfAbsent(key.substring(from, slash), k -> new ArrayList<>());
             }
+            group.add(e);
         }
         Map<String, List<EndpointRecord>> next = new HashMap<>();
         groups.forEach((nid, entries) -> next.put(nid, List.copyOf(decoder.apply(nid, entries))));

@@ -173,4 +173,12 @@ class StoreWatcherTest {
                 new ArrayList<>(events.subList(0, 9)));
         assertEquals(java.util.Optional.empty(), view.of("n2"), "a stopped watch is not live");
     }
+
+    @Test
+    void theNextQueryWaitsTwiceTheCpuOfTheLastAnswerWithChangesAtMostATenthOfASecond() {
+        assertEquals(0, StoreWatcher.pace(0));
+        assertEquals(0, StoreWatcher.pace(-5));
+        assertEquals(6_000_000, StoreWatcher.pace(3_000_000));
+        assertEquals(100_000_000, StoreWatcher.pace(80_000_000));
+    }
 }
