@@ -358,7 +358,8 @@ public final class NetworkReconciler {
 
     /**
      * Reads the desired state from the store (empty: no network record): the network record, and its
-     * endpoint records from the store or, unless {@code fromStore}, from the endpoints watch while it is live.
+     * endpoint records from the store or, unless {@code fromStore}, from the endpoints watch when it has
+     * them ({@link WatchedEndpoints#of}).
      */
     Optional<DesiredNetwork> desired(boolean fromStore) {
         Optional<NetworkRecord> net = store.findNetwork(networkId);

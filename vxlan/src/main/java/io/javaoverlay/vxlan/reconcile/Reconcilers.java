@@ -81,7 +81,8 @@ public final class Reconcilers implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.watchedEndpoints = new WatchedEndpoints(store::endpointsFrom);
+        this.watchedEndpoints = new WatchedEndpoints(store::endpointsFrom,
+                nid -> byNetwork.containsKey(nid) || links.hasState(nid));
         this.watchers = List.of(
                 new StoreWatcher(store.kv(), NetworkKeys.NETWORKS, config.watchWait(), this::onStoreChange,
                         this::learnVnis, () -> { }, e -> false),

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The endpoint records as the endpoints watch last read them, by network: what a pass triggered by a
@@ -29,16 +30,23 @@ import java.util.function.BiFunction;
  * <p>The view keeps decoded records, not the listing: the decoder (the store's decode cache) hands back
  * the same record objects for unchanged bytes, so the view retains little that is new per listing. A
  * retained listing would live from one watch answer to the next, long enough to be promoted, and filled
- * the old generation with dead listings (4-5 MB more RSS at 1000 endpoints).
+ * the old generation with dead listings (4-5 MB more RSS at 1000 endpoints). Only the networks this host
+ * has something of are kept (the others' records would only fill the cache); for any other network, and
+ * one without records in the last listing, the view has no answer and a pass reads the store.
  */
 final class WatchedEndpoints {
     private final BiFunction<String, List<KvEntry>, List<EndpointRecord>> decoder;
+    private final Predicate<String> wanted;
     /** Network ID → its records in key order; null while the watch is not answering. */
     private volatile Map<String, List<EndpointRecord>> byNetwork;
 
-    /** {@code decoder}: a network's entries to its records (a corrupt one left out), as the store decodes them. */
-    WatchedEndpoints(BiFunction<String, List<KvEntry>, List<EndpointRecord>> decoder) {
+    /**
+     * @param decoder a network's entries to its records (a corrupt one left out), as the store decodes them
+     * @param wanted  the networks to keep: those this host has state or a reconciler for
+     */
+    WatchedEndpoints(BiFunction<String, List<KvEntry>, List<EndpointRecord>> decoder, Predicate<String> wanted) {
         this.decoder = decoder;
+        this.wanted = wanted;
     }
 
     /** A listing of {@code endpoints/} the watch just read. */
@@ -61,7 +69,11 @@ final class WatchedEndpoints {
             group.add(e);
         }
         Map<String, List<EndpointRecord>> next = new HashMap<>();
-        groups.forEach((nid, entries) -> next.put(nid, List.copyOf(decoder.apply(nid, entries))));
+        groups.forEach((nid, entries) -> {
+            if (wanted.test(nid)) {
+                next.put(nid, List.copyOf(decoder.apply(nid, entries)));
+            }
+        });
         byNetwork = next;
     }
 
@@ -70,9 +82,12 @@ final class WatchedEndpoints {
         byNetwork = null;
     }
 
-    /** The records of {@code networkId} as last watched (empty list: none), or empty when the watch is not live. */
+    /**
+     * The records of {@code networkId} as last watched; empty when the view has no answer (the watch is
+     * not live, the network was not wanted or had no records at the last listing): read the store then.
+     */
     Optional<List<EndpointRecord>> of(String networkId) {
         Map<String, List<EndpointRecord>> m = byNetwork;
-        return m == null ? Optional.empty() : Optional.of(m.getOrDefault(networkId, List.of()));
+        return m == null ? Optional.empty() : Optional.ofNullable(m.get(networkId));
     }
 }
