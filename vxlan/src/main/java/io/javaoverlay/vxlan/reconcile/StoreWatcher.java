@@ -50,6 +50,12 @@ final class StoreWatcher implements Runnable {
     private volatile boolean running = true;
     private volatile Thread thread;
 
+    /** A key's modify index at the answer of {@code generation}. */
+    private static final class Seen {
+        long index;
+        long generation;
+    }
+
     /** The networks with changed keys; {@code ownOnly}: those whose changed keys are all this host's own. */
     record Changes(Set<String> networks, Set<String> ownOnly) {}
 
@@ -111,7 +117,10 @@ final class StoreWatcher implements Runnable {
     @Override
     public void run() {
         long index = 0;
-        Map<String, Long> known = new HashMap<>();
+        // Key → its modify index at the last answer, updated in place: a map rebuilt per answer would
+        // promote a node, a boxed index and a key per record on every wake-up.
+        Map<String, Seen> known = new HashMap<>();
+        long generation = 0;
         Set<String> ownKeys = new HashSet<>(); // keys whose last seen entry was this host's own
         long backoffMs = 1000;
         long paceNanos = 0;
@@ -123,41 +132,50 @@ final class StoreWatcher implements Runnable {
                 long cpu0 = threadCpuNanos();
                 WatchResult r = store.watch(prefix, index, maxWait);
                 boolean snapshot = index == 0 || r.resync() || r.index() < index;
-                Map<String, Long> now = new HashMap<>();
-                for (KvEntry e : r.entries()) {
-                    now.put(e.key(), e.modifyIndex());
-                }
+                long gen = ++generation;
                 Set<String> changed = new HashSet<>();
                 Set<String> notOwn = new HashSet<>(); // networks with a changed key that is not this host's own
                 if (snapshot) {
+                    // Every network known before, and (below) every one in the answer.
                     known.keySet().forEach(k -> NetworkKeys.networkIdOf(k).ifPresent(changed::add));
-                    now.keySet().forEach(k -> NetworkKeys.networkIdOf(k).ifPresent(changed::add));
-                    notOwn.addAll(changed);
                     ownKeys.clear();
-                    for (KvEntry e : r.entries()) {
+                }
+                for (KvEntry e : r.entries()) {
+                    Seen seen = known.get(e.key());
+                    boolean added = seen == null;
+                    if (added) {
+                        seen = new Seen();
+                        known.put(e.key(), seen);
+                    }
+                    if (snapshot) {
+                        NetworkKeys.networkIdOf(e.key()).ifPresent(changed::add);
                         if (own.test(e)) {
                             ownKeys.add(e.key());
                         }
-                    }
-                } else {
-                    for (KvEntry e : r.entries()) {
-                        if (e.modifyIndex() != known.getOrDefault(e.key(), -1L)) {
-                            boolean mine = own.test(e);
-                            if (mine) {
-                                ownKeys.add(e.key());
-                            } else {
-                                ownKeys.remove(e.key());
-                            }
-                            mark(e.key(), mine, changed, notOwn);
+                    } else if (added || seen.index != e.modifyIndex()) {
+                        boolean mine = own.test(e);
+                        if (mine) {
+                            ownKeys.add(e.key());
+                        } else {
+                            ownKeys.remove(e.key());
                         }
+                        mark(e.key(), mine, changed, notOwn);
                     }
-                    for (String k : known.keySet()) {
-                        if (!now.containsKey(k)) {
-                            mark(k, ownKeys.remove(k), changed, notOwn);
+                    seen.index = e.modifyIndex();
+                    seen.generation = gen;
+                }
+                for (var it = known.entrySet().iterator(); it.hasNext(); ) {
+                    var k = it.next();
+                    if (k.getValue().generation != gen) { // removed since the last answer
+                        if (!snapshot) {
+                            mark(k.getKey(), ownKeys.remove(k.getKey()), changed, notOwn);
                         }
+                        it.remove();
                     }
                 }
-                known = now;
+                if (snapshot) {
+                    notOwn.addAll(changed);
+                }
                 index = r.index();
                 backoffMs = 1000;
                 onListing.accept(r.entries());
