@@ -86,14 +86,18 @@ class WatchedPassTest extends TwoHostsBase {
     void passesAfterStoreChangesDoNotListTheNetworkAgain() throws Exception {
         oneContainerEach();
         int before = store().listings.get();
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= 6; i++) {
             b.createEndpoint("n1", "dn-b", ep("eb" + i, "10.20.0." + (10 + i) + "/24"));
             b.join("n1", "eb" + i, "/var/run/docker/netns/b" + i);
         }
-        await("a programs b's new endpoints", () -> entriesTowardsB() >= 4);
+        await("a programs b's new endpoints", () -> entriesTowardsB() >= 7);
         await("both networks idle", () -> !a.reconcilers().busy("n1") && !b.reconcilers().busy("n1"));
-        assertEquals(before, store().listings.get(),
-                "the passes on a (b's records) and on b (its own) took the records from the watch");
+        // At most one listing per host: a host's first pass after its last store read may find the watch's
+        // listing asked for before that read, and read the store once more. With every pass listing the
+        // store (the build before), this test counted 5.
+        int listed = store().listings.get() - before;
+        assertTrue(listed <= 2, "the passes on a (b's records) and on b (its own) took the records from the watch,"
+                + " but the store was listed " + listed + " times");
     }
 
     @Test

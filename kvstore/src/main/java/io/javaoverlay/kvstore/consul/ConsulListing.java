@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,17 +46,18 @@ final class ConsulListing {
      */
     static Answer read(CloseableHttpClient http, URI agent, String root, String prefix, String dc, long index,
                        long waitMs, String what) throws KvStoreException {
-        StringBuilder query = new StringBuilder("recurse");
+        // Keys and the root use only [A-Za-z0-9._/:-] (KvKeys, ConsulConfig), which need no escaping.
+        StringBuilder url = new StringBuilder(agent.getScheme()).append("://").append(agent.getRawAuthority())
+                .append("/v1/kv/").append(root).append(prefix).append("?recurse");
         if (dc != null) {
-            query.append("&dc=").append(dc);
+            url.append("&dc=").append(URLEncoder.encode(dc, StandardCharsets.UTF_8));
         }
         if (index > 0 && waitMs > 0) {
-            query.append("&index=").append(Long.toUnsignedString(index)).append("&wait=").append(waitMs).append("ms");
+            url.append("&index=").append(Long.toUnsignedString(index)).append("&wait=").append(waitMs).append("ms");
         }
         URI uri;
         try {
-            uri = new URI(agent.getScheme(), null, agent.getHost(), agent.getPort(), "/v1/kv/" + root + prefix,
-                    query.toString(), null);
+            uri = new URI(url.toString());
         } catch (URISyntaxException e) {
             throw new KvStoreException(what + ": cannot form the Consul URL: " + e.getMessage(), e);
         }
@@ -79,6 +82,9 @@ final class ConsulListing {
             throw e; // Consul's own answer (a KvStoreException is an IOException)
         } catch (IOException e) {
             throw new StoreUnavailableException(what + ": Consul is unreachable (" + e + ")", e);
+        } catch (RuntimeException e) {
+            // e.g. the client's pool shut down by close(): as ConsulErrors reports Ecwid's other failures
+            throw new KvStoreException(what + ": unexpected answer from Consul (" + e + ")", e);
         }
     }
 

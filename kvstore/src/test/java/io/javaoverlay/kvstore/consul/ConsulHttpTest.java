@@ -109,6 +109,17 @@ class ConsulHttpTest {
     }
 
     @Test
+    void aListingAfterCloseIsAStoreErrorNotAnUncheckedOne() throws Exception {
+        URI addr = fakeAgent();
+        KvStore store = ConsulKvStore.open(ConsulConfig.defaults().withAddress(addr).withDatacenter("dc 2&x"));
+        assertEquals(1, store.list("endpoints/").size());
+        store.close();
+        KvStoreException e = assertThrows(KvStoreException.class, () -> store.list("endpoints/"));
+        assertTrue(e.getMessage().startsWith("list 'endpoints/': "), e.getMessage());
+        assertEquals("GET /v1/kv/javaoverlay/v1/endpoints/?recurse&dc=dc+2%26x", uris.get(0));
+    }
+
+    @Test
     void aListingIsParsedAsItStreams() throws Exception {
         String json = "[{\"LockIndex\":0,\"Key\":\"javaoverlay/v1/a\",\"Flags\":0,\"Value\":\"aGVsbG8=\",\"CreateIndex\":3,"
                 + "\"ModifyIndex\":9,\"Session\":\"x\",\"Extra\":{\"nested\":[1,2]}},"

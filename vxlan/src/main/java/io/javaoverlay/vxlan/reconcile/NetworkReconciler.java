@@ -76,6 +76,13 @@ public final class NetworkReconciler {
     private Optional<String> frozen = Optional.empty();
     /** Hosts of the network at the last BUM cost warning; 0 while below {@code --bum-warn-hosts}. */
     private int bumWarnedHosts;
+    /**
+     * {@link System#nanoTime()} when the last read of this network's endpoint records from the store began:
+     * a pass uses the watch's listing only if that was asked for later ({@link WatchedEndpoints}). A write
+     * that lands during that read, after the listing was asked for, can be in the read and not in the
+     * listing; the watch's next answer holds it, and triggers a pass.
+     */
+    private volatile long storeReadAt = System.nanoTime();
     /** Endpoint ID → MAC of this host's endpoint records, as the last {@link #desired} read them. */
     private Map<String, MacAddress> localMacs = Map.of();
 
@@ -367,8 +374,11 @@ public final class NetworkReconciler {
             return Optional.empty();
         }
         owner.vniSeen(net.get().vni(), networkId);
-        List<EndpointRecord> endpoints = (fromStore ? Optional.<List<EndpointRecord>>empty()
-                : owner.watchedEndpoints(networkId)).orElseGet(() -> store.endpoints(networkId));
+        List<EndpointRecord> endpoints = fromStore ? null : owner.watchedEndpoints(networkId, storeReadAt).orElse(null);
+        if (endpoints == null) {
+            storeReadAt = System.nanoTime(); // a listing asked for before now may be older than this read
+            endpoints = store.endpoints(networkId);
+        }
         Map<String, MacAddress> mine = new java.util.HashMap<>();
         for (EndpointRecord e : endpoints) {
             if (e.hostId().equals(config.hostId())) {

@@ -85,7 +85,7 @@ public final class Reconcilers implements AutoCloseable {
                 nid -> byNetwork.containsKey(nid) || links.hasState(nid));
         this.watchers = List.of(
                 new StoreWatcher(store.kv(), NetworkKeys.NETWORKS, config.watchWait(), this::onStoreChange,
-                        this::learnVnis, () -> { }, e -> false),
+                        (entries, askedAt) -> learnVnis(entries), () -> { }, e -> false),
                 new StoreWatcher(store.kv(), NetworkKeys.ENDPOINTS, config.watchWait(), this::onStoreChange,
                         watchedEndpoints::update, watchedEndpoints::lost, this::ownEndpoint));
     }
@@ -369,9 +369,12 @@ public final class Reconcilers implements AutoCloseable {
         return scheduler;
     }
 
-    /** The endpoint records of {@code networkId} as the watch last read them; empty while it is not live. */
-    Optional<List<EndpointRecord>> watchedEndpoints(String networkId) {
-        return watchedEndpoints.of(networkId);
+    /**
+     * The endpoint records of {@code networkId} as the watch last read them, if that read was asked for
+     * after {@code notBeforeNanos}; see {@link WatchedEndpoints#of}.
+     */
+    Optional<List<EndpointRecord>> watchedEndpoints(String networkId, long notBeforeNanos) {
+        return watchedEndpoints.of(networkId, notBeforeNanos);
     }
 
     void retired(NetworkReconciler r) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -44,7 +45,7 @@ final class StoreWatcher implements Runnable {
     private final String prefix;
     private final Duration maxWait;
     private final Consumer<Changes> onChange;
-    private final Consumer<List<KvEntry>> onListing;
+    private final ObjLongConsumer<List<KvEntry>> onListing;
     private final Runnable onLost;
     private final Predicate<KvEntry> own;
     private volatile boolean running = true;
@@ -60,11 +61,13 @@ final class StoreWatcher implements Runnable {
     record Changes(Set<String> networks, Set<String> ownOnly) {}
 
     /**
-     * @param onListing every answer's whole listing, before {@code onChange} hears of it
-     * @param onLost    a query failed: the last listing may be out of date until the next one
+     * @param onListing every answer's whole listing, with the {@link System#nanoTime()} at which its query
+     *                  was sent (the listing is the store at that moment or later), before {@code onChange}
+     *                  hears of it
+     * @param onLost    a query failed, or the watch ended: the last listing may be out of date
      */
     StoreWatcher(KvStore store, String prefix, Duration maxWait, Consumer<Changes> onChange,
-                 Consumer<List<KvEntry>> onListing, Runnable onLost, Predicate<KvEntry> own) {
+                 ObjLongConsumer<List<KvEntry>> onListing, Runnable onLost, Predicate<KvEntry> own) {
         this.store = store;
         this.prefix = prefix;
         this.maxWait = maxWait;
@@ -116,6 +119,14 @@ final class StoreWatcher implements Runnable {
 
     @Override
     public void run() {
+        try {
+            watchUntilStopped();
+        } finally {
+            onLost.run(); // also when an Error ends the thread: nobody may take the last listing as current
+        }
+    }
+
+    private void watchUntilStopped() {
         long index = 0;
         // Key → its modify index at the last answer, updated in place: a map rebuilt per answer would
         // promote a node, a boxed index and a key per record on every wake-up.
@@ -130,6 +141,7 @@ final class StoreWatcher implements Runnable {
                     Thread.sleep(paceNanos / 1_000_000, (int) (paceNanos % 1_000_000));
                 }
                 long cpu0 = threadCpuNanos();
+                long askedAt = System.nanoTime();
                 WatchResult r = store.watch(prefix, index, maxWait);
                 boolean snapshot = index == 0 || r.resync() || r.index() < index;
                 long gen = ++generation;
@@ -178,7 +190,7 @@ final class StoreWatcher implements Runnable {
                 }
                 index = r.index();
                 backoffMs = 1000;
-                onListing.accept(r.entries());
+                onListing.accept(r.entries(), askedAt);
                 if (!changed.isEmpty()) {
                     Set<String> ownOnly = new HashSet<>(changed);
                     ownOnly.removeAll(notOwn);

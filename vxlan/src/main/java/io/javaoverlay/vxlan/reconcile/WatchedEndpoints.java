@@ -23,9 +23,11 @@ import java.util.function.Predicate;
  * triggers the passes of the networks that changed in it, so a pass triggered by a store change always
  * sees that change or a newer one. A pass triggered otherwise (this host's own write, a link event) may
  * see a listing that lacks a write the watch has not delivered yet; the watch triggers another pass when
- * it does. The view is live only while the watch is: after a failed query, and until its next answer,
- * passes read the store. Full passes (the first one, the periodic resync, {@code reconcile}) and the
- * first Join of a network always read the store.
+ * it does. A listing is used only when its query was sent after the network's last pass that read the
+ * store had read it: a listing older than that (a watch paced, or silently cut off) would undo what that
+ * pass programmed. The view is live only while the watch is: after a failed query, and until its next
+ * answer, passes read the store. Full passes (the first one, the periodic resync, {@code reconcile}) and
+ * the first Join of a network always read the store.
  *
  * <p>The view keeps decoded records, not the listing: the decoder (the store's decode cache) hands back
  * the same record objects for unchanged bytes, so the view retains little that is new per listing. A
@@ -37,8 +39,10 @@ import java.util.function.Predicate;
 final class WatchedEndpoints {
     private final BiFunction<String, List<KvEntry>, List<EndpointRecord>> decoder;
     private final Predicate<String> wanted;
-    /** Network ID → its records in key order; null while the watch is not answering. */
-    private volatile Map<String, List<EndpointRecord>> byNetwork;
+    /** The last listing's records by network, and when its query was sent; null while the watch is not answering. */
+    private volatile Listing last;
+
+    private record Listing(Map<String, List<EndpointRecord>> byNetwork, long askedAtNanos) {}
 
     /**
      * @param decoder a network's entries to its records (a corrupt one left out), as the store decodes them
@@ -49,8 +53,8 @@ final class WatchedEndpoints {
         this.wanted = wanted;
     }
 
-    /** A listing of {@code endpoints/} the watch just read. */
-    void update(List<KvEntry> listing) {
+    /** A listing of {@code endpoints/} the watch just read; its query was sent at {@code askedAtNanos} ({@link System#nanoTime()}). */
+    void update(List<KvEntry> listing, long askedAtNanos) {
         Map<String, List<KvEntry>> groups = new HashMap<>();
         int from = NetworkKeys.ENDPOINTS.length();
         String groupPrefix = null; // endpoints/<network>/ of the last entry (a listing is in key order)
@@ -74,20 +78,23 @@ final class WatchedEndpoints {
                 next.put(nid, List.copyOf(decoder.apply(nid, entries)));
             }
         });
-        byNetwork = next;
+        last = new Listing(next, askedAtNanos);
     }
 
     /** The watch failed: until it answers again, nobody may take its last listing as current. */
     void lost() {
-        byNetwork = null;
+        last = null;
     }
 
     /**
-     * The records of {@code networkId} as last watched; empty when the view has no answer (the watch is
-     * not live, the network was not wanted or had no records at the last listing): read the store then.
+     * The records of {@code networkId} as last watched, if that listing's query was sent after
+     * {@code notBeforeNanos} ({@link System#nanoTime()}: when the network's last read of the store began).
+     * Empty when the view has no such answer (the watch is not live, its listing is older, the network was
+     * not wanted or had no records in it): read the store then.
      */
-    Optional<List<EndpointRecord>> of(String networkId) {
-        Map<String, List<EndpointRecord>> m = byNetwork;
-        return m == null ? Optional.empty() : Optional.ofNullable(m.get(networkId));
+    Optional<List<EndpointRecord>> of(String networkId, long notBeforeNanos) {
+        Listing l = last;
+        return l == null || l.askedAtNanos() - notBeforeNanos <= 0 ? Optional.empty()
+                : Optional.ofNullable(l.byNetwork().get(networkId));
     }
 }

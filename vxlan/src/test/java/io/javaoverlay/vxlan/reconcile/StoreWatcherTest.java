@@ -61,7 +61,7 @@ class StoreWatcherTest {
         store.script.add(new WatchResult(3, List.of(e("endpoints/n4/d", 2)), true));
         List<Set<String>> seen = new CopyOnWriteArrayList<>();
         StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), c -> seen.add(c.networks()),
-                entries -> { }, () -> { }, e -> false);
+                (entries, askedAt) -> { }, () -> { }, e -> false);
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (seen.size() < 4 && System.nanoTime() < deadline) {
@@ -96,7 +96,7 @@ class StoreWatcherTest {
         // a backwards index: a snapshot is never own only
         store.script.add(new WatchResult(2, List.of(e("endpoints/n3/d", 13, "mine")), true));
         List<StoreWatcher.Changes> seen = new CopyOnWriteArrayList<>();
-        StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), seen::add, entries -> { },
+        StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), seen::add, (entries, askedAt) -> { },
                 () -> { }, e -> e.valueAsString().equals("mine"));
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -122,7 +122,7 @@ class StoreWatcherTest {
         store.script.add(new WatchResult(20, List.of(e("networks/n1", 5)), false));
         List<Set<String>> seen = new CopyOnWriteArrayList<>();
         StoreWatcher w = new StoreWatcher(store, "networks/", Duration.ofMillis(10), c -> seen.add(c.networks()),
-                entries -> { }, () -> { }, e -> false);
+                (entries, askedAt) -> { }, () -> { }, e -> false);
         w.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (seen.size() < 2 && System.nanoTime() < deadline) {
@@ -143,6 +143,7 @@ class StoreWatcherTest {
         store.script.add(new StoreUnavailableException("consul down", null));
         store.script.add(new WatchResult(20, List.of(e("endpoints/n2/c", 11)), false));
         // Records named by their keys: the view's decoder is the store's in the daemon.
+        long start = System.nanoTime();
         WatchedEndpoints view = new WatchedEndpoints((nid, entries) -> entries.stream()
                 .map(x -> new EndpointRecord(nid, x.key().substring(x.key().lastIndexOf('/') + 1), "h",
                         IpAddress.parse("198.18.0.2"), MacAddress.parse("02:00:00:00:00:01"), null, null))
@@ -151,14 +152,14 @@ class StoreWatcherTest {
         StoreWatcher w = new StoreWatcher(store, "endpoints/", Duration.ofMillis(10), c -> {
             // What a pass triggered by this change would read: the listing that holds the change.
             for (String n : new java.util.TreeSet<>(c.networks())) {
-                events.add(n + "=" + view.of(n).map(l -> l.stream().map(EndpointRecord::endpointId).toList().toString()).orElse("the store"));
+                events.add(n + "=" + view.of(n, start).map(l -> l.stream().map(EndpointRecord::endpointId).toList().toString()).orElse("the store"));
             }
-        }, l -> {
-            view.update(l);
+        }, (l, askedAt) -> {
+            view.update(l, askedAt);
             events.add("listing");
         }, () -> {
             view.lost();
-            events.add("lost " + view.of("n1").isPresent());
+            events.add("lost " + view.of("n1", start).isPresent());
         }, e -> false);
         w.start();
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -173,7 +174,7 @@ class StoreWatcherTest {
                         "lost false",
                         "listing", "n1=the store", "n2=[c]"),
                 new ArrayList<>(events.subList(0, 10)));
-        assertEquals(java.util.Optional.empty(), view.of("n2"), "a stopped watch is not live");
+        assertEquals(java.util.Optional.empty(), view.of("n2", start), "a stopped watch is not live");
     }
 
     @Test
@@ -182,5 +183,18 @@ class StoreWatcherTest {
         assertEquals(0, StoreWatcher.pace(-5));
         assertEquals(6_000_000, StoreWatcher.pace(3_000_000));
         assertEquals(100_000_000, StoreWatcher.pace(80_000_000));
+    }
+
+    @Test
+    void aListingAskedForBeforeTheNetworksLastStoreReadIsNotUsed() {
+        WatchedEndpoints view = new WatchedEndpoints((nid, entries) -> entries.stream()
+                .map(x -> new EndpointRecord(nid, x.key().substring(x.key().lastIndexOf('/') + 1), "h",
+                        IpAddress.parse("198.18.0.2"), MacAddress.parse("02:00:00:00:00:01"), null, null))
+                .toList(), nid -> true);
+        long asked = System.nanoTime();
+        view.update(List.of(e("endpoints/n1/a", 5)), asked);
+        assertEquals(java.util.Optional.of(1), view.of("n1", asked - 1).map(List::size), "asked after the store read");
+        assertEquals(java.util.Optional.empty(), view.of("n1", asked), "asked when the store read ended");
+        assertEquals(java.util.Optional.empty(), view.of("n1", asked + 1_000_000), "asked before it");
     }
 }
