@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +26,7 @@ class DriftSettleTest extends TwoHostsBase {
 
     /** Host a with a container in n1, and its pass done. */
     void localContainerOnA() throws Exception {
-        a.start();
-        b.start();
-        a.createNetwork(hosts.net("n1", Map.of()));
-        b.createNetwork(hosts.net("n1", Map.of()));
-        a.createEndpoint("n1", "dn-a", ep("ea", "10.20.0.5/24"));
-        a.join("n1", "ea", "/var/run/docker/netns/a");
+        n1OnBothWithContainerOnA();
         await("a's pass after the Join", () -> !a.reconcilers().busy("n1")
                 && DriftCheck.settled(a.reconcilers()).get(0).tableDrift() == 0);
     }

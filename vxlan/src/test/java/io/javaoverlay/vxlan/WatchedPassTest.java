@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -70,12 +69,7 @@ class WatchedPassTest extends TwoHostsBase {
 
     /** a and b each with a container in n1, every pass done. */
     private void oneContainerEach() throws Exception {
-        a.start();
-        b.start();
-        a.createNetwork(hosts.net("n1", Map.of()));
-        b.createNetwork(hosts.net("n1", Map.of()));
-        a.createEndpoint("n1", "dn-a", ep("ea", "10.20.0.5/24"));
-        a.join("n1", "ea", "/var/run/docker/netns/a");
+        n1OnBothWithContainerOnA();
         b.createEndpoint("n1", "dn-b", ep("eb0", "10.20.0.10/24"));
         b.join("n1", "eb0", "/var/run/docker/netns/b0");
         await("a programs b's first endpoint", () -> entriesTowardsB() >= 1);

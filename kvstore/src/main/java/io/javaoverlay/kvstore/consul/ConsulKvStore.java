@@ -9,7 +9,6 @@ import com.ecwid.consul.v1.kv.model.GetBinaryValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import com.ecwid.consul.v1.session.model.NewSession;
 import com.ecwid.consul.v1.session.model.Session;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvKeys;
@@ -27,7 +26,6 @@ import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -236,22 +234,6 @@ public final class ConsulKvStore implements KvStore {
             }
             // Same index before our deadline: Consul may wake early; wait for the rest.
         }
-    }
-
-    /** A KvEntry from Consul's JSON form ({@code Key}, base64 {@code Value}, {@code ModifyIndex}). */
-    static KvEntry entryFrom(JsonNode kv, String root) {
-        String full = kv.path("Key").asText();
-        if (!full.startsWith(root) || full.length() == root.length()) {
-            return null;
-        }
-        JsonNode v = kv.path("Value");
-        byte[] value = v.isNull() || v.isMissingNode() ? new byte[0] : Base64.getDecoder().decode(v.asText());
-        return new KvEntry(full.substring(root.length()), value, kv.path("ModifyIndex").asLong());
-    }
-
-    private String relative(String full) {
-        return full == null || !full.startsWith(root) || full.length() == root.length()
-                ? null : full.substring(root.length());
     }
 
     @Override

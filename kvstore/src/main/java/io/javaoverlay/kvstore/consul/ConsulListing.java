@@ -3,6 +3,7 @@ package io.javaoverlay.kvstore.consul;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
@@ -19,6 +20,7 @@ import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 
@@ -126,8 +128,9 @@ final class ConsulListing {
                         default -> p.skipChildren();
                     }
                 }
-                if (key != null && key.startsWith(root) && key.length() > root.length()) {
-                    out.add(new KvEntry(key.substring(root.length()), value, modifyIndex));
+                String relative = key == null ? null : relative(key, root);
+                if (relative != null) {
+                    out.add(new KvEntry(relative, value, modifyIndex));
                 }
             }
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -135,5 +138,21 @@ final class ConsulListing {
         }
         out.sort(Comparator.comparing(KvEntry::key));
         return out;
+    }
+
+    /** A KvEntry from Consul's JSON form of one key (a transaction's result); null for a key outside {@code root}. */
+    static KvEntry entryFrom(JsonNode kv, String root) {
+        String relative = relative(kv.path("Key").asText(), root);
+        if (relative == null) {
+            return null;
+        }
+        JsonNode v = kv.path("Value");
+        byte[] value = v.isNull() || v.isMissingNode() ? new byte[0] : Base64.getDecoder().decode(v.asText());
+        return new KvEntry(relative, value, kv.path("ModifyIndex").asLong());
+    }
+
+    /** {@code full} without {@code root}; null when it is not below {@code root} (or is {@code root} itself). */
+    private static String relative(String full, String root) {
+        return full.startsWith(root) && full.length() > root.length() ? full.substring(root.length()) : null;
     }
 }

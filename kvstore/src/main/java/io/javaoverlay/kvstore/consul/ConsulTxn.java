@@ -145,7 +145,7 @@ final class ConsulTxn {
                 throw new IOException("transaction answer has fewer results than expected: " + content);
             }
             if (verbs.get(i).equals("get")) {
-                out.add(ConsulKvStore.entryFrom(kv, root));
+                out.add(ConsulListing.entryFrom(kv, root));
             }
         }
         return out;

@@ -113,7 +113,7 @@ public final class DriftCheck {
     /** Compares the store's wishes for {@code r}'s network with the kernel; never throws. */
     public static Drift inspect(NetworkReconciler r) {
         try {
-            Optional<DesiredNetwork> desired = r.desired(true);
+            Optional<DesiredNetwork> desired = r.desired();
             ActualNetwork actual = r.actual(desired, false);
             return count(r.networkId(), desired, actual, Planner.plan(r.networkId(), desired, actual));
         } catch (NetlinkException | RuntimeException e) {

@@ -77,13 +77,13 @@ public final class NetworkReconciler {
     /** Hosts of the network at the last BUM cost warning; 0 while below {@code --bum-warn-hosts}. */
     private int bumWarnedHosts;
     /**
-     * {@link System#nanoTime()} when the last read of this network's endpoint records from the store began:
-     * a pass uses the watch's listing only if that was asked for later ({@link WatchedEndpoints}). A write
-     * that lands during that read, after the listing was asked for, can be in the read and not in the
+     * {@link System#nanoTime()} when the pass last began to read this network's endpoint records from the
+     * store: a pass uses the watch's listing only if that was asked for later ({@link WatchedEndpoints}). A
+     * write that lands during that read, after the listing was asked for, can be in the read and not in the
      * listing; the watch's next answer holds it, and triggers a pass.
      */
-    private volatile long storeReadAt = System.nanoTime();
-    /** Endpoint ID → MAC of this host's endpoint records, as the last {@link #desired} read them. */
+    private long storeReadAt = System.nanoTime();
+    /** Endpoint ID → MAC of this host's endpoint records, as the pass last read them. */
     private Map<String, MacAddress> localMacs = Map.of();
 
     NetworkReconciler(String networkId, NetlinkHandle handle, OverlayStore store, VxlanConfig config, Reconcilers owner) {
@@ -258,7 +258,7 @@ public final class NetworkReconciler {
         Optional<DesiredNetwork> desired;
         ActualNetwork actual;
         try {
-            desired = desired(fromStore);
+            desired = desiredForPass(fromStore);
             actual = actual(desired, full);
         } catch (NetlinkException | RuntimeException e) {
             // Store or kernel unreadable: keep whatever is programmed (never tear down on an outage).
@@ -364,21 +364,31 @@ public final class NetworkReconciler {
     }
 
     /**
-     * Reads the desired state from the store (empty: no network record): the network record, and its
-     * endpoint records from the store or, unless {@code fromStore}, from the endpoints watch when it has
-     * them ({@link WatchedEndpoints#of}).
+     * The store's wishes for this network (empty: no network record), read from the store. Changes nothing
+     * here: for a look from outside the pass ({@link DriftCheck}).
      */
-    Optional<DesiredNetwork> desired(boolean fromStore) {
+    Optional<DesiredNetwork> desired() {
+        Optional<NetworkRecord> net = store.findNetwork(networkId);
+        return net.isEmpty() ? Optional.empty() : derive(net.get(), store.endpoints(networkId));
+    }
+
+    /**
+     * The pass's read of the desired state: the network record from the store, and its endpoint records
+     * from the store or, unless {@code fromStore}, from the endpoints watch when it has them
+     * ({@link WatchedEndpoints#of}). Notes the VNI, this host's endpoint MACs and when the store was read.
+     */
+    private Optional<DesiredNetwork> desiredForPass(boolean fromStore) {
         Optional<NetworkRecord> net = store.findNetwork(networkId);
         if (net.isEmpty()) {
             return Optional.empty();
         }
         owner.vniSeen(net.get().vni(), networkId);
-        List<EndpointRecord> endpoints = fromStore ? null : owner.watchedEndpoints(networkId, storeReadAt).orElse(null);
-        if (endpoints == null) {
+        Optional<List<EndpointRecord>> watched = fromStore ? Optional.empty()
+                : owner.watchedEndpoints(networkId, storeReadAt);
+        List<EndpointRecord> endpoints = watched.orElseGet(() -> {
             storeReadAt = System.nanoTime(); // a listing asked for before now may be older than this read
-            endpoints = store.endpoints(networkId);
-        }
+            return store.endpoints(networkId);
+        });
         Map<String, MacAddress> mine = new java.util.HashMap<>();
         for (EndpointRecord e : endpoints) {
             if (e.hostId().equals(config.hostId())) {
@@ -386,9 +396,12 @@ public final class NetworkReconciler {
             }
         }
         localMacs = mine;
-        Set<String> withdrawn = owner.withdrawn();
-        return DesiredNetwork.derive(net, endpoints, config.hostId(), config.vtep(), config.port(),
-                config.underlay().deviceIndex(), containerMtu(net.get(), config), withdrawn);
+        return derive(net.get(), endpoints);
+    }
+
+    private Optional<DesiredNetwork> derive(NetworkRecord net, List<EndpointRecord> endpoints) {
+        return DesiredNetwork.derive(Optional.of(net), endpoints, config.hostId(), config.vtep(), config.port(),
+                config.underlay().deviceIndex(), containerMtu(net, config), owner.withdrawn());
     }
 
     /**
