@@ -42,6 +42,21 @@ class LayeringTest {
         assertEquals(List.of(), v);
     }
 
+    /**
+     * Ecwid's ConsulRawClient builds a default HttpClient with a TLS context and Apache's
+     * public-suffix list in its class initialiser, about 8 MB of the daemon's RSS that nothing uses;
+     * ConsulClient and the transport package need it. Only Ecwid's request parameters may be used.
+     */
+    @Test
+    void ecwidsClientAndTransportAreNeverLoaded() throws IOException {
+        List<String> v = imports(MAIN, "com.ecwid.consul.v1.ConsulClient");
+        v.addAll(imports(MAIN, "com.ecwid.consul.v1.ConsulRawClient"));
+        v.addAll(imports(MAIN, "com.ecwid.consul.transport."));
+        v.addAll(imports(MAIN, "com.ecwid.consul.v1.Request"));
+        v.addAll(imports(MAIN, "com.ecwid.consul.v1.Response"));
+        assertEquals(List.of(), v);
+    }
+
     @Test
     void onlyTheConsulPackageKnowsEcwid() throws IOException {
         List<String> v = imports(MAIN, "com.ecwid.");

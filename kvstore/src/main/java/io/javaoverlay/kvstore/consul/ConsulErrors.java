@@ -1,86 +1,79 @@
 package io.javaoverlay.kvstore.consul;
 
-import com.ecwid.consul.transport.HttpResponse;
-import com.ecwid.consul.transport.TransportException;
-import com.ecwid.consul.v1.OperationException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.LeaseExpiredException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
- * The one place where Ecwid's unchecked exceptions, raw HTTP statuses and {@code false} CAS
- * answers become kvstore exceptions: transport failures, 5xx and 429 are
- * {@link StoreUnavailableException} (retryable), a lost CAS is {@link CasConflictException},
- * any other answer is a plain {@link KvStoreException} carrying Consul's status and body.
+ * The one place where Consul's answers become kvstore results or exceptions: 5xx and 429 are
+ * {@link StoreUnavailableException} (retryable, as is a call that got no answer, see
+ * {@link ConsulCalls}), a {@code false} write answer is {@link CasConflictException}, a write
+ * naming an expired session is {@link LeaseExpiredException}, any other answer is a plain
+ * {@link KvStoreException} carrying Consul's status and body.
  */
 final class ConsulErrors {
     private ConsulErrors() {
     }
 
-    /** An Ecwid call; Ecwid reports failures as unchecked exceptions. */
-    interface Call<T> {
-        T run();
+    /** Throws unless the answer has status 200. */
+    static void requireOk(String what, ConsulCalls.Answer r) throws KvStoreException {
+        requireOk(what, r.status(), r.text());
     }
 
-    /** Runs an Ecwid call, translating its failures; {@code what} names the operation and key. */
-    static <T> T call(String what, Call<T> call) throws KvStoreException {
+    /** A KV write's answer ({@code true} or {@code false}, status 200) as a boolean. */
+    static boolean written(String what, ConsulCalls.Answer r) throws KvStoreException {
+        requireOk(what, r);
+        String text = r.text().strip();
+        if (text.equals("true") || text.equals("false")) {
+            return text.equals("true");
+        }
+        throw new KvStoreException(what + ": unreadable answer from Consul (expected true or false): " + text);
+    }
+
+    /** A 200 answer's body as JSON ({@code null} JSON for an empty body). */
+    static JsonNode json(String what, ConsulCalls.Answer r) throws KvStoreException {
         try {
-            return call.run();
-        } catch (RuntimeException e) {
-            throw translate(what, e);
+            return r.body().length == 0 ? ConsulTxn.JSON.nullNode() : ConsulTxn.JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new KvStoreException(what + ": unreadable answer from Consul: " + e.getMessage(), e);
         }
     }
 
-    /** Like {@link #call}, but a 404 means the session (lease) is gone. */
-    static <T> T callLease(String what, String sessionId, Call<T> call) throws KvStoreException {
+    /** A request body as JSON bytes. */
+    static byte[] bytes(String what, JsonNode body) throws KvStoreException {
         try {
-            return call.run();
-        } catch (RuntimeException e) {
-            if (status(e) == 404) {
-                throw new LeaseExpiredException(what + ": lease " + sessionId
-                        + " has expired or was closed; create a new one and rewrite its keys");
-            }
-            throw translate(what, e);
+            return ConsulTxn.JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new KvStoreException(what + ": cannot encode the request: " + e, e);
         }
     }
 
-    /** The HTTP status of an Ecwid failure, or -1 if it did not get an answer. */
-    static int status(RuntimeException e) {
-        return e instanceof OperationException oe ? oe.getStatusCode() : -1;
-    }
-
-    static KvStoreException translate(String what, RuntimeException e) {
-        if (e instanceof TransportException) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return new StoreUnavailableException(what + ": Consul is unreachable (" + cause + ")", e);
-        }
-        if (e instanceof OperationException oe) {
-            return forStatus(what, oe.getStatusCode(), oe.getStatusContent(), e);
-        }
-        return new KvStoreException(what + ": unexpected answer from Consul (" + e + ")", e);
-    }
-
-    /** Throws unless a raw response has status 200. */
-    static void requireOk(String what, HttpResponse r) throws KvStoreException {
-        requireOk(what, r.getStatusCode(), r.getContent());
+    /** One URL path segment (a session, service or check ID, a service name), escaped. */
+    static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Throws unless {@code status} is 200; {@code body} is the answer's text, for the message. */
     static void requireOk(String what, int status, String body) throws KvStoreException {
         if (status != 200) {
-            throw forStatus(what, status, body, null);
+            throw forStatus(what, status, body);
         }
     }
 
     /** Turns Consul's {@code true}/{@code false} write answer into success or a conflict. */
-    static void requireWritten(Boolean written, String conflictMessage) throws CasConflictException {
-        if (!Boolean.TRUE.equals(written)) {
+    static void requireWritten(boolean written, String conflictMessage) throws CasConflictException {
+        if (!written) {
             throw new CasConflictException(conflictMessage);
         }
     }
 
-    private static KvStoreException forStatus(String what, int status, String body, Throwable cause) {
+    private static KvStoreException forStatus(String what, int status, String body) {
         String msg = what + ": Consul answered HTTP " + status + (body == null || body.isBlank() ? ""
                 : " (" + body.strip() + ")");
         // Consul reports a write that names an expired session only through this 500 text
@@ -90,8 +83,8 @@ final class ConsulErrors {
         }
         // 5xx covers "No cluster leader" and RPC failures during elections; 429 is rate limiting.
         if (status >= 500 || status == 429) {
-            return new StoreUnavailableException(msg, cause);
+            return new StoreUnavailableException(msg, null);
         }
-        return cause == null ? new KvStoreException(msg) : new KvStoreException(msg, cause);
+        return new KvStoreException(msg);
     }
 }

@@ -1,14 +1,10 @@
 package io.javaoverlay.kvstore.consul;
 
-import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.ConsulRawClient;
+import com.ecwid.consul.SingleUrlParameters;
 import com.ecwid.consul.v1.QueryParams;
-import com.ecwid.consul.v1.Request;
-import com.ecwid.consul.transport.HttpResponse;
-import com.ecwid.consul.v1.kv.model.GetBinaryValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
-import com.ecwid.consul.v1.session.model.NewSession;
-import com.ecwid.consul.v1.session.model.Session;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javaoverlay.kvstore.CasConflictException;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvKeys;
@@ -20,7 +16,6 @@ import io.javaoverlay.kvstore.StoreLease;
 import io.javaoverlay.kvstore.TxnAbortedException;
 import io.javaoverlay.kvstore.TxnOp;
 import io.javaoverlay.kvstore.WatchResult;
-import org.apache.http.impl.client.CloseableHttpClient;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -31,10 +26,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link KvStore} on Consul's KV store through Ecwid consul-api. Ecwid's typed client does the
- * plain reads, writes, CAS ({@code ?cas=}), lock acquisition and sessions; what it lacks
- * ({@code /v1/txn}, delete-if-index, millisecond blocking waits) goes through its raw client.
- * Every key is stored under {@link ConsulConfig#prefix()}.
+ * {@link KvStore} on Consul's HTTP API: {@code /v1/kv} for reads, writes, CAS ({@code ?cas=}) and
+ * lock acquisition ({@code ?acquire=}), {@code /v1/txn} for transactions and delete-if-index,
+ * {@code /v1/session} for leases. The calls go through {@link ConsulCalls} (the JDK's HTTP client,
+ * Ecwid's query parameters), listings and watches through {@link ConsulListing} (streamed,
+ * millisecond waits). Every key is stored under {@link ConsulConfig#prefix()}.
  *
  * <p>Two HTTP clients: one for ordinary calls (read timeout = request timeout, so a dead agent
  * fails fast) and one for blocking watches (read timeout above the longest wait).
@@ -47,28 +43,23 @@ public final class ConsulKvStore implements KvStore {
     /** Consul's largest session TTL. */
     public static final Duration MAX_LEASE_TTL = Duration.ofHours(24);
     private static final int MAX_GET_RETRIES = 5;
+    private static final SingleUrlParameters RECURSE = new SingleUrlParameters("recurse");
 
     private final ConsulConfig config;
     private final String root;
-    private final CloseableHttpClient http;
-    private final CloseableHttpClient watchHttp;
-    private final ConsulRawClient raw;
-    private final ConsulRawClient watchRaw;
-    private final ConsulClient client;
+    private final ConsulHttp http;
+    private final ConsulHttp watchHttp;
+    private final ConsulCalls calls;
     private final QueryParams dc;
 
     private ConsulKvStore(ConsulConfig config, SSLContext ssl) {
         this.config = config;
         this.root = config.prefix();
-        this.http = ConsulHttp.build(config, ssl, config.requestTimeout(), 64);
+        this.http = new ConsulHttp(config, ssl, config.requestTimeout());
         Duration watchRead = config.maxWatchWait().plus(config.maxWatchWait().dividedBy(16))
                 .plus(config.requestTimeout());
-        this.watchHttp = ConsulHttp.build(config, ssl, watchRead, 256);
-        String host = config.address().getScheme() + "://" + config.address().getHost();
-        int port = config.address().getPort();
-        this.raw = new ConsulRawClient(http, host, port, "");
-        this.watchRaw = new ConsulRawClient(watchHttp, host, port, "");
-        this.client = new ConsulClient(raw);
+        this.watchHttp = new ConsulHttp(config, ssl, watchRead);
+        this.calls = new ConsulCalls(http);
         this.dc = config.datacenter() == null ? QueryParams.DEFAULT : new QueryParams(config.datacenter());
     }
 
@@ -95,15 +86,25 @@ public final class ConsulKvStore implements KvStore {
     @Override
     public Optional<KvEntry> get(String key) throws KvStoreException {
         KvKeys.requireValidKey(key);
-        GetBinaryValue v = ConsulErrors.call("get '" + key + "'",
-                () -> client.getKVBinaryValue(root + key, dc).getValue());
-        return v == null ? Optional.empty() : Optional.of(new KvEntry(key, v.getValue(), v.getModifyIndex()));
+        String what = "get '" + key + "'";
+        ConsulCalls.Answer r = calls.get(what, "/v1/kv/" + root + key, dc);
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        ConsulErrors.requireOk(what, r);
+        // [{"Key":..,"Value":base64|null,"ModifyIndex":..}]; a key written with no value reads as empty
+        JsonNode kv = ConsulErrors.json(what, r).path(0);
+        KvEntry e = kv.isObject() ? ConsulListing.entryFrom(kv, root) : null;
+        if (e == null) {
+            throw new KvStoreException(what + ": unreadable answer from Consul: " + r.text());
+        }
+        return Optional.of(e);
     }
 
     @Override
     public List<KvEntry> list(String prefix) throws KvStoreException {
         KvKeys.requireValidPrefix(prefix);
-        return ConsulListing.read(http, config.address(), root, prefix, config.datacenter(), 0, 0,
+        return ConsulListing.read(http, root, prefix, config.datacenter(), 0, 0,
                 "list '" + prefix + "'").entries();
     }
 
@@ -129,15 +130,16 @@ public final class ConsulKvStore implements KvStore {
     private void write(String key, byte[] value, PutParams params, String what) throws KvStoreException {
         KvKeys.requireValidKey(key);
         Objects.requireNonNull(value, "value");
-        Boolean ok = ConsulErrors.call(what + " '" + key + "'",
-                () -> client.setKVBinaryValue(root + key, value, params, dc).getValue());
-        ConsulErrors.requireWritten(ok, what + " '" + key + "' lost: the key was changed, created or deleted since");
+        String op = what + " '" + key + "'";
+        boolean ok = ConsulErrors.written(op, calls.put(op, "/v1/kv/" + root + key, value, params, dc));
+        ConsulErrors.requireWritten(ok, op + " lost: the key was changed, created or deleted since");
     }
 
     @Override
     public void delete(String key) throws KvStoreException {
         KvKeys.requireValidKey(key);
-        ConsulErrors.call("delete '" + key + "'", () -> client.deleteKVValue(root + key, dc));
+        String what = "delete '" + key + "'";
+        ConsulErrors.requireOk(what, calls.delete(what, "/v1/kv/" + root + key, dc));
     }
 
     @Override
@@ -155,7 +157,8 @@ public final class ConsulKvStore implements KvStore {
     @Override
     public void deletePrefix(String prefix) throws KvStoreException {
         KvKeys.requireValidPrefix(prefix);
-        ConsulErrors.call("deletePrefix '" + prefix + "'", () -> client.deleteKVValues(root + prefix, dc));
+        String what = "deletePrefix '" + prefix + "'";
+        ConsulErrors.requireOk(what, calls.delete(what, "/v1/kv/" + root + prefix, RECURSE, dc));
     }
 
     @Override
@@ -176,11 +179,10 @@ public final class ConsulKvStore implements KvStore {
             } catch (IOException e) {
                 throw new KvStoreException("transaction: cannot encode request: " + e, e);
             }
-            HttpResponse r = ConsulErrors.call("transaction of " + checked.size() + " operations",
-                    () -> raw.makePutRequest(Request.Builder.newBuilder().setEndpoint("/v1/txn")
-                            .setBinaryContent(body).addUrlParameter(dc).build()));
-            if (r.getStatusCode() == 409) {
-                List<ConsulTxn.Failure> failures = ConsulTxn.parseFailures(r.getContent());
+            String what = "transaction of " + checked.size() + " operations";
+            ConsulCalls.Answer r = calls.put(what, "/v1/txn", body, dc);
+            if (r.status() == 409) {
+                List<ConsulTxn.Failure> failures = ConsulTxn.parseFailures(r.text());
                 // A failing op that is not a Get fails whatever the Gets guessed: a Get changes nothing.
                 ConsulTxn.Failure real = null;
                 List<Integer> wrongGuesses = new ArrayList<>();
@@ -200,9 +202,9 @@ public final class ConsulKvStore implements KvStore {
                 int op = t.originOf(f.consulOpIndex());
                 throw new TxnAbortedException(op, "transaction rolled back at operation " + op + ": " + f.what());
             }
-            ConsulErrors.requireOk("transaction of " + checked.size() + " operations", r);
+            ConsulErrors.requireOk(what, r);
             try {
-                return t.reads(r.getContent());
+                return t.reads(r.text());
             } catch (IOException e) {
                 throw new KvStoreException("transaction committed but its answer is unreadable: " + e, e);
             }
@@ -217,7 +219,7 @@ public final class ConsulKvStore implements KvStore {
         long deadline = System.nanoTime() + Math.max(0, capped.toNanos());
         while (true) {
             long waitMs = (deadline - System.nanoTime()) / 1_000_000;
-            ConsulListing.Answer r = ConsulListing.read(watchHttp, config.address(), root, prefix, config.datacenter(),
+            ConsulListing.Answer r = ConsulListing.read(watchHttp, root, prefix, config.datacenter(),
                     index, waitMs, "watch '" + prefix + "'");
             List<KvEntry> entries = r.entries();
             // Consul's blocking-query rules: an index of 0 is treated as 1, and an index lower
@@ -241,12 +243,18 @@ public final class ConsulKvStore implements KvStore {
         KvKeys.requireValidLease(name, ttl);
         Duration effective = ttl.compareTo(MIN_LEASE_TTL) < 0 ? MIN_LEASE_TTL
                 : ttl.compareTo(MAX_LEASE_TTL) > 0 ? MAX_LEASE_TTL : ttl;
-        NewSession s = new NewSession();
-        s.setName(name);
-        s.setTtl(effective.toSeconds() + "s");
-        s.setBehavior(Session.Behavior.DELETE);
-        s.setLockDelay(0); // keys of a dead host may be re-claimed at once
-        String id = ConsulErrors.call("create lease '" + name + "'", () -> client.sessionCreate(s, dc).getValue());
+        ObjectNode s = ConsulTxn.JSON.createObjectNode();
+        s.put("Name", name);
+        s.put("TTL", effective.toSeconds() + "s");
+        s.put("Behavior", "delete");
+        s.put("LockDelay", "0s"); // keys of a dead host may be re-claimed at once
+        String what = "create lease '" + name + "'";
+        ConsulCalls.Answer r = calls.put(what, "/v1/session/create", ConsulErrors.bytes(what, s), dc);
+        ConsulErrors.requireOk(what, r);
+        String id = ConsulErrors.json(what, r).path("ID").asText("");
+        if (id.isEmpty()) {
+            throw new KvStoreException(what + ": Consul's answer has no session ID: " + r.text());
+        }
         // A session with TTL and Behavior=delete, clamped to Consul's 10 s .. 24 h; Consul may take up
         // to 2×TTL to invalidate it.
         return new StoreLease(this, id, name, Duration.ofSeconds(effective.toSeconds()), this::renewSession,
@@ -262,9 +270,8 @@ public final class ConsulKvStore implements KvStore {
         }
         PutParams p = new PutParams();
         p.setAcquireSession(lease.id());
-        Boolean ok = ConsulErrors.call("putWithLease '" + key + "'",
-                () -> client.setKVBinaryValue(root + key, value, p, dc).getValue());
-        if (!Boolean.TRUE.equals(ok)) {
+        String what = "putWithLease '" + key + "'";
+        if (!ConsulErrors.written(what, calls.put(what, "/v1/kv/" + root + key, value, p, dc))) {
             if (!sessionExists(lease.id())) {
                 throw new LeaseExpiredException("lease " + lease.id() + " has expired; cannot bind key '" + key + "'");
             }
@@ -273,17 +280,28 @@ public final class ConsulKvStore implements KvStore {
     }
 
     private boolean sessionExists(String id) throws KvStoreException {
-        return ConsulErrors.call("look up lease " + id, () -> client.getSessionInfo(id, dc).getValue()) != null;
+        String what = "look up lease " + id;
+        ConsulCalls.Answer r = calls.get(what, "/v1/session/info/" + ConsulErrors.segment(id), dc);
+        ConsulErrors.requireOk(what, r);
+        // [session] while it exists; [] or null (older agents) once it is gone
+        return ConsulErrors.json(what, r).path(0).isObject();
     }
 
     /** Renews a lease: {@code PUT /v1/session/renew/<id>}. */
     private void renewSession(String id) throws KvStoreException {
-        ConsulErrors.callLease("renew lease " + id, id, () -> client.renewSession(id, dc));
+        String what = "renew lease " + id;
+        ConsulCalls.Answer r = calls.put(what, "/v1/session/renew/" + ConsulErrors.segment(id), null, dc);
+        if (r.status() == 404) {
+            throw new LeaseExpiredException(what + ": lease " + id
+                    + " has expired or was closed; create a new one and rewrite its keys");
+        }
+        ConsulErrors.requireOk(what, r);
     }
 
     /** Ends a lease: {@code PUT /v1/session/destroy/<id>}; Consul deletes the session's keys. */
     private void destroySession(String id) throws KvStoreException {
-        ConsulErrors.call("end lease " + id, () -> client.sessionDestroy(id, dc));
+        String what = "end lease " + id;
+        ConsulErrors.requireOk(what, calls.put(what, "/v1/session/destroy/" + ConsulErrors.segment(id), null, dc));
     }
 
     @Override
@@ -293,15 +311,7 @@ public final class ConsulKvStore implements KvStore {
 
     @Override
     public void close() {
-        try {
-            http.close();
-        } catch (IOException ignored) {
-            // closing sockets; nothing to recover
-        }
-        try {
-            watchHttp.close();
-        } catch (IOException ignored) {
-            // same
-        }
+        http.close();
+        watchHttp.close();
     }
 }

@@ -6,17 +6,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javaoverlay.kvstore.KvEntry;
 import io.javaoverlay.kvstore.KvStoreException;
-import io.javaoverlay.kvstore.StoreUnavailableException;
-import org.apache.http.HttpEntity;
-import org.apache.http.client.methods.CloseableHttpResponse;
-import org.apache.http.client.methods.HttpGet;
-import org.apache.http.impl.client.CloseableHttpClient;
-import org.apache.http.util.EntityUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,8 +18,8 @@ import java.util.List;
 
 /**
  * A recursive read of one key prefix ({@code GET /v1/kv/<prefix>?recurse}, optionally blocking), with
- * the answer parsed as it streams in. Ecwid's client first reads an answer into a String through a
- * doubling char buffer, then into objects, then decodes each base64 value: at 1000 endpoint records a
+ * the answer parsed as it streams in. Ecwid's client first read an answer into a String through a
+ * doubling char buffer, then into objects, then decoded each base64 value: at 1000 endpoint records a
  * listing is about 0.5 MB of JSON, and the watch and every reconcile pass read one, so that path
  * allocated several MB per read and most of the daemon's garbage. Here Jackson reads the bytes and
  * decodes each value in place; only the entries are kept.
@@ -46,60 +38,25 @@ final class ConsulListing {
      * @param index a blocking query's index, or 0 for an immediate answer
      * @param waitMs the blocking wait, used when {@code index > 0}
      */
-    static Answer read(CloseableHttpClient http, URI agent, String root, String prefix, String dc, long index,
+    static Answer read(ConsulHttp http, String root, String prefix, String dc, long index,
                        long waitMs, String what) throws KvStoreException {
         // Keys and the root use only [A-Za-z0-9._/:-] (KvKeys, ConsulConfig), which need no escaping.
-        StringBuilder url = new StringBuilder(agent.getScheme()).append("://").append(agent.getRawAuthority())
-                .append("/v1/kv/").append(root).append(prefix).append("?recurse");
+        StringBuilder url = new StringBuilder(http.base()).append("/v1/kv/").append(root).append(prefix).append("?recurse");
         if (dc != null) {
             url.append("&dc=").append(URLEncoder.encode(dc, StandardCharsets.UTF_8));
         }
         if (index > 0 && waitMs > 0) {
             url.append("&index=").append(Long.toUnsignedString(index)).append("&wait=").append(waitMs).append("ms");
         }
-        URI uri;
-        try {
-            uri = new URI(url.toString());
-        } catch (URISyntaxException e) {
-            throw new KvStoreException(what + ": cannot form the Consul URL: " + e.getMessage(), e);
-        }
-        try (CloseableHttpResponse r = http.execute(new HttpGet(uri))) {
-            int status = r.getStatusLine().getStatusCode();
-            long got = consulIndex(r);
-            HttpEntity body = r.getEntity();
+        return http.exchange(what, "GET", url.toString(), null, (status, got, body) -> {
             if (status == 404) {
-                EntityUtils.consumeQuietly(body);
                 return new Answer(got, List.of());
             }
             if (status != 200) {
-                ConsulErrors.requireOk(what, status, body == null ? null : EntityUtils.toString(body));
+                ConsulErrors.requireOk(what, status, new String(body.readAllBytes(), StandardCharsets.UTF_8));
             }
-            if (body == null) {
-                return new Answer(got, List.of());
-            }
-            try (InputStream in = body.getContent()) {
-                return new Answer(got, parse(in, root, what));
-            }
-        } catch (KvStoreException e) {
-            throw e; // Consul's own answer (a KvStoreException is an IOException)
-        } catch (IOException e) {
-            throw new StoreUnavailableException(what + ": Consul is unreachable (" + e + ")", e);
-        } catch (RuntimeException e) {
-            // e.g. the client's pool shut down by close(): as ConsulErrors reports Ecwid's other failures
-            throw new KvStoreException(what + ": unexpected answer from Consul (" + e + ")", e);
-        }
-    }
-
-    private static long consulIndex(CloseableHttpResponse r) {
-        var h = r.getFirstHeader("X-Consul-Index");
-        if (h == null) {
-            return 0;
-        }
-        try {
-            return Long.parseUnsignedLong(h.getValue().trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+            return new Answer(got, parse(body, root, what));
+        });
     }
 
     /**
@@ -111,6 +68,7 @@ final class ConsulListing {
     static List<KvEntry> parse(InputStream in, String root, String what) throws KvStoreException, IOException {
         List<KvEntry> out = new ArrayList<>();
         try (JsonParser p = ConsulTxn.JSON.getFactory().createParser(in)) {
+            p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE); // the caller reads the rest: the connection is reused
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new KvStoreException(what + ": unreadable listing from Consul: not a JSON array");
             }

@@ -2,20 +2,14 @@ package io.javaoverlay.kvstore.consul;
 
 import com.ecwid.consul.SingleUrlParameters;
 import com.ecwid.consul.UrlParameters;
-import com.ecwid.consul.transport.HttpResponse;
-import com.ecwid.consul.v1.ConsulRawClient;
 import com.ecwid.consul.v1.QueryParams;
-import com.ecwid.consul.v1.Request;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.ServiceCatalog;
-import org.apache.http.impl.client.CloseableHttpClient;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,7 +19,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * {@link ServiceCatalog} on Consul's HTTP API, through Ecwid's raw client and our HttpClient
+ * {@link ServiceCatalog} on Consul's HTTP API, through {@link ConsulCalls}
  * (token in the {@code X-Consul-Token} header, our timeouts, PEM TLS; see {@link ConsulHttp}):
  * <ul>
  *   <li>{@code PUT /v1/agent/service/register?replace-existing-checks=true} with one TTL check
@@ -41,15 +35,14 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConsulConfig config;
-    private final CloseableHttpClient http;
-    private final ConsulRawClient raw;
+    private final ConsulHttp http;
+    private final ConsulCalls calls;
     private final UrlParameters dc;
 
     private ConsulServiceCatalog(ConsulConfig config, javax.net.ssl.SSLContext ssl) {
         this.config = config;
-        this.http = ConsulHttp.build(config, ssl, config.requestTimeout(), 8);
-        String host = config.address().getScheme() + "://" + config.address().getHost();
-        this.raw = new ConsulRawClient(http, host, config.address().getPort(), "");
+        this.http = new ConsulHttp(config, ssl, config.requestTimeout());
+        this.calls = new ConsulCalls(http);
         this.dc = config.datacenter() == null ? QueryParams.DEFAULT : new QueryParams(config.datacenter());
     }
 
@@ -162,46 +155,22 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
 
     @Override
     public void close() {
-        try {
-            http.close();
-        } catch (IOException ignored) {
-            // closing sockets
-        }
+        http.close();
     }
 
     private void put(String what, String endpoint, JsonNode body, boolean absentOk, UrlParameters... params)
             throws KvStoreException {
-        Request.Builder b = Request.Builder.newBuilder().setEndpoint(endpoint);
-        for (UrlParameters p : params) {
-            b.addUrlParameter(p);
-        }
-        try {
-            // Ecwid's PUT needs a body even when Consul wants none (deregister): send an empty one.
-            b.setBinaryContent(body == null ? new byte[0] : JSON.writeValueAsBytes(body));
-        } catch (IOException e) {
-            throw new KvStoreException(what + ": cannot encode the request: " + e, e);
-        }
-        Request req = b.build();
-        HttpResponse r = ConsulErrors.call(what, () -> raw.makePutRequest(req));
-        if (absentOk && r.getStatusCode() == 404) {
+        ConsulCalls.Answer r = calls.put(what, endpoint, body == null ? null : ConsulErrors.bytes(what, body), params);
+        if (absentOk && r.status() == 404) {
             return;
         }
         ConsulErrors.requireOk(what, r);
     }
 
     private JsonNode getJson(String what, String endpoint, boolean withDc) throws KvStoreException {
-        Request.Builder b = Request.Builder.newBuilder().setEndpoint(endpoint);
-        if (withDc) {
-            b.addUrlParameter(dc);
-        }
-        Request req = b.build();
-        HttpResponse r = ConsulErrors.call(what, () -> raw.makeGetRequest(req));
+        ConsulCalls.Answer r = calls.get(what, endpoint, withDc ? dc : null);
         ConsulErrors.requireOk(what, r);
-        try {
-            return JSON.readTree(r.getContent() == null ? "null" : r.getContent());
-        } catch (IOException e) {
-            throw new KvStoreException(what + ": unreadable answer from Consul: " + e.getMessage(), e);
-        }
+        return ConsulErrors.json(what, r);
     }
 
     private static String seconds(Duration d) {
@@ -209,7 +178,7 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
     }
 
     private static String path(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+        return ConsulErrors.segment(segment);
     }
 
     private static List<String> strings(JsonNode arr) {

@@ -236,4 +236,112 @@ class ConsulHttpTest {
             }
         }
     }
+
+    /** A write is sent once: a dropped connection is a StoreUnavailableException, never a silent re-send. */
+    @Test
+    void aWriteIsNeverSentTwice() throws Exception {
+        try (ServerSocket dropper = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<String> requests = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        try (Socket s = dropper.accept()) {
+                            requests.add(readHead(s));
+                            // read the request, then close without an answer
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ConsulConfig c = ConsulConfig.defaults().withAddress(URI.create("http://127.0.0.1:" + dropper.getLocalPort()));
+            try (KvStore store = ConsulKvStore.open(c)) {
+                assertThrows(StoreUnavailableException.class, () -> store.compareAndSet("k", new byte[] {1}, 7));
+                assertThrows(StoreUnavailableException.class, () -> store.txn(List.of(new TxnOp.Set("k", new byte[] {1}))));
+            }
+            assertEquals(2, requests.size(), requests.toString());
+            assertTrue(requests.get(0).startsWith("PUT /v1/kv/javaoverlay/v1/k?cas=7 "), requests.get(0));
+            assertTrue(requests.get(1).startsWith("PUT /v1/txn "), requests.get(1));
+        }
+    }
+
+    /** Calls reuse one kept-alive connection instead of opening one each. */
+    @Test
+    void callsReuseTheirConnection() throws Exception {
+        URI addr = fakeAgent();
+        try (KvStore store = ConsulKvStore.open(ConsulConfig.defaults().withAddress(addr))) {
+            store.put("k", new byte[] {1});
+            List<Integer> ports = new CopyOnWriteArrayList<>();
+            server.removeContext("/");
+            server.createContext("/", ex -> {
+                ports.add(ex.getRemoteAddress().getPort());
+                byte[] b = "true".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, b.length);
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(b);
+                }
+            });
+            for (int i = 0; i < 5; i++) {
+                store.put("k", new byte[] {1});
+            }
+            assertEquals(1, ports.stream().distinct().count(), "client ports: " + ports);
+        }
+    }
+
+    /** close() ends a blocking watch in flight at once, as a store error (the daemon's shutdown path). */
+    @Test
+    void closeEndsAWatchInFlight() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // a blocking query that never answers
+                    }
+                } catch (IOException ignored) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ConsulConfig c = ConsulConfig.defaults().withAddress(URI.create("http://127.0.0.1:" + silent.getLocalPort()));
+            KvStore store = ConsulKvStore.open(c);
+            java.util.concurrent.CompletableFuture<Throwable> watch = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    store.watch("p/", 5, Duration.ofMinutes(5));
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            while (held.isEmpty()) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100); // the request is written and the watch waits for the answer
+            store.close();
+            // A hang guard, not a performance check: the watch would otherwise wait its 5 minutes.
+            Throwable t = watch.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(t instanceof KvStoreException && !(t instanceof StoreUnavailableException), String.valueOf(t));
+            assertTrue(t.getMessage().contains("closed"), t.getMessage());
+            assertThrows(KvStoreException.class, () -> store.get("k"));
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    private static String readHead(Socket s) throws IOException {
+        StringBuilder head = new StringBuilder();
+        var in = s.getInputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            if (head.toString().endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString();
+    }
 }
