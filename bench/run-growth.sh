@@ -7,7 +7,9 @@
 # on h1 on a user-defined bridge network, and on h2 on javaoverlay (so each host ends with COUNT local
 # and COUNT remote javaoverlay endpoints). Prints the median (and p90) of the first and last WINDOW runs
 # of each series, their ratio, and the daemons' RSS at the end. Nothing is asserted.
-# Environment: TESTBED_PREFIX / TESTBED_ROOT (your own testbed). The testbed is taken down at exit.
+# Environment: SCOPE=local runs the plugin in its default scope (dockerd keeps the network in its local
+# store and javaoverlay replicates it to h2) instead of global (dockerd writes every endpoint to its
+# cluster store in Consul, as for its own overlay); TESTBED_PREFIX / TESTBED_ROOT (your own testbed). The testbed is taken down at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd -P)
@@ -30,13 +32,14 @@ if ! ls "$root"/plugin-server/target/javaoverlay-plugin-server-*.jar >/dev/null 
   echo "build first: mvn -B -o -pl plugin-server -am package -DskipTests" >&2; exit 1
 fi
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+scope="${SCOPE:-global}"
 log "testbed up 2 --docker 20 (+ Consul)"
 "$T" up 2 --docker 20 >&2
 D() { "$T" docker "$@"; }
 sock() { echo "$TB_ROOT/$1/run/docker/plugins/javaoverlay.sock"; }
 for h in h1 h2; do
   rm -f "$(sock "$h")"
-  "$T" exec "$h" "$root/bin/javaoverlay" daemon --store "consul://198.18.0.1:8500" --scope global \
+  "$T" exec "$h" "$root/bin/javaoverlay" daemon --store "consul://198.18.0.1:8500" --scope "$scope" \
     --advertise-addr "198.18.0.1${h#h}" --admin-socket "$logdir/admin-$h/admin.sock" >"$logdir/plugin-$h.log" 2>&1 </dev/null &
   plugin_pids+=($!)
 done
@@ -102,4 +105,5 @@ for h in h1 h2; do
   for p in $(pgrep -f "advertise-addr 198.18.0.1${h#h}" || true); do [[ $(cat "/proc/$p/comm" 2>/dev/null) == java ]] && jp=$p; done
   echo "plugin on $h: RSS $(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$jp/status"), threads $(awk '/Threads/ {print $2}' "/proc/$jp/status"), containers running $(D "$h" ps -q | wc -l)" || true
 done
+echo "plugin scope: $scope"
 echo "load average at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
