@@ -7,7 +7,8 @@
 # on h1 on a user-defined bridge network, and on h2 on javaoverlay (so each host ends with COUNT local
 # and COUNT remote javaoverlay endpoints). Prints the median (and p90) of the first and last WINDOW runs
 # of each series, their ratio, and the daemons' RSS at the end. Nothing is asserted.
-# Environment: SCOPE=local runs the plugin in its default scope (dockerd keeps the network in its local
+# Environment: OVERLAY=1 adds a fourth series, `docker run` on h1 on Docker's own overlay network (on
+# its cluster store in Consul), the reference for the plugin in global scope; SCOPE=local runs the plugin in its default scope (dockerd keeps the network in its local
 # store and javaoverlay replicates it to h2) instead of global (dockerd writes every endpoint to its
 # cluster store in Consul, as for its own overlay); TESTBED_PREFIX / TESTBED_ROOT (your own testbed). The testbed is taken down at exit.
 set -euo pipefail
@@ -49,8 +50,14 @@ for h in h1 h2; do
 done
 D h1 network create -d javaoverlay --ipam-driver javaoverlay --subnet 10.77.0.0/16 jo >/dev/null
 D h1 network create -d bridge --subnet 10.79.0.0/16 br >/dev/null
+series=(h1-jo h1-br h2-jo)
+if [ -n "${OVERLAY:-}" ]; then  # Docker's own overlay on its cluster store, the reference for global scope
+  D h1 network create -d overlay --subnet 10.78.0.0/16 ov >/dev/null
+  series+=(h1-ov)
+fi
 for _ in $(seq 1 100); do D h2 network inspect jo >/dev/null 2>&1 && break; sleep 0.1; done
 D h1 run --rm --net jo jo-test true; D h1 run --rm --net br jo-test true; D h2 run --rm --net jo jo-test true  # warm-up
+[ -n "${OVERLAY:-}" ] && D h1 run --rm --net ov jo-test true
 
 # The plugin's own time per call (its metrics on the admin socket), snapshotted around both windows.
 snap() {  # host tag -> "endpoint sum count" lines in $logdir/metrics-host-tag
@@ -63,11 +70,11 @@ handler_ms() {  # host tagA tagB -> "Endpoint mean-ms, ..." between two snapshot
     END {for (k in d) {split(k, p, ":"); if (p[2]=="count" && d[k]>0) printf "%s %.1f, ", p[1], d[p[1] ":sum"]/d[k]*1000}}' \
     | sed 's/, $//'
 }
-declare -A ms=([h1-jo]="" [h1-br]="" [h2-jo]="")
+declare -A ms=([h1-jo]="" [h1-br]="" [h2-jo]="" [h1-ov]="")
 snap h1 0; snap h2 0
-log "$count steps: h1 javaoverlay, h1 bridge, h2 javaoverlay"
+log "$count steps: ${series[*]}"
 for i in $(seq 1 "$count"); do
-  for s in h1-jo h1-br h2-jo; do
+  for s in "${series[@]}"; do
     h=${s%-*} n=${s#*-}
     t0=$(now_ms)
     D "$h" run -d --name "g-$h-$n-$i" --net "$n" jo-test sleep infinity >/dev/null
@@ -83,10 +90,14 @@ stats() {  # values... -> "median / p90"
 med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 echo "| series | first $win: median / p90 ms | last $win: median / p90 ms | last / first median |"
 echo "|---|---|---|---:|"
-for s in h1-jo h2-jo h1-br; do
+for s in "${series[@]}"; do
   read -ra v <<<"${ms[$s]}"
   first=("${v[@]:0:win}") last=("${v[@]: -win}")
-  label=$([[ $s == *-br ]] && echo "Docker bridge network, ${s%-*}" || echo "javaoverlay, ${s%-*}")
+  case $s in
+    *-br) label="Docker bridge network, ${s%-*}" ;;
+    *-ov) label="Docker overlay (cluster store), ${s%-*}" ;;
+    *) label="javaoverlay, ${s%-*}" ;;
+  esac
   echo "| $label | $(stats "${first[@]}") | $(stats "${last[@]}") | $(awk -v a="$(med "${first[@]}")" -v b="$(med "${last[@]}")" 'BEGIN {printf "%.2f", b / a}') |"
 done
 snap h1 "$count"; snap h2 "$count"
@@ -94,6 +105,7 @@ echo
 echo "raw (ms, in order): h1-jo: ${ms[h1-jo]}"
 echo "raw (ms, in order): h1-br: ${ms[h1-br]}"
 echo "raw (ms, in order): h2-jo: ${ms[h2-jo]}"
+[ -n "${OVERLAY:-}" ] && echo "raw (ms, in order): h1-ov: ${ms[h1-ov]}"
 
 echo "Plugin time per call (its own metrics), mean ms, first $win / last $win steps:"
 for h in h1 h2; do
