@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * ACL tokens and TLS against real agents: the token (sent only as X-Consul-Token) must reach
- * every code path (typed Ecwid calls, raw txn and watch, sessions), and PEM TLS with a client
+ * every code path (KV calls, txn, listings and watches, sessions), and PEM TLS with a client
  * certificate must work against an agent that requires one.
  */
 @Tag("consul")
@@ -36,6 +36,7 @@ class ConsulSecurityIT {
         String acl = "acl {\n enabled = true\n default_policy = \"deny\"\n tokens {\n initial_management = \""
                 + token + "\"\n }\n}\n";
         try (ConsulTestAgent agent = ConsulTestAgent.startOrSkip(new ConsulTestAgent.Options(acl, false))) {
+            agent.awaitAclToken(token);
             ConsulConfig base = agent.config("jo-acl/");
             try (KvStore store = ConsulKvStore.open(base.withToken(token))) {
                 exerciseEverything(store);

@@ -37,6 +37,7 @@ class ConsulServiceCatalogIT {
         String acl = "acl {\n enabled = true\n default_policy = \"deny\"\n tokens {\n initial_management = \""
                 + token + "\"\n }\n}\n";
         try (ConsulTestAgent agent = ConsulTestAgent.startOrSkip(new ConsulTestAgent.Options(acl, false))) {
+            agent.awaitAclToken(token);
             ConsulConfig base = agent.config("unused/");
             try (ServiceCatalog c = ConsulServiceCatalog.open(base.withToken(token))) {
                 String node = c.agentNode();

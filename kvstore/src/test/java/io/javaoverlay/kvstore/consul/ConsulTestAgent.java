@@ -231,6 +231,34 @@ public final class ConsulTestAgent implements AutoCloseable {
         return Map.copyOf(ports);
     }
 
+    /**
+     * Waits until the agent knows {@code token} (an ACL agent's initial management token). A leader
+     * bootstraps its ACL system only after its election, so for a moment every call with the token
+     * gets 403 "ACL system must be bootstrapped" / "ACL not found".
+     */
+    public void awaitAclToken(String token) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int status = -1;
+        while (System.nanoTime() < deadline) {
+            HttpURLConnection c = (HttpURLConnection) httpAddress().resolve("/v1/acl/token/self").toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            c.setRequestProperty("X-Consul-Token", token);
+            try {
+                status = c.getResponseCode();
+                if (status == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                status = -1;
+            } finally {
+                c.disconnect();
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("the consul agent did not accept its ACL token within 60 s (last status " + status + ")");
+    }
+
     private boolean hasLeader() {
         try {
             HttpURLConnection c = (HttpURLConnection) httpAddress().resolve("/v1/status/leader").toURL().openConnection();
