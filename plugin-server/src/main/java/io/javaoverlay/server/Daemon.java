@@ -364,7 +364,7 @@ public final class Daemon implements Closeable {
                 }
                 if (admin != null) {
                     // The wiring attached this attempt's services before the store probe failed; they are
-                    // closed now, and status must say what the daemon waits for, not "connection pool shut down".
+                    // closed now, and status must say what the daemon waits for, not the closed client's own error.
                     admin.live().ifPresent(admin::detach);
                 }
                 if (closing) {

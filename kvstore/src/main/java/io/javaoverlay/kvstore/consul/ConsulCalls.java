@@ -2,9 +2,12 @@ package io.javaoverlay.kvstore.consul;
 
 import com.ecwid.consul.Utils;
 import com.ecwid.consul.UrlParameters;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 
+import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,6 +46,17 @@ final class ConsulCalls {
         return call(what, "PUT", path, body == null ? new byte[0] : body, params);
     }
 
+    /** {@code PUT path} with {@code body} as JSON. */
+    Answer putJson(String what, String path, JsonNode body, UrlParameters... params) throws KvStoreException {
+        byte[] bytes;
+        try {
+            bytes = ConsulTxn.JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new KvStoreException(what + ": cannot encode the request: " + e, e);
+        }
+        return put(what, path, bytes, params);
+    }
+
     /** {@code DELETE path}. */
     Answer delete(String what, String path, UrlParameters... params) throws KvStoreException {
         return call(what, "DELETE", path, null, params);
@@ -50,11 +64,16 @@ final class ConsulCalls {
 
     /**
      * Keys and the root use only [A-Za-z0-9._/:-] (KvKeys, ConsulConfig); other path segments are
-     * escaped by the caller ({@link ConsulErrors#segment}). Null parameters are skipped.
+     * escaped by the caller ({@link #segment}). Null parameters are skipped.
      */
     private Answer call(String what, String method, String path, byte[] body, UrlParameters... params)
             throws KvStoreException {
         String url = Utils.generateUrl(http.base() + path, params);
         return http.exchange(what, method, url, body, (status, index, in) -> new Answer(status, in.readAllBytes(), index));
+    }
+
+    /** One URL path segment (a session, service or check ID, a service name), escaped. */
+    static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

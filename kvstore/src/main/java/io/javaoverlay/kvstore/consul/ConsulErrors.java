@@ -7,8 +7,6 @@ import io.javaoverlay.kvstore.LeaseExpiredException;
 import io.javaoverlay.kvstore.StoreUnavailableException;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The one place where Consul's answers become kvstore results or exceptions: 5xx and 429 are
@@ -43,20 +41,6 @@ final class ConsulErrors {
         } catch (IOException e) {
             throw new KvStoreException(what + ": unreadable answer from Consul: " + e.getMessage(), e);
         }
-    }
-
-    /** A request body as JSON bytes. */
-    static byte[] bytes(String what, JsonNode body) throws KvStoreException {
-        try {
-            return ConsulTxn.JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new KvStoreException(what + ": cannot encode the request: " + e, e);
-        }
-    }
-
-    /** One URL path segment (a session, service or check ID, a service name), escaped. */
-    static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Throws unless {@code status} is 200; {@code body} is the answer's text, for the message. */

@@ -249,7 +249,7 @@ public final class ConsulKvStore implements KvStore {
         s.put("Behavior", "delete");
         s.put("LockDelay", "0s"); // keys of a dead host may be re-claimed at once
         String what = "create lease '" + name + "'";
-        ConsulCalls.Answer r = calls.put(what, "/v1/session/create", ConsulErrors.bytes(what, s), dc);
+        ConsulCalls.Answer r = calls.putJson(what, "/v1/session/create", s, dc);
         ConsulErrors.requireOk(what, r);
         String id = ConsulErrors.json(what, r).path("ID").asText("");
         if (id.isEmpty()) {
@@ -281,7 +281,7 @@ public final class ConsulKvStore implements KvStore {
 
     private boolean sessionExists(String id) throws KvStoreException {
         String what = "look up lease " + id;
-        ConsulCalls.Answer r = calls.get(what, "/v1/session/info/" + ConsulErrors.segment(id), dc);
+        ConsulCalls.Answer r = calls.get(what, "/v1/session/info/" + ConsulCalls.segment(id), dc);
         ConsulErrors.requireOk(what, r);
         // [session] while it exists; [] or null (older agents) once it is gone
         return ConsulErrors.json(what, r).path(0).isObject();
@@ -290,7 +290,7 @@ public final class ConsulKvStore implements KvStore {
     /** Renews a lease: {@code PUT /v1/session/renew/<id>}. */
     private void renewSession(String id) throws KvStoreException {
         String what = "renew lease " + id;
-        ConsulCalls.Answer r = calls.put(what, "/v1/session/renew/" + ConsulErrors.segment(id), null, dc);
+        ConsulCalls.Answer r = calls.put(what, "/v1/session/renew/" + ConsulCalls.segment(id), null, dc);
         if (r.status() == 404) {
             throw new LeaseExpiredException(what + ": lease " + id
                     + " has expired or was closed; create a new one and rewrite its keys");
@@ -301,7 +301,7 @@ public final class ConsulKvStore implements KvStore {
     /** Ends a lease: {@code PUT /v1/session/destroy/<id>}; Consul deletes the session's keys. */
     private void destroySession(String id) throws KvStoreException {
         String what = "end lease " + id;
-        ConsulErrors.requireOk(what, calls.put(what, "/v1/session/destroy/" + ConsulErrors.segment(id), null, dc));
+        ConsulErrors.requireOk(what, calls.put(what, "/v1/session/destroy/" + ConsulCalls.segment(id), null, dc));
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.ecwid.consul.SingleUrlParameters;
 import com.ecwid.consul.UrlParameters;
 import com.ecwid.consul.v1.QueryParams;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javaoverlay.kvstore.KvStoreException;
 import io.javaoverlay.kvstore.ServiceCatalog;
@@ -32,8 +31,6 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class ConsulServiceCatalog implements ServiceCatalog {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final ConsulConfig config;
     private final ConsulHttp http;
     private final ConsulCalls calls;
@@ -72,7 +69,7 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
 
     @Override
     public void register(Registration r) throws KvStoreException {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = ConsulTxn.JSON.createObjectNode();
         body.put("ID", r.id());
         body.put("Name", r.name());
         body.put("Address", r.address());
@@ -94,12 +91,12 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
     @Override
     public void deregister(String serviceId) throws KvStoreException {
         // Consul answers 404 for an ID it does not know: that is the state we want.
-        put("deregister service " + serviceId, "/v1/agent/service/deregister/" + path(serviceId), null, true);
+        put("deregister service " + serviceId, "/v1/agent/service/deregister/" + ConsulCalls.segment(serviceId), null, true);
     }
 
     @Override
     public void deregisterFromCatalog(String node, String serviceId) throws KvStoreException {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = ConsulTxn.JSON.createObjectNode();
         body.put("Node", node);
         body.put("ServiceID", serviceId);
         if (config.datacenter() != null) {
@@ -110,10 +107,10 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
 
     @Override
     public void updateTtl(String checkId, Health health, String output) throws KvStoreException {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = ConsulTxn.JSON.createObjectNode();
         body.put("Status", health.wire());
         body.put("Output", output == null ? "" : output);
-        put("update check " + checkId, "/v1/agent/check/update/" + path(checkId), body, false);
+        put("update check " + checkId, "/v1/agent/check/update/" + ConsulCalls.segment(checkId), body, false);
     }
 
     @Override
@@ -135,7 +132,7 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
         List<Instance> out = new ArrayList<>();
         for (Iterator<String> it = names.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            JsonNode entries = getJson("list service " + name, "/v1/catalog/service/" + path(name), true);
+            JsonNode entries = getJson("list service " + name, "/v1/catalog/service/" + ConsulCalls.segment(name), true);
             for (JsonNode e : entries) {
                 Map<String, String> meta = map(e.path("ServiceMeta"));
                 if (metaValue.equals(meta.get(metaKey))) {
@@ -160,7 +157,7 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
 
     private void put(String what, String endpoint, JsonNode body, boolean absentOk, UrlParameters... params)
             throws KvStoreException {
-        ConsulCalls.Answer r = calls.put(what, endpoint, body == null ? null : ConsulErrors.bytes(what, body), params);
+        ConsulCalls.Answer r = body == null ? calls.put(what, endpoint, null, params) : calls.putJson(what, endpoint, body, params);
         if (absentOk && r.status() == 404) {
             return;
         }
@@ -175,10 +172,6 @@ public final class ConsulServiceCatalog implements ServiceCatalog {
 
     private static String seconds(Duration d) {
         return Math.max(1, d.toSeconds()) + "s";
-    }
-
-    private static String path(String segment) {
-        return ConsulErrors.segment(segment);
     }
 
     private static List<String> strings(JsonNode arr) {

@@ -210,29 +210,13 @@ class ConsulHttpTest {
 
     @Test
     void silentAgentTimesOutInsteadOfHanging() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new CopyOnWriteArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept()); // accept, then never answer
-                    }
-                } catch (IOException ignored) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            ConsulConfig c = ConsulConfig.defaults()
-                    .withAddress(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
+        try (SilentAgent silent = new SilentAgent()) {
+            ConsulConfig c = ConsulConfig.defaults().withAddress(silent.address())
                     .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500));
             try (KvStore store = ConsulKvStore.open(c)) {
                 // A hang guard, not a performance check: the call must give up on its own.
                 assertTimeoutPreemptively(Duration.ofSeconds(30),
                         () -> assertThrows(StoreUnavailableException.class, () -> store.put("k", new byte[0])));
-            }
-            for (Socket s : held) {
-                s.close();
             }
         }
     }
@@ -242,20 +226,11 @@ class ConsulHttpTest {
     void aWriteIsNeverSentTwice() throws Exception {
         try (ServerSocket dropper = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             List<String> requests = new CopyOnWriteArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        try (Socket s = dropper.accept()) {
-                            requests.add(readHead(s));
-                            // read the request, then close without an answer
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // closed
+            acceptEach(dropper, s -> {
+                try (s) {
+                    requests.add(readHead(s)); // read the request, then close without an answer
                 }
             });
-            acceptor.setDaemon(true);
-            acceptor.start();
             ConsulConfig c = ConsulConfig.defaults().withAddress(URI.create("http://127.0.0.1:" + dropper.getLocalPort()));
             try (KvStore store = ConsulKvStore.open(c)) {
                 assertThrows(StoreUnavailableException.class, () -> store.compareAndSet("k", new byte[] {1}, 7));
@@ -293,20 +268,8 @@ class ConsulHttpTest {
     /** close() ends a blocking watch in flight at once, as a store error (the daemon's shutdown path). */
     @Test
     void closeEndsAWatchInFlight() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new CopyOnWriteArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept()); // a blocking query that never answers
-                    }
-                } catch (IOException ignored) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            ConsulConfig c = ConsulConfig.defaults().withAddress(URI.create("http://127.0.0.1:" + silent.getLocalPort()));
+        try (SilentAgent silent = new SilentAgent()) {
+            ConsulConfig c = ConsulConfig.defaults().withAddress(silent.address());
             KvStore store = ConsulKvStore.open(c);
             java.util.concurrent.CompletableFuture<Throwable> watch = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
@@ -316,7 +279,7 @@ class ConsulHttpTest {
                     return t;
                 }
             });
-            while (held.isEmpty()) {
+            while (silent.held.isEmpty()) {
                 Thread.sleep(10);
             }
             Thread.sleep(100); // the request is written and the watch waits for the answer
@@ -326,9 +289,48 @@ class ConsulHttpTest {
             assertTrue(t instanceof KvStoreException && !(t instanceof StoreUnavailableException), String.valueOf(t));
             assertTrue(t.getMessage().contains("closed"), t.getMessage());
             assertThrows(KvStoreException.class, () -> store.get("k"));
+        }
+    }
+
+    /** What a test agent does with each accepted connection. */
+    private interface Connection {
+        void handle(Socket s) throws IOException;
+    }
+
+    /** Accepts connections on a background thread until {@code server} closes. */
+    private static void acceptEach(ServerSocket server, Connection handler) {
+        Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    handler.handle(server.accept());
+                }
+            } catch (IOException ignored) {
+                // closed
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** A loopback agent that accepts connections and never answers them. */
+    private static final class SilentAgent implements AutoCloseable {
+        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final List<Socket> held = new CopyOnWriteArrayList<>();
+
+        SilentAgent() throws IOException {
+            acceptEach(socket, held::add);
+        }
+
+        URI address() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws IOException {
             for (Socket s : held) {
                 s.close();
             }
+            socket.close();
         }
     }
 
